@@ -1,0 +1,26 @@
+"""The JSON API (django-ninja), served under ``/api/v1/`` with OpenAPI at ``/api/v1/openapi.json``.
+
+Each app contributes a router in its ``api.py``; it is mounted here under the app's name.
+"""
+
+from importlib import import_module
+
+from ninja import NinjaAPI
+
+api = NinjaAPI(
+    title="zeren API",
+    version="1",
+    description="zeren (责任): administrative responsibility system — organisation, duties, supervision.",
+    urls_namespace="api",
+)
+
+ROUTERS = ["org", "workcal", "audit", "findings", "duties", "supervision", "portal"]
+
+for _name in ROUTERS:
+    try:
+        _module = import_module(f"zeren.{_name}.api")
+    except ModuleNotFoundError as exc:  # app without an API yet
+        if exc.name != f"zeren.{_name}.api":
+            raise
+        continue
+    api.add_router(f"/{_name}/", _module.router)

@@ -1,0 +1,31 @@
+from django.contrib import admin
+
+from zeren.org.models import Membership, Person, Post, Unit
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "level", "parent", "valid_from", "valid_until"]
+    list_filter = ["kind", "level"]
+    search_fields = ["code", "name", "name_en"]
+    raw_id_fields = ["parent"]
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ["code", "label", "unit", "rank", "is_leading"]
+    list_filter = ["rank", "is_leading"]
+    search_fields = ["code", "label", "unit__name"]
+    raw_id_fields = ["unit"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "gender"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["person", "post", "unit", "start_date", "end_date"]
+    raw_id_fields = ["person", "post", "unit"]

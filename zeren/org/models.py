@@ -1,0 +1,180 @@
+"""The organisation registry (组织机构), modelled on Popolo: Organization, Post, Person, Membership.
+
+A unit's ``code`` is stable: it is the Popolo ``id`` in export and import and the way every
+other module and API refers to a unit. Validity dates keep history across reorganisations
+(机构改革): a unit that is abolished gets ``valid_until``; a new one gets a new code.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitKind(models.TextChoices):
+    """What kind of body a unit is (Popolo ``classification``)."""
+
+    GOVERNMENT = "government", _("人民政府")
+    DEPARTMENT = "department", _("政府工作部门")
+    DIVISION = "division", _("内设机构")
+    SUPERVISION = "supervision", _("监察机关")
+    PERFORMANCE_OFFICE = "performance_office", _("绩效管理办公室")
+    STREET_OFFICE = "street_office", _("街道办事处")
+    PEOPLES_CONGRESS = "peoples_congress", _("人民代表大会常务委员会")
+    CPPCC = "cppcc", _("政协委员会")
+    PUBLIC_INSTITUTION = "public_institution", _("事业单位")
+    OTHER = "other", _("其他")
+
+
+class Level(models.TextChoices):
+    """Government level (市/区/街道事权)."""
+
+    CITY = "city", _("市级")
+    DISTRICT = "district", _("区级")
+    STREET = "street", _("街道")
+
+
+class UnitQuerySet(models.QuerySet):
+    def valid_on(self, day: date) -> UnitQuerySet:
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+        )
+
+    def subtree_of(self, unit: Unit) -> UnitQuerySet:
+        """The unit and everything below it (materialised path prefix)."""
+        return self.filter(path__startswith=unit.path)
+
+
+class Unit(models.Model):
+    """A unit of the government tree (单位): government, department, division, street office…"""
+
+    code = models.CharField(max_length=64, unique=True, verbose_name=_("单位代码"))
+    name = models.CharField(max_length=200, verbose_name=_("名称"))
+    name_en = models.CharField(max_length=200, blank=True, verbose_name=_("英文名称"))
+    short_name = models.CharField(max_length=64, blank=True, verbose_name=_("简称"))
+    kind = models.CharField(max_length=32, choices=UnitKind.choices, verbose_name=_("类别"))
+    level = models.CharField(max_length=16, choices=Level.choices, verbose_name=_("层级"))
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("上级单位")
+    )
+    # "/CITY/CITY-FT/CITY-FT-J01/": the codes from the root down; subtree = prefix match.
+    path = models.CharField(max_length=512, db_index=True, editable=False, verbose_name=_("路径"))
+    functions = models.JSONField(default=list, blank=True, verbose_name=_("法定职责（三定）"))
+    valid_from = models.DateField(null=True, blank=True, verbose_name=_("成立日期"))
+    valid_until = models.DateField(null=True, blank=True, verbose_name=_("撤销日期"))
+    sort_order = models.IntegerField(default=0, verbose_name=_("排序"))
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_from__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="org_unit_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def path_for(code: str, parent_path: str | None) -> str:
+        return f"{parent_path or '/'}{code}/"
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 1
+
+    def ancestor_codes(self) -> list[str]:
+        return [c for c in self.path.strip("/").split("/") if c][:-1]
+
+
+class Rank(models.TextChoices):
+    """Civil-service post rank (职务职级), from the 公务员职务与职级并行规定."""
+
+    MINISTERIAL = "ministerial", _("省部级")
+    BUREAU_CHIEF = "bureau_chief", _("厅局级正职")
+    BUREAU_DEPUTY = "bureau_deputy", _("厅局级副职")
+    DIVISION_CHIEF = "division_chief", _("县处级正职")
+    DIVISION_DEPUTY = "division_deputy", _("县处级副职")
+    SECTION_CHIEF = "section_chief", _("乡科级正职")
+    SECTION_DEPUTY = "section_deputy", _("乡科级副职")
+    INSPECTOR = "inspector", _("巡视员/调研员")
+    PRINCIPAL_STAFF = "principal_staff", _("主任科员")
+    STAFF = "staff", _("科员")
+    CLERK = "clerk", _("办事员")
+
+
+class Post(models.Model):
+    """A position in a unit (职位), leading (领导职务) or non-leading (非领导职务)."""
+
+    code = models.CharField(max_length=80, unique=True, verbose_name=_("职位代码"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="posts", verbose_name=_("单位"))
+    label = models.CharField(max_length=200, verbose_name=_("职位名称"))
+    rank = models.CharField(max_length=32, choices=Rank.choices, verbose_name=_("职级"))
+    is_leading = models.BooleanField(default=False, verbose_name=_("领导职务"))
+    valid_from = models.DateField(null=True, blank=True, verbose_name=_("设立日期"))
+    valid_until = models.DateField(null=True, blank=True, verbose_name=_("撤销日期"))
+
+    class Meta:
+        ordering = ["unit__path", "-is_leading", "code"]
+        verbose_name = _("职位")
+        verbose_name_plural = _("职位")
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} {self.label}"
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("男")
+    FEMALE = "female", _("女")
+
+
+class Person(models.Model):
+    """A person (人员). Phone and ID number are protected fields (see ``zeren.access.fields``)."""
+
+    code = models.CharField(max_length=64, unique=True, verbose_name=_("人员编号"))
+    name = models.CharField(max_length=100, verbose_name=_("姓名"))
+    gender = models.CharField(max_length=8, choices=Gender.choices, blank=True, verbose_name=_("性别"))
+    birth_date = models.DateField(null=True, blank=True, verbose_name=_("出生日期"))
+    email = models.EmailField(blank=True, verbose_name=_("电子邮箱"))
+    phone = models.CharField(max_length=32, blank=True, verbose_name=_("电话"))
+    id_number = models.CharField(max_length=32, blank=True, verbose_name=_("身份证号"))
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """Who holds which post, from when to when (任职)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("人员"))
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("职位"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("单位"))
+    start_date = models.DateField(null=True, blank=True, verbose_name=_("任职日期"))
+    end_date = models.DateField(null=True, blank=True, verbose_name=_("离任日期"))
+
+    class Meta:
+        ordering = ["unit__path", "post__code", "start_date"]
+        verbose_name = _("任职")
+        verbose_name_plural = _("任职")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="org_membership_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.post}"

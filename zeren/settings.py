@@ -1,0 +1,167 @@
+"""Django settings for zeren.
+
+Embedded default: a SQLite file in ``ZEREN_HOME`` (default: the working directory).
+Production: PostgreSQL through ``ZEREN_DATABASE_URL`` (dj-database-url, psycopg 3).
+``ZEREN_PROFILE=production`` turns on the hardened profile checked by ``zeren check --deploy``.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+ZEREN_HOME = Path(os.environ.get("ZEREN_HOME", os.getcwd())).resolve()
+PRODUCTION = os.environ.get("ZEREN_PROFILE", "") == "production"
+
+SECRET_KEY = os.environ.get("ZEREN_SECRET_KEY", "zeren-insecure-development-key-change-me")
+DEBUG = os.environ.get("ZEREN_DEBUG", "") == "1"
+ALLOWED_HOSTS = [h for h in os.environ.get("ZEREN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "ninja",
+    "zeren.core",
+    "zeren.audit",
+    "zeren.org",
+    "zeren.access",
+    "zeren.workcal",
+    "zeren.findings",
+    "zeren.duties",
+    "zeren.supervision",
+    "zeren.portal",
+    "zeren.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "zeren.urls"
+WSGI_APPLICATION = "zeren.wsgi.application"
+AUTH_USER_MODEL = "access.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "zeren.core.context.shell",
+            ],
+        },
+    },
+]
+
+_database_url = os.environ.get("ZEREN_DATABASE_URL")
+if _database_url:
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": ZEREN_HOME / "zeren.sqlite3",
+            "OPTIONS": {
+                # IMMEDIATE: a write transaction takes the lock at BEGIN, so the audit
+                # chain head is never read stale by two writers (see zeren.audit).
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+            "TEST": {"NAME": os.environ.get("ZEREN_TEST_SQLITE", "")} if os.environ.get("ZEREN_TEST_SQLITE") else {},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("ZEREN_STATIC_ROOT", ZEREN_HOME / "staticfiles"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Serve static files straight from the app folders, so `zeren serve` works without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    DEBUG = False
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = os.environ.get("ZEREN_SSL_REDIRECT", "1") == "1"
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+HUEY = {
+    "huey_class": "huey.SqliteHuey",
+    "name": "zeren",
+    "filename": str(ZEREN_HOME / "huey.db"),
+    "immediate": False,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+# --- zeren's own settings -------------------------------------------------------------
+# `zeren demo` runs each app's `demo.py` (`ORDER`, `build(ctx)`), see zeren.demo.context.
+ZEREN_DEMO_PASSWORD = "zeren-demo"
+# Working-day calendar policy for years without an official schedule: provisional | strict.
+ZEREN_CALENDAR_POLICY = os.environ.get("ZEREN_CALENDAR_POLICY", "provisional")
+ZEREN_NAV = [
+    # (url name, label) for the five elements; an app that is not built yet shows as disabled.
+    ("duties:index", _("职责")),
+    ("targets:index", _("目标")),
+    ("supervision:index", _("监督")),
+    ("evaluation:index", _("评估")),
+    ("accountability:index", _("问责")),
+]

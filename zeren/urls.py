@@ -1,0 +1,28 @@
+from importlib import import_module
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from zeren.api import api
+from zeren.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+# Each element app mounts its pages under its own name when it has a urls.py.
+for _app in ["org", "audit", "duties", "targets", "supervision", "evaluation", "accountability", "findings", "portal"]:
+    try:
+        import_module(f"zeren.{_app}.urls")
+    except ModuleNotFoundError as exc:
+        if exc.name not in (f"zeren.{_app}", f"zeren.{_app}.urls"):
+            raise
+        continue
+    prefix = "" if _app == "portal" else f"{_app}/"
+    urlpatterns.append(path(prefix, include(f"zeren.{_app}.urls")))
