@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 
 
-class DayKind(str, enum.Enum):
+class DayKind(enum.StrEnum):
     """What a named day does to the working-day count."""
 
     HOLIDAY = "holiday"  # 放假: a day off, even on a weekday (法定节假日, 调休休息, 补假)
     WORKDAY = "workday"  # 上班: a working day, even on a weekend (调休上班)
 
 
-class DaySource(str, enum.Enum):
+class DaySource(enum.StrEnum):
     """Where a named day comes from."""
 
     OFFICIAL = "official"  # the State Council schedule, packaged in data/china.json

@@ -12,12 +12,11 @@ class CalendarError(Exception):
 class OutOfCalendarRangeError(CalendarError, ValueError):
     """A date, or a computed result, lies outside the range the calendar covers."""
 
-    def __init__(self, day: date, first_day: date, last_day: date, what: str = "date") -> None:
-        self.day = day
+    def __init__(self, what: str, first_day: date, last_day: date) -> None:
         self.first_day = first_day
         self.last_day = last_day
         super().__init__(
-            f"{what} {day.isoformat()} is outside the working-day calendar, "
+            f"{what} is outside the working-day calendar, "
             f"which covers {first_day.isoformat()} .. {last_day.isoformat()}"
         )
 

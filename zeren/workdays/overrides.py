@@ -36,6 +36,7 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +79,7 @@ class OverrideSet:
         )
 
 
-def load_overrides(path: str | Path) -> OverrideSet:
+def load_overrides(path: str | PathLike[str]) -> OverrideSet:
     """Read and validate an override file. Raises :class:`OverrideFileError`."""
     path = Path(path)
     try:
