@@ -165,3 +165,8 @@ ZEREN_NAV = [
     ("evaluation:index", _("评估")),
     ("accountability:index", _("问责")),
 ]
+ZEREN_AUX_NAV = [
+    ("org:index", _("组织机构")),
+    ("findings:index", _("问题线索")),
+    ("portal:transparency", _("透明度")),
+]

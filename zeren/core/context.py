@@ -1,4 +1,4 @@
-"""Template context for the web shell: the five-element navigation."""
+"""Template context for the web shell: the five-element navigation and the auxiliary links."""
 
 from __future__ import annotations
 
@@ -7,12 +7,17 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 
+def _url(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None  # app not built yet
+
+
 def shell(request: HttpRequest) -> dict:
     nav = []
     for url_name, label in settings.ZEREN_NAV:
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:
-            url = None  # element not built yet: shown, but disabled
+        url = _url(url_name)  # an element not built yet is shown, but disabled
         nav.append({"label": label, "url": url, "active": bool(url) and request.path.startswith(url)})
-    return {"zeren_nav": nav}
+    aux = [{"label": label, "url": url} for name, label in settings.ZEREN_AUX_NAV if (url := _url(name))]
+    return {"zeren_nav": nav, "zeren_aux_nav": aux}
