@@ -60,3 +60,51 @@ class AuditHead(models.Model):
 
     class Meta:
         verbose_name = _("审计链头")
+
+    def __str__(self) -> str:
+        return f"head #{self.seq}"
+
+
+class Checkpoint(models.Model):
+    """A published Merkle root over the entries since the previous checkpoint (检查点).
+
+    In the spirit of Certificate Transparency: anyone who saved a checkpoint can later ask
+    for an inclusion proof of any entry in its range and check it against the saved root,
+    so the history up to ``last_seq`` cannot be rewritten unnoticed. Checkpoints chain
+    through ``prev_hash`` like the entries do.
+    """
+
+    first_seq = models.BigIntegerField(verbose_name=_("起始序号"))
+    last_seq = models.BigIntegerField(unique=True, verbose_name=_("截止序号"))
+    tree_size = models.BigIntegerField(verbose_name=_("树大小"))
+    root = models.CharField(max_length=64, verbose_name=_("默克尔根"))
+    head_hash = models.CharField(max_length=64, verbose_name=_("链头哈希"))
+    created_at = models.DateTimeField(verbose_name=_("时间"))
+    prev_hash = models.CharField(max_length=64, verbose_name=_("前一检查点哈希"))
+    hash = models.CharField(max_length=64, unique=True, verbose_name=_("检查点哈希"))
+
+    class Meta:
+        ordering = ["last_seq"]
+        verbose_name = _("检查点")
+        verbose_name_plural = _("检查点")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(tree_size=models.F("last_seq") - models.F("first_seq") + 1),
+                name="audit_checkpoint_size",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.pk} #{self.first_seq}–#{self.last_seq}"
+
+    def body(self) -> dict:
+        """The fields the checkpoint hash covers."""
+        return {
+            "first_seq": self.first_seq,
+            "last_seq": self.last_seq,
+            "tree_size": self.tree_size,
+            "root": self.root,
+            "head_hash": self.head_hash,
+            "created_at": self.created_at.isoformat(),
+            "prev_hash": self.prev_hash,
+        }

@@ -11,7 +11,6 @@ from types import ModuleType
 from typing import Any, TypeVar
 
 from django.apps import apps
-
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 T = TypeVar("T")

@@ -12,3 +12,6 @@ class DemoBuild(models.Model):
 
     class Meta:
         verbose_name = _("演示数据")
+
+    def __str__(self) -> str:
+        return f"demo {self.size} seed {self.seed}"

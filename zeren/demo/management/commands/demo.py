@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import time
 from datetime import date
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from zeren.demo.context import SIZES, DemoContext, demo_steps
 from zeren.demo.models import DemoBuild
@@ -55,7 +57,7 @@ class Command(BaseCommand):
         else:
             if build is not None:
                 call_command("flush", interactive=False, verbosity=0)
-            self._build(size, seed, today or date.today(), quiet)
+            self._build(size, seed, today or timezone.localdate(), quiet)
         self._print_logins()
         if not no_serve:
             call_command("serve", addrport)
