@@ -28,6 +28,7 @@ or the 30th: it is computed as the solar date of lunar 1/1 minus one day.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 from lunar_python import Lunar, Solar
 
@@ -83,6 +84,11 @@ def statutory_holidays(year: int, *, make_up: bool = True) -> list[SpecialDay]:
     Returns days of kind ``holiday`` with source ``rule``, flagged provisional, sorted by date.
     With ``make_up=False`` only the 第二条 days are returned.
     """
+    return list(_statutory_holidays(year, make_up))
+
+
+@lru_cache(maxsize=256)
+def _statutory_holidays(year: int, make_up: bool) -> tuple[SpecialDay, ...]:
     taken: dict[date, str] = {}
     for label, days in festival_days(year):
         owed = 0
@@ -95,7 +101,7 @@ def statutory_holidays(year: int, *, make_up: bool = True) -> list[SpecialDay]:
             make_up_day = _next_free_weekday(last, set(taken))
             taken[make_up_day] = label + MAKE_UP_SUFFIX
             last = make_up_day
-    return [
+    return tuple(
         SpecialDay(day=day, kind=DayKind.HOLIDAY, label=label, source=DaySource.RULE, provisional=True)
         for day, label in sorted(taken.items())
-    ]
+    )
