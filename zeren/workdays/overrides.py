@@ -46,6 +46,7 @@ from zeren.workdays.errors import OverrideFileError
 FIRST_YEAR = 2004
 LAST_YEAR = 2099
 MAX_RANGE_DAYS = 31
+MAX_LABEL_LENGTH = 200
 _TOP_LEVEL_KEYS = {"source", "official_years", "holiday", "workday"}
 _ENTRY_KEYS = {"date", "start", "end", "label"}
 
@@ -150,6 +151,8 @@ def _entry_days(table: Any, kind: DayKind, entry: str, source_name: str) -> list
     label = table.get("label")
     if not isinstance(label, str) or not label.strip():
         raise OverrideFileError(source_name, entry, "label", "required: a non-empty string")
+    if len(label.strip()) > MAX_LABEL_LENGTH:
+        raise OverrideFileError(source_name, entry, "label", f"longer than {MAX_LABEL_LENGTH} characters")
     if "date" in table:
         if "start" in table or "end" in table:
             raise OverrideFileError(source_name, entry, "date", "give either date, or start and end, not both")

@@ -84,6 +84,7 @@ def test_merged_later_set_wins() -> None:
         ("[[holiday]]\ndate = 2027-01-01\n", "holiday #1", "label", "required"),
         ('[[holiday]]\ndate = 2027-01-01\nlabel = "  "\n', "holiday #1", "label", "non-empty"),
         ('[[holiday]]\ndate = "2027-13-01"\nlabel = "x"\n', "holiday #1", "date", "not a date"),
+        ('[[holiday]]\ndate = 2027-01-01\nlabel = "' + "长" * 201 + '"\n', "holiday #1", "label", "longer than 200"),
         ('[[holiday]]\ndate = 2027-01-01T09:00:00\nlabel = "x"\n', "holiday #1", "date", "time of day"),
         ('[[workday]]\ndate = 2027-01-02\nlabel = "ok"\n[[workday]]\ndat = 2027-01-03\nlabel = "x"\n',
          "workday #2", "dat", "unknown field"),
