@@ -119,3 +119,11 @@ def test_syntax_errors_and_missing_files_name_the_file(tmp_path: Path) -> None:
         load_overrides(write(tmp_path, "[[holiday]\n", "bad.toml"))
     with pytest.raises(OverrideFileError, match="cannot read"):
         load_overrides(tmp_path / "missing.toml")
+
+
+def test_the_documented_example_file_is_valid() -> None:
+    example = Path(__file__).parents[1] / "data" / "overrides.example.toml"
+    overrides = load_overrides(example)
+    assert overrides.official_years == frozenset({2027}) and len(overrides.days) == 10
+    cal = WorkCalendar.china(overrides=example)
+    assert not cal.is_workday(date(2027, 8, 26)) and cal.is_workday(date(2027, 2, 20))
