@@ -1,0 +1,108 @@
+"""Writes to findings (问题线索): raising (idempotent by dedupe key) and moving their status."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from zeren.access.rules import EVALUATE, SUPERVISE
+from zeren.access.scope import can
+from zeren.audit.actions import record_change, record_event, snapshot
+from zeren.audit.rules import canonical_json
+from zeren.findings.models import Finding
+from zeren.findings.rules import can_move
+from zeren.org.models import Person, Unit
+
+
+@dataclass(frozen=True)
+class FindingSpec:
+    """What a producer knows about a finding it wants raised."""
+
+    dedupe_key: str
+    cause: str
+    source_app: str
+    title: str
+    unit_id: int
+    evidence_type: str
+    evidence_id: str
+    evidence_url: str = ""
+    occurred_on: date | None = None
+    person_id: int | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def as_finding(self, raised_at) -> Finding:
+        return Finding(raised_at=raised_at, **self.__dict__)
+
+
+def do_raise_finding(
+    *, actor: Any, dedupe_key: str, cause: str, source_app: str, title: str, unit: Unit,
+    evidence_type: str, evidence_id: str, evidence_url: str = "", occurred_on: date | None = None,
+    person: Person | None = None, details: dict[str, Any] | None = None, reason: str = "",
+) -> tuple[Finding, bool]:
+    """Raise a finding once (发现问题线索): returns ``(finding, created)``; a known key changes nothing."""
+    with transaction.atomic():
+        existing = Finding.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing, False
+        finding = Finding.objects.create(
+            dedupe_key=dedupe_key, cause=cause, source_app=source_app, title=title, unit=unit, person=person,
+            evidence_type=evidence_type, evidence_id=str(evidence_id), evidence_url=evidence_url,
+            occurred_on=occurred_on, details=details or {}, raised_at=timezone.now(),
+        )
+        record_change(actor=actor, action="findings.raise", obj=finding, before=None, after=snapshot(finding),
+                      reason=reason)
+        return finding, True
+
+
+def do_raise_findings(*, actor: Any, specs: list[FindingSpec], reason: str = "") -> int:
+    """Raise many findings in one go (a scan): the new ones are inserted and ONE audit entry records
+    their dedupe keys' SHA-256 digest. Returns how many were new."""
+    if not specs:
+        return 0
+    with transaction.atomic():
+        keys = [s.dedupe_key for s in specs]
+        known: set[str] = set()
+        for start in range(0, len(keys), 500):
+            known.update(Finding.objects.filter(dedupe_key__in=keys[start:start + 500])
+                         .values_list("dedupe_key", flat=True))
+        now = timezone.now()
+        fresh = {s.dedupe_key: s for s in specs if s.dedupe_key not in known}
+        if not fresh:
+            return 0
+        Finding.objects.bulk_create([s.as_finding(now) for s in fresh.values()], batch_size=1000,
+                                    ignore_conflicts=True)
+        digest = hashlib.sha256(canonical_json(sorted(fresh)).encode("utf-8")).hexdigest()
+        record_event(actor=actor, action="findings.raise_batch", object_type="findings.finding",
+                     object_id=f"batch:{digest[:16]}", changes={"count": len(fresh)}, reason=reason,
+                     extra={"sha256": digest, "causes": sorted({s.cause for s in fresh.values()})})
+        return len(fresh)
+
+
+def check_set_finding_status(actor: Any, finding: Finding) -> None:
+    """Supervision officers and the performance office move findings within their scope."""
+    if not (can(actor, SUPERVISE, finding.unit) or can(actor, EVALUATE, finding.unit)):
+        raise PermissionDenied(f"may not handle findings of {finding.unit.code}")
+
+
+def do_set_finding_status(*, actor: Any, finding: Finding, status: str, reason: str = "") -> Finding:
+    """Move a finding along its workflow (受理/整改/不予采纳), with the reason, audited."""
+    check_set_finding_status(actor, finding)
+    with transaction.atomic():
+        finding = Finding.objects.select_for_update().get(pk=finding.pk)
+        if not can_move(finding.status, status):
+            raise ValidationError({"status": f"cannot move a finding from {finding.status} to {status}"})
+        if finding.status == status:
+            return finding
+        before = snapshot(finding)
+        finding.status = status
+        finding.status_reason = reason
+        finding.save(update_fields=["status", "status_reason"])
+        record_change(actor=actor, action="findings.set_status", obj=finding, before=before,
+                      after=snapshot(finding), reason=reason)
+        return finding

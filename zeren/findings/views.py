@@ -1,0 +1,23 @@
+"""The findings list page (问题线索): thin, scoped through the selector."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from zeren.findings.models import FindingStatus
+from zeren.findings.selectors import findings_for
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    cause = request.GET.get("cause", "")
+    unit = request.GET.get("unit", "")
+    qs = findings_for(request.user, status=status, cause=cause, unit_code=unit)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "findings/index.html", {
+        "page": page, "status": status, "cause": cause, "unit": unit, "statuses": FindingStatus.choices,
+    })
