@@ -7,8 +7,17 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from zeren.audit.models import AuditEntry, AuditHead
-from zeren.audit.rules import GENESIS_HASH, entry_hash, field_changes, normalise
+from zeren.audit.models import AuditEntry, AuditHead, Checkpoint
+from zeren.audit.rules import (
+    GENESIS_HASH,
+    checkpoint_hash,
+    entry_hash,
+    field_changes,
+    leaf_hash,
+    merkle_root,
+    normalise,
+)
+from zeren.audit.verify import ChainWalker, iter_rows
 
 
 def object_label(obj: models.Model) -> tuple[str, str]:
@@ -87,3 +96,37 @@ def record_change(
         reason=reason,
         extra=extra,
     )
+
+
+class ChainBroken(Exception):
+    """The log does not verify, so it must not be sealed by a checkpoint."""
+
+
+def do_create_checkpoint() -> Checkpoint | None:
+    """Seal the entries since the last checkpoint under a Merkle root (创建检查点); ``None`` if none are new.
+
+    The range is re-verified first (chain links and hashes from the previous checkpoint's
+    head), so a checkpoint never blesses an entry that was already tampered with.
+    """
+    with transaction.atomic():
+        head = AuditHead.objects.select_for_update().filter(pk=1).first()
+        last = Checkpoint.objects.order_by("-last_seq").first()
+        start = last.last_seq + 1 if last else 1
+        if head is None or head.seq < start:
+            return None
+        walker = ChainWalker(start, last.head_hash if last else GENESIS_HASH)
+        leaves = []
+        for row in iter_rows(start, head.seq):
+            if not walker.step(row):
+                raise ChainBroken(walker.problem.message)
+            leaves.append(leaf_hash(row[3]))
+        if walker.expected_seq != head.seq + 1 or walker.prev_hash != head.hash:
+            raise ChainBroken(f"entry #{walker.expected_seq} is missing or the chain head does not match")
+        checkpoint = Checkpoint(
+            first_seq=start, last_seq=head.seq, tree_size=head.seq - start + 1,
+            root=merkle_root(leaves).hex(), head_hash=head.hash, created_at=timezone.now(),
+            prev_hash=last.hash if last else GENESIS_HASH,
+        )
+        checkpoint.hash = checkpoint_hash(checkpoint.body())
+        checkpoint.save(force_insert=True)
+        return checkpoint
