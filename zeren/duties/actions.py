@@ -1,0 +1,349 @@
+"""Every write to the function catalogue (权责清单). Item changes always go through :func:`apply_contents`,
+which versions them under a reform batch; each action writes one audit entry."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from zeren.audit.actions import record_change, record_event, snapshot
+from zeren.audit.rules import canonical_json
+from zeren.duties.models import (
+    ChangeKind,
+    DutyFinding,
+    FindingStatus,
+    FunctionItem,
+    ItemResponsibility,
+    ItemVersion,
+    PositionDescription,
+    ReformBatch,
+    Resolution,
+    ResponsibilityRole,
+)
+from zeren.duties.rules import classify_change
+from zeren.org.models import Unit
+
+
+class CatalogueError(ValueError):
+    """A catalogue change that cannot be applied (unknown unit, batch older than the current version…)."""
+
+
+@dataclass
+class ApplyResult:
+    batch: ReformBatch
+    counts: dict[str, int] = field(default_factory=lambda: {k.value: 0 for k in ChangeKind})
+    unchanged: int = 0
+    digest: str = ""
+
+
+def rows_digest(rows: list[dict[str, Any]]) -> str:
+    """SHA-256 of the canonical JSON of a batch of rows: what the batch's single audit entry vouches for."""
+    return hashlib.sha256(canonical_json(rows).encode("utf-8")).hexdigest()
+
+
+def do_get_or_create_batch(*, actor: Any, name: str, day: date, document_number: str = "") -> ReformBatch:
+    """The reform batch (改革批次) called ``name``, created (and audited) if it does not exist."""
+    with transaction.atomic():
+        batch = ReformBatch.objects.filter(name=name).first()
+        if batch is not None:
+            if batch.date != day:
+                raise CatalogueError(f"改革批次「{name}」已存在，生效日期为 {batch.date}，不是 {day}")
+            return batch
+        batch = ReformBatch.objects.create(name=name, date=day, document_number=document_number)
+        record_change(actor=actor, action="duties.create_batch", obj=batch, before=None, after=snapshot(batch))
+        return batch
+
+
+def adjustment_batch(actor: Any, day: date | None = None) -> ReformBatch:
+    """The batch for day-to-day adjustments made while resolving findings (日常调整): one per day."""
+    day = day or timezone.localdate()
+    return do_get_or_create_batch(actor=actor, name=f"日常调整 {day.isoformat()}", day=day)
+
+
+def current_contents(codes: Iterable[str] | None = None) -> dict[str, tuple[ItemVersion, dict[str, Any]]]:
+    """Open versions (现行版本) by code: the current content of every active item."""
+    qs = ItemVersion.objects.filter(ended_by__isnull=True).only("id", "code", "valid_from", "content", "item_id")
+    versions = qs if codes is None else _by_code(qs, codes)
+    return {v.code: (v, v.content) for v in versions}
+
+
+def apply_contents(
+    *,
+    contents: list[dict[str, Any]],
+    batch: ReformBatch,
+    removed: Iterable[str] = (),
+    progress: Callable[[int], None] | None = None,
+) -> ApplyResult:
+    """Bring the catalogue to ``contents`` (and remove ``removed`` codes) under ``batch``, in bulk.
+
+    Callers wrap this in their transaction and write the audit entry. An unchanged row is skipped;
+    a changed one closes its open version at the batch date and opens a new one.
+    """
+    result = ApplyResult(batch=batch)
+    removed = list(removed)
+    wanted = [c["code"] for c in contents] + removed
+    current = current_contents(wanted)
+    unit_ids = _unit_ids({u for c in contents for u in c["lead_units"] + c["assisting_units"]})
+    existing = {i.code: i for i in _by_code(FunctionItem.objects.all(), wanted)}
+
+    changed: list[tuple[dict[str, Any], str]] = []
+    for content in contents:
+        before = current.get(content["code"], (None, None))[1]
+        kind = classify_change(before, content)
+        if kind is None:
+            result.unchanged += 1
+        else:
+            changed.append((content, kind))
+    for code in removed:
+        if code not in current:
+            raise CatalogueError(f"事项 {code} 不存在或已取消")
+    touched = {c["code"] for c, _k in changed} | set(removed)
+    for version, _content in current.values():
+        if version.valid_from > batch.date and version.code in touched:
+            raise CatalogueError(f"事项 {version.code} 的现行版本始于 {version.valid_from}，晚于批次日期 {batch.date}")
+
+    # Items: create the new ones, update the others, then link parents (they may be in the same batch).
+    new_items = [FunctionItem(code=c["code"]) for c, _k in changed if c["code"] not in existing]
+    by_code_content = {c["code"]: c for c, _k in changed}
+    for item in new_items:
+        _fill_item(item, by_code_content[item.code])
+    FunctionItem.objects.bulk_create(new_items, batch_size=1000)  # sets pks on SQLite ≥ 3.35 and PostgreSQL
+    new_codes = {i.code for i in new_items}
+    existing.update({i.code: i for i in new_items})
+    parent_ids = {i.code: i.pk for i in _by_code(FunctionItem.objects.only("id", "code"),
+                                                 {c["parent"] for c, _k in changed if c["parent"]})}
+    updated, parented = [], []
+    for content, _kind in changed:
+        item = existing[content["code"]]
+        parent = content["parent"]
+        if parent and parent not in parent_ids:
+            raise CatalogueError(f"事项 {item.code} 的上级事项 {parent} 不存在")
+        item.parent_id = parent_ids.get(parent) if parent else None
+        if item.code not in new_codes:
+            _fill_item(item, content)
+            item.is_active = True
+            updated.append(item)
+        elif parent:
+            parented.append(item)
+    for code in removed:
+        existing[code].is_active = False
+        updated.append(existing[code])
+    FunctionItem.objects.bulk_update(updated, ["name", "category", "area", "level", "legal_basis", "parent",
+                                               "responsibility_matters", "accountability_situations", "is_active"],
+                                     batch_size=500)
+    FunctionItem.objects.bulk_update(parented, ["parent"], batch_size=500)
+
+    # Responsibilities: replaced wholesale for every changed item.
+    touched_ids = [existing[c["code"]].pk for c, _k in changed] + [existing[c].pk for c in removed]
+    for start in range(0, len(touched_ids), 500):
+        ItemResponsibility.objects.filter(item_id__in=touched_ids[start:start + 500]).delete()
+    links = []
+    for content, _kind in changed:
+        item_id = existing[content["code"]].pk
+        links += [ItemResponsibility(item_id=item_id, unit_id=unit_ids[u], role=ResponsibilityRole.LEAD)
+                  for u in content["lead_units"]]
+        links += [ItemResponsibility(item_id=item_id, unit_id=unit_ids[u], role=ResponsibilityRole.ASSISTING)
+                  for u in content["assisting_units"]]
+    ItemResponsibility.objects.bulk_create(links, batch_size=2000)
+
+    # Versions: close the open ones, open the new ones.
+    closing = [current[c["code"]][0] for c, _k in changed if c["code"] in current] + [current[c][0] for c in removed]
+    for version in closing:
+        version.valid_until = batch.date
+        version.ended_by = batch
+    ItemVersion.objects.bulk_update(closing, ["valid_until", "ended_by"], batch_size=1000)
+    versions = []
+    for n, (content, kind) in enumerate(changed, 1):
+        versions.append(ItemVersion(
+            item_id=existing[content["code"]].pk, code=content["code"], batch=batch, change=kind,
+            valid_from=batch.date, name=content["name"], category=content["category"], area=content["area"],
+            level=content["level"], unit_codes=_unit_codes(content), content=content,
+        ))
+        result.counts[kind] += 1
+        if progress and n % 500 == 0:
+            progress(500)
+    ItemVersion.objects.bulk_create(versions, batch_size=1000)
+    result.counts[ChangeKind.REMOVED] += len(removed)
+    if progress:
+        progress(len(changed) % 500 + len(removed))
+    return result
+
+
+def _by_code(queryset: Any, codes: Iterable[str]) -> list[Any]:
+    """``queryset.filter(code__in=codes)`` in chunks small enough for any database's parameter limit."""
+    codes = sorted(set(codes))
+    return [obj for start in range(0, len(codes), 900) for obj in queryset.filter(code__in=codes[start:start + 900])]
+
+
+def _fill_item(item: FunctionItem, content: dict[str, Any]) -> None:
+    for key in ("name", "category", "area", "level", "legal_basis", "responsibility_matters",
+                "accountability_situations"):
+        setattr(item, key, content[key])
+
+
+def _unit_codes(content: dict[str, Any]) -> str:
+    codes = content["lead_units"] + content["assisting_units"]
+    return "|" + "|".join(codes) + "|" if codes else ""
+
+
+def _unit_ids(codes: set[str]) -> dict[str, int]:
+    found = dict(Unit.objects.filter(code__in=codes).values_list("code", "pk")) if codes else {}
+    missing = sorted(codes - set(found))
+    if missing:
+        raise CatalogueError(f"单位代码不存在：{'、'.join(missing[:10])}")
+    return found
+
+
+def do_import_items(
+    *,
+    actor: Any,
+    contents: list[dict[str, Any]],
+    batch: ReformBatch,
+    source: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> ApplyResult:
+    """Import a list of items (导入权责清单) under ``batch``: all or nothing, one audit entry for the batch
+    carrying the SHA-256 of the canonical rows. An existing code is updated."""
+    with transaction.atomic():
+        result = apply_contents(contents=contents, batch=batch, progress=progress)
+        result.digest = rows_digest(contents)
+        record_event(
+            actor=actor, action="duties.import_items", object_type="duties.reformbatch", object_id=str(batch.pk),
+            changes={"counts": result.counts, "unchanged": result.unchanged},
+            extra={"rows": len(contents), "sha256": result.digest, "source": source, "batch": batch.name},
+        )
+        return result
+
+
+def do_remove_items(*, actor: Any, codes: list[str], batch: ReformBatch, reason: str) -> ApplyResult:
+    """Cancel items (取消事项) under a reform batch."""
+    with transaction.atomic():
+        result = apply_contents(contents=[], batch=batch, removed=codes)
+        record_event(actor=actor, action="duties.remove_items", object_type="duties.reformbatch",
+                     object_id=str(batch.pk), changes={"removed": codes}, reason=reason)
+        return result
+
+
+# --- resolving findings (问题处理) ----------------------------------------------------------
+
+
+def _resolve(finding: DutyFinding, actor: Any, resolution: str, reason: str, extra: dict[str, Any]) -> None:
+    before = snapshot(finding, ["status", "resolution", "resolution_reason"])
+    finding.status = FindingStatus.INTENDED if resolution == Resolution.INTENDED else FindingStatus.RESOLVED
+    finding.resolution = resolution
+    finding.resolution_reason = reason
+    finding.resolved_by = actor if getattr(actor, "is_authenticated", False) else None
+    finding.resolved_at = timezone.now()
+    finding.save(update_fields=["status", "resolution", "resolution_reason", "resolved_by", "resolved_at"])
+    record_change(actor=actor, action=f"duties.resolve_{resolution}", obj=finding, before=before,
+                  after=snapshot(finding, ["status", "resolution", "resolution_reason"]), reason=reason, extra=extra)
+
+
+def _require_open(finding: DutyFinding) -> None:
+    if finding.status != FindingStatus.OPEN:
+        raise CatalogueError(f"该问题已处于「{finding.get_status_display()}」状态")
+
+
+def do_mark_intended(*, actor: Any, finding: DutyFinding, reason: str) -> DutyFinding:
+    """Mark a finding as intended (确认合理), e.g. a deliberate joint responsibility; a reason is required."""
+    if not reason.strip():
+        raise CatalogueError("确认合理须说明理由")
+    with transaction.atomic():
+        _require_open(finding)
+        _resolve(finding, actor, Resolution.INTENDED, reason.strip(), {})
+        return finding
+
+
+def do_assign_lead(*, actor: Any, finding: DutyFinding, item_code: str, unit_code: str, reason: str,
+                   batch: ReformBatch | None = None) -> DutyFinding:
+    """Assign one lead unit (指定牵头单位) to an item: the other former leads become assisting units."""
+    with transaction.atomic():
+        _require_open(finding)
+        batch = batch or adjustment_batch(actor)
+        content = dict(_current(item_code))
+        others = [u for u in content["lead_units"] + content["assisting_units"] if u != unit_code]
+        content["lead_units"], content["assisting_units"] = [unit_code], others
+        apply_contents(contents=[content], batch=batch)
+        _resolve(finding, actor, Resolution.ASSIGN_LEAD, reason,
+                 {"item": item_code, "lead_unit": unit_code, "batch": batch.name})
+        return finding
+
+
+def do_merge_items(*, actor: Any, finding: DutyFinding, keep_code: str, merge_codes: list[str], reason: str,
+                   batch: ReformBatch | None = None) -> DutyFinding:
+    """Merge duplicate items into one (合并事项): the kept item gains the others' units (as assisting),
+    responsibility matters and accountability situations; the others are cancelled."""
+    with transaction.atomic():
+        _require_open(finding)
+        if keep_code in merge_codes or not merge_codes:
+            raise CatalogueError("须保留一个事项并至少合并一个其他事项")
+        batch = batch or adjustment_batch(actor)
+        keep = dict(_current(keep_code))
+        for code in merge_codes:
+            other = _current(code)
+            for key in ("responsibility_matters", "accountability_situations"):
+                keep[key] = keep[key] + [m for m in other[key] if m not in keep[key]]
+            keep["assisting_units"] = keep["assisting_units"] + [
+                u for u in other["lead_units"] + other["assisting_units"]
+                if u not in keep["lead_units"] and u not in keep["assisting_units"]]
+        apply_contents(contents=[keep], batch=batch, removed=merge_codes)
+        _resolve(finding, actor, Resolution.MERGE, reason, {"kept": keep_code, "merged": merge_codes,
+                                                             "batch": batch.name})
+        return finding
+
+
+def do_split_item(*, actor: Any, finding: DutyFinding, item_code: str, parts: list[tuple[str, str, str]],
+                  reason: str, batch: ReformBatch | None = None) -> DutyFinding:
+    """Split an item (拆分事项) into sub-items ``(code, name, lead unit)``: each part is a child of the item,
+    inheriting its category, basis, matters and situations, so each unit holds a distinct part."""
+    if len(parts) < 2:
+        raise CatalogueError("拆分须至少给出两个子事项")
+    with transaction.atomic():
+        _require_open(finding)
+        batch = batch or adjustment_batch(actor)
+        base = _current(item_code)
+        children = [
+            {**base, "code": code, "name": name, "lead_units": [unit], "assisting_units": [], "parent": item_code}
+            for code, name, unit in parts
+        ]
+        apply_contents(contents=children, batch=batch)
+        _resolve(finding, actor, Resolution.SPLIT, reason,
+                 {"item": item_code, "parts": [p[0] for p in parts], "batch": batch.name})
+        return finding
+
+
+def _current(code: str) -> dict[str, Any]:
+    found = current_contents([code]).get(code)
+    if found is None:
+        raise CatalogueError(f"事项 {code} 不存在或已取消")
+    return found[1]
+
+
+# --- position descriptions (职位说明书) -----------------------------------------------------
+
+
+def do_save_position_description(
+    *, actor: Any, post: Any, item_codes: list[str], duties: list[str], qualifications: list[str],
+    assessment_criteria: list[str], training_requirements: list[str],
+) -> PositionDescription:
+    """Create or update a post's position description (职位说明书); the duties reference function items."""
+    with transaction.atomic():
+        items = list(FunctionItem.objects.filter(code__in=item_codes, is_active=True))
+        missing = sorted(set(item_codes) - {i.code for i in items})
+        if missing:
+            raise CatalogueError(f"事项编码不存在：{'、'.join(missing)}")
+        pd, created = PositionDescription.objects.get_or_create(post=post)
+        before = None if created else {**snapshot(pd), "items": sorted(pd.items.values_list("code", flat=True))}
+        pd.duties, pd.qualifications = duties, qualifications
+        pd.assessment_criteria, pd.training_requirements = assessment_criteria, training_requirements
+        pd.save()
+        pd.items.set(items)
+        record_change(actor=actor, action="duties.save_position_description", obj=pd, before=before,
+                      after={**snapshot(pd), "items": sorted(item_codes)})
+        return pd

@@ -1,0 +1,108 @@
+"""Excel and JSON import/export of the catalogue: all or nothing, errors naming row and field."""
+
+import json
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook, load_workbook
+
+from zeren.duties.exchange import COLUMNS, catalogue_contents, write_xlsx
+from zeren.duties.models import FunctionItem, ItemVersion, ReformBatch
+from zeren.duties.tests.factories import content, load
+from zeren.org.testing import make_small_tree
+
+pytestmark = pytest.mark.django_db
+
+
+def published_list(path, rows: int, bad_row: int | None = None):
+    """A 权责清单 sheet with a title line above the header, as published lists have."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("清单")
+    sheet.append(["深圳市市场监督管理局权责清单"])
+    sheet.append([h for _k, h in COLUMNS])
+    for n in range(rows):
+        category = "行政审查" if n == bad_row else ("行政许可" if n % 2 else "行政处罚")
+        sheet.append([
+            f"SCJG-{n:05d}", f"第{n}项食品经营事项", category, "市场监管", "市级",
+            f"《中华人民共和国食品安全法》第{n % 150 + 1}条：依法实施。",
+            "深圳市市场监督管理局" if n % 3 else "SZ-SCJG", "SZ-ZJ" if n % 7 == 0 else "",
+            "1. 受理责任：依法受理\n2. 审查责任：依法审查", "1. 不依法受理的", "",
+        ])
+    book.save(path)
+
+
+def test_ten_thousand_rows_one_bad_then_fixed(tmp_path):
+    make_small_tree()
+    path = tmp_path / "list.xlsx"
+    published_list(path, 10_000, bad_row=6_543)
+    with pytest.raises(CommandError) as info:
+        call_command("duties", "import", str(path), "--batch", "2026年清单", "--batch-date", "2026-02-01",
+                     verbosity=0)
+    # row 6,543 of the data is Excel row 6,543 + 3 (title line, header, 1-based)
+    assert "list.xlsx 第 6546 行「事项类别」" in str(info.value)
+    assert "行政审查" in str(info.value)
+    assert FunctionItem.objects.count() == 0 and ItemVersion.objects.count() == 0
+    assert ReformBatch.objects.count() == 0
+
+    published_list(path, 10_000)
+    out = StringIO()
+    call_command("duties", "import", str(path), "--batch", "2026年清单", "--batch-date", "2026-02-01",
+                 "--document", "深府〔2026〕3号", verbosity=0, stdout=out)
+    assert FunctionItem.objects.count() == 10_000
+    item = FunctionItem.objects.get(code="SCJG-00007")
+    assert item.legal_basis == [{"law": "中华人民共和国食品安全法", "article": "第8条", "text": "依法实施。"}]
+    assert item.responsibility_matters == ["受理责任：依法受理", "审查责任：依法审查"]
+    assert sorted(item.responsibilities.values_list("unit__code", "role")) == [("SZ-SCJG", "lead"), ("SZ-ZJ", "assisting")]
+    assert ReformBatch.objects.get().document_number == "深府〔2026〕3号"
+
+
+def test_row_errors_name_every_bad_row_and_field(tmp_path):
+    make_small_tree()
+    path = tmp_path / "items.json"
+    good = {"code": "X1", "name": "食品经营许可", "category": "licensing", "area": "market_supervision",
+            "level": "city", "legal_basis": [], "lead_units": ["SZ-SCJG"], "assisting_units": [],
+            "responsibility_matters": [], "accountability_situations": []}
+    path.write_text(json.dumps([good, {**good, "code": "X2", "lead_units": ["SZ-NOPE"]},
+                                {**good, "code": "X1"}, {**good, "code": "X3", "parent": "X9"}]), encoding="utf-8")
+    with pytest.raises(CommandError) as info:
+        call_command("duties", "import", str(path), verbosity=0)
+    message = str(info.value)
+    assert "items.json 第 2 行「lead_units」：单位不存在：SZ-NOPE" in message
+    assert "items.json 第 3 行「code」：事项编码 X1 与第 1 行重复" in message
+    assert "items.json 第 4 行「parent」：上级事项 X9 不存在" in message
+    assert not FunctionItem.objects.exists()
+
+
+def test_json_round_trip_and_update_existing(tmp_path):
+    make_small_tree()
+    load([content("F1", "食品经营许可", ["SZ-SCJG"], assisting=["SZ-ZJ"]),
+          content("F1-01", "食品经营许可（新办）", ["SZ-SCJG"], parent="F1")])
+    out = tmp_path / "out.json"
+    call_command("duties", "export", "--format", "json", "--output", str(out), verbosity=0, stderr=StringIO())
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert [d["code"] for d in data] == ["F1", "F1-01"]
+    assert set(data[0]) >= {"code", "name", "category", "area", "level", "legal_basis", "lead_units",
+                            "assisting_units", "responsibility_matters", "accountability_situations"}
+    data[0]["name"] = "食品经营许可（含网络经营）"
+    out.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    call_command("duties", "import", str(out), "--batch", "2026年调整", "--batch-date", "2026-04-01",
+                 verbosity=0, stdout=StringIO())
+    assert FunctionItem.objects.get(code="F1").name == "食品经营许可（含网络经营）"
+    assert FunctionItem.objects.get(code="F1-01").parent.code == "F1"
+    assert ItemVersion.objects.filter(code="F1").count() == 2
+    assert ItemVersion.objects.filter(code="F1-01").count() == 1  # unchanged row: no new version
+
+
+def test_xlsx_export_has_the_published_layout_and_reimports(tmp_path):
+    make_small_tree()
+    load([content("E1", "=HYPERLINK(\"x\")", ["SZ-SCJG"]), content("E2", "食品生产许可", ["SZ-SCJG"])])
+    path = tmp_path / "export.xlsx"
+    write_xlsx(catalogue_contents(), path)
+    sheet = load_workbook(path).active
+    assert [c.value for c in sheet[1]] == [h for _k, h in COLUMNS]
+    assert sheet["B2"].data_type == "s" and sheet["C2"].value == "行政许可" and sheet["E2"].value == "市级"
+    before = catalogue_contents()
+    call_command("duties", "import", str(path), "--batch-date", str(date(2026, 2, 1)), verbosity=0, stdout=StringIO())
+    assert catalogue_contents() == before
