@@ -135,6 +135,18 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Behind the reverse proxy, the client address is the last X-Forwarded-For hop (rate limits).
+    ZEREN_TRUST_X_FORWARDED_FOR = os.environ.get("ZEREN_TRUST_X_FORWARDED_FOR", "1") == "1"
+
+# Rate limits of anonymous requests per client IP (zeren.core.ratelimit; docs/trust.md):
+# named limits, and the path prefixes they guard (first match wins). Views and API operations
+# can also take a named limit with @ratelimit("name").
+ZEREN_RATELIMITS = {"public": "600/m", "api": "1200/m", "login": "60/m"}
+ZEREN_RATELIMIT_PATHS = [("/api/v1/", "api"), ("/login/", "login"), ("/", "public")]
+MIDDLEWARE += ["zeren.core.ratelimit.RateLimitMiddleware"]  # after authentication: signed-in users are not limited
+# Uploads (zeren.core.uploads): file size, uncompressed size and ratio of .xlsx, zip members.
+ZEREN_UPLOAD_LIMITS = {"max_bytes": 20 * 1024 * 1024, "max_uncompressed_bytes": 200 * 1024 * 1024,
+                       "max_ratio": 100, "max_members": 2000}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
