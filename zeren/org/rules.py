@@ -1,0 +1,73 @@
+"""Pure rules of the organisation registry (组织机构): kinds, levels and paths of units.
+
+No database here. The level rules follow the three tiers of government powers named in the
+seed (市/区/街道事权): a city government (市人民政府) sits at the root, district governments
+(区人民政府) under it, street offices (街道办事处) are the agencies of a district government;
+every other body works at the level of the government it belongs to (三定方案: a department
+and its internal divisions share their government's level).
+"""
+
+from __future__ import annotations
+
+import re
+
+from zeren.org.models import Level, UnitKind
+
+# Units codes: letters, digits, "-", "_" and "." (they appear in paths between "/").
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+# Checked in this order: the first keyword found in the classification text decides the kind.
+KIND_KEYWORDS: list[tuple[tuple[str, ...], str]] = [
+    (("街道", "street"), UnitKind.STREET_OFFICE),
+    (("人民代表大会", "人大", "congress"), UnitKind.PEOPLES_CONGRESS),
+    (("政协", "政治协商", "cppcc"), UnitKind.CPPCC),
+    (("监察", "supervision"), UnitKind.SUPERVISION),
+    (("绩效", "performance"), UnitKind.PERFORMANCE_OFFICE),
+    (("人民政府", "government"), UnitKind.GOVERNMENT),
+    (("内设机构", "division", "处室", "科室"), UnitKind.DIVISION),
+    (("事业单位", "public institution", "public_institution"), UnitKind.PUBLIC_INSTITUTION),
+]
+
+# Bodies that set the level of everything under them.
+GOVERNING_KINDS = frozenset({UnitKind.GOVERNMENT, UnitKind.STREET_OFFICE})
+
+
+def valid_code(code: str) -> bool:
+    """A unit, post or person code (单位代码/职位代码/人员编号) fits in a path segment."""
+    return bool(CODE_RE.match(code))
+
+
+def infer_kind(classification: str | None) -> str:
+    """The unit kind (单位类别) named by a Popolo ``classification`` or a spreadsheet's 类别 cell.
+
+    A known kind value (``government``, ``division``…) or its Chinese label is taken as is;
+    otherwise keywords decide (街道 → street office, 人民政府 → government, 内设机构 → division…),
+    and anything else is a government department (政府工作部门).
+    """
+    text = (classification or "").strip()
+    if text in UnitKind.values:
+        return text
+    for value, label in UnitKind.choices:
+        if text == str(label):
+            return value
+    lowered = text.lower()
+    for keywords, kind in KIND_KEYWORDS:
+        if any(k in lowered for k in keywords):
+            return kind
+    return UnitKind.DEPARTMENT
+
+
+def infer_level(kind: str, ancestors: list[tuple[str, str]]) -> str:
+    """The level (层级) of a unit of ``kind`` whose ancestors, nearest first, are ``(kind, level)``.
+
+    A root government is the city (市); a government under a government is a district (区); a
+    street office is a street (街道); any other unit takes the level of its nearest governing
+    ancestor (government or street office), and the city level when it has none.
+    """
+    if kind == UnitKind.STREET_OFFICE:
+        return Level.STREET
+    governing = [level for k, level in ancestors if k in GOVERNING_KINDS]
+    if kind == UnitKind.GOVERNMENT:
+        return Level.DISTRICT if governing else Level.CITY
+    return governing[0] if governing else Level.CITY
+

@@ -1,0 +1,243 @@
+"""Reading an org chart from Excel (org-xlsx, 组织机构表) into a :class:`RegistryData`.
+
+Two sheets, documented in docs/org-xlsx.md: ``单位`` (units) and ``人员任职`` (people, their
+posts and memberships; one row per person-in-post). Headers may be Chinese or English. Every
+problem names the file, sheet, row and column; nothing is written unless all rows check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from zeren.org.models import Gender, Level, Rank
+from zeren.org.registry import MembershipRow, PersonRow, PostRow, RegistryData, RegistryError, UnitRow
+
+UNIT_SHEETS = ("单位", "units")
+PEOPLE_SHEETS = ("人员任职", "people")
+
+# field → accepted headers (first is the documented Chinese one).
+UNIT_COLUMNS = {
+    "code": ("单位代码", "code"), "name": ("单位名称", "name"), "parent_code": ("上级单位代码", "parent_code"),
+    "kind": ("类别", "kind"), "level": ("层级", "level"), "name_en": ("英文名称", "name_en"),
+    "short_name": ("简称", "short_name"), "valid_from": ("成立日期", "valid_from"),
+    "valid_until": ("撤销日期", "valid_until"), "sort_order": ("排序", "sort_order"), "functions": ("职责", "functions"),
+}
+PEOPLE_COLUMNS = {
+    "person_code": ("人员编号", "person_code"), "name": ("姓名", "name"), "gender": ("性别", "gender"),
+    "birth_date": ("出生日期", "birth_date"), "email": ("电子邮箱", "email"), "phone": ("电话", "phone"),
+    "id_number": ("身份证号", "id_number"), "post_code": ("职位代码", "post_code"), "post_label": ("职位名称", "post_label"),
+    "unit_code": ("单位代码", "unit_code"), "rank": ("职级", "rank"), "is_leading": ("是否领导职务", "is_leading"),
+    "start_date": ("任职日期", "start_date"), "end_date": ("离任日期", "end_date"),
+}
+# Row fields of the registry → the spreadsheet column that fed them, per record kind.
+PEOPLE_FIELD_COLUMNS = {
+    "person": {"code": "person_code"},
+    "post": {"code": "post_code", "label": "post_label", "valid_from": "start_date"},
+    "membership": {"person_code": "person_code", "post_code": "post_code"},
+}
+LEVELS = {"市": Level.CITY, "市级": Level.CITY, "区": Level.DISTRICT, "区级": Level.DISTRICT, "街道": Level.STREET}
+GENDERS = {"男": Gender.MALE, "女": Gender.FEMALE, "m": Gender.MALE, "f": Gender.FEMALE}
+YES = {"是", "yes", "y", "true", "1", "领导", "领导职务"}
+NO = {"否", "no", "n", "false", "0", "", "非领导", "非领导职务"}
+
+
+class _Sheet:
+    """One sheet's header map and the problems found in it."""
+
+    def __init__(self, book_name: str, ws, columns: dict[str, tuple[str, ...]], problems: list[str]):
+        self.name, self.ws, self.problems, self.book = ws.title, ws, problems, book_name
+        rows = ws.iter_rows(values_only=True)
+        header = next(rows, ()) or ()
+        names = {str(h).strip().lower(): i for i, h in enumerate(header) if h is not None}
+        self.index: dict[str, int] = {}
+        self.labels: dict[str, str] = {}
+        for field_name, headers in columns.items():
+            for h in headers:
+                if h.lower() in names:
+                    i = names[h.lower()]
+                    self.index[field_name] = i
+                    self.labels[field_name] = f"column {get_column_letter(i + 1)} ({header[i]})"
+                    break
+            else:
+                self.labels[field_name] = f"column {headers[0]}"
+        self.rows = rows
+        self.total = max((ws.max_row or 1) - 1, 0)
+
+    def require(self, *fields: str) -> None:
+        for f in fields:
+            if f not in self.index:
+                self.problems.append(f"sheet {self.name}: missing column {UNIT_COLUMNS.get(f, PEOPLE_COLUMNS.get(f))[0]}")
+
+    def origin(self, row: int) -> str:
+        return f"sheet {self.name}, row {row}"
+
+    def bad(self, row: int, field_name: str, reason: str) -> None:
+        self.problems.append(f"{self.origin(row)}, {self.labels[field_name]}: {reason}")
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+class _Row:
+    def __init__(self, sheet: _Sheet, number: int, values: tuple):
+        self.sheet, self.number, self.values = sheet, number, values
+
+    def raw(self, field_name: str) -> Any:
+        i = self.sheet.index.get(field_name)
+        return self.values[i] if i is not None and i < len(self.values) else None
+
+    def text(self, field_name: str, required: bool = False) -> str:
+        value = _text(self.raw(field_name))
+        if required and not value:
+            self.sheet.bad(self.number, field_name, "required")
+        return value
+
+    def day(self, field_name: str) -> date | None:
+        value = self.raw(field_name)
+        if value in (None, ""):
+            return None
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(_text(value).replace("/", "-").replace(".", "-"))
+        except ValueError:
+            self.sheet.bad(self.number, field_name, f"{value!r} is not a date (YYYY-MM-DD)")
+            return None
+
+    def choice(self, field_name: str, mapping: dict[str, str], values: list[str], labels: list[str]) -> str | None:
+        text = self.text(field_name)
+        if not text:
+            return None
+        if text.lower() in values:
+            return text.lower()
+        if text in labels:
+            return values[labels.index(text)]
+        if text.lower() in mapping:
+            return mapping[text.lower()]
+        self.sheet.bad(self.number, field_name, f"unknown value {text!r}")
+        return None
+
+
+def _progress(quiet: bool) -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), disable=quiet)
+
+
+def read_org_xlsx(path: str | Path, *, quiet: bool = False) -> RegistryData:
+    """Read an org-xlsx workbook; raise :class:`RegistryError` naming file, sheet, row and column."""
+    path = Path(path)
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise RegistryError([f"not an Excel .xlsx workbook ({exc})"], str(path)) from None
+    problems: list[str] = []
+    sheets = {ws.title.strip().lower(): ws for ws in book.worksheets}
+    unit_ws = next((sheets[n] for n in UNIT_SHEETS if n in sheets), None)
+    people_ws = next((sheets[n] for n in PEOPLE_SHEETS if n in sheets), None)
+    if unit_ws is None and people_ws is None:
+        raise RegistryError([f"no sheet named {UNIT_SHEETS[0]} or {PEOPLE_SHEETS[0]}"], str(path))
+    labels: dict[str, dict[str, str]] = {}
+    data = RegistryData()
+    with _progress(quiet) as bar:
+        if unit_ws is not None:
+            sheet = _Sheet(path.name, unit_ws, UNIT_COLUMNS, problems)
+            labels[sheet.name] = sheet.labels
+            sheet.require("code", "name")
+            _read_units(sheet, data, bar)
+        if people_ws is not None:
+            sheet = _Sheet(path.name, people_ws, PEOPLE_COLUMNS, problems)
+            labels[sheet.name] = sheet.labels
+            sheet.require("person_code", "name")
+            _read_people(sheet, data, bar)
+    book.close()
+    if problems:
+        raise RegistryError(problems, str(path))
+    data.locate = _locator(labels)
+    return data
+
+
+def _locator(labels: dict[str, dict[str, str]]) -> Callable[[str, str], str]:
+    """Origins look like ``sheet 单位, row 5`` (units) or ``sheet 人员任职, row 5|post``."""
+    def locate(origin: str, field_name: str) -> str:
+        place, _, kind = origin.partition("|")
+        sheet = place.split(",", 1)[0].removeprefix("sheet ")
+        column = PEOPLE_FIELD_COLUMNS.get(kind, {}).get(field_name, field_name)
+        return f"{place}, {labels.get(sheet, {}).get(column, column)}"
+    return locate
+
+
+def _rows(sheet: _Sheet, bar: Progress):
+    task = bar.add_task(f"{sheet.book} · {sheet.name}", total=sheet.total)
+    for number, values in enumerate(sheet.rows, start=2):
+        bar.advance(task)
+        if values and any(v not in (None, "") for v in values):
+            yield _Row(sheet, number, values)
+
+
+def _read_units(sheet: _Sheet, data: RegistryData, bar: Progress) -> None:
+    for row in _rows(sheet, bar):
+        order = row.text("sort_order")
+        if order and not order.lstrip("-").isdigit():
+            sheet.bad(row.number, "sort_order", f"{order!r} is not a whole number")
+        functions = [f.strip() for f in row.text("functions").replace("；", "\n").replace(";", "\n").splitlines()]
+        data.units.append(UnitRow(
+            code=row.text("code", True), name=row.text("name", True), parent_code=row.text("parent_code") or None,
+            classification=row.text("kind"),
+            level=row.choice("level", LEVELS, Level.values, [str(x) for x in Level.labels]),
+            name_en=row.text("name_en"), short_name=row.text("short_name"), functions=[f for f in functions if f],
+            valid_from=row.day("valid_from"), valid_until=row.day("valid_until"),
+            sort_order=int(order) if order.lstrip("-").isdigit() else 0, origin=sheet.origin(row.number)))
+
+
+def _agree(sheet: _Sheet, row: _Row, seen: dict[str, tuple[Any, int]], code: str, record: Any, what: str) -> bool:
+    """A person or post repeated on several rows must be described the same way each time."""
+    if code not in seen:
+        seen[code] = (record, row.number)
+        return True
+    first, number = seen[code]
+    if first != record:
+        field_name = "name" if what == "person" else "post_label"
+        sheet.bad(row.number, field_name, f"{what} {code!r} is described differently on row {number}")
+    return False
+
+
+def _read_people(sheet: _Sheet, data: RegistryData, bar: Progress) -> None:
+    persons: dict[str, tuple[Any, int]] = {}
+    posts: dict[str, tuple[Any, int]] = {}
+    for row in _rows(sheet, bar):
+        origin = sheet.origin(row.number)
+        person = PersonRow(
+            code=row.text("person_code", True), name=row.text("name", True),
+            gender=row.choice("gender", GENDERS, Gender.values, [str(x) for x in Gender.labels]) or "",
+            birth_date=row.day("birth_date"), email=row.text("email"), phone=row.text("phone"),
+            id_number=row.text("id_number"), origin=f"{origin}|person")
+        if _agree(sheet, row, persons, person.code, person, "person"):
+            data.persons.append(person)
+        post_code = row.text("post_code")
+        if not post_code:
+            continue
+        leading = row.text("is_leading").lower()
+        if leading not in YES | NO:
+            sheet.bad(row.number, "is_leading", f"{leading!r} is not 是 or 否")
+        post = PostRow(
+            code=post_code, unit_code=row.text("unit_code", True), label=row.text("post_label", True),
+            rank=row.choice("rank", {}, Rank.values, [str(x) for x in Rank.labels]) or Rank.STAFF,
+            is_leading=leading in YES, origin=f"{origin}|post")
+        if _agree(sheet, row, posts, post_code, post, "post"):
+            data.posts.append(post)
+        data.memberships.append(MembershipRow(
+            person_code=person.code, post_code=post_code, unit_code=post.unit_code,
+            start_date=row.day("start_date"), end_date=row.day("end_date"), origin=f"{origin}|membership"))
