@@ -347,3 +347,42 @@ def do_save_position_description(
         record_change(actor=actor, action="duties.save_position_description", obj=pd, before=before,
                       after={**snapshot(pd), "items": sorted(item_codes)})
         return pd
+
+
+# --- analysis results (分析结果) -------------------------------------------------------------
+
+
+def do_record_findings(*, actor: Any, report: Any) -> dict[str, int]:
+    """Store an analysis run: new findings open, known ones keep their status, open ones no longer
+    detected become cleared (已消除). One audit entry for the run, with the digest of its findings."""
+    with transaction.atomic():
+        units = dict(Unit.objects.values_list("code", "pk"))
+        found = {f.key: f for f in report.findings}
+        known = {f.key: f for f in DutyFinding.objects.all()}
+        new, seen = [], []
+        for key, f in found.items():
+            row = known.get(key)
+            if row is None:
+                new.append(DutyFinding(key=key, kind=f.kind, item_codes=f.items, unit_codes=f.units,
+                                       unit_id=units.get(f.scope_unit), score=f.score, summary=f.summary[:500],
+                                       evidence=f.evidence))
+            else:
+                row.score, row.evidence, row.summary = f.score, f.evidence, f.summary[:500]
+                if row.status == FindingStatus.CLEARED:
+                    row.status = FindingStatus.OPEN
+                seen.append(row)
+        DutyFinding.objects.bulk_create(new, batch_size=1000)
+        DutyFinding.objects.bulk_update(seen, ["score", "evidence", "summary", "status"], batch_size=500)
+        cleared = [r.pk for k, r in known.items() if k not in found and r.status == FindingStatus.OPEN]
+        DutyFinding.objects.filter(pk__in=cleared).update(status=FindingStatus.CLEARED)
+        item_ids = dict(FunctionItem.objects.values_list("code", "pk"))
+        through = DutyFinding.items.through
+        through.objects.bulk_create(
+            [through(dutyfinding_id=r.pk, functionitem_id=item_ids[c]) for r in new for c in r.item_codes
+             if c in item_ids], batch_size=2000)
+        counts = {"new": len(new), "seen": len(seen), "cleared": len(cleared)}
+        rows = sorted(f.key for f in report.findings)
+        record_event(actor=actor, action="duties.analyse", object_type="duties.dutyfinding", object_id="run",
+                     changes=counts, extra={"threshold": report.threshold, "findings": len(rows),
+                                            "sha256": rows_digest(rows), **report.stats})
+        return counts
