@@ -1,0 +1,389 @@
+"""Every write of electronic supervision (行政审批电子监察): sources, items, event ingestion, alerts, scans."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from zeren.access.rules import EDIT, SUPERVISE
+from zeren.access.scope import can
+from zeren.audit.actions import record_change, record_event, snapshot
+from zeren.audit.rules import canonical_json
+from zeren.findings.actions import FindingSpec
+from zeren.findings.rules import dedupe_key as finding_key
+from zeren.org.models import Unit
+from zeren.supervision import storage
+from zeren.supervision.catalog import Catalog
+from zeren.supervision.events import ParsedEvent, Rejection, Unparsed, parse_event, parse_line
+from zeren.supervision.models import (
+    Alert,
+    AlertStatus,
+    AlertType,
+    ApprovalCase,
+    ApprovalItem,
+    IngestBatch,
+    RejectedEvent,
+    ScanRun,
+    SourceSystem,
+)
+from zeren.supervision.rules import FINDING_TYPES, case_state
+
+CLI_SOURCE = "cli"
+FILE_CHUNK = 50_000  # events per transaction when ingesting a file: bounded memory, restartable
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def do_create_source(*, actor: Any, code: str, name: str, unit: Unit | None) -> tuple[SourceSystem, str]:
+    """Register a department's approval system (报送系统); returns it and its bearer token (shown once)."""
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        source = SourceSystem.objects.create(code=code, name=name, unit=unit, token_sha256=token_digest(token))
+        record_change(actor=actor, action="supervision.create_source", obj=source, before=None,
+                      after=snapshot(source, ["code", "name", "unit_id", "active"]))
+    return source, token
+
+
+def cli_source() -> SourceSystem:
+    """The source of files loaded with ``zeren ingest`` (whole city scope), created on first use."""
+    source = SourceSystem.objects.filter(code=CLI_SOURCE).first()
+    if source is None:
+        source, _ = do_create_source(actor=None, code=CLI_SOURCE, name="命令行导入", unit=None)
+    return source
+
+
+@dataclass
+class IngestResult:
+    """What became of a batch: counts, and each rejection with its position and reason."""
+
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    rejections: list[dict[str, Any]] = field(default_factory=list)
+    batches: list[int] = field(default_factory=list)
+
+    def reject(self, index: int, raw: Any, rejection: Rejection) -> None:
+        self.rejected += 1
+        event_id = raw.get("event_id") if isinstance(raw, dict) else None
+        self.rejections.append({"index": index, "event_id": event_id if isinstance(event_id, str) else None,
+                                "field": rejection.field, "reason": rejection.reason})
+
+    def merge(self, other: IngestResult, keep: int = 1000) -> None:
+        self.accepted += other.accepted
+        self.duplicates += other.duplicates
+        self.rejected += other.rejected
+        self.rejections.extend(other.rejections[: max(0, keep - len(self.rejections))])
+        self.batches.extend(other.batches)
+
+
+def _check(parsed: ParsedEvent, catalog: Catalog, scope: str, source: SourceSystem) -> Rejection | None:
+    item = catalog.items.get(parsed.item_code)
+    if item is None:
+        return Rejection("item_code", f"item_code: unknown approval item {parsed.item_code!r}")
+    unit = catalog.units.get(parsed.unit_code)
+    if unit is None:
+        return Rejection("unit_code", f"unit_code: unknown unit {parsed.unit_code!r}")
+    if not unit[1].startswith(scope):
+        return Rejection("unit_code", f"unit_code: {parsed.unit_code!r} is outside the scope of source {source.code!r}")
+    if not unit[1].startswith(item.unit_path):
+        return Rejection("unit_code", f"unit_code: {parsed.unit_code!r} does not handle item {parsed.item_code!r}")
+    return None
+
+
+def do_ingest_events(*, source: SourceSystem, events: list[Any], catalog: Catalog | None = None,
+                     first_index: int = 0) -> IngestResult:
+    """Ingest one batch of reported events (办件事件) from ``source``.
+
+    Each event is validated on its own; an invalid one is stored in the rejected store with its
+    reason (naming the field) and the rest goes on. A re-delivered ``event_id`` is a duplicate,
+    not an error. The valid part commits atomically, with the recomputed state of every case it
+    touched (folded from the case's full event list, so arrival order does not matter) and ONE
+    audit entry carrying the SHA-256 of the batch's canonical events. Returns only after commit.
+    """
+    from zeren.workcal.selectors import get_calendar
+
+    catalog = catalog or Catalog.load()
+    result = IngestResult()
+    scope = source.unit.path if source.unit_id else "/"
+    valid: dict[str, tuple[int, ParsedEvent]] = {}
+    bad: list[tuple[int, Any, Rejection]] = []
+    for offset, raw in enumerate(events):
+        index = first_index + offset
+        if isinstance(raw, Unparsed):
+            bad.append((index, {"text": raw.text[:10000]}, raw.rejection))
+            continue
+        parsed = parse_event(raw)
+        problem = parsed if isinstance(parsed, Rejection) else _check(parsed, catalog, scope, source)
+        if problem is not None:
+            bad.append((index, raw, problem))
+        elif parsed.event.event_id in valid:
+            result.duplicates += 1
+        else:
+            valid[parsed.event.event_id] = (index, parsed)
+    cal = get_calendar()
+    now = timezone.now()
+    with transaction.atomic():
+        storage.lock_ingestion()
+        for event_id in storage.known_event_ids(source.pk, list(valid)):
+            del valid[event_id]
+            result.duplicates += 1
+        cases = storage.known_cases(sorted({p.case_id for _, p in valid.values()}))
+        identity = {case_id: (item_pk, unit_pk) for case_id, (_, item_pk, unit_pk) in cases.items()}
+        new_by_case: dict[str, list[ParsedEvent]] = {}
+        for event_id, (index, parsed) in list(valid.items()):
+            own = (catalog.items[parsed.item_code].pk, catalog.units[parsed.unit_code][0])
+            expected = identity.setdefault(parsed.case_id, own)
+            if expected != own:
+                name = "item_code" if expected[0] != own[0] else "unit_code"
+                bad.append((index, parsed.raw, Rejection(name, f"{name}: case {parsed.case_id!r} belongs to "
+                                                                f"another {'item' if name == 'item_code' else 'unit'}")))
+                del valid[event_id]
+                continue
+            new_by_case.setdefault(parsed.case_id, []).append(parsed)
+        for index, raw, problem in sorted(bad, key=lambda b: b[0]):
+            result.reject(index, raw, problem)
+        result.accepted = len(valid)
+        if valid:
+            _store_cases(catalog, cal, cases, identity, new_by_case, now)
+        batch = _store_batch(source, valid, bad, result, now)
+        if batch is not None:
+            result.batches.append(batch.pk)
+    return result
+
+
+def _store_cases(catalog, cal, cases, identity, new_by_case, now) -> None:
+    items = catalog.item_by_pk()
+    old = storage.stored_events([cases[c][0] for c in new_by_case if c in cases])
+    rows = []
+    for case_id, parsed in new_by_case.items():
+        item_pk, unit_pk = identity[case_id]
+        events = [p.event for p in parsed]
+        if case_id in cases:
+            events += old.get(cases[case_id][0], [])
+        rules = catalog.effective(items[item_pk], unit_pk).case_rules
+        rows.append((case_id, item_pk, unit_pk, case_state(events, rules, cal)))
+    storage.upsert_cases(rows, now)
+    cases.update(storage.known_cases(list(new_by_case)))
+
+
+def _store_batch(source, valid, bad, result, now) -> IngestBatch | None:
+    if not valid and not bad:
+        return None
+    accepted = [p.raw for _, p in sorted(valid.values(), key=lambda v: v[0])]
+    digest = hashlib.sha256(canonical_json(accepted).encode("utf-8")).hexdigest()
+    batch = IngestBatch.objects.create(source=source, received_at=now, accepted=result.accepted,
+                                       duplicates=result.duplicates, rejected=result.rejected, sha256=digest)
+    if valid:
+        case_pks = storage.known_cases(sorted({p.case_id for _, p in valid.values()}))
+        storage.insert_events(((case_pks[p.case_id][0], p.event) for _, p in valid.values()), source.pk, batch.pk)
+    if bad:
+        RejectedEvent.objects.bulk_create([
+            RejectedEvent(source=source, received_at=now, field=problem.field, reason=problem.reason,
+                          event_id=str(raw.get("event_id") or "")[:128] if isinstance(raw, dict) else "",
+                          payload=raw if isinstance(raw, dict) else {"value": raw},
+                          payload_sha256=hashlib.sha256(canonical_json(raw).encode("utf-8")).hexdigest())
+            for _, raw, problem in bad
+        ], ignore_conflicts=True)
+    record_event(actor=None, action="supervision.ingest_batch", object_type="supervision.ingestbatch",
+                 object_id=str(batch.pk), changes={"accepted": result.accepted, "duplicates": result.duplicates,
+                                                   "rejected": result.rejected},
+                 extra={"sha256": digest, "source": source.code})
+    return batch
+
+
+def ingest_file(path: Path, *, source: SourceSystem | None = None, chunk: int = FILE_CHUNK,
+                progress: Callable[[int], None] | None = None) -> IngestResult:
+    """Ingest a JSONL file in chunks of ``chunk`` events, each its own committed batch.
+
+    Memory stays bounded, and a run killed half-way is finished by running it again: committed
+    chunks come back as duplicates and the rest lands, with the same final state.
+    """
+    source = source or cli_source()
+    catalog = Catalog.load()
+    total = IngestResult()
+    pending: list[Any] = []
+    first = 0
+    consumed = 0
+
+    def flush() -> None:
+        nonlocal first, pending, consumed
+        total.merge(do_ingest_events(source=source, events=pending, catalog=catalog, first_index=first))
+        first, pending = first + len(pending), []
+        if progress is not None:
+            progress(consumed)
+        consumed = 0
+
+    with open(path, "rb") as handle:
+        for number, line in enumerate(handle, 1):
+            consumed += len(line)
+            if line.strip():
+                pending.append(parse_line(line.decode("utf-8", errors="replace").rstrip("\r\n"), number))
+            if len(pending) >= chunk:
+                flush()
+    if pending:
+        flush()
+    return total
+
+
+def do_load_items(*, actor: Any, path: Path) -> tuple[int, int]:
+    """Load approval items (审批事项) from a JSON, YAML or Excel file: all or nothing.
+
+    Upsert by ``code``. Raises ``ValidationError`` listing every bad row and field, having
+    written nothing. Returns (created, updated); one audit entry per created or changed item.
+    """
+    from zeren.supervision.item_files import check_row, read_rows
+
+    try:
+        rows = read_rows(path)
+    except (ValueError, OSError) as exc:
+        raise ValidationError([f"{path.name}: {exc}"]) from exc
+    units = {code: pk for code, pk in Unit.objects.values_list("code", "pk")}
+    clean, errors, seen = [], [], set()
+    for number, row in enumerate(rows, 1):
+        item, problems = check_row(row, f"{path.name} row {number}", set(units))
+        errors += problems
+        if item is not None:
+            if item["code"] in seen:
+                errors.append(f"{path.name} row {number} field code: {item['code']!r} appears twice")
+            seen.add(item["code"])
+            clean.append(item)
+    if errors:
+        raise ValidationError(errors)
+    created = updated = 0
+    with transaction.atomic():
+        existing = {i.code: i for i in ApprovalItem.objects.filter(code__in=seen)}
+        for data in clean:
+            data["unit_id"] = units[data.pop("unit_code")]
+            item = existing.get(data["code"])
+            before = snapshot(item) if item else None
+            item = item or ApprovalItem(code=data["code"])
+            for name, value in data.items():
+                setattr(item, name, value)
+            item.save()
+            after = snapshot(item)
+            after.pop("updated_at")
+            if before is not None:
+                before.pop("updated_at")
+                if before == after:
+                    continue
+            created, updated = created + (before is None), updated + (before is not None)
+            record_change(actor=actor, action="supervision.load_item", obj=item, before=before, after=after,
+                          reason=f"load-items {path.name}")
+    return created, updated
+
+
+@dataclass
+class ScanSummary:
+    as_of: date
+    cases: int
+    replayed: int
+    in_force: int
+    opened: int
+    cleared: int
+    findings: int
+    seconds: float
+
+
+def do_scan(*, as_of: date | None = None, actor: Any = None) -> ScanSummary:
+    """Scan every open case on ``as_of`` (default today): open, update or clear alerts; raise findings.
+
+    Events dated after ``as_of`` are ignored, so a past date can be replayed. Red cards and
+    fee, step and order alerts become findings (问题线索), once each. One audit entry per scan.
+    """
+    from zeren.findings.actions import do_raise_findings
+    from zeren.supervision import scanning  # numpy-heavy; loaded only by scans
+    from zeren.workcal.selectors import get_calendar
+
+    started = time.perf_counter()
+    now = timezone.now()
+    as_of = as_of or timezone.localdate()
+    cal = get_calendar()
+    catalog = Catalog.load()
+    with transaction.atomic():
+        pop = scanning.load_population(as_of)
+        replayed = scanning.replay_past(pop, as_of, catalog, cal)
+        result = scanning.evaluate(pop, as_of, catalog, cal)
+        changes = scanning.persist(pop, result, as_of, now)
+        ApprovalCase.objects.filter(rescan=True, last_event_date__lte=as_of).update(rescan=False)
+        specs = _finding_specs([o for o in changes.opened if o[1] in FINDING_TYPES], as_of)
+        raised = do_raise_findings(actor=actor, specs=specs, reason=f"supervision scan {as_of}")
+        digest = hashlib.sha256(canonical_json(sorted(changes.opened)).encode("utf-8")).hexdigest()
+        summary = ScanSummary(as_of, pop.size, replayed, changes.in_force, len(changes.opened), changes.cleared,
+                              raised, time.perf_counter() - started)
+        ScanRun.objects.create(as_of=as_of, started_at=now, seconds=summary.seconds, cases=summary.cases,
+                               in_force=summary.in_force, opened=summary.opened, cleared=summary.cleared,
+                               findings=raised)
+        record_event(actor=actor, action="supervision.scan", object_type="supervision.scanrun",
+                     object_id=as_of.isoformat(), changes={"opened": summary.opened, "cleared": summary.cleared,
+                                                           "findings": raised},
+                     extra={"sha256_opened": digest, "cases": summary.cases, "in_force": summary.in_force})
+    return summary
+
+
+def _finding_specs(opened: list[tuple[int, str]], as_of: date) -> list[FindingSpec]:
+    if not opened:
+        return []
+    labels = dict(AlertType.choices)
+    cases = {}
+    for part in storage.chunks(sorted({pk for pk, _ in opened})):
+        cases.update((c.pk, c) for c in ApprovalCase.objects.filter(pk__in=part).select_related("item"))
+    specs = []
+    for pk, alert_type in opened:
+        case = cases[pk]
+        specs.append(FindingSpec(
+            dedupe_key=finding_key("supervision", alert_type, "supervision.approvalcase", case.case_id),
+            cause=alert_type, source_app="supervision", title=f"{labels[alert_type]}：{case.item.name} {case.case_id}",
+            unit_id=case.unit_id, evidence_type="supervision.approvalcase", evidence_id=case.case_id,
+            evidence_url=f"/supervision/cases/{case.case_id}/", occurred_on=as_of,
+            details={"item_code": case.item.code, "statutory_deadline": case.statutory_deadline.isoformat()},
+        ))
+    return specs
+
+
+ALERT_MOVES = {
+    AlertStatus.OPEN: {AlertStatus.ACKNOWLEDGED},
+    AlertStatus.ACKNOWLEDGED: {AlertStatus.EXPLAINED, AlertStatus.CORRECTED},
+    AlertStatus.EXPLAINED: {AlertStatus.CLOSED},
+    AlertStatus.CORRECTED: {AlertStatus.CLOSED},
+    AlertStatus.CLOSED: set(),
+}
+
+
+def check_move_alert(actor: Any, alert: Alert, status: str) -> None:
+    """The department (edit) acknowledges, explains or corrects; the supervision officer closes."""
+    needed = SUPERVISE if status == AlertStatus.CLOSED else EDIT
+    if not can(actor, needed, alert.unit):
+        raise PermissionDenied(f"{needed} not allowed on alerts of {alert.unit.code}")
+    if status not in ALERT_MOVES[alert.status]:
+        raise ValidationError({"status": f"an alert cannot move from {alert.status} to {status}"})
+
+
+def do_move_alert(*, actor: Any, alert: Alert, status: str, note: str = "") -> Alert:
+    """Move an alert along open → acknowledged → explained/corrected → closed (签收、说明、纠正、办结)."""
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update().select_related("unit").get(pk=alert.pk)
+        check_move_alert(actor, alert, status)
+        if status in (AlertStatus.EXPLAINED, AlertStatus.CORRECTED) and not note.strip():
+            raise ValidationError({"note": "an explanation or the correction made is required"})
+        before = snapshot(alert, ["status", "note", "closed_at"])
+        alert.status = status
+        if note:
+            alert.note = note
+        if status == AlertStatus.CLOSED:
+            alert.closed_at = timezone.now()
+        alert.save(update_fields=["status", "note", "closed_at"])
+        record_change(actor=actor, action=f"supervision.alert_{status}", obj=alert, before=before,
+                      after=snapshot(alert, ["status", "note", "closed_at"]), reason=note)
+        return alert

@@ -1,0 +1,214 @@
+"""The scan's columns (读取) and alert upserts (写入), vectorised; called from ``actions.do_scan``.
+
+Cases are read with one raw query per population into integer numpy arrays (dates as days since
+1970), so no Python object is made per case on the hot path. Cases whose events reach past
+``as_of`` are folded again from their events up to ``as_of`` (a replay of a past date).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from django.db import connection
+
+from zeren.supervision import storage
+from zeren.supervision.catalog import Catalog
+from zeren.supervision.models import Alert
+from zeren.supervision.rules import (
+    ALERT_TYPES,
+    EVENT_ALERTS,
+    CaseArrays,
+    ScanResult,
+    case_state,
+    scan_arrays,
+)
+from zeren.workdays import WorkCalendar
+
+NONE = -(10**6)  # stands for NULL in integer day columns
+TYPE_INDEX = {t: i for i, t in enumerate(ALERT_TYPES)}
+ALERT_TABLE = Alert._meta.db_table
+FLAG_COLUMNS = tuple(EVENT_ALERTS.values())
+COLUMNS = ("id", "item_id", "unit_id", "received_date", "extension_days", "suspended_since", "decided_date",
+           "withdrawn_date", "last_event_date", *FLAG_COLUMNS)
+
+
+def days(column: str) -> str:
+    """SQL for a date column as whole days since 1970-01-01 (NULL → :data:`NONE`)."""
+    if connection.vendor == "postgresql":
+        return f"COALESCE({column} - DATE '1970-01-01', {NONE})"
+    return f"COALESCE(CAST(julianday({column}) - 2440587.5 AS INTEGER), {NONE})"
+
+
+def day_number(day: date) -> int:
+    return (day - date(1970, 1, 1)).days
+
+
+def as_dates(values: npt.NDArray[np.int64]) -> npt.NDArray[np.datetime64]:
+    out = values.astype("datetime64[D]")
+    out[values == NONE] = np.datetime64("NaT")
+    return out
+
+
+@dataclass
+class Population:
+    """The cases a scan looks at, as integer columns (one row per case)."""
+
+    cols: dict[str, npt.NDArray[np.int64]]
+
+    @property
+    def size(self) -> int:
+        return len(self.cols["id"])
+
+
+def load_population(as_of: date, unit_path: str = "") -> Population:
+    """Open cases, cases changed since their last scan, and cases with events after ``as_of``.
+
+    Settled cases (closed, scanned, nothing after ``as_of``) keep the alerts already recorded.
+    """
+    day = day_number(as_of)
+    unit_filter = ""
+    params: list[Any] = [day]
+    if unit_path:
+        unit_filter = " AND unit_id IN (SELECT id FROM org_unit WHERE path LIKE %s)"
+        params.append(unit_path + "%")
+    # Flags are almost always NULL: fetched for the few rows that have one, not for every case.
+    select = ", ".join(["id", "item_id", "unit_id", days("received_date"), "extension_days",
+                        "CASE WHEN suspended_since IS NULL THEN 0 ELSE 1 END", days("decided_date"),
+                        days("withdrawn_date"), days("last_event_date")])
+    where = (f"{days('received_date')} <= %s{unit_filter} AND "
+             f"(is_open OR rescan OR {days('last_event_date')} > %s)")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {select} FROM {storage.CASE_TABLE} WHERE {where}", [*params, day])
+        rows = cursor.fetchall()
+        base = np.array(rows, dtype=np.int64).reshape(-1, 9)
+        flagged = " OR ".join(f"{c} IS NOT NULL" for c in FLAG_COLUMNS)
+        cursor.execute(f"SELECT id, {', '.join(days(c) for c in FLAG_COLUMNS)} FROM {storage.CASE_TABLE} "
+                       f"WHERE ({flagged}) AND {where}", [*params, day])
+        flags = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 1 + len(FLAG_COLUMNS))
+    cols = {name: base[:, i].copy() for i, name in enumerate(COLUMNS[:9])}
+    cols["suspended"] = cols.pop("suspended_since")
+    order = np.argsort(cols["id"], kind="stable")
+    cols = {k: v[order] for k, v in cols.items()}
+    position = np.searchsorted(cols["id"], flags[:, 0])
+    for i, name in enumerate(FLAG_COLUMNS, 1):
+        cols[name] = np.full(len(cols["id"]), NONE, dtype=np.int64)
+        cols[name][position] = flags[:, i]
+    return Population(cols)
+
+
+def replay_past(pop: Population, as_of: date, catalog: Catalog, cal: WorkCalendar) -> int:
+    """Fold again, from events up to ``as_of``, the cases whose events reach past it. Returns how many."""
+    stale = np.flatnonzero(pop.cols["last_event_date"] > day_number(as_of))
+    if not len(stale):
+        return 0
+    items = catalog.item_by_pk()
+    events = storage.stored_events([int(pop.cols["id"][i]) for i in stale])
+    for i in stale:
+        rules = catalog.effective(items[int(pop.cols["item_id"][i])], int(pop.cols["unit_id"][i])).case_rules
+        s = case_state(events[int(pop.cols["id"][i])], rules, cal, as_of=as_of)
+        values = {"received_date": s.received_date, "decided_date": s.decided_date, "withdrawn_date": s.withdrawn_date,
+                  **{c: getattr(s, c) for c in FLAG_COLUMNS}}
+        for name, value in values.items():
+            pop.cols[name][i] = NONE if value is None else day_number(value)
+        pop.cols["extension_days"][i] = s.extension_days
+        pop.cols["suspended"][i] = s.suspended_since is not None
+    return len(stale)
+
+
+def evaluate(pop: Population, as_of: date, catalog: Catalog, cal: WorkCalendar) -> ScanResult:
+    """Alerts in force on ``as_of`` for the population (see :func:`zeren.supervision.rules.scan_arrays`)."""
+    c = pop.cols
+    n = pop.size
+    pairs, inverse = np.unique(np.stack([c["item_id"], c["unit_id"]], axis=1), axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    items = catalog.item_by_pk()
+    effective = [catalog.effective(items[int(item)], int(unit)) for item, unit in pairs]
+    pick = {
+        "statutory_days": np.array([e.case_rules.statutory_days for e in effective], dtype=np.int64),
+        "promised_days": np.array([e.case_rules.promised_days for e in effective], dtype=np.int64),
+        "yellow_days": np.array([e.yellow_days for e in effective], dtype=np.int64),
+    }
+    per_case = {k: (v[inverse] if n else np.zeros(0, dtype=np.int64)) for k, v in pick.items()}
+    enabled = {t: (np.array([t in e.enabled for e in effective], dtype=bool)[inverse] if n else np.zeros(0, bool))
+               for t in ALERT_TYPES}
+    arrays = CaseArrays(
+        received=as_dates(c["received_date"]), statutory_days=per_case["statutory_days"],
+        promised_days=per_case["promised_days"], extension_days=c["extension_days"],
+        suspended=c["suspended"].astype(bool), decided=as_dates(c["decided_date"]),
+        withdrawn=as_dates(c["withdrawn_date"]), yellow_days=per_case["yellow_days"],
+        event_alerts={t: as_dates(c[col]) for t, col in EVENT_ALERTS.items()}, enabled=enabled,
+    )
+    return scan_arrays(arrays, as_of, cal)
+
+
+@dataclass
+class Changes:
+    """What a scan changed in the alert table."""
+
+    opened: list[tuple[int, str]]  # (case pk, type) of alerts new or in force again
+    cleared: int
+    in_force: int
+
+
+def persist(pop: Population, result: ScanResult, as_of: date, now_value: Any) -> Changes:
+    """Upsert the alerts in force, clear those of the population that no longer hold."""
+    ops = connection.ops
+    ids = pop.cols["id"]
+    keys, since, deadline, type_codes, rows = [], [], [], [], []
+    for alert_type, holds in result.holds.items():
+        where = np.flatnonzero(holds)
+        rows.append(where)
+        keys.append(ids[where] * 16 + TYPE_INDEX[alert_type])
+        since.append(result.since[alert_type][where])
+        deadline.append(result.deadline[alert_type][where])
+        type_codes.append(np.full(len(where), TYPE_INDEX[alert_type]))
+    key = np.concatenate(keys) if keys else np.zeros(0, np.int64)
+    row = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+    since_d = np.concatenate(since).astype("datetime64[D]").astype(np.int64) if since else key
+    deadline_d = np.concatenate(deadline).astype("datetime64[D]").astype(np.int64) if deadline else key
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, case_id * 16, type, {days('since')}, {days('deadline')} FROM {ALERT_TABLE} "
+                       f"WHERE cleared_on IS NULL")
+        active = cursor.fetchall()
+    act_id = np.array([a[0] for a in active], dtype=np.int64)
+    act_key = np.array([a[1] + TYPE_INDEX[a[2]] for a in active], dtype=np.int64)
+    act_sig = np.array([(a[3], a[4]) for a in active], dtype=np.int64).reshape(-1, 2)
+    # Which current alerts are new, or moved (a suspension extended the deadline)?
+    order = np.argsort(act_key)
+    pos = np.searchsorted(act_key[order], key)
+    found = (pos < len(act_key)) & (act_key[order][np.minimum(pos, max(len(act_key) - 1, 0))] == key) \
+        if len(act_key) else np.zeros(len(key), bool)
+    match = order[np.minimum(pos, max(len(act_key) - 1, 0))] if len(act_key) else pos
+    changed = found.copy()
+    if len(act_key):
+        changed &= (act_sig[match, 0] != since_d) | (act_sig[match, 1] != deadline_d)
+    upsert = np.flatnonzero(~found | changed)
+    in_population = np.isin(act_key // 16, ids)
+    gone = act_id[in_population & ~np.isin(act_key, key)]
+    provisional = result.provisional
+    stamp = ops.adapt_datetimefield_value(now_value)
+    params = []
+    for j in upsert:
+        i = int(row[j])
+        params.append((int(ids[i]), ALERT_TYPES[int(key[j] % 16)], int(pop.cols["unit_id"][i]),
+                       int(pop.cols["item_id"][i]), ops.adapt_datefield_value(_day(deadline_d[j])),
+                       bool(provisional[i]), ops.adapt_datefield_value(_day(since_d[j])), "open", "", stamp))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {ALERT_TABLE} (case_id, type, unit_id, item_id, deadline, provisional, since, status, note, "
+            f"created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (case_id, type) DO UPDATE SET "
+            f"deadline = excluded.deadline, provisional = excluded.provisional, since = excluded.since, "
+            f"cleared_on = NULL", params)
+        for part in storage.chunks([int(x) for x in gone]):
+            cursor.execute(f"UPDATE {ALERT_TABLE} SET cleared_on = %s WHERE id IN ({', '.join(['%s'] * len(part))})",
+                           [ops.adapt_datefield_value(as_of), *part])
+    opened = [(int(ids[int(row[j])]), ALERT_TYPES[int(key[j] % 16)]) for j in np.flatnonzero(~found)]
+    return Changes(opened=opened, cleared=len(gone), in_force=len(key))
+
+
+def _day(value: np.int64) -> date:
+    return date.fromordinal(date(1970, 1, 1).toordinal() + int(value))

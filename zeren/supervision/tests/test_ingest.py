@@ -1,0 +1,129 @@
+import json
+import random
+
+import pytest
+from django.core.management import call_command
+
+from zeren.audit.models import AuditEntry
+from zeren.supervision.actions import cli_source, do_create_source, do_ingest_events
+from zeren.supervision.models import ApprovalCase, ApprovalEvent, RejectedEvent
+from zeren.supervision.tests.conftest import event
+
+pytestmark = pytest.mark.django_db
+
+STORY = [
+    event("e1", "C1", "received", "2026-09-21T09:00:00+08:00"),
+    event("e2", "C1", "step_completed", "2026-09-22T10:00:00+08:00", step="review"),
+    event("e3", "C1", "suspended", "2026-09-29T10:00:00+08:00", reason="专家评审"),
+    event("e4", "C1", "resumed", "2026-10-09T10:00:00+08:00"),
+    event("e5", "C1", "step_completed", "2026-10-12T10:00:00+08:00", step="approve"),
+    event("e6", "C1", "decided", "2026-10-13T10:00:00+08:00", outcome="approved"),
+    event("e7", "C2", "received", "2026-11-02T09:00:00+08:00", item="ZJ-001", unit="SZ-ZJ"),
+    event("e8", "C2", "fee_charged", "2026-11-03T09:00:00+08:00", item="ZJ-001", unit="SZ-ZJ", amount="250.00"),
+]
+STATE_FIELDS = ["case_id", "received_date", "is_open", "suspended_since", "suspension_count", "extension_days",
+                "decided_date", "outcome", "fees_total", "completed_steps", "statutory_deadline",
+                "promised_deadline", "fee_exceeded_on", "missing_step_on", "order_violation_on", "event_count"]
+
+
+def states():
+    return list(ApprovalCase.objects.order_by("case_id").values(*STATE_FIELDS))
+
+
+def test_batch_lands_with_case_state_and_one_audit_entry(items):
+    result = do_ingest_events(source=cli_source(), events=STORY)
+    assert (result.accepted, result.duplicates, result.rejected) == (8, 0, 0)
+    c1 = ApprovalCase.objects.get(case_id="C1")
+    assert c1.extension_days == 3 and str(c1.statutory_deadline) == "2026-10-29" and not c1.is_open
+    assert c1.completed_steps == ["review", "approve"] and c1.missing_step_on is None
+    c2 = ApprovalCase.objects.get(case_id="C2")
+    assert str(c2.fee_exceeded_on) == "2026-11-03" and c2.is_open
+    entries = AuditEntry.objects.filter(action="supervision.ingest_batch")
+    assert entries.count() == 1 and len(entries[0].extra["sha256"]) == 64
+    assert entries[0].changes["accepted"] == 8
+
+
+def test_redelivery_counts_duplicates_and_changes_nothing(items):
+    do_ingest_events(source=cli_source(), events=STORY)
+    before = states()
+    again = do_ingest_events(source=cli_source(), events=STORY + STORY[:2])
+    assert (again.accepted, again.duplicates, again.rejected) == (0, 10, 0)
+    assert states() == before and ApprovalEvent.objects.count() == 8
+
+
+def test_out_of_order_arrival_gives_the_same_final_state(items):
+    do_ingest_events(source=cli_source(), events=STORY)
+    in_order = states()
+    ApprovalEvent.objects.all().delete()
+    ApprovalCase.objects.all().delete()
+    shuffled = STORY[:]
+    random.Random(3).shuffle(shuffled)
+    for i in range(0, len(shuffled), 3):  # three batches, each out of order
+        do_ingest_events(source=cli_source(), events=shuffled[i:i + 3] + shuffled[:1])
+    assert states() == in_order
+
+
+BAD = [
+    ("item_code", event("b1", "X1", "received", "2026-11-02T09:00:00+08:00", item="NOPE")),
+    ("unit_code", event("b2", "X2", "received", "2026-11-02T09:00:00+08:00", unit="NOPE")),
+    ("unit_code", event("b3", "X3", "received", "2026-11-02T09:00:00+08:00", unit="SZ-ZJ")),  # wrong unit
+    ("type", event("b4", "X4", "approved", "2026-11-02T09:00:00+08:00")),
+    ("at", event("b5", "X5", "received", "2026-11-02T09:00:00")),  # no offset
+    ("at", event("b6", "X6", "received", "yesterday")),
+    ("case_id", {k: v for k, v in event("b7", "X7", "received", "2026-11-02T09:00:00+08:00").items()
+                 if k != "case_id"}),
+    ("amount", event("b8", "X8", "fee_charged", "2026-11-02T09:00:00+08:00", amount="lots")),
+    ("outcome", event("b9", "X9", "decided", "2026-11-02T09:00:00+08:00")),
+    ("step", event("b10", "X10", "step_completed", "2026-11-02T09:00:00+08:00")),
+    ("recorded_at", event("b11", "X11", "received", "2026-11-02T09:00:00+08:00", recorded_at="2026-13-01")),
+    ("item_code", event("b12", "C1", "step_completed", "2026-10-01T09:00:00+08:00", item="ZJ-001", unit="SZ-ZJ",
+                        step="x")),  # C1 is a market case
+]
+
+
+def write_jsonl(path, records, extra_lines=()):
+    path.write_text("\n".join([json.dumps(r, ensure_ascii=False) for r in records] + list(extra_lines)) + "\n",
+                    encoding="utf-8")
+
+
+def test_ingest_command_mixed_file(items, tmp_path, capsys):
+    bad_file = tmp_path / "mixed.jsonl"
+    write_jsonl(bad_file, STORY + [r for _, r in BAD], extra_lines=["{not json"])
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("ingest", str(bad_file))
+    assert exit_info.value.code == 1
+    out = capsys.readouterr()
+    assert "accepted 8, duplicates 0, rejected 13" in out.out
+    assert ApprovalEvent.objects.count() == 8
+    stored = {r.event_id: r for r in RejectedEvent.objects.all()}
+    assert len(stored) == 13
+    for field, raw in BAD:
+        assert stored[raw["event_id"]].field == field
+        assert stored[raw["event_id"]].reason.startswith(field + ":")
+        assert stored[raw["event_id"]].payload == raw
+    assert stored[""].field == "json" and stored[""].payload == {"text": "{not json"}
+    # Nothing rejected: exit status 0 (call_command returns normally).
+    good = tmp_path / "good.jsonl"
+    write_jsonl(good, [event("g1", "G1", "received", "2026-11-02T09:00:00+08:00")])
+    call_command("ingest", str(good))
+    assert "accepted 1, duplicates 0, rejected 0" in capsys.readouterr().out
+
+
+def test_http_endpoint_token_scope_and_counts(client, items, tree):
+    source, token = do_create_source(actor=None, code="scjg", name="市场监管审批系统", unit=tree["market"])
+    body = "\n".join(json.dumps(e, ensure_ascii=False) for e in STORY)
+    response = client.post("/api/v1/supervision/events", body, content_type="application/x-ndjson",
+                           headers={"authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    data = response.json()
+    # C2 belongs to the housing bureau, outside this system's unit: its two events are rejected.
+    assert (data["accepted"], data["duplicates"], data["rejected"]) == (6, 0, 2)
+    assert {r["field"] for r in data["rejections"]} == {"unit_code"}
+    assert [r["index"] for r in data["rejections"]] == [6, 7]
+    assert client.post("/api/v1/supervision/events", "[]", content_type="application/json").status_code == 401
+    wrong = client.post("/api/v1/supervision/events", "[]", content_type="application/json",
+                        headers={"authorization": "Bearer nope"})
+    assert wrong.status_code == 401
+    array = client.post("/api/v1/supervision/events", json.dumps(STORY[:2]), content_type="application/json",
+                        headers={"authorization": f"Bearer {token}"}).json()
+    assert (array["accepted"], array["duplicates"]) == (0, 2)
