@@ -1,0 +1,184 @@
+"""Generated permission matrix: every URL pattern and every API operation, anonymous and cross-unit.
+
+Built from the URL resolver and the NinjaAPI's OpenAPI document, so a new app's pages and
+routes are covered the day they are mounted. Data: the demo city (every app's ``demo.py``).
+
+- Anonymous: a page outside the public portal redirects to the login page (or answers
+  401/403/404/405); an API read answers 401/403/404/405/422 or an empty result; an API write
+  never succeeds. Public on purpose: the ``portal`` namespace, the home and login pages, views
+  that declare it with a ``public = True`` attribute (``index.public = True`` after the
+  function), and the API operations listed in :data:`PUBLIC_API`.
+- A staff member of one department asking for another unit's record by id gets 403/404 (pages
+  and API), and an API list shows only records of units in their scope.
+
+The detailed per-role matrix of the org registry is in ``test_org_matrix.py`` (org's file).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import models, transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from zeren.access.scope import scope_paths
+from zeren.api import api
+from zeren.demo.context import DemoContext, demo_steps
+from zeren.org.models import Unit
+
+PUBLIC_NAMESPACES = {"portal"}
+PUBLIC_NAMES = {"home", "login", "logout", "set_language"}
+PUBLIC_API = {
+    "/api/v1/openapi.json", "/api/v1/docs", "/api/v1/",
+    "/api/v1/audit/checkpoints",  # published Merkle roots: public by design (docs/trust.md)
+}
+DENIED = {401, 403, 404, 405, 422}
+
+
+def url_patterns(patterns=None, prefix: str = "", namespace: str | None = None):
+    """(route, namespace, name, public) of every page, admin and the API excluded (the API is taken from OpenAPI)."""
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(p.pattern)
+        if route.startswith(("admin/", "api/", "static/")):
+            continue
+        if isinstance(p, URLResolver):
+            yield from url_patterns(p.url_patterns, route, p.namespace or namespace)
+        elif isinstance(p, URLPattern):
+            public = namespace in PUBLIC_NAMESPACES or p.name in PUBLIC_NAMES or getattr(p.callback, "public", False)
+            yield route, namespace, p.name, public
+
+
+def fill(route: str, value: str = "1") -> str:
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: "org.unit" if m.group(1) == "object_type" else value, route)
+
+
+def operations():
+    for path, ops in api.get_openapi_schema()["paths"].items():
+        for method in ops:
+            yield method.upper(), path
+
+
+def is_empty(response) -> bool:
+    if response.status_code != 200 or "json" not in response.get("Content-Type", ""):
+        return False
+    data = response.json()
+    return data in ([], {}) or (isinstance(data, dict) and (data.get("items") == [] or data.get("count") == 0))
+
+
+@pytest.fixture(scope="module")
+def city(django_db_setup, django_db_blocker):
+    """The small demo city, committed for this module and flushed after it."""
+    with django_db_blocker.unblock():
+        ctx = DemoContext(size="small", seed=2007, today=date(2026, 11, 27), quiet=True)
+        try:
+            for step in demo_steps():
+                with transaction.atomic():
+                    step.build(ctx)
+            yield ctx
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def staff(city, db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username="staff")
+
+
+@pytest.fixture(autouse=True)
+def no_rate_limits(settings):
+    settings.ZEREN_RATELIMITS = {}
+
+
+def test_anonymous_pages_redirect_to_login(city, client, db):
+    checked = 0
+    for route, _, _, public in url_patterns():
+        if public:
+            assert client.get(fill(route)).status_code < 500, route
+            continue
+        response = client.get(fill(route))
+        checked += 1
+        if response.status_code == 302:
+            assert "/login/" in response["Location"], f"{route} redirects elsewhere: {response['Location']}"
+        else:
+            assert response.status_code in DENIED, f"{route} answers {response.status_code} to the anonymous public"
+    assert checked >= 2
+
+
+def test_anonymous_api_reads_nothing_and_writes_nothing(city, client, db):
+    for method, path in operations():
+        url = re.sub(r"\{\w+\}", "1", path)
+        if path in PUBLIC_API or path.startswith("/api/v1/portal/"):
+            continue
+        if method == "GET":
+            response = client.get(url)
+            assert response.status_code in DENIED or is_empty(response), \
+                f"GET {path} answers {response.status_code} with data to the anonymous public"
+        else:
+            response = client.generic(method, url, data="{}", content_type="application/json")
+            assert response.status_code in DENIED, f"{method} {path} answers {response.status_code} to the anonymous public"
+
+
+def unit_models() -> list[type[models.Model]]:
+    """zeren models that belong to a unit (a ``unit`` foreign key to org.Unit)."""
+    found = []
+    for model in apps.get_models():
+        if not model.__module__.startswith("zeren."):
+            continue
+        field = next((f for f in model._meta.concrete_fields if f.name == "unit"), None)
+        if field is not None and field.is_relation and field.related_model is Unit:
+            found.append(model)
+    return found
+
+
+def foreign_object(model, paths):
+    """A record of ``model`` whose unit lies outside the scope ``paths``."""
+    qs = model._default_manager.exclude(
+        models.Q(*[models.Q(unit__path__startswith=p) for p in paths], _connector=models.Q.OR))
+    return qs.order_by("pk").first()
+
+
+def test_staff_cannot_fetch_another_units_record_by_id(staff, client):
+    client.force_login(staff)
+    paths = scope_paths(staff)
+    assert paths and paths != ["/"]
+    for model in unit_models():
+        obj = foreign_object(model, paths)
+        if obj is None:
+            continue
+        app = model._meta.app_label
+        for method, path in operations():
+            params = re.findall(r"\{(\w+)\}", path)
+            if method != "GET" or len(params) != 1 or not path.startswith(f"/api/v1/{app}/") or path in PUBLIC_API:
+                continue
+            status = client.get(path.replace("{" + params[0] + "}", str(obj.pk))).status_code
+            assert status in {403, 404}, f"GET {path} with {model._meta.label} {obj.pk} of {obj.unit.code}: {status}"
+        for route, namespace, _, public in url_patterns():
+            if namespace != app or public or len(re.findall(r"<", route)) != 1:
+                continue
+            status = client.get(fill(route, str(obj.pk))).status_code
+            assert status in {403, 404}, f"/{route} with {model._meta.label} {obj.pk} of {obj.unit.code}: {status}"
+
+
+def test_staff_api_lists_stay_in_scope(staff, client):
+    client.force_login(staff)
+    paths = scope_paths(staff)
+    codes_in_scope = set(Unit.objects.filter(
+        models.Q(*[models.Q(path__startswith=p) for p in paths], _connector=models.Q.OR)).values_list("code", flat=True))
+    for method, path in operations():
+        if method != "GET" or "{" in path or path in PUBLIC_API:
+            continue
+        response = client.get(path)
+        if response.status_code != 200 or "json" not in response.get("Content-Type", ""):
+            continue
+        data = response.json()
+        items = data.get("items", []) if isinstance(data, dict) else data
+        for item in items if isinstance(items, list) else []:
+            code = isinstance(item, dict) and (item.get("unit_code") or item.get("unit"))
+            if isinstance(code, str):
+                assert code in codes_in_scope, f"GET {path} shows a record of {code} to staff of {staff.unit.code}"
