@@ -1,0 +1,57 @@
+"""The org browser (组织机构): tree, unit page, person page, search. Thin: selectors do the reads."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from zeren.org import selectors
+from zeren.org.models import Level, UnitKind
+
+PAGE_SIZE = 25
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """The unit tree: the roots, each expandable (htmx loads children on demand)."""
+    return render(request, "org/index.html", {"nodes": selectors.unit_children(request.user, None)})
+
+
+def tree_children(request: HttpRequest, code: str) -> HttpResponse:
+    unit = selectors.get_unit_for(request.user, code)
+    return render(request, "org/_tree_nodes.html", {"nodes": selectors.unit_children(request.user, unit)})
+
+
+def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
+    unit = selectors.get_unit_for(request.user, code)
+    return render(request, "org/unit.html", {
+        "unit": unit,
+        "ancestors": selectors.unit_ancestors(unit),
+        "posts": selectors.posts_of_unit(request.user, unit),
+        "people_visible": selectors.can_see_people(request.user, unit),
+        "past": selectors.past_memberships(request.user, unit)[:50],
+        "children": selectors.unit_children(request.user, unit),
+    })
+
+
+def person_detail(request: HttpRequest, code: str) -> HttpResponse:
+    return render(request, "org/person.html", {"person": selectors.get_person_for(request.user, code)})
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """Units or persons by name or code, paginated; persons only within the user's scope."""
+    q = request.GET.get("q", "").strip()
+    what = "persons" if request.GET.get("what") == "persons" else "units"
+    level = request.GET.get("level", "") if request.GET.get("level") in Level.values else ""
+    kind = request.GET.get("kind", "") if request.GET.get("kind") in UnitKind.values else ""
+    if what == "persons":
+        qs = selectors.persons_for(request.user, q=q) if q else selectors.persons_for(request.user).none()
+    else:
+        qs = selectors.units_for(request.user, q=q, level=level, kind=kind)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "org/search.html", {
+        "q": q, "what": what, "level": level, "kind": kind, "page": page, "query": query.urlencode(),
+        "levels": Level.choices, "kinds": UnitKind.choices, "signed_in": request.user.is_authenticated,
+    })
