@@ -349,6 +349,23 @@ def do_save_position_description(
         return pd
 
 
+def do_import_position_descriptions(*, actor: Any, rows: list[tuple[PositionDescription, list[int]]],
+                                    source: str = "") -> int:
+    """Create position descriptions in bulk (批量导入职位说明书): ``(unsaved description, item ids)`` per post;
+    one audit entry for the batch with the digest of its rows."""
+    with transaction.atomic():
+        PositionDescription.objects.bulk_create([pd for pd, _ids in rows], batch_size=500)
+        through = PositionDescription.items.through
+        through.objects.bulk_create([through(positiondescription_id=pd.pk, functionitem_id=i)
+                                     for pd, ids in rows for i in ids], batch_size=2000)
+        canonical = [{**snapshot(pd, ["post_id", "duties", "qualifications", "assessment_criteria",
+                                      "training_requirements"]), "items": sorted(ids)} for pd, ids in rows]
+        record_event(actor=actor, action="duties.import_position_descriptions",
+                     object_type="duties.positiondescription", object_id="batch", changes={"created": len(rows)},
+                     extra={"sha256": rows_digest(canonical), "source": source})
+        return len(rows)
+
+
 # --- analysis results (分析结果) -------------------------------------------------------------
 
 

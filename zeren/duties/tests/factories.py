@@ -31,3 +31,17 @@ def load(contents: list[dict[str, Any]], name: str = "初始清单", day: date =
     reform = batch(name, day)
     do_import_items(actor=None, contents=contents, batch=reform)
     return reform
+
+
+def make_city(districts: int = 3, depts_per_district: int = 15, streets_per_district: int = 3) -> list:
+    """A unit tree like the org demo's (from the generator's synthetic city), written to the database."""
+    from zeren.duties.generator import synthetic_city
+    from zeren.org.models import Unit
+
+    gen = synthetic_city(districts, depts_per_district, streets_per_district)
+    by_code: dict[str, Unit] = {}
+    for g in gen:
+        parent = by_code.get(g.path.strip("/").split("/")[-2]) if g.path.count("/") > 2 else None
+        by_code[g.code] = Unit.objects.create(code=g.code, name=g.name, kind=g.kind, level=g.level, parent=parent,
+                                              path=g.path, functions=["法定职责"] if g.kind != "government" else [])
+    return gen
