@@ -1,0 +1,63 @@
+import json
+
+import pytest
+import yaml
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from openpyxl import Workbook
+
+from zeren.audit.models import AuditEntry
+from zeren.supervision.models import ApprovalItem
+
+pytestmark = pytest.mark.django_db
+
+ITEMS = [
+    {"code": "SCJG-001", "name": "企业设立登记", "unit_code": "SZ-SCJG", "statutory_days": 20, "promised_days": 5,
+     "required_steps": ["review", "approve"]},
+    {"code": "ZJ-001", "name": "建筑工程施工许可", "unit_code": "SZ-ZJ", "statutory_days": 15, "promised_days": 7,
+     "yellow_threshold_days": 3, "fee_standard": "120.50"},
+]
+
+
+def test_json_then_yaml_upsert(tree, tmp_path, capsys):
+    path = tmp_path / "items.json"
+    path.write_text(json.dumps(ITEMS, ensure_ascii=False), encoding="utf-8")
+    call_command("supervision", "load-items", str(path))
+    assert "2 created, 0 updated" in capsys.readouterr().out
+    item = ApprovalItem.objects.get(code="ZJ-001")
+    assert (item.yellow_threshold_days, str(item.fee_standard), item.unit.code) == (3, "120.50", "SZ-ZJ")
+    assert ApprovalItem.objects.get(code="SCJG-001").yellow_threshold_days == 2
+    changed = [dict(ITEMS[0], promised_days=8), ITEMS[1]]
+    ypath = tmp_path / "items.yaml"
+    ypath.write_text(yaml.safe_dump(changed, allow_unicode=True), encoding="utf-8")
+    call_command("supervision", "load-items", str(ypath))
+    assert "0 created, 1 updated" in capsys.readouterr().out
+    assert ApprovalItem.objects.get(code="SCJG-001").promised_days == 8
+    assert AuditEntry.objects.filter(action="supervision.load_item").count() == 3
+
+
+def test_bad_rows_load_nothing_and_name_row_and_field(tree, tmp_path, capsys):
+    bad = [ITEMS[0], {**ITEMS[1], "promised_days": 30}, {**ITEMS[1], "code": "X", "unit_code": "NOPE"},
+           {"code": "Y", "name": "缺时限", "unit_code": "SZ-ZJ"}]
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(CommandError, match="nothing was loaded"):
+        call_command("supervision", "load-items", str(path))
+    err = capsys.readouterr().err
+    assert "bad.json row 2 field promised_days" in err
+    assert "bad.json row 3 field unit_code" in err
+    assert "bad.json row 4 field statutory_days: missing" in err
+    assert not ApprovalItem.objects.exists()
+
+
+def test_excel(tree, tmp_path, capsys):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["code", "name", "unit_code", "statutory_days", "promised_days", "fee_standard", "required_steps",
+                  "step_limits"])
+    sheet.append(["SCJG-002", "食品生产许可", "SZ-SCJG", 20, 10, 0, "review, inspect, approve", "inspect:5"])
+    path = tmp_path / "items.xlsx"
+    book.save(path)
+    call_command("supervision", "load-items", str(path))
+    item = ApprovalItem.objects.get(code="SCJG-002")
+    assert item.required_steps == ["review", "inspect", "approve"] and item.step_limits == {"inspect": 5}
