@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from zeren.audit.selectors import public_checkpoints
 
@@ -29,8 +29,6 @@ class CheckpointOut(Schema):
 
 
 @router.get("/checkpoints", response=list[CheckpointOut], auth=None, summary="Published checkpoints (public)")
-def checkpoints(request, limit: int = 100, offset: int = 0):
+def checkpoints(request, limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=10**9)):
     """Newest first. Each root is the RFC 6962 Merkle tree hash of the entry hashes ``first_seq``–``last_seq``."""
-    limit = max(0, min(limit, 1000))
-    offset = max(0, offset)
     return public_checkpoints()[offset:offset + limit]
