@@ -53,7 +53,7 @@ def _root_name(node: ast.AST) -> str | None:
     return node.id if isinstance(node, ast.Name) else None
 
 
-def violations_in(path: Path, models: dict[str, str], root: Path = ROOT.parent) -> list[str]:
+def violations_in(path: Path, models: dict[str, str], base: Path = ROOT.parent) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found = []
     for scope in [tree, *[n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]]:
@@ -65,9 +65,9 @@ def violations_in(path: Path, models: dict[str, str], root: Path = ROOT.parent) 
                 root = _root_name(node.func.value)
                 if root in models or root in bound:
                     label = models.get(root, root)
-                    found.append(f"{path.relative_to(root)}:{node.lineno}: .{node.func.attr}() on {label}")
+                    found.append(f"{path.relative_to(base)}:{node.lineno}: .{node.func.attr}() on {label}")
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and RAW_WRITE.match(node.value):
-                found.append(f"{path.relative_to(root)}:{node.lineno}: raw SQL write")
+                found.append(f"{path.relative_to(base)}:{node.lineno}: raw SQL write")
     return sorted(set(found))
 
 
@@ -90,7 +90,7 @@ def test_the_scan_catches_a_bypass(tmp_path):
         "    unit.save()\n"
         "    Unit.objects.filter(code=code).update(name='x')\n"
         "    cursor.execute('DELETE FROM org_unit')\n", encoding="utf-8")
-    found = violations_in(source, domain_models(), root=tmp_path)
+    found = violations_in(source, domain_models(), base=tmp_path)
     assert [f.split(": ", 1)[1] for f in found] == [".save() on unit", ".update() on org.Unit", "raw SQL write"]
 
 
