@@ -40,3 +40,19 @@ def make_small_tree() -> dict[str, Unit]:
     units["street"] = make_unit("SZ-FT-J01", units["district"], kind=UnitKind.STREET_OFFICE, level=Level.STREET,
                                 name="园岭街道办事处")
     return units
+
+
+def wipe_registry() -> None:
+    """Delete every log-in, membership, post, person and unit (children before parents), for tests
+    that rebuild the registry in the same database. The audit log is append-only and stays."""
+    from django.contrib.auth import get_user_model
+
+    from zeren.org.models import Membership, Person, Post
+
+    get_user_model().objects.all().delete()
+    Membership.objects.all().delete()
+    Post.objects.all().delete()
+    Person.objects.all().delete()
+    units = list(Unit.objects.only("id", "path"))
+    for depth in sorted({u.depth for u in units}, reverse=True):
+        Unit.objects.filter(pk__in=[u.pk for u in units if u.depth == depth]).delete()

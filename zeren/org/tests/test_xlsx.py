@@ -1,0 +1,104 @@
+from datetime import date
+
+import pytest
+from openpyxl import Workbook
+
+from zeren.audit.models import AuditEntry
+from zeren.cli import main as zeren
+from zeren.org.models import Level, Membership, Person, Post, Unit, UnitKind
+
+pytestmark = pytest.mark.django_db
+
+UNIT_HEADER = ["单位代码", "单位名称", "上级单位代码", "类别", "层级", "英文名称", "成立日期", "职责"]
+PEOPLE_HEADER = ["人员编号", "姓名", "性别", "出生日期", "职位代码", "职位名称", "单位代码", "职级", "是否领导职务",
+                 "任职日期", "离任日期"]
+UNITS = [
+    ["HC", "海川市人民政府", None, "人民政府", "市级", "Haichuan Municipal Government", date(1988, 1, 1), None],
+    ["HC-SCJG", "海川市市场监督管理局", "HC", "政府工作部门", None, None, "2019-03-01", "市场主体登记；食品安全监管"],
+    ["HC-SCJG-01", "登记注册处", "HC-SCJG", "内设机构", None, None, None, None],
+    ["HC-DQ", "东区人民政府", "HC", "人民政府", None, None, None, None],
+    ["HC-DQ-J01", "滨海街道办事处", "HC-DQ", "街道办事处", None, None, None, None],
+]
+PEOPLE = [
+    ["A001", "王伟", "男", date(1970, 5, 1), "HC-SCJG-P1", "局长", "HC-SCJG", "厅局级正职", "是", date(2021, 3, 1), None],
+    ["A002", "李娜", "女", None, "HC-SCJG-01-P1", "一级科员", "HC-SCJG-01", "staff", "否", "2022-07-01", None],
+    ["A003", "张强", "男", None, "HC-SCJG-P1", "局长", "HC-SCJG", "厅局级正职", "是", date(2015, 1, 1), date(2021, 2, 28)],
+]
+
+
+def workbook(path, units=UNITS, people=PEOPLE):
+    book = Workbook()
+    ws = book.active
+    ws.title = "单位"
+    ws.append(UNIT_HEADER)
+    for row in units:
+        ws.append(row)
+    ws2 = book.create_sheet("人员任职")
+    ws2.append(PEOPLE_HEADER)
+    for row in people:
+        ws2.append(row)
+    book.save(path)
+    return path
+
+
+def run(*args: str) -> int:
+    try:
+        zeren(["zeren", *args])
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+def test_org_xlsx_imports_units_posts_people_and_history(tmp_path):
+    assert run("import", "org-xlsx", str(workbook(tmp_path / "org.xlsx")), "-v", "0") == 0
+    units = {u.code: u for u in Unit.objects.all()}
+    assert units["HC-DQ-J01"].path == "/HC/HC-DQ/HC-DQ-J01/"
+    assert (units["HC-DQ"].level, units["HC-DQ-J01"].kind, units["HC-SCJG-01"].level) == (
+        Level.DISTRICT, UnitKind.STREET_OFFICE, Level.CITY)
+    assert units["HC-SCJG"].functions == ["市场主体登记", "食品安全监管"]
+    assert units["HC-SCJG"].valid_from == date(2019, 3, 1)
+    chief = Post.objects.get(code="HC-SCJG-P1")
+    assert (chief.rank, chief.is_leading) == ("bureau_chief", True)
+    assert Person.objects.get(code="A002").gender == "female"
+    holders = list(Membership.objects.filter(post=chief).order_by("start_date").values_list("person__code", "end_date"))
+    assert holders == [("A003", date(2021, 2, 28)), ("A001", None)]
+    assert AuditEntry.objects.filter(action="org.import_registry").count() == 1
+
+
+def test_english_headers_and_sheet_names_are_accepted(tmp_path):
+    book = Workbook()
+    ws = book.active
+    ws.title = "units"
+    ws.append(["code", "name", "parent_code", "kind"])
+    ws.append(["X", "某市人民政府", None, "government"])
+    ws.append(["X-1", "某市教育局", "X", None])
+    book.save(tmp_path / "en.xlsx")
+    assert run("import", "org-xlsx", str(tmp_path / "en.xlsx"), "-v", "0") == 0
+    assert Unit.objects.get(code="X-1").kind == UnitKind.DEPARTMENT
+
+
+@pytest.mark.parametrize(("units", "people", "message"), [
+    (UNITS + [["HC-X", "某局", "NOPE", None, None, None, None, None]], PEOPLE,
+     "sheet 单位, row 7, column C (上级单位代码): unknown parent unit code 'NOPE'"),
+    (UNITS + [["HC-Y", "某局", "HC", None, "省级", None, None, None]], PEOPLE,
+     "sheet 单位, row 7, column E (层级): unknown value '省级'"),
+    (UNITS, PEOPLE + [["A004", "赵敏", "女", None, "P9", "科员", "HC-NONE", "staff", "否", None, None]],
+     "sheet 人员任职, row 5, column G (单位代码): unknown unit code 'HC-NONE'"),
+    (UNITS, PEOPLE + [["A005", "孙丽", "女", "昨天", None, None, None, None, None, None, None]],
+     "sheet 人员任职, row 5, column D (出生日期): '昨天' is not a date"),
+    (UNITS, PEOPLE + [["A006", "周杰", "男", None, "P8", "科员", "HC", "staff", "也许", None, None]],
+     "sheet 人员任职, row 5, column I (是否领导职务): '也许' is not 是 or 否"),
+])
+def test_a_bad_sheet_is_rejected_naming_file_sheet_row_and_column(tmp_path, capsys, units, people, message):
+    path = workbook(tmp_path / "bad.xlsx", units, people)
+    assert run("import", "org-xlsx", str(path), "-v", "0") == 1
+    err = capsys.readouterr().err
+    assert message in err and "bad.xlsx" in err
+    assert not Unit.objects.exists() and not AuditEntry.objects.exists()
+
+
+def test_a_file_that_is_not_a_workbook_is_rejected(tmp_path, capsys):
+    path = tmp_path / "org.xlsx"
+    path.write_text("not excel")
+    assert run("import", "org-xlsx", str(path)) == 1
+    assert "not an Excel .xlsx workbook" in capsys.readouterr().err
