@@ -177,13 +177,16 @@ class ApprovalCase(models.Model):
     """
 
     case_id = models.CharField(max_length=64, unique=True, verbose_name=_("办件编号"))
-    item = models.ForeignKey(ApprovalItem, on_delete=models.PROTECT, related_name="cases", verbose_name=_("事项"))
+    # No separate FK indexes: the (unit, day) and (item, day) indexes below serve them, and every
+    # index costs ingestion time.
+    item = models.ForeignKey(ApprovalItem, on_delete=models.PROTECT, related_name="cases", verbose_name=_("事项"),
+                             db_index=False)
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="approval_cases",
-                             verbose_name=_("办理单位"))
+                             verbose_name=_("办理单位"), db_index=False)
     received_at = models.DateTimeField(null=True, blank=True, verbose_name=_("受理时间"))
     received_date = models.DateField(verbose_name=_("受理日期"))
     last_event_date = models.DateField(verbose_name=_("最近事件日期"))
-    is_open = models.BooleanField(default=True, db_index=True, verbose_name=_("在办"))
+    is_open = models.BooleanField(default=True, verbose_name=_("在办"))
     suspended_since = models.DateField(null=True, blank=True, verbose_name=_("暂停计时起"))
     suspension_count = models.PositiveSmallIntegerField(default=0, verbose_name=_("暂停次数"))
     extension_days = models.PositiveIntegerField(default=0, verbose_name=_("暂停延长（工作日）"))
@@ -204,7 +207,7 @@ class ApprovalCase(models.Model):
     denied_without_reason_on = models.DateField(null=True, blank=True)
     late_entry_on = models.DateField(null=True, blank=True)
     event_count = models.PositiveIntegerField(default=0, verbose_name=_("事件数"))
-    rescan = models.BooleanField(default=True, db_index=True)
+    rescan = models.BooleanField(default=True)
     updated_at = models.DateTimeField(verbose_name=_("更新时间"))
 
     class Meta:
@@ -237,7 +240,7 @@ class ApprovalEvent(models.Model):
     amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True, verbose_name=_("金额"))
     outcome = models.CharField(max_length=16, blank=True, verbose_name=_("决定"))
     reason = models.TextField(blank=True, verbose_name=_("理由"))
-    batch = models.ForeignKey(IngestBatch, on_delete=models.PROTECT, related_name="events")
+    batch = models.ForeignKey(IngestBatch, on_delete=models.PROTECT, related_name="events", db_index=False)
 
     class Meta:
         ordering = ["at", "id"]

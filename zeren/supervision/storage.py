@@ -43,10 +43,23 @@ def _in(n: int) -> str:
 
 def lock_ingestion() -> None:
     """Serialise ingesting transactions on PostgreSQL (SQLite's IMMEDIATE mode already does),
-    so two batches for one case never fold stale event lists."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+    so two batches for one case never fold stale event lists. On SQLite, give this connection a
+    page cache large enough for the event and case indexes (256 MB at most, used only as needed)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [0x7A6572656E])
+        elif connection.vendor == "sqlite":
+            cursor.execute("PRAGMA cache_size = -262144")
+
+
+def instant_adapter():
+    """A fast parameter adapter for aware datetimes on this connection (what Django's would store)."""
+    if connection.vendor != "sqlite":
+        return connection.ops.adapt_datetimefield_value
+
+    def naive_utc_text(value: datetime | None) -> str | None:
+        return None if value is None else value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+    return naive_utc_text
 
 
 def known_event_ids(source_id: int, event_ids: Sequence[str]) -> set[str]:
@@ -96,20 +109,23 @@ def stored_events(case_pks: Sequence[int]) -> dict[int, list[Event]]:
 
 def upsert_cases(rows: Iterable[tuple[str, int, int, CaseState]], now: datetime) -> None:
     """Insert or replace the state columns of each case (``case_id, item pk, unit pk, state``)."""
-    ops = connection.ops
+    iso_dates = connection.vendor == "sqlite"
     json_slot = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
     slots = ", ".join(json_slot if c == "completed_steps" else "%s" for c in CASE_COLUMNS)
     updates = ", ".join(f"{c} = excluded.{c}" for c in CASE_COLUMNS[1:])
     sql = (f"INSERT INTO {CASE_TABLE} ({', '.join(CASE_COLUMNS)}) VALUES ({slots}) "
            f"ON CONFLICT (case_id) DO UPDATE SET {updates}")
-    stamp = ops.adapt_datetimefield_value(now)
+    adapt = instant_adapter()
+    stamp = adapt(now)
     params = []
     for case_id, item_pk, unit_pk, s in rows:
-        d = {name: ops.adapt_datefield_value(getattr(s, name)) for name in STATE_DATES}
+        d = {name: getattr(s, name) for name in STATE_DATES}
+        if iso_dates:
+            d = {name: None if v is None else v.isoformat() for name, v in d.items()}
         params.append((
-            case_id, item_pk, unit_pk, ops.adapt_datetimefield_value(s.received_at), d["received_date"],
+            case_id, item_pk, unit_pk, adapt(s.received_at), d["received_date"],
             d["last_event_date"], s.is_open, d["suspended_since"], s.suspension_count, s.extension_days,
-            d["decided_date"], s.outcome, d["withdrawn_date"], d["delivered_date"], s.fees_total,
+            d["decided_date"], s.outcome, d["withdrawn_date"], d["delivered_date"], str(s.fees_total),
             json.dumps(s.completed_steps, ensure_ascii=False), d["statutory_deadline"], d["promised_deadline"],
             s.provisional, d["fee_exceeded_on"], d["missing_step_on"], d["order_violation_on"],
             d["suspension_abuse_on"], d["step_overtime_on"], d["denied_without_reason_on"], d["late_entry_on"],
@@ -121,10 +137,11 @@ def upsert_cases(rows: Iterable[tuple[str, int, int, CaseState]], now: datetime)
 
 def insert_events(rows: Iterable[tuple[int, Event]], source_id: int, batch_id: int) -> None:
     """Insert ``(case pk, event)`` rows; a (source, event_id) already there is skipped."""
-    adapt = connection.ops.adapt_datetimefield_value
+    adapt = instant_adapter()
     sql = (f"INSERT INTO {EVENT_TABLE} ({', '.join(EVENT_COLUMNS)}) VALUES ({_in(len(EVENT_COLUMNS))}) "
            f"ON CONFLICT (source_id, event_id) DO NOTHING")
-    params = [(source_id, e.event_id, case_pk, e.type, adapt(e.at), adapt(e.recorded_at), e.step, e.amount,
+    params = [(source_id, e.event_id, case_pk, e.type, adapt(e.at), adapt(e.recorded_at), e.step,
+               None if e.amount is None else str(e.amount),
                e.outcome, e.reason, batch_id) for case_pk, e in rows]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)

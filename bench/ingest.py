@@ -1,0 +1,127 @@
+"""Benchmark: ingesting approval events through the real path (issue 6).
+
+1,000,000 events for 200,000 cases (a time-ordered feed from ``zeren.supervision.simulate``) are
+written to a JSONL file and loaded with ``ingest_file`` — what ``zeren ingest`` runs: JSON parsing,
+validation, duplicate detection, the order-independent case fold, case upserts, event inserts,
+one audited batch per 50,000-event chunk. Baseline, from the same run and database: a raw
+``executemany`` INSERT of the same rows (already as tuples) into a bare table with no index.
+
+    python bench/ingest.py                 # 1,000,000 events, temp SQLite database
+    python bench/ingest.py --small         # 20,000 events (CI smoke test)
+    python bench/ingest.py --database-url postgres://postgres@127.0.0.1:5432/zeren_bench
+
+Goal: ratio ≥ 0.25. Prints the figures and a final JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+
+def setup_django(home: str, database_url: str | None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zeren.settings")
+    os.environ["ZEREN_HOME"] = home
+    if database_url:
+        os.environ["ZEREN_DATABASE_URL"] = database_url
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def build_catalog() -> list:
+    """Ten departments with four items each, as a city's approval catalogue."""
+    from decimal import Decimal
+
+    from zeren.org.models import Unit
+    from zeren.org.testing import make_unit
+    from zeren.supervision.models import ApprovalEvent, ApprovalItem
+    from zeren.supervision.simulate import ItemSpec
+
+    if ApprovalEvent.objects.exists():
+        sys.exit("the benchmark database already holds approval events; use an empty one")
+    city = Unit.objects.filter(code="BENCH").first() or make_unit("BENCH", kind="government", name="基准市")
+    specs = []
+    for d in range(10):
+        unit = Unit.objects.filter(code=f"BENCH-D{d}").first() or make_unit(f"BENCH-D{d}", city)
+        for i in range(4):
+            fee = Decimal("100") if i == 3 else Decimal("0")
+            item, _ = ApprovalItem.objects.update_or_create(code=f"BENCH-{d}-{i}", defaults=dict(
+                name=f"事项{d}-{i}", unit=unit, statutory_days=20, promised_days=10, fee_standard=fee,
+                required_steps=["review", "approve"]))
+            specs.append(ItemSpec(item.code, unit.code, 20, 10, fee))
+    return specs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", action="store_true")
+    parser.add_argument("--events", type=int, default=None)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    n = args.events or (20_000 if args.small else 1_000_000)
+    with tempfile.TemporaryDirectory() as home:
+        setup_django(home, args.database_url)
+        from django.db import connection, transaction
+
+        from zeren.supervision.actions import ingest_file
+        from zeren.supervision.models import ApprovalCase, ApprovalEvent
+        from zeren.supervision.simulate import generate
+
+        specs = build_catalog()
+        per_day, days = 800, max(10, n * 365 // (5 * 800 * 250))
+        while True:  # enough working days of 800 new cases for n events
+            events = list(generate(specs, end=date(2026, 11, 27), days=days, per_day=per_day, violations=0.05, seed=6))
+            if len(events) >= n:
+                break
+            days = days * 3 // 2
+        events = events[:n]
+        path = Path(home) / "events.jsonl"
+        with open(path, "w", encoding="utf-8") as f:
+            for e in events:
+                f.write(json.dumps(e, ensure_ascii=False) + "\n")
+        rows = [(1, e["event_id"], e["case_id"], e["type"], e["at"], e.get("recorded_at"), e.get("step", ""),
+                 e.get("amount"), e.get("outcome", ""), e.get("reason", ""), 1) for e in events]
+        n_cases = len({e["case_id"] for e in events})
+        del events
+
+        started = time.perf_counter()
+        result = ingest_file(path)
+        ours = time.perf_counter() - started
+        assert result.accepted == n and result.rejected == 0, (result.accepted, result.duplicates, result.rejections[:3])
+        assert ApprovalEvent.objects.count() == n and ApprovalCase.objects.count() == n_cases
+
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS bench_raw_events")
+            cursor.execute("CREATE TABLE bench_raw_events (source_id integer, event_id varchar(128), case_id "
+                           "varchar(64), type varchar(16), at varchar(40), recorded_at varchar(40), step varchar(64), "
+                           "amount varchar(20), outcome varchar(16), reason text, batch_id integer)")
+        started = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO bench_raw_events VALUES ({', '.join(['%s'] * 11)})", rows)
+        raw = time.perf_counter() - started
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE bench_raw_events")
+        vendor = connection.vendor
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures = {"bench": "ingest", "database": vendor, "events": n, "cases": n_cases, "seconds": round(ours, 2),
+               "events_per_s": round(n / ours), "raw_seconds": round(raw, 2), "raw_events_per_s": round(n / raw),
+               "ratio": round(raw / ours, 3), "goal_ratio": 0.25, "peak_rss_mb": round(rss_mb)}
+    print(f"ingest {n:,} events / {n_cases:,} cases on {vendor}: {ours:.1f} s = {n / ours:,.0f} events/s")
+    print(f"raw executemany of the same rows into a bare table: {raw:.1f} s = {n / raw:,.0f} rows/s")
+    print(f"ratio {raw / ours:.3f} (goal ≥ 0.25); peak RSS {rss_mb:.0f} MB")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
