@@ -151,6 +151,10 @@ class ItemVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.valid_from}–{self.valid_until or ''}"
 
+    @property
+    def unit_list(self) -> list[str]:
+        return [c for c in self.unit_codes.split("|") if c]
+
 
 class FindingKind(models.TextChoices):
     MULTI_HEAD = "multi_head", _("多头管理")

@@ -12,13 +12,21 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from zeren.access.rules import VIEW
 from zeren.access.scope import scope_queryset
-from zeren.duties.models import DutyFinding, FunctionItem, ItemVersion, PositionDescription, ReformBatch
+from zeren.duties.models import (
+    DutyFinding,
+    FunctionItem,
+    ItemResponsibility,
+    ItemVersion,
+    PositionDescription,
+    ReformBatch,
+)
 from zeren.duties.rules import diff_catalogues
+from zeren.org.models import Post, Unit
 
 
 @dataclass
@@ -117,3 +125,54 @@ def get_finding_for(user: Any, pk: int) -> DutyFinding:
 def positions_for(user: Any) -> QuerySet[PositionDescription]:
     return scope_queryset(user, PositionDescription.objects.select_related("post__unit"),
                           unit_path_field="post__unit__path", capability=VIEW)
+
+
+def finding_counts(user: Any, status: str = "") -> list[tuple[str, int]]:
+    qs = findings_for(user, status=status)
+    return list(qs.order_by().values_list("kind").annotate(n=Count("pk")))
+
+
+@dataclass
+class UnitCoverage:
+    unit: Unit
+    items: int
+    uncovered: list[str]
+    posts: int
+    posts_without_duties: list[Post]
+
+
+def coverage_for(user: Any, unit_code: str = "", limit: int = 40) -> list[UnitCoverage]:
+    """Coverage check (职责覆盖): every item a unit leads should be among the duties of at least one post of
+    the unit (or of its internal divisions); posts without duties are flagged. Units in the user's scope,
+    the least covered first."""
+    units = scope_queryset(user, Unit.objects.filter(kind__in=["department", "street_office"]), unit_path_field="path")
+    if unit_code:
+        units = units.filter(code=unit_code)
+    units = {u.pk: u for u in units}
+    led: dict[int, set[int]] = {}
+    for unit_id, item_id in ItemResponsibility.objects.filter(
+            role="lead", item__is_active=True, unit_id__in=list(units)).values_list("unit_id", "item_id"):
+        led.setdefault(unit_id, set()).add(item_id)
+    home = {}  # post unit → the list-holding unit it belongs to (itself, or the department of a division)
+    posts = list(Post.objects.filter(Q(unit_id__in=list(units)) | Q(unit__parent_id__in=list(units)))
+                 .select_related("unit").prefetch_related("description__items"))
+    covered: dict[int, set[int]] = {}
+    without: dict[int, list[Post]] = {}
+    for post in posts:
+        owner = post.unit_id if post.unit_id in units else post.unit.parent_id
+        home[post.pk] = owner
+        pd = getattr(post, "description", None)  # the reverse one-to-one raises AttributeError when absent
+        ids = {i.pk for i in pd.items.all()} if pd else set()
+        covered.setdefault(owner, set()).update(ids)
+        if not ids:
+            without.setdefault(owner, []).append(post)
+    codes = dict(FunctionItem.objects.filter(pk__in={i for s in led.values() for i in s}).values_list("pk", "code"))
+    rows = []
+    for pk, unit in units.items():
+        items = led.get(pk, set())
+        uncovered = sorted(codes[i] for i in items - covered.get(pk, set()))
+        n_posts = sum(1 for owner in home.values() if owner == pk)
+        if items or n_posts:
+            rows.append(UnitCoverage(unit, len(items), uncovered, n_posts, without.get(pk, [])))
+    rows.sort(key=lambda r: (-len(r.uncovered), -len(r.posts_without_duties), r.unit.path))
+    return rows[:limit]

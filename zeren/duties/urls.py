@@ -1,0 +1,17 @@
+from django.urls import path
+
+from zeren.duties import views
+
+app_name = "duties"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("export.<str:fmt>", views.export, name="export"),
+    path("items/<str:code>/", views.item_detail, name="item"),
+    path("batches/", views.batches, name="batches"),
+    path("analysis/", views.analysis, name="analysis"),
+    path("findings/<int:pk>/", views.finding_detail, name="finding"),
+    path("findings/<int:pk>/resolve/", views.resolve, name="resolve"),
+    path("positions/", views.positions, name="positions"),
+    path("positions/<int:pk>/", views.position_detail, name="position"),
+]
