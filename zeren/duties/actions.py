@@ -397,9 +397,24 @@ def do_record_findings(*, actor: Any, report: Any) -> dict[str, int]:
         through.objects.bulk_create(
             [through(dutyfinding_id=r.pk, functionitem_id=item_ids[c]) for r in new for c in r.item_codes
              if c in item_ids], batch_size=2000)
+        _raise_shared_findings(actor, new)
         counts = {"new": len(new), "seen": len(seen), "cleared": len(cleared)}
         rows = sorted(f.key for f in report.findings)
         record_event(actor=actor, action="duties.analyse", object_type="duties.dutyfinding", object_id="run",
                      changes=counts, extra={"threshold": report.threshold, "findings": len(rows),
                                             "sha256": rows_digest(rows), **report.stats})
         return counts
+
+
+def _raise_shared_findings(actor: Any, rows: list[DutyFinding]) -> None:
+    """Hand new findings to the shared feedback loop (``zeren.findings``, 问题线索): one per finding that
+    belongs to a unit, evidence linking back to the duties finding; one audit entry for the batch."""
+    from zeren.findings.actions import FindingSpec, do_raise_findings
+
+    specs = [FindingSpec(
+        dedupe_key=f"duties:{r.kind}:duties.dutyfinding:{r.pk}", cause=f"duties_{r.kind}", source_app="duties",
+        title=r.summary[:300], unit_id=r.unit_id, evidence_type="duties.dutyfinding", evidence_id=str(r.pk),
+        evidence_url=f"/duties/findings/{r.pk}/", details={"items": r.item_codes, "units": r.unit_codes,
+                                                           "score": r.score},
+    ) for r in rows if r.unit_id]
+    do_raise_findings(actor=actor, specs=specs, reason="职责分析")
