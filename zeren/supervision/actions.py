@@ -337,17 +337,18 @@ def _finding_specs(opened: list[tuple[int, str]], as_of: date) -> list[FindingSp
         return []
     labels = dict(AlertType.choices)
     cases = {}
+    fields = ("pk", "case_id", "unit_id", "item__code", "item__name", "statutory_deadline")
     for part in storage.chunks(sorted({pk for pk, _ in opened})):
-        cases.update((c.pk, c) for c in ApprovalCase.objects.filter(pk__in=part).select_related("item"))
+        cases.update((row[0], row) for row in ApprovalCase.objects.filter(pk__in=part).values_list(*fields))
     specs = []
     for pk, alert_type in opened:
-        case = cases[pk]
+        _, case_id, unit_id, item_code, item_name, deadline = cases[pk]
         specs.append(FindingSpec(
-            dedupe_key=finding_key("supervision", alert_type, "supervision.approvalcase", case.case_id),
-            cause=alert_type, source_app="supervision", title=f"{labels[alert_type]}：{case.item.name} {case.case_id}",
-            unit_id=case.unit_id, evidence_type="supervision.approvalcase", evidence_id=case.case_id,
-            evidence_url=f"/supervision/cases/{case.case_id}/", occurred_on=as_of,
-            details={"item_code": case.item.code, "statutory_deadline": case.statutory_deadline.isoformat()},
+            dedupe_key=finding_key("supervision", alert_type, "supervision.approvalcase", case_id),
+            cause=alert_type, source_app="supervision", title=f"{labels[alert_type]}：{item_name} {case_id}",
+            unit_id=unit_id, evidence_type="supervision.approvalcase", evidence_id=case_id,
+            evidence_url=f"/supervision/cases/{case_id}/", occurred_on=as_of,
+            details={"item_code": item_code, "statutory_deadline": deadline.isoformat()},
         ))
     return specs
 

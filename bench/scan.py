@@ -1,0 +1,149 @@
+"""Benchmark: ``zeren supervision scan`` over 1,000,000 open approval cases (issue 6: < 2 s, < 2 GB).
+
+Builds the cases directly with raw inserts (setup, not timed): received on the working days of the
+last ~6 weeks (mostly the last two), some suspended, a few with irregularities, so the scan meets yellow and red cards.
+Then times ``do_scan`` three times: the first scan (every alert and finding is new), the same date
+again (nothing changes), and the next working day (a daily run: that day's new cards). Baseline,
+from the same run: the per-case reference (``case_alerts`` on a ``CaseState`` per row, the plain
+Python loop the vectorised scan replaces) on a sample, extrapolated to all cases.
+
+    python bench/scan.py                # 1,000,000 cases, temp SQLite database
+    python bench/scan.py --small        # 20,000 cases (CI smoke test)
+    python bench/scan.py --database-url postgres://postgres@127.0.0.1:5432/zeren_bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+AS_OF = date(2026, 11, 20)
+
+
+def setup_django(home: str, database_url: str | None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zeren.settings")
+    os.environ["ZEREN_HOME"] = home
+    if database_url:
+        os.environ["ZEREN_DATABASE_URL"] = database_url
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def build(n: int) -> None:
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from zeren.org.testing import make_unit
+    from zeren.supervision.models import ApprovalCase, ApprovalItem
+    from zeren.workdays import WorkCalendar
+
+    if ApprovalCase.objects.exists():
+        sys.exit("the benchmark database already holds cases; use an empty one")
+    cal = WorkCalendar.china()
+    city = make_unit("BENCH", kind="government", name="基准市")
+    items = []
+    for d in range(10):
+        unit = make_unit(f"BENCH-D{d}", city)
+        for i in range(4):
+            items.append(ApprovalItem.objects.create(code=f"BENCH-{d}-{i}", name=f"事项{d}-{i}", unit=unit,
+                                                     statutory_days=20, promised_days=10))
+    days = [cal.add_workdays(AS_OF, -k) for k in range(30)]
+    rng = random.Random(6)
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
+    cols = ("case_id, item_id, unit_id, received_date, last_event_date, is_open, suspended_since, suspension_count, "
+            "extension_days, outcome, fees_total, completed_steps, statutory_deadline, promised_deadline, provisional, "
+            "fee_exceeded_on, event_count, rescan, updated_at")
+    sql = f"INSERT INTO supervision_approvalcase ({cols}) VALUES ({', '.join(['%s'] * 19)})"
+    with transaction.atomic(), connection.cursor() as cursor:
+        rows = []
+        for k in range(n):
+            item = items[k % len(items)]
+            received = days[min(int(rng.expovariate(1 / 6)), len(days) - 1)]  # open cases are mostly recent
+            suspended = received + timedelta(days=1) if rng.random() < 0.05 else None
+            fee = received if rng.random() < 0.002 else None
+            deadline = cal.add_workdays(received, 20)
+            rows.append((f"B{k:08d}", item.pk, item.unit_id, received.isoformat(), received.isoformat(), True,
+                         suspended and suspended.isoformat(), int(suspended is not None), 0, "", "0", "[]",
+                         deadline.isoformat(), cal.add_workdays(received, 10).isoformat(), False,
+                         fee and fee.isoformat(), 1, True, stamp))
+            if len(rows) == 50_000:
+                cursor.executemany(sql, rows)
+                rows = []
+        if rows:
+            cursor.executemany(sql, rows)
+
+
+def baseline_per_case(sample: int) -> float:
+    """Seconds per case of the reference loop: a CaseState per row, ``case_alerts`` on it."""
+    from decimal import Decimal
+
+    from zeren.supervision.models import ApprovalCase
+    from zeren.supervision.rules import CaseState, case_alerts
+    from zeren.workdays import WorkCalendar
+
+    cal = WorkCalendar.china()
+    rows = list(ApprovalCase.objects.values_list("received_date", "suspended_since", "statutory_deadline",
+                                                 "promised_deadline", "fee_exceeded_on")[:sample])
+    started = time.perf_counter()
+    for received, suspended, stat, promised, fee in rows:
+        state = CaseState(received_at=None, received_date=received, last_event_date=received,
+                          suspended_since=suspended, suspension_count=0, extension_days=0, decided_date=None,
+                          outcome="", withdrawn_date=None, delivered_date=None, fees_total=Decimal(0),
+                          completed_steps=[], statutory_deadline=stat, promised_deadline=promised,
+                          provisional=False, fee_exceeded_on=fee)
+        case_alerts(state, AS_OF, cal)
+    return (time.perf_counter() - started) / max(1, len(rows))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", action="store_true")
+    parser.add_argument("--cases", type=int, default=None)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    n = args.cases or (20_000 if args.small else 1_000_000)
+    with tempfile.TemporaryDirectory() as home:
+        setup_django(home, args.database_url)
+        from django.db import connection
+
+        from zeren.supervision.actions import do_scan
+        from zeren.workdays import WorkCalendar
+
+        build(n)
+        next_day = WorkCalendar.china().add_workdays(AS_OF, 1)
+        runs = {}
+        for label, day in (("first", AS_OF), ("same_day", AS_OF), ("next_day", next_day)):
+            summary = do_scan(as_of=day)
+            runs[label] = summary
+            print(f"scan {label:<8} {day}: {summary.seconds:.2f} s, {summary.cases:,} cases, "
+                  f"{summary.in_force:,} in force, {summary.opened:,} opened, {summary.cleared:,} cleared, "
+                  f"{summary.findings:,} findings")
+        per_case = baseline_per_case(min(n, 20_000))
+        vendor = connection.vendor
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    baseline = per_case * n
+    headline = runs["next_day"].seconds
+    print(f"baseline: per-case Python loop ≈ {baseline:.1f} s for {n:,} cases (rules only, no I/O); "
+          f"ratio {baseline / headline:.1f}×; peak RSS {rss_mb:.0f} MB (goal < 2 s, < 2048 MB)")
+    print(json.dumps({"bench": "scan", "database": vendor, "cases": n,
+                      "first_seconds": round(runs["first"].seconds, 2),
+                      "same_day_seconds": round(runs["same_day"].seconds, 2),
+                      "seconds": round(headline, 2), "baseline_seconds": round(baseline, 2),
+                      "ratio": round(baseline / headline, 2), "in_force": runs["next_day"].in_force,
+                      "peak_rss_mb": round(rss_mb), "goal_seconds": 2, "goal_rss_mb": 2048}))
+
+
+if __name__ == "__main__":
+    main()
