@@ -74,7 +74,7 @@ DOMAINS: list[tuple[tuple[str, ...], str, list[tuple[str, str]]]] = [
     (("发展和改革", "发改"), "economic_regulation", [
         ("政府投资项目审批", "政府投资条例"), ("企业投资项目核准", "企业投资项目核准和备案管理条例"),
         ("定价成本监审", "中华人民共和国价格法"), ("固定资产投资项目节能审查", "中华人民共和国节约能源法"),
-        ("粮食收购", "粮食流通管理条例"), ("招标投标活动", "中华人民共和国招标投标法")]),
+        ("粮食收购", "粮食流通管理条例"), ("招标投标", "中华人民共和国招标投标法")]),
     (("财政",), "economic_regulation", [
         ("政府采购", "中华人民共和国政府采购法"), ("代理记账", "代理记账管理办法"), ("非税收入收缴", "中华人民共和国预算法"),
         ("财政票据", "财政票据管理办法"), ("行政事业单位国有资产", "行政事业性国有资产管理条例")]),
@@ -250,7 +250,7 @@ def generate(units: list[GenUnit], *, target: int, seed: int, plants: dict[str, 
     district_depts = [u for u in depts if u.level == "district"]
     domain = _assign_domains(depts)
     orphan_units = [u for u in depts if u.has_functions][-(plants or {}).get("orphan_unit", 1):] if depts else []
-    district_domains = {domain[u.code] for u in district_depts}
+    district_domains = {domain[u.code] for u in district_depts if u.code in domain}
     articles = _Articles()
     basis_of: dict[tuple[str, str], list[dict[str, str]]] = {}  # (template name, law) → basis, same in every district
 
@@ -295,10 +295,13 @@ def generate(units: list[GenUnit], *, target: int, seed: int, plants: dict[str, 
         for n, (obj, law, category, area) in enumerate(STREET_DOMAIN, 1):
             cat.contents.append(_content(f"{unit.code}-{n:04d}", STREET_TEMPLATE.format(o=obj), category, area, unit,
                                          basis(STREET_TEMPLATE, obj, law)))
-    holders = [u for u in depts if u not in orphan_units]
+    holders = [u for u in depts if u not in orphan_units and u.code in domain]
     _plant(cat, rng, holders, streets, source, articles, plants or _default_plants(len(cat.contents)))
     cat.planted += [{"kind": "orphan", "items": [], "units": [u.code], "note": "有三定职责而无事项"}
                     for u in orphan_units]
+    # departments left without a domain (more departments than domains in one government) hold no items either
+    cat.planted += [{"kind": "orphan", "items": [], "units": [u.code], "note": "无对应事项模板，未生成事项"}
+                    for u in depts if u.code not in domain and u not in orphan_units and u.has_functions]
     return cat
 
 
