@@ -7,9 +7,12 @@ routes are covered the day they are mounted. Data: the demo city (every app's ``
   401/403/404/405); an API read answers 401/403/404/405/422 or an empty result; an API write
   never succeeds. Public on purpose: the ``portal`` namespace, the home and login pages, views
   that declare it with a ``public = True`` attribute (``index.public = True`` after the
-  function), and the API operations listed in :data:`PUBLIC_API`.
-- A staff member of one department asking for another unit's record by id gets 403/404 (pages
-  and API), and an API list shows only records of units in their scope.
+  function), and API operations that declare it in their OpenAPI entry
+  (``@router.get(..., openapi_extra={"x-zeren-public": True})``) or are listed in :data:`PUBLIC_API`.
+- A staff member of one department asking for another unit's record by id or code (a route
+  parameter named ``pk``, ``id``, ``*_id``, ``code`` or ``*_code``) is not shown it: the answer is
+  403/404/405, or a page that does not contain the record (the route may be about another model
+  of the app); and a non-public API list shows only records of units in their scope.
 
 The detailed per-role matrix of the org registry is in ``test_org_matrix.py`` (org's file).
 """
@@ -31,10 +34,15 @@ from zeren.demo.context import DemoContext, demo_steps
 from zeren.org.models import Unit
 
 PUBLIC_NAMESPACES = {"portal"}
-PUBLIC_NAMES = {"home", "login", "logout", "set_language"}
+PUBLIC_NAMES = {
+    "home", "login", "logout", "set_language",
+    # The unit tree and posts are public (zeren/org/api.py, test_org_matrix.py); people stay scoped.
+    "org:index", "org:tree_children", "org:unit", "org:search",
+}
 PUBLIC_API = {
     "/api/v1/openapi.json", "/api/v1/docs", "/api/v1/",
     "/api/v1/audit/checkpoints",  # published Merkle roots: public by design (docs/trust.md)
+    "/api/v1/org/units/", "/api/v1/org/units/{code}", "/api/v1/org/posts/",  # the public org registry
 }
 DENIED = {401, 403, 404, 405, 422}
 
@@ -48,8 +56,12 @@ def url_patterns(patterns=None, prefix: str = "", namespace: str | None = None):
         if isinstance(p, URLResolver):
             yield from url_patterns(p.url_patterns, route, p.namespace or namespace)
         elif isinstance(p, URLPattern):
-            public = namespace in PUBLIC_NAMESPACES or p.name in PUBLIC_NAMES or getattr(p.callback, "public", False)
+            public = (namespace in PUBLIC_NAMESPACES or p.name in PUBLIC_NAMES or f"{namespace}:{p.name}" in PUBLIC_NAMES
+                      or getattr(p.callback, "public", False))
             yield route, namespace, p.name, public
+
+
+ID_PARAM = re.compile(r"^(pk|id|code|\w+_id|\w+_code)$")
 
 
 def fill(route: str, value: str = "1") -> str:
@@ -57,9 +69,16 @@ def fill(route: str, value: str = "1") -> str:
 
 
 def operations():
+    """(method, path, public) of every API operation in the OpenAPI document."""
     for path, ops in api.get_openapi_schema()["paths"].items():
-        for method in ops:
-            yield method.upper(), path
+        for method, op in ops.items():
+            public = path in PUBLIC_API or path.startswith("/api/v1/portal/") or bool(op.get("x-zeren-public"))
+            yield method.upper(), path, public
+
+
+def key_of(obj, param: str) -> str:
+    """The value a route parameter takes for ``obj``: its code for ``*code`` parameters, else its pk."""
+    return str(getattr(obj, "code", obj.pk)) if param.endswith("code") else str(obj.pk)
 
 
 def is_empty(response) -> bool:
@@ -111,9 +130,9 @@ def test_anonymous_pages_redirect_to_login(city, client, db):
 
 
 def test_anonymous_api_reads_nothing_and_writes_nothing(city, client, db):
-    for method, path in operations():
+    for method, path, public in operations():
         url = re.sub(r"\{\w+\}", "1", path)
-        if path in PUBLIC_API or path.startswith("/api/v1/portal/"):
+        if public:
             continue
         if method == "GET":
             response = client.get(url)
@@ -143,6 +162,12 @@ def foreign_object(model, paths):
     return qs.order_by("pk").first()
 
 
+def leaks(response, obj) -> bool:
+    """Did the answer show ``obj``? (its text representation appears in a successful answer)"""
+    label = str(obj)
+    return response.status_code == 200 and len(label) >= 2 and label in response.content.decode()
+
+
 def test_staff_cannot_fetch_another_units_record_by_id(staff, client):
     client.force_login(staff)
     paths = scope_paths(staff)
@@ -152,17 +177,19 @@ def test_staff_cannot_fetch_another_units_record_by_id(staff, client):
         if obj is None:
             continue
         app = model._meta.app_label
-        for method, path in operations():
+        for method, path, public in operations():
             params = re.findall(r"\{(\w+)\}", path)
-            if method != "GET" or len(params) != 1 or not path.startswith(f"/api/v1/{app}/") or path in PUBLIC_API:
+            if (method != "GET" or public or len(params) != 1 or not ID_PARAM.match(params[0])
+                    or not path.startswith(f"/api/v1/{app}/")):
                 continue
-            status = client.get(path.replace("{" + params[0] + "}", str(obj.pk))).status_code
-            assert status in {403, 404}, f"GET {path} with {model._meta.label} {obj.pk} of {obj.unit.code}: {status}"
+            response = client.get(path.replace("{" + params[0] + "}", key_of(obj, params[0])))
+            assert not leaks(response, obj), f"GET {path} shows {model._meta.label} {obj.pk} of {obj.unit.code}"
         for route, namespace, _, public in url_patterns():
-            if namespace != app or public or len(re.findall(r"<", route)) != 1:
+            params = re.findall(r"<(?:\w+:)?(\w+)>", route)
+            if namespace != app or public or len(params) != 1 or not ID_PARAM.match(params[0]):
                 continue
-            status = client.get(fill(route, str(obj.pk))).status_code
-            assert status in {403, 404}, f"/{route} with {model._meta.label} {obj.pk} of {obj.unit.code}: {status}"
+            response = client.get(fill(route, key_of(obj, params[0])))
+            assert not leaks(response, obj), f"/{route} shows {model._meta.label} {obj.pk} of {obj.unit.code}"
 
 
 def test_staff_api_lists_stay_in_scope(staff, client):
@@ -170,8 +197,8 @@ def test_staff_api_lists_stay_in_scope(staff, client):
     paths = scope_paths(staff)
     codes_in_scope = set(Unit.objects.filter(
         models.Q(*[models.Q(path__startswith=p) for p in paths], _connector=models.Q.OR)).values_list("code", flat=True))
-    for method, path in operations():
-        if method != "GET" or "{" in path or path in PUBLIC_API:
+    for method, path, public in operations():
+        if method != "GET" or "{" in path or public:
             continue
         response = client.get(path)
         if response.status_code != 200 or "json" not in response.get("Content-Type", ""):
