@@ -144,9 +144,8 @@ if PRODUCTION:
 ZEREN_RATELIMITS = {"public": "600/m", "api": "1200/m", "login": "60/m"}
 ZEREN_RATELIMIT_PATHS = [("/api/v1/", "api"), ("/login/", "login"), ("/", "public")]
 MIDDLEWARE += ["zeren.core.ratelimit.RateLimitMiddleware"]  # after authentication: signed-in users are not limited
-# API pagination bounds (django-ninja): absurd limit/offset values get 422, not a database overflow.
+# API pagination (django-ninja LimitOffsetPagination): a limit over this gets 422, not a database overflow.
 NINJA_PAGINATION_MAX_LIMIT = 1000
-NINJA_PAGINATION_MAX_OFFSET = 1_000_000_000
 # Uploads (zeren.core.uploads): file size, uncompressed size and ratio of .xlsx, zip members.
 ZEREN_UPLOAD_LIMITS = {"max_bytes": 20 * 1024 * 1024, "max_uncompressed_bytes": 200 * 1024 * 1024,
                        "max_ratio": 100, "max_members": 2000}
