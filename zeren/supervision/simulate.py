@@ -48,6 +48,8 @@ def case_events(case_id: str, item: ItemSpec, received: date, violation: str | N
     budget = item.promised_days if violation not in ("red_card", "promise_broken") else (
         item.statutory_days + 1 + rng.randrange(5) if violation == "red_card" else item.promised_days + 1)
     budget = min(budget, item.statutory_days) if violation == "promise_broken" else budget
+    if violation is None and rng.random() < 0.15:  # slow but lawful: past the promise, within the statute
+        budget = rng.randint(item.promised_days, item.statutory_days)
     day = received
     suspensions = 3 if violation == "suspension_abuse" else (1 if rng.random() < 0.08 else 0)
     steps = list(item.steps)

@@ -1,0 +1,76 @@
+"""Demo step: approval items for the demo city's departments and a year of approvals (电子监察).
+
+Items: two to four per department (city and district), named after the department's 行政许可
+function items of the duties catalogue when step 20 made them (matched by unit), else generic.
+Approvals: a year of simulated cases with planted violations of every alert type, through the
+real ingestion path, then a scan on ``ctx.today``. Small: ~6 cases a working day; city: ~60.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from zeren.demo.context import DemoContext
+from zeren.org.models import Unit
+from zeren.supervision.actions import do_create_source, do_ingest_events, do_scan
+from zeren.supervision.catalog import Catalog
+from zeren.supervision.models import ApprovalItem
+from zeren.supervision.simulate import ItemSpec, generate
+
+ORDER = 30
+SKIP = {"supervision", "performance", "congress", "cppcc"}
+GENERIC = ["设立登记", "经营许可", "资质认定", "变更核准"]
+STEPS = [("review",), ("review", "approve"), ("review", "inspect", "approve")]
+
+
+def licensing_names(unit_codes: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """``unit code -> [(function item code, name)]`` of 行政许可 items, if the duties demo made any."""
+    try:
+        from zeren.duties.models import ItemResponsibility
+    except ImportError:
+        return {}
+    found: dict[str, list[tuple[str, str]]] = {}
+    rows = ItemResponsibility.objects.filter(unit__code__in=unit_codes, item__category="licensing").values_list(
+        "unit__code", "item__code", "item__name").order_by("item__code")
+    for unit_code, code, name in rows:
+        found.setdefault(unit_code, []).append((code, name))
+    return found
+
+
+def build(ctx: DemoContext) -> None:
+    notes = ctx.notes
+    skip = {notes.get("department_codes", {}).get(k) for k in SKIP}
+    codes = [c for c in notes.get("city_department_codes", []) if c not in skip]
+    for district_codes in notes.get("district_department_codes", {}).values():
+        codes += district_codes[: ctx.scaled(2, 6)]
+    units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+    duties = licensing_names(list(units))
+    rng = ctx.rng
+    specs = []
+    for code in codes:
+        unit = units.get(code)
+        if unit is None:
+            continue
+        named = duties.get(code, [])[:4] or [("", f"{unit.short_name or unit.name}{g}") for g in GENERIC]
+        for i, (duty_code, name) in enumerate(named[: rng.randint(2, 4)]):
+            statutory = rng.choice([20, 20, 15, 10, 30])
+            fee = Decimal(rng.choice(["0", "0", "0", "50", "200"]))
+            steps = STEPS[rng.randrange(len(STEPS))]
+            item = ApprovalItem.objects.create(
+                code=f"{code}-XK{i + 1:02d}", name=name[:200], unit=unit, duty_code=duty_code,
+                statutory_days=statutory, promised_days=max(1, statutory // 2), fee_standard=fee,
+                required_steps=list(steps), step_limits={"review": max(2, statutory // 3)})
+            specs.append(ItemSpec(item.code, code, statutory, item.promised_days, fee, steps))
+    if not specs:
+        return
+    source, _ = do_create_source(actor=None, code="sz-zwfw", name="市政务服务一体化平台", unit=None)
+    events = list(generate(specs, end=ctx.today, days=365, per_day=ctx.scaled(6, 60), violations=0.04,
+                           seed=ctx.seed, prefix="SZ"))
+    catalog = Catalog.load()
+    for start in ctx.progress(range(0, len(events), 20_000), "supervision: approvals"):
+        do_ingest_events(source=source, events=events[start:start + 20_000], catalog=catalog)
+    do_scan(as_of=ctx.today - timedelta(days=1))
+    do_scan(as_of=ctx.today)
+    notes["supervision_items"] = len(specs)
+    notes["supervision_events"] = len(events)
