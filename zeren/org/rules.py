@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 
+from django.db.models import TextChoices
+from django.utils import translation
+
 from zeren.org.models import Level, UnitKind
 
 # Units codes: letters, digits, "-", "_" and "." (they appear in paths between "/").
@@ -37,6 +40,12 @@ def valid_code(code: str) -> bool:
     return bool(CODE_RE.match(code))
 
 
+def chinese_labels(choices: type[TextChoices]) -> dict[str, str]:
+    """``{中文标签: value}`` of a choices class, whatever language is active (imports read Chinese)."""
+    with translation.override("zh-hans"):
+        return {str(label): value for value, label in choices.choices}
+
+
 def infer_kind(classification: str | None) -> str:
     """The unit kind (单位类别) named by a Popolo ``classification`` or a spreadsheet's 类别 cell.
 
@@ -47,9 +56,8 @@ def infer_kind(classification: str | None) -> str:
     text = (classification or "").strip()
     if text in UnitKind.values:
         return text
-    for value, label in UnitKind.choices:
-        if text == str(label):
-            return value
+    if text in (labels := chinese_labels(UnitKind)):
+        return labels[text]
     lowered = text.lower()
     for keywords, kind in KIND_KEYWORDS:
         if any(k in lowered for k in keywords):

@@ -56,3 +56,22 @@ def wipe_registry() -> None:
     units = list(Unit.objects.only("id", "path"))
     for depth in sorted({u.depth for u in units}, reverse=True):
         Unit.objects.filter(pk__in=[u.pk for u in units if u.depth == depth]).delete()
+
+
+def run_command(*args: str, **options) -> tuple[int, str]:
+    """Run a ``zeren`` command in-process on the test database: ``(exit code, stdout + stderr)``.
+
+    ``call_command`` rather than the console script, whose ``run_from_argv`` closes the database
+    connection (and with it the test transaction on PostgreSQL); a ``CommandError`` gives the
+    exit code the console script would have returned.
+    """
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    try:
+        call_command(*args, stdout=out, stderr=out, **options)
+    except CommandError as exc:
+        return exc.returncode, f"{out.getvalue()}CommandError: {exc}"
+    return 0, out.getvalue()

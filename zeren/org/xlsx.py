@@ -12,12 +12,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from django.db.models import TextChoices
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from zeren.org.models import Gender, Level, Rank
 from zeren.org.registry import MembershipRow, PersonRow, PostRow, RegistryData, RegistryError, UnitRow
+from zeren.org.rules import chinese_labels
 
 UNIT_SHEETS = ("单位", "units")
 PEOPLE_SHEETS = ("人员任职", "people")
@@ -118,14 +120,15 @@ class _Row:
             self.sheet.bad(self.number, field_name, f"{value!r} is not a date (YYYY-MM-DD)")
             return None
 
-    def choice(self, field_name: str, mapping: dict[str, str], values: list[str], labels: list[str]) -> str | None:
+    def choice(self, field_name: str, mapping: dict[str, str], choices: type[TextChoices]) -> str | None:
+        """A choice given as its value (``bureau_chief``), its Chinese label (厅局级正职) or a synonym."""
         text = self.text(field_name)
         if not text:
             return None
-        if text.lower() in values:
+        if text.lower() in choices.values:
             return text.lower()
-        if text in labels:
-            return values[labels.index(text)]
+        if text in (labels := chinese_labels(choices)):
+            return labels[text]
         if text.lower() in mapping:
             return mapping[text.lower()]
         self.sheet.bad(self.number, field_name, f"unknown value {text!r}")
@@ -196,7 +199,7 @@ def _read_units(sheet: _Sheet, data: RegistryData, bar: Progress) -> None:
         data.units.append(UnitRow(
             code=row.text("code", True), name=row.text("name", True), parent_code=row.text("parent_code") or None,
             classification=row.text("kind"),
-            level=row.choice("level", LEVELS, Level.values, [str(x) for x in Level.labels]),
+            level=row.choice("level", LEVELS, Level),
             name_en=row.text("name_en"), short_name=row.text("short_name"), functions=[f for f in functions if f],
             valid_from=row.day("valid_from"), valid_until=row.day("valid_until"),
             sort_order=int(order) if order.lstrip("-").isdigit() else 0, origin=sheet.origin(row.number)))
@@ -221,7 +224,7 @@ def _read_people(sheet: _Sheet, data: RegistryData, bar: Progress) -> None:
         origin = sheet.origin(row.number)
         person = PersonRow(
             code=row.text("person_code", True), name=row.text("name", True),
-            gender=row.choice("gender", GENDERS, Gender.values, [str(x) for x in Gender.labels]) or "",
+            gender=row.choice("gender", GENDERS, Gender) or "",
             birth_date=row.day("birth_date"), email=row.text("email"), phone=row.text("phone"),
             id_number=row.text("id_number"), origin=f"{origin}|person")
         if _agree(sheet, row, persons, person.code, person, "person"):
@@ -234,7 +237,7 @@ def _read_people(sheet: _Sheet, data: RegistryData, bar: Progress) -> None:
             sheet.bad(row.number, "is_leading", f"{leading!r} is not 是 or 否")
         post = PostRow(
             code=post_code, unit_code=row.text("unit_code", True), label=row.text("post_label", True),
-            rank=row.choice("rank", {}, Rank.values, [str(x) for x in Rank.labels]) or Rank.STAFF,
+            rank=row.choice("rank", {}, Rank) or Rank.STAFF,
             is_leading=leading in YES, origin=f"{origin}|post")
         if _agree(sheet, row, posts, post_code, post, "post"):
             data.posts.append(post)

@@ -1,4 +1,7 @@
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -7,10 +10,9 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT3
 
 from zeren.audit.models import AuditEntry
-from zeren.cli import main as zeren
 from zeren.org.models import Level, Person, Unit, UnitKind
 from zeren.org.popolo import to_popolo
-from zeren.org.testing import make_small_tree, wipe_registry
+from zeren.org.testing import make_small_tree, run_command, wipe_registry
 
 SCHEMAS = Path(__file__).parent / "popolo_schemas"
 ARRAYS = {"organizations": "organization", "persons": "person", "posts": "post", "memberships": "membership"}
@@ -29,13 +31,6 @@ def validators() -> dict[str, Draft3Validator]:
     return {array: Draft3Validator(json.loads((SCHEMAS / f"{name}.json").read_text()), registry=registry)
             for array, name in ARRAYS.items()}
 
-
-def run(*args: str) -> int:
-    try:
-        zeren(["zeren", *args])
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 def test_every_exported_object_validates_against_the_popolo_schemas(demo_city):
@@ -60,7 +55,8 @@ def test_round_trip_into_an_empty_database_loses_nothing(demo_city, tmp_path):
     path = tmp_path / "city.json"
     path.write_text(json.dumps(exported, ensure_ascii=False), encoding="utf-8")
     wipe_registry()
-    assert run("import", "popolo", str(path)) == 0
+    code, output = run_command("import", "popolo", str(path))
+    assert code == 0
     assert to_popolo(include_personal=True) == exported
 
 
@@ -76,7 +72,8 @@ def test_a_file_with_only_standard_fields_imports_with_inferred_levels(tmp_path)
     ]}
     path = tmp_path / "std.json"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    assert run("import", "popolo", str(path)) == 0
+    code, output = run_command("import", "popolo", str(path))
+    assert code == 0
     got = {u.code: (u.kind, u.level) for u in Unit.objects.all()}
     assert got == {
         "C": (UnitKind.GOVERNMENT, Level.CITY), "C-D": (UnitKind.GOVERNMENT, Level.DISTRICT),
@@ -98,29 +95,32 @@ def test_a_file_with_only_standard_fields_imports_with_inferred_levels(tmp_path)
     ({"organizations": {"id": "SZ"}}, "organizations: must be an array"),
     ([1, 2], "$: the document must be a JSON object"),
 ])
-def test_a_malformed_file_is_rejected_naming_path_and_field_and_changes_nothing(tmp_path, capsys, doc, message):
+def test_a_malformed_file_is_rejected_naming_path_and_field_and_changes_nothing(tmp_path, doc, message):
     make_small_tree()
     before = (list(Unit.objects.values_list("code", "path", "name")), AuditEntry.objects.count())
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    assert run("import", "popolo", str(path)) == 1
-    err = capsys.readouterr().err
+    code, output = run_command("import", "popolo", str(path))
+    assert code == 1
+    err = output
     assert message in err and str(path) in err
     assert (list(Unit.objects.values_list("code", "path", "name")), AuditEntry.objects.count()) == before
 
 
 @pytest.mark.django_db
-def test_invalid_json_names_line_and_column(tmp_path, capsys):
+def test_invalid_json_names_line_and_column(tmp_path):
     path = tmp_path / "broken.json"
     path.write_text('{"organizations": [\n  {"id": "A",}\n]}', encoding="utf-8")
-    assert run("import", "popolo", str(path)) == 1
-    assert "line 2, column" in capsys.readouterr().err
+    code, output = run_command("import", "popolo", str(path))
+    assert code == 1
+    assert "line 2, column" in output
     assert not Unit.objects.exists()
 
 
 def test_export_command_writes_a_file(demo_city, tmp_path):
     out = tmp_path / "out.json"
-    assert run("export", "popolo", "--output", str(out)) == 0
+    code, output = run_command("export", "popolo", "--output", str(out))
+    assert code == 0
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert set(doc) == {"organizations", "persons", "posts", "memberships"}
     city = next(o for o in doc["organizations"] if o["id"] == "SZ")
@@ -129,3 +129,14 @@ def test_export_command_writes_a_file(demo_city, tmp_path):
     for org in doc["organizations"]:  # parents come before their children
         assert org.get("parent_id") is None or org["parent_id"] in seen
         seen.add(org["id"])
+
+
+def test_the_console_script_exits_non_zero_on_a_malformed_file(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text('{"organizations": [{"id": 7}]}', encoding="utf-8")
+    env = {**os.environ, "ZEREN_HOME": str(tmp_path)}
+    env.pop("ZEREN_DATABASE_URL", None)
+    done = subprocess.run([sys.executable, "-m", "zeren.cli", "import", "popolo", str(path)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "organizations[0].id: must be a string, not int" in done.stderr

@@ -4,8 +4,8 @@ import pytest
 from openpyxl import Workbook
 
 from zeren.audit.models import AuditEntry
-from zeren.cli import main as zeren
 from zeren.org.models import Level, Membership, Person, Post, Unit, UnitKind
+from zeren.org.testing import run_command
 
 pytestmark = pytest.mark.django_db
 
@@ -41,16 +41,10 @@ def workbook(path, units=UNITS, people=PEOPLE):
     return path
 
 
-def run(*args: str) -> int:
-    try:
-        zeren(["zeren", *args])
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
-
 
 def test_org_xlsx_imports_units_posts_people_and_history(tmp_path):
-    assert run("import", "org-xlsx", str(workbook(tmp_path / "org.xlsx")), "-v", "0") == 0
+    code, output = run_command("import", "org-xlsx", str(workbook(tmp_path / "org.xlsx")), verbosity=0)
+    assert code == 0, output
     units = {u.code: u for u in Unit.objects.all()}
     assert units["HC-DQ-J01"].path == "/HC/HC-DQ/HC-DQ-J01/"
     assert (units["HC-DQ"].level, units["HC-DQ-J01"].kind, units["HC-SCJG-01"].level) == (
@@ -73,7 +67,8 @@ def test_english_headers_and_sheet_names_are_accepted(tmp_path):
     ws.append(["X", "某市人民政府", None, "government"])
     ws.append(["X-1", "某市教育局", "X", None])
     book.save(tmp_path / "en.xlsx")
-    assert run("import", "org-xlsx", str(tmp_path / "en.xlsx"), "-v", "0") == 0
+    code, output = run_command("import", "org-xlsx", str(tmp_path / "en.xlsx"), verbosity=0)
+    assert code == 0
     assert Unit.objects.get(code="X-1").kind == UnitKind.DEPARTMENT
 
 
@@ -89,16 +84,18 @@ def test_english_headers_and_sheet_names_are_accepted(tmp_path):
     (UNITS, PEOPLE + [["A006", "周杰", "男", None, "P8", "科员", "HC", "staff", "也许", None, None]],
      "sheet 人员任职, row 5, column I (是否领导职务): '也许' is not 是 or 否"),
 ])
-def test_a_bad_sheet_is_rejected_naming_file_sheet_row_and_column(tmp_path, capsys, units, people, message):
+def test_a_bad_sheet_is_rejected_naming_file_sheet_row_and_column(tmp_path, units, people, message):
     path = workbook(tmp_path / "bad.xlsx", units, people)
-    assert run("import", "org-xlsx", str(path), "-v", "0") == 1
-    err = capsys.readouterr().err
+    code, output = run_command("import", "org-xlsx", str(path), verbosity=0)
+    assert code == 1
+    err = output
     assert message in err and "bad.xlsx" in err
     assert not Unit.objects.exists() and not AuditEntry.objects.exists()
 
 
-def test_a_file_that_is_not_a_workbook_is_rejected(tmp_path, capsys):
+def test_a_file_that_is_not_a_workbook_is_rejected(tmp_path):
     path = tmp_path / "org.xlsx"
     path.write_text("not excel")
-    assert run("import", "org-xlsx", str(path)) == 1
-    assert "not an Excel .xlsx workbook" in capsys.readouterr().err
+    code, output = run_command("import", "org-xlsx", str(path))
+    assert code == 1
+    assert "not an Excel .xlsx workbook" in output
