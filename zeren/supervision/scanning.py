@@ -32,8 +32,6 @@ NONE = -(10**6)  # stands for NULL in integer day columns
 TYPE_INDEX = {t: i for i, t in enumerate(ALERT_TYPES)}
 ALERT_TABLE = Alert._meta.db_table
 FLAG_COLUMNS = tuple(EVENT_ALERTS.values())
-COLUMNS = ("id", "item_id", "unit_id", "received_date", "extension_days", "suspended_since", "decided_date",
-           "withdrawn_date", "last_event_date", *FLAG_COLUMNS)
 
 
 def days(column: str) -> str:
@@ -68,31 +66,40 @@ def load_population(as_of: date, unit_path: str = "") -> Population:
     """Open cases, cases changed since their last scan, and cases with events after ``as_of``.
 
     Settled cases (closed, scanned, nothing after ``as_of``) keep the alerts already recorded.
+    The bulk — open cases with nothing after ``as_of`` — is read as six integer columns; the few
+    others (closed but unscanned, or to be replayed) with their decision dates too.
     """
     day = day_number(as_of)
-    unit_filter = ""
-    params: list[Any] = [day]
+    iso = as_of.isoformat() if connection.vendor == "sqlite" else as_of
+    unit_filter, unit_params = "", []
     if unit_path:
         unit_filter = " AND unit_id IN (SELECT id FROM org_unit WHERE path LIKE %s)"
-        params.append(unit_path + "%")
-    # Flags are almost always NULL: fetched for the few rows that have one, not for every case.
-    select = ", ".join(["id", "item_id", "unit_id", days("received_date"), "extension_days",
-                        "CASE WHEN suspended_since IS NULL THEN 0 ELSE 1 END", days("decided_date"),
-                        days("withdrawn_date"), days("last_event_date")])
-    where = (f"{days('received_date')} <= %s{unit_filter} AND "
-             f"(is_open OR rescan OR {days('last_event_date')} > %s)")
+        unit_params = [unit_path + "%"]
+    suspended = "CASE WHEN suspended_since IS NULL THEN 0 ELSE 1 END"
+    common = f"FROM {storage.CASE_TABLE} WHERE received_date <= %s{unit_filter}"
+    bulk = "is_open AND NOT rescan AND last_event_date <= %s"
+    rest = "(rescan OR last_event_date > %s) AND (is_open OR rescan OR last_event_date > %s)"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {select} FROM {storage.CASE_TABLE} WHERE {where}", [*params, day])
-        rows = cursor.fetchall()
-        base = np.array(rows, dtype=np.int64).reshape(-1, 9)
+        cursor.execute(f"SELECT id, item_id, unit_id, {days('received_date')}, extension_days, {suspended} "
+                       f"{common} AND {bulk}", [iso, *unit_params, iso])
+        main = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 6)
+        cursor.execute(f"SELECT id, item_id, unit_id, {days('received_date')}, extension_days, {suspended}, "
+                       f"{days('decided_date')}, {days('withdrawn_date')}, {days('last_event_date')} "
+                       f"{common} AND {rest}", [iso, *unit_params, iso, iso])
+        other = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 9)
+        # Flags are almost always NULL: fetched for the few rows that have one, not for every case.
         flagged = " OR ".join(f"{c} IS NOT NULL" for c in FLAG_COLUMNS)
-        cursor.execute(f"SELECT id, {', '.join(days(c) for c in FLAG_COLUMNS)} FROM {storage.CASE_TABLE} "
-                       f"WHERE ({flagged}) AND {where}", [*params, day])
+        cursor.execute(f"SELECT id, {', '.join(days(c) for c in FLAG_COLUMNS)} {common} AND ({flagged}) AND "
+                       f"(is_open OR rescan OR last_event_date > %s)", [iso, *unit_params, iso])
         flags = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 1 + len(FLAG_COLUMNS))
-    cols = {name: base[:, i].copy() for i, name in enumerate(COLUMNS[:9])}
-    cols["suspended"] = cols.pop("suspended_since")
-    order = np.argsort(cols["id"], kind="stable")
-    cols = {k: v[order] for k, v in cols.items()}
+    names = ("id", "item_id", "unit_id", "received_date", "extension_days", "suspended")
+    cols = {name: np.concatenate([main[:, i], other[:, i]]) for i, name in enumerate(names)}
+    for i, name in enumerate(("decided_date", "withdrawn_date", "last_event_date"), 6):
+        filler = NONE if name != "last_event_date" else day
+        cols[name] = np.concatenate([np.full(len(main), filler, dtype=np.int64), other[:, i]])
+    if len(cols["id"]) > 1 and np.any(np.diff(cols["id"]) < 0):
+        order = np.argsort(cols["id"], kind="stable")
+        cols = {k: v[order] for k, v in cols.items()}
     position = np.searchsorted(cols["id"], flags[:, 0])
     for i, name in enumerate(FLAG_COLUMNS, 1):
         cols[name] = np.full(len(cols["id"]), NONE, dtype=np.int64)
@@ -123,10 +130,10 @@ def evaluate(pop: Population, as_of: date, catalog: Catalog, cal: WorkCalendar) 
     """Alerts in force on ``as_of`` for the population (see :func:`zeren.supervision.rules.scan_arrays`)."""
     c = pop.cols
     n = pop.size
-    pairs, inverse = np.unique(np.stack([c["item_id"], c["unit_id"]], axis=1), axis=0, return_inverse=True)
+    pair_codes, inverse = np.unique(c["item_id"] * 2**32 + c["unit_id"], return_inverse=True)
     inverse = inverse.reshape(-1)
     items = catalog.item_by_pk()
-    effective = [catalog.effective(items[int(item)], int(unit)) for item, unit in pairs]
+    effective = [catalog.effective(items[int(code >> 32)], int(code & 0xFFFFFFFF)) for code in pair_codes]
     pick = {
         "statutory_days": np.array([e.case_rules.statutory_days for e in effective], dtype=np.int64),
         "promised_days": np.array([e.case_rules.promised_days for e in effective], dtype=np.int64),
