@@ -61,3 +61,18 @@ def test_excel(tree, tmp_path, capsys):
     call_command("supervision", "load-items", str(path))
     item = ApprovalItem.objects.get(code="SCJG-002")
     assert item.required_steps == ["review", "inspect", "approve"] and item.step_limits == {"inspect": 5}
+
+
+def test_simulate_writes_events_that_ingest_cleanly(tree, tmp_path):
+    from zeren.supervision.actions import ingest_file
+
+    path = tmp_path / "items.json"
+    path.write_text(json.dumps(ITEMS, ensure_ascii=False), encoding="utf-8")
+    call_command("supervision", "load-items", str(path))
+    out = tmp_path / "events.jsonl"
+    call_command("simulate", "approvals", "--days", "30", "--per-day", "5", "--violations", "0.5",
+                 "--end", "2026-11-27", "--output", str(out))
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) > 100
+    result = ingest_file(out)
+    assert result.rejected == 0 and result.accepted == len(lines)
