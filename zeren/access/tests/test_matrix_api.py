@@ -5,7 +5,8 @@ routes are covered the day they are mounted. Data: the demo city (every app's ``
 
 - Anonymous: a page outside the public portal redirects to the login page (or answers
   401/403/404/405); an API read answers 401/403/404/405/422 or an empty result; an API write
-  never succeeds. Public on purpose: the ``portal`` namespace, the home and login pages, views
+  never succeeds. Public on purpose: the ``portal`` namespace, the home and login pages, pages
+  an app names ``public`` or ``public_*`` (``supervision:public``, the on-time rates), views
   that declare it with a ``public = True`` attribute (``index.public = True`` after the
   function), and API operations that declare it in their OpenAPI entry
   (``@router.get(..., openapi_extra={"x-zeren-public": True})``) or are listed in :data:`PUBLIC_API`.
@@ -57,7 +58,7 @@ def url_patterns(patterns=None, prefix: str = "", namespace: str | None = None):
             yield from url_patterns(p.url_patterns, route, p.namespace or namespace)
         elif isinstance(p, URLPattern):
             public = (namespace in PUBLIC_NAMESPACES or p.name in PUBLIC_NAMES or f"{namespace}:{p.name}" in PUBLIC_NAMES
-                      or getattr(p.callback, "public", False))
+                      or (p.name or "").split("_")[0] == "public" or getattr(p.callback, "public", False))
             yield route, namespace, p.name, public
 
 
