@@ -62,18 +62,19 @@ class Command(BaseCommand):
         if not no_serve:
             call_command("serve", addrport)
 
+    @transaction.atomic
     def _build(self, size: str, seed: int, today: date, quiet: bool) -> None:
+        # One transaction: a build that fails or is killed leaves an empty database, never half a city.
         started = time.perf_counter()
         ctx = DemoContext(size=size, seed=seed, today=today, quiet=quiet)
         for step in demo_steps():
             step_started = time.perf_counter()
-            with transaction.atomic():
-                step.build(ctx)
+            step.build(ctx)
             if not quiet:
                 self.stdout.write(f"  {step.__name__}: {time.perf_counter() - step_started:.1f} s")
         seconds = time.perf_counter() - started
         DemoBuild.objects.create(size=size, seed=seed, seconds=seconds)
-        self.stdout.write(self.style.SUCCESS(f"zeren demo: built a {size} city (seed {seed}) in {seconds:.1f} s"))
+        self.stdout.write(self.style.SUCCESS(f"zeren demo: built the {size} demo city (seed {seed}) in {seconds:.1f} s"))
 
     def _print_logins(self) -> None:
         users = {u.username: u for u in get_user_model().objects.select_related("unit").filter(
