@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 from zeren.audit.rules import canonical_json
@@ -89,12 +89,10 @@ class RegistryData:
     def canonical(self) -> dict[str, list[dict]]:
         """The rows as plain data, sorted by key and without origins: what the digest covers."""
         def rows(items: list, key: Callable) -> list[dict]:
-            out = []
-            for item in sorted(items, key=key):
-                row = asdict(item)
-                row.pop("origin")
-                out.append(row)
-            return out
+            if not items:
+                return []
+            names = [f.name for f in fields(items[0]) if f.name != "origin"]  # shallow: asdict deep-copies
+            return [{name: getattr(item, name) for name in names} for item in sorted(items, key=key)]
 
         return {
             "units": rows(self.units, lambda r: r.code),
