@@ -44,3 +44,8 @@ def test_english_interface(client, demo_city):
     client.cookies["django_language"] = "en"
     page = client.get("/org/units/SZ-SCJG/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Posts" in page and "Log in to see" in page
+
+
+def test_search_filters_units_by_level_and_kind(client, demo_city):
+    page = client.get("/org/search/", {"level": "street", "kind": "street_office"}).content.decode()
+    assert page.count("街道办事处</a>") == 6 and "市场监督管理局" not in page
