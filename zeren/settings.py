@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "huey.contrib.djhuey",
     "zeren.core",
     "zeren.audit",
     "zeren.org",
@@ -149,6 +150,8 @@ NINJA_PAGINATION_MAX_LIMIT = 1000
 # Uploads (zeren.core.uploads): file size, uncompressed size and ratio of .xlsx, zip members.
 ZEREN_UPLOAD_LIMITS = {"max_bytes": 20 * 1024 * 1024, "max_uncompressed_bytes": 200 * 1024 * 1024,
                        "max_ratio": 100, "max_members": 2000}
+
+NINJA_PAGINATION_CLASS = "zeren.core.pagination.BoundedLimitOffsetPagination"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -8,9 +8,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
+from zeren.core.pagination import BoundedLimitOffsetPagination
 from zeren.findings.actions import do_set_finding_status
 from zeren.findings.models import FindingStatus
 from zeren.findings.selectors import findings_for, get_finding_for
@@ -50,7 +51,7 @@ class StatusIn(Schema):
 
 
 @router.get("/", response=list[FindingOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_findings(request, status: str = "", cause: str = "", unit: str = "", source_app: str = ""):
     """Findings about units in your scope, newest first (filters: status, cause, unit code, source app)."""
     return findings_for(request.user, status=status, cause=cause, unit_code=unit, source_app=source_app)
