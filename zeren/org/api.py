@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from zeren.core.pagination import BoundedLimitOffsetPagination
 from zeren.org import selectors
 from zeren.org.models import Level, Post, Rank, UnitKind
 
@@ -77,7 +78,7 @@ class PersonDetailOut(PersonOut):
 
 
 @router.get("/units/", response=list[UnitOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_units(request, q: str = "", level: str = "", kind: str = "", parent: str = "", include_closed: bool = True):
     """Units of the tree (public), filtered by name/code search, level, kind and parent code."""
     return selectors.units_for(request.user, q=q, level=level, kind=kind, parent=parent, include_closed=include_closed)
@@ -94,7 +95,7 @@ def get_unit(request, code: str):
 
 
 @router.get("/posts/", response=list[PostOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_posts(request, unit: str = "", leading: bool | None = None):
     """Posts (public), optionally of one unit (code) and leading/non-leading only."""
     qs = Post.objects.select_related("unit").order_by("unit__path", "code")
@@ -106,7 +107,7 @@ def list_posts(request, unit: str = "", leading: bool | None = None):
 
 
 @router.get("/persons/", response=list[PersonOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_persons(request, q: str = "", unit: str = ""):
     """Persons holding or having held a post in your scope (none for the public), by name/code and unit subtree."""
     return selectors.persons_for(request.user, q=q, unit=unit)
