@@ -1,10 +1,13 @@
+"""Read-only admin: the registry changes through zeren.org.actions (imports, pages), which audit."""
+
 from django.contrib import admin
 
+from zeren.core.admin import ReadOnlyAdmin
 from zeren.org.models import Membership, Person, Post, Unit
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "kind", "level", "parent", "valid_from", "valid_until"]
     list_filter = ["kind", "level"]
     search_fields = ["code", "name", "name_en"]
@@ -12,7 +15,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(ReadOnlyAdmin):
     list_display = ["code", "label", "unit", "rank", "is_leading"]
     list_filter = ["rank", "is_leading"]
     search_fields = ["code", "label", "unit__name"]
@@ -20,12 +23,12 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "gender"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyAdmin):
     list_display = ["person", "post", "unit", "start_date", "end_date"]
     raw_id_fields = ["person", "post", "unit"]
