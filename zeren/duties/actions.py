@@ -9,9 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from zeren.access.rules import ADMINISTER, APPROVE, path_in_scope
+from zeren.access.scope import can, scope_paths
 from zeren.audit.actions import record_change, record_event, snapshot
 from zeren.audit.rules import canonical_json
 from zeren.duties.models import (
@@ -200,6 +203,47 @@ def _unit_ids(codes: set[str]) -> dict[str, int]:
     return found
 
 
+# --- who may change the catalogue (权限) ----------------------------------------------------
+
+
+def catalogue_scope(actor: Any) -> list[str]:
+    """Unit paths under which ``actor`` may import items or edit position descriptions: where they hold
+    ``administer`` (imports, registry) or ``approve`` (a unit head, 单位负责人, for their own units)."""
+    return sorted(set(scope_paths(actor, ADMINISTER)) | set(scope_paths(actor, APPROVE)))
+
+
+def may_manage_unit(actor: Any, unit: Unit) -> bool:
+    return can(actor, ADMINISTER, unit) or can(actor, APPROVE, unit)
+
+
+def import_denials(actor: Any, contents: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
+    """``(position in contents, field, message)`` for every row ``actor`` may not import.
+
+    A row may be imported when every unit it names, and every unit now holding the item it
+    replaces, lies in :func:`catalogue_scope` — so a unit head cannot move another unit's item to
+    themselves or load items onto another unit. A row that names no unit needs ``administer``.
+    """
+    paths = catalogue_scope(actor)
+    if paths == ["/"]:
+        return []
+    now = {code: c["lead_units"] + c["assisting_units"] for code, (_v, c) in
+           current_contents([c["code"] for c in contents]).items()}
+    codes = {u for c in contents for u in c["lead_units"] + c["assisting_units"] + now.get(c["code"], [])}
+    unit_paths = dict(Unit.objects.filter(code__in=codes).values_list("code", "path")) if codes else {}
+    administers = bool(scope_paths(actor, ADMINISTER))
+    denials = []
+    for n, c in enumerate(contents):
+        for key, units in (("lead_units", c["lead_units"]), ("assisting_units", c["assisting_units"]),
+                           ("code", now.get(c["code"], []))):
+            outside = [u for u in units if not path_in_scope(unit_paths.get(u, ""), paths)]
+            if outside:
+                what = "现由单位承担，无权修改" if key == "code" else "超出本人管理范围"
+                denials.append((n, key, f"{'、'.join(outside)} {what}"))
+        if not c["lead_units"] + c["assisting_units"] + now.get(c["code"], []) and not administers:
+            denials.append((n, "lead_units", "未指定单位的事项须由管理员导入"))
+    return denials
+
+
 def do_import_items(
     *,
     actor: Any,
@@ -326,6 +370,13 @@ def _current(code: str) -> dict[str, Any]:
 
 
 # --- position descriptions (职位说明书) -----------------------------------------------------
+
+
+def check_save_position_description(*, actor: Any, post: Any, **fields: Any) -> PositionDescription:
+    """Edit a position description from the web: the unit head of the post's unit, or an administrator."""
+    if not may_manage_unit(actor, post.unit):
+        raise PermissionDenied(f"may not edit position descriptions of {post.unit.code}")
+    return do_save_position_description(actor=actor, post=post, **fields)
 
 
 def do_save_position_description(

@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 from django.conf import settings
@@ -362,23 +362,18 @@ def findings_jsonl(report: Report) -> Iterator[str]:
         yield json.dumps(finding.as_json(), ensure_ascii=False)
 
 
-def findings_xlsx(report: Report, out: Any) -> None:
-    """The analysis as an Excel report: one row per finding."""
-    from openpyxl import Workbook
-
+def findings_xlsx(report: Report, out: Path | IO[bytes]) -> None:
+    """The analysis as an Excel report: one row per finding (cells escaped by :mod:`zeren.core.exports`)."""
+    from zeren.core.exports import write_xlsx
     from zeren.duties.models import FindingKind
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("分析结果")
-    sheet.append(["类型", "事项编码", "单位", "相似度", "摘要", "证据"])
     labels = dict(FindingKind.choices)
-    for f in report.findings:
-        sheet.append([str(labels[f.kind]), "、".join(f.items), "、".join(f.units),
-                      round(f.score, 4) if f.score is not None else None, _text(f.summary),
-                      _text(json.dumps(f.evidence, ensure_ascii=False))])
-    book.save(out)
-
-
-def _text(value: str) -> str:
-    # Never let a cell start as a formula (formula injection).
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    rows: list[list[Any]] = [["类型", "事项编码", "单位", "相似度", "摘要", "证据"]]
+    rows += [[str(labels[f.kind]), "、".join(f.items), "、".join(f.units),
+              round(f.score, 4) if f.score is not None else None, f.summary,
+              json.dumps(f.evidence, ensure_ascii=False)] for f in report.findings]
+    data = write_xlsx({"分析结果": rows})
+    if isinstance(out, Path):
+        out.write_bytes(data)
+    else:
+        out.write(data)

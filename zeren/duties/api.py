@@ -1,17 +1,22 @@
 """Catalogue API (权责清单): items (current or as of a date) and analysis findings (scoped)."""
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from django.http import Http404
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
+from zeren.core.pagination import BoundedLimitOffsetPagination
 from zeren.duties import selectors
 from zeren.duties.models import Area, Category, FindingKind, FindingStatus
 from zeren.org.models import Level
 
-router = Router(tags=["duties"], auth=django_auth)
+# The items are public (published 权责清单, see selectors); the findings need a log-in.
+router = Router(tags=["duties"])
+PUBLIC = {"x-zeren-public": True}  # read by the permission matrix (zeren/access/tests/test_matrix_api.py)
 
 
 class LegalBasisOut(Schema):
@@ -33,15 +38,6 @@ class ItemOut(Schema):
     accountability_situations: list[str]
     parent: str
     valid_from: date
-
-
-class ItemFilter(Schema):
-    q: str = ""
-    category: str = ""
-    area: str = ""
-    level: str = ""
-    unit: str = ""
-    as_of: date | None = None
 
 
 class FindingOut(Schema):
@@ -67,28 +63,47 @@ def _finding(f) -> dict[str, Any]:
             "resolution_reason": f.resolution_reason}
 
 
-@router.get("/items", response=list[ItemOut])
-@paginate(LimitOffsetPagination)
-def list_items(request, filters: Query[ItemFilter]):
-    """The catalogue, filtered like the list page; ``as_of`` gives the catalogue in force at the end of that day."""
-    flt = selectors.CatalogueFilter(**filters.dict())
-    return [_item(v) for v in selectors.catalogue_for(request.user, flt)]
+class _Mapped:
+    """A queryset as the pagination sees it: counted and sliced in the database, and only the page's rows
+    turned into output dicts (not every row of the catalogue for each page)."""
+
+    def __init__(self, qs, row: Callable[[Any], dict[str, Any]]) -> None:
+        self.qs, self.row = qs, row
+
+    def all(self):
+        return self.qs
+
+    def __len__(self) -> int:
+        return self.qs.count()
+
+    def __getitem__(self, page: slice) -> list[dict[str, Any]]:
+        return [self.row(obj) for obj in self.qs[page]]
 
 
-@router.get("/items/{code}", response=ItemOut)
-def get_item(request, code: str):
-    item = selectors.get_item_for(request.user, code)
-    version = item.versions.order_by("-valid_from", "-pk").first()
+@router.get("/items", response=list[ItemOut], openapi_extra=PUBLIC)
+@paginate(BoundedLimitOffsetPagination)
+def list_items(request, filters: Query[selectors.CatalogueFilter]):
+    """The catalogue (public), filtered like the list page; ``as_of`` gives the catalogue in force at the end of
+    that day."""
+    return _Mapped(selectors.catalogue_for(request.user, filters), _item)
+
+
+@router.get("/items/{code}", response=ItemOut, openapi_extra=PUBLIC)
+def get_item(request, code: str, as_of: date | None = None):
+    """One item (public): as it stands (a cancelled item: its last version), or in force at the end of ``as_of``."""
+    version = selectors.item_version(selectors.get_item_for(request.user, code), as_of)
+    if version is None:
+        raise Http404(code)
     return _item(version)
 
 
-@router.get("/findings", response=list[FindingOut])
-@paginate(LimitOffsetPagination)
+@router.get("/findings", response=list[FindingOut], auth=django_auth)
+@paginate(BoundedLimitOffsetPagination)
 def list_findings(request, kind: str = "", status: str = "", unit: str = ""):
     """Analysis findings in the caller's scope."""
-    return [_finding(f) for f in selectors.findings_for(request.user, kind=kind, status=status, unit=unit)]
+    return _Mapped(selectors.findings_for(request.user, kind=kind, status=status, unit=unit), _finding)
 
 
-@router.get("/findings/{finding_id}", response=FindingOut)
+@router.get("/findings/{finding_id}", response=FindingOut, auth=django_auth)
 def get_finding(request, finding_id: int):
     return _finding(selectors.get_finding_for(request.user, finding_id))

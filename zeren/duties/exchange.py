@@ -16,6 +16,8 @@ from typing import IO, Any
 
 from django.db.models import Q
 
+from zeren.core.exports import FORMULA_TRIGGERS, escape_cell
+from zeren.core.uploads import UploadRejected, read_upload, safe_load_workbook
 from zeren.duties.models import Area, Category, ItemVersion
 from zeren.duties.rules import FieldError, format_legal_basis, format_list, item_content
 from zeren.org.models import Level, Unit
@@ -36,7 +38,6 @@ COLUMNS = [
 ]
 HEADER = dict(COLUMNS)
 MAX_ERRORS = 50
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 @dataclass
@@ -64,25 +65,34 @@ class ImportRejected(Exception):
 # --- reading -------------------------------------------------------------------------------
 
 
-def read_rows(path: Path, stream: IO[bytes] | None = None) -> tuple[list[tuple[int, dict[str, Any]]], bool]:
-    """``[(row number, raw row keyed by JSON key)]`` and whether the file was Excel."""
-    if path.suffix.lower() == ".json":
-        data = json.load(stream) if stream else json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-            raise ImportRejected(path.name, [RowError(1, "—", "JSON 文件须为对象列表")])
-        return list(enumerate(data, 1)), False
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return list(_xlsx_rows(path, stream)), True
-    raise ImportRejected(path.name, [RowError(0, "—", "只支持 .xlsx 与 .json 文件")])
+def read_rows(source: Path | IO[bytes], name: str | None = None) -> tuple[list[tuple[int, dict[str, Any]]], bool]:
+    """``[(row number, raw row keyed by JSON key)]`` and whether the file was Excel.
+
+    ``source`` is a path or an uploaded file (``name`` then gives its file name). Size, zip-bomb,
+    macro and formula checks are :mod:`zeren.core.uploads`'s; a failed one rejects the file.
+    """
+    name = name or (source.name if isinstance(source, Path) else getattr(source, "name", "upload"))
+    suffix = Path(name).suffix.lower()
+    try:
+        if suffix == ".json":
+            data, _name = read_upload(source, name)
+            try:
+                rows = json.loads(data.decode("utf-8-sig"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise ImportRejected(name, [RowError(0, "—", f"不是有效的 JSON 文件：{exc}")]) from None
+            if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+                raise ImportRejected(name, [RowError(1, "—", "JSON 文件须为对象列表")])
+            return list(enumerate(rows, 1)), False
+        if suffix == ".xlsx":
+            return list(_xlsx_rows(source, name)), True
+    except UploadRejected as exc:
+        raise ImportRejected(name, [RowError(0, "—", str(exc))]) from None
+    raise ImportRejected(name, [RowError(0, "—", "只支持 .xlsx 与 .json 文件")])
 
 
-def _xlsx_rows(path: Path, stream: IO[bytes] | None) -> Iterator[tuple[int, dict[str, Any]]]:
-    from openpyxl import load_workbook
-
-    size = path.stat().st_size if stream is None else None
-    if size is not None and size > MAX_UPLOAD_BYTES:
-        raise ImportRejected(path.name, [RowError(0, "—", "文件过大")])
-    book = load_workbook(stream or path, read_only=True, data_only=True)
+def _xlsx_rows(source: Path | IO[bytes], name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    # Formulas are refused by safe_load_workbook, so the values read are the values the user saw.
+    book = safe_load_workbook(source, name=name, read_only=True)
     sheet = book.worksheets[0]
     header_row, keys = 0, None
     by_header = {h: k for k, h in COLUMNS}
@@ -93,16 +103,24 @@ def _xlsx_rows(path: Path, stream: IO[bytes] | None) -> Iterator[tuple[int, dict
                 header_row, keys = n, [by_header.get(c) for c in cells]
                 missing = [h for k, h in COLUMNS if k not in keys and k != "parent"]
                 if missing:
-                    raise ImportRejected(path.name, [RowError(n, h, "缺少此列") for h in missing])
+                    raise ImportRejected(name, [RowError(n, h, "缺少此列") for h in missing])
             elif n >= 10:
                 break
             continue
         if all(v is None or str(v).strip() == "" for v in values):
             continue
-        yield n, {k: v for k, v in zip(keys, values, strict=False) if k}
+        yield n, {k: unescape_cell(v) for k, v in zip(keys, values, strict=False) if k}
     book.close()
     if keys is None:
-        raise ImportRejected(path.name, [RowError(header_row or 1, HEADER["code"], "找不到表头（事项编码、事项名称…）")])
+        raise ImportRejected(name, [RowError(header_row or 1, HEADER["code"], "找不到表头（事项编码、事项名称…）")])
+
+
+def unescape_cell(value: Any) -> Any:
+    """The inverse of :func:`zeren.core.exports.escape_cell`: an exported ``'=…`` reads back as ``=…``,
+    so an export re-imports unchanged."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value
 
 
 def validate_rows(source: str, rows: list[tuple[int, dict[str, Any]]], excel: bool,
@@ -172,35 +190,34 @@ def write_json(contents: list[dict[str, Any]], out: IO[str]) -> None:
 
 
 def write_xlsx(contents: list[dict[str, Any]], out: IO[bytes] | Path) -> None:
-    """The Excel layout of a published list; texts are written as strings, never as formulas."""
+    """The Excel layout of a published list, every cell through :func:`zeren.core.exports.escape_cell`.
+
+    Not :func:`zeren.core.exports.write_xlsx`: a published list needs column widths and wrapped
+    multi-line cells (责任事项 one a line), which that plain writer does not set.
+    """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("权责清单")
     for col, width in zip("ABCDEFGHIJK", (16, 36, 12, 12, 8, 48, 22, 22, 48, 48, 16), strict=True):
         sheet.column_dimensions[col].width = width
-    bold = Font(bold=True)
-    sheet.append([_cell(sheet, header, font=bold) for _key, header in COLUMNS])
+
+    def row(values: list[Any], **style: Any) -> list[Any]:
+        cells = [WriteOnlyCell(sheet, value=escape_cell(v)) for v in values]
+        for cell in cells:
+            for key, val in style.items():
+                setattr(cell, key, val)
+        return cells
+
+    sheet.append(row([header for _key, header in COLUMNS], font=Font(bold=True)))
     wrap = Alignment(wrap_text=True, vertical="top")
     labels = {**dict(Category.choices), **dict(Area.choices), **dict(Level.choices)}
     for c in contents:
-        values = [
+        sheet.append(row([
             c["code"], c["name"], str(labels[c["category"]]), str(labels[c["area"]]), str(labels[c["level"]]),
             format_legal_basis(c["legal_basis"]), "、".join(c["lead_units"]), "、".join(c["assisting_units"]),
             format_list(c["responsibility_matters"]), format_list(c["accountability_situations"]), c.get("parent", ""),
-        ]
-        sheet.append([_cell(sheet, v, alignment=wrap) for v in values])
-
+        ], alignment=wrap))
     book.save(out)
-
-
-def _cell(sheet: Any, value: str, **style: Any) -> Any:
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # a text beginning with "=" stays text (formula injection)
-    for key, val in style.items():
-        setattr(cell, key, val)
-    return cell

@@ -2,18 +2,21 @@
 
 The catalogue itself is public information: 权责清单 are published to the public except for
 secret matters (中办发〔2015〕21号 “除保密事项外…向社会公布”), so item reads are not narrowed by
-unit scope. Findings and position descriptions are internal and scoped with
-:func:`zeren.access.scope.scope_queryset`.
+unit scope and need no log-in. Findings (with their resolution notes) and position descriptions
+are internal and scoped with :func:`zeren.access.scope.scope_queryset`; the anonymous public
+gets none of them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from ninja import Schema
 
 from zeren.access.rules import VIEW
 from zeren.access.scope import scope_queryset
@@ -26,12 +29,11 @@ from zeren.duties.models import (
     ReformBatch,
 )
 from zeren.duties.rules import diff_catalogues
-from zeren.org.models import Post, Unit
+from zeren.org.models import Post, Unit, UnitKind
 
 
-@dataclass
-class CatalogueFilter:
-    """The one filter of the catalogue, shared by the list page and the API."""
+class CatalogueFilter(Schema):
+    """The one filter of the catalogue, shared by the list page, its export and the API (``Query[CatalogueFilter]``)."""
 
     q: str = ""
     category: str = ""
@@ -39,6 +41,13 @@ class CatalogueFilter:
     level: str = ""
     unit: str = ""
     as_of: date | None = None
+
+    @classmethod
+    def from_query(cls, params: Mapping[str, str]) -> CatalogueFilter:
+        """From a page's query string; an unreadable date is ignored rather than refused."""
+        return cls(q=params.get("q", "").strip(), category=params.get("category", ""), area=params.get("area", ""),
+                   level=params.get("level", ""), unit=params.get("unit", "").strip(),
+                   as_of=parse_day(params.get("as_of")))
 
     def apply(self, qs: QuerySet[ItemVersion]) -> QuerySet[ItemVersion]:
         qs = versions_as_of(self.as_of, qs)
@@ -50,6 +59,13 @@ class CatalogueFilter:
         if self.unit:
             qs = qs.filter(unit_codes__contains=f"|{self.unit}|")
         return qs
+
+
+def parse_day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 def versions_as_of(day: date | None, qs: QuerySet[ItemVersion] | None = None) -> QuerySet[ItemVersion]:
@@ -69,6 +85,15 @@ def get_item_for(user: Any, code: str) -> FunctionItem:
     if item is None:
         raise Http404(code)
     return item
+
+
+def item_version(item: FunctionItem, as_of: date | None = None) -> ItemVersion | None:
+    """The version of ``item`` in force at the end of ``as_of``; without a date, the current one
+    (for a cancelled item, its last version). ``None`` if the item was not in the list that day."""
+    if as_of is not None:
+        return versions_as_of(as_of, item.versions.select_related("batch")).first()
+    versions = item.versions.select_related("batch")
+    return versions.filter(ended_by__isnull=True).first() or versions.order_by("valid_from", "pk").last()
 
 
 def item_history(item: FunctionItem) -> list[ItemVersion]:
@@ -125,6 +150,22 @@ def get_finding_for(user: Any, pk: int) -> DutyFinding:
 def positions_for(user: Any) -> QuerySet[PositionDescription]:
     return scope_queryset(user, PositionDescription.objects.select_related("post__unit"),
                           unit_path_field="post__unit__path", capability=VIEW)
+
+
+def posts_for(user: Any) -> QuerySet[Post]:
+    return scope_queryset(user, Post.objects.select_related("unit"), unit_path_field="unit__path", capability=VIEW)
+
+
+def position_of(post: Post) -> PositionDescription | None:
+    return PositionDescription.objects.filter(post=post).first()
+
+
+def items_of_post_unit(post: Post) -> list[FunctionItem]:
+    """The active items held by the post's unit — or, for a post in an internal division (内设机构), by its
+    department — offered when writing the post's description."""
+    unit = post.unit if post.unit.kind != UnitKind.DIVISION or post.unit.parent_id is None else post.unit.parent
+    return list(FunctionItem.objects.filter(is_active=True, responsibilities__unit=unit).distinct().order_by("code")
+                .only("code", "name"))
 
 
 def finding_counts(user: Any, status: str = "") -> list[tuple[str, int]]:

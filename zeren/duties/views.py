@@ -1,70 +1,76 @@
-"""Pages of the function catalogue (thin): list, item, batches and diff, analysis with resolution forms, positions."""
+"""Pages of the function catalogue (thin): list, item, batches and diff, analysis with resolution forms, positions,
+the import upload and the position description form.
+
+The catalogue list and the item pages are public (权责清单 are published, 中办发〔2015〕21号) and
+rate-limited; everything else needs a log-in.
+"""
 
 from __future__ import annotations
 
 import io
 import json
-from datetime import date
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zeren.access.rules import EDIT
+from zeren.access.rules import EDIT, path_in_scope
 from zeren.access.scope import can
+from zeren.core.exports import download
+from zeren.core.ratelimit import ratelimit
 from zeren.duties import actions, selectors
-from zeren.duties.exchange import write_json, write_xlsx
+from zeren.duties.exchange import (
+    HEADER,
+    MAX_ERRORS,
+    ImportRejected,
+    RowError,
+    read_rows,
+    validate_rows,
+    write_json,
+    write_xlsx,
+)
 from zeren.duties.models import (
     Area,
     Category,
     ChangeKind,
     FindingKind,
     FindingStatus,
+    FunctionItem,
     ReformBatch,
 )
-from zeren.duties.rules import format_legal_basis, highlight
-from zeren.org.models import Level
+from zeren.duties.rules import format_legal_basis, highlight, parse_codes
+from zeren.org.models import Level, Unit
 
 PAGE_SIZE = 50
 
 
-def _date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _filter(request: HttpRequest) -> selectors.CatalogueFilter:
-    g = request.GET
-    return selectors.CatalogueFilter(q=g.get("q", "").strip(), category=g.get("category", ""), area=g.get("area", ""),
-                                     level=g.get("level", ""), unit=g.get("unit", "").strip(),
-                                     as_of=_date(g.get("as_of")))
-
-
-@login_required
+@ratelimit("public")
 def index(request: HttpRequest) -> HttpResponse:
-    """The catalogue (权责清单), current or as of a date, with search and filters."""
-    flt = _filter(request)
+    """The catalogue (权责清单), current or as of a date, with search and filters. Public."""
+    flt = selectors.CatalogueFilter.from_query(request.GET)
     page = Paginator(selectors.catalogue_for(request.user, flt).only(
         "code", "name", "category", "area", "level", "unit_codes", "valid_from"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "duties/index.html", {
         "page": page, "flt": flt, "query": query.urlencode(), "categories": Category.choices, "areas": Area.choices,
-        "levels": Level.choices, "labels": {**dict(Category.choices), **dict(Area.choices), **dict(Level.choices)},
-        "batches": ReformBatch.objects.order_by("-date", "-pk")[:20],
+        "levels": Level.choices, "may_import": bool(actions.catalogue_scope(request.user)),
     })
+
+
+index.public = True  # the permission matrix (zeren/access/tests/test_matrix_api.py) reads this
 
 
 @login_required
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The filtered catalogue in the published layout (xlsx) or as JSON."""
-    flt = _filter(request)
+    flt = selectors.CatalogueFilter.from_query(request.GET)
     contents = list(selectors.catalogue_for(request.user, flt).values_list("content", flat=True))
     if fmt == "json":
         out = io.StringIO()
@@ -74,21 +80,36 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         return response
     buffer = io.BytesIO()
     write_xlsx(contents, buffer)
-    response = HttpResponse(buffer.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = 'attachment; filename="duties.xlsx"'
-    return response
+    return download(buffer.getvalue(), "duties.xlsx")
 
 
-@login_required
+@ratelimit("public")
 def item_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """One item as it stands, or as it stood at the end of ``?as_of=``, with its history. Public; the
+    analysis findings and the posts performing it are shown only to signed-in users in scope."""
     item = selectors.get_item_for(request.user, code)
+    as_of = selectors.parse_day(request.GET.get("as_of"))
+    version = selectors.item_version(item, as_of)
+    content = version.content if version else {}
+    unit_codes = content.get("lead_units", []) + content.get("assisting_units", [])
+    names = dict(Unit.objects.filter(code__in=unit_codes).values_list("code", "name")) if unit_codes else {}
+    parent = FunctionItem.objects.filter(code=content["parent"]).first() if content.get("parent") else None
+    internal = request.user.is_authenticated
     return render(request, "duties/item.html", {
-        "item": item, "basis": format_legal_basis(item.legal_basis),
-        "history": selectors.item_history(item), "children": item.children.filter(is_active=True),
-        "findings": selectors.findings_for(request.user).filter(items=item),
-        "positions": selectors.positions_for(request.user).filter(items=item),
+        "item": item, "version": version, "content": content, "as_of": as_of,
+        "basis": format_legal_basis(content.get("legal_basis", [])), "parent": parent,
+        "labels": {key: dict(choices.choices).get(content.get(key), content.get(key, ""))
+                   for key, choices in (("category", Category), ("area", Area), ("level", Level))},
+        "units": [(u, names.get(u, u), _("牵头")) for u in content.get("lead_units", [])]
+        + [(u, names.get(u, u), _("协办")) for u in content.get("assisting_units", [])],
+        "history": selectors.item_history(item),
+        "children": item.children.filter(is_active=True) if as_of is None else [],
+        "findings": selectors.findings_for(request.user).filter(items=item) if internal else [],
+        "positions": selectors.positions_for(request.user).filter(items=item) if internal else [],
     })
+
+
+item_detail.public = True
 
 
 @login_required
@@ -99,6 +120,8 @@ def batches(request: HttpRequest) -> HttpResponse:
     old, new = by_pk.get(request.GET.get("old", "")), by_pk.get(request.GET.get("new", ""))
     if old is None and new is None and len(all_batches) >= 2:
         old, new = all_batches[-2], all_batches[-1]
+    elif old is None and new is not None and all_batches.index(new) > 0:  # ?new= alone: against the batch before
+        old = all_batches[all_batches.index(new) - 1]
     diff = selectors.batch_diff(old, new) if old and new else None
     sections = [(kind, ChangeKind(kind).label, diff[kind]) for kind in ("added", "removed", "transferred", "changed")] \
         if diff else []
@@ -182,10 +205,102 @@ def positions(request: HttpRequest) -> HttpResponse:
     """Position descriptions (职位说明书) and the coverage check of the units in the user's scope."""
     unit = request.GET.get("unit", "").strip()
     report = selectors.coverage_for(request.user, unit)
+    paths = actions.catalogue_scope(request.user)
+    for row in report:
+        row.may_edit = path_in_scope(row.unit.path, paths)
     return render(request, "duties/positions.html", {"report": report, "unit": unit})
 
 
 @login_required
 def position_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pd = get_object_or_404(selectors.positions_for(request.user).prefetch_related("items"), pk=pk)
-    return render(request, "duties/position.html", {"pd": pd})
+    return render(request, "duties/position.html", {"pd": pd,
+                                                    "may_edit": actions.may_manage_unit(request.user, pd.post.unit)})
+
+
+# --- import upload (导入权责清单) -------------------------------------------------------------
+
+
+@login_required
+def import_items(request: HttpRequest) -> HttpResponse:
+    """Upload an Excel or JSON list with its reform batch: the same all-or-nothing import as
+    ``zeren duties import``. Administrators, and unit heads for the items of their own units."""
+    if not actions.catalogue_scope(request.user):
+        raise PermissionDenied
+    form = {"batch": "", "batch_date": timezone.localdate().isoformat(), "document": ""}
+    context: dict = {"errors": [], "result": None, "source": ""}
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "").strip() for k in form}
+        context.update(_import(request, form))
+    errors = context["errors"]
+    result = context["result"]
+    context.update(form=form, more=max(0, len(errors) - MAX_ERRORS), errors=errors[:MAX_ERRORS],
+                   summary=[(label, result.counts[code]) for code, label in ChangeKind.choices] if result else [])
+    # htmx swaps the result box only (a 200 either way: htmx does not swap error statuses by default).
+    template = "duties/_import_result.html" if request.headers.get("HX-Request") else "duties/import.html"
+    return render(request, template, context)
+
+
+def _import(request: HttpRequest, form: dict[str, str]) -> dict:
+    upload = request.FILES.get("file")
+    if upload is None:
+        return {"errors": [RowError(0, "—", _("请选择文件"))], "source": ""}
+    day = selectors.parse_day(form["batch_date"])
+    if day is None:
+        return {"errors": [RowError(0, "批次", _("生效日期无效"))], "source": upload.name}
+    try:
+        rows, excel = read_rows(upload, upload.name)
+        contents = validate_rows(upload.name, rows, excel)
+        denied = [RowError(rows[n][0], _label(field, excel), message)
+                  for n, field, message in actions.import_denials(request.user, contents)]
+        if denied:
+            raise ImportRejected(upload.name, denied)
+        batch = actions.do_get_or_create_batch(actor=request.user, name=form["batch"] or f"导入 {upload.name} {day}",
+                                               day=day, document_number=form["document"])
+        result = actions.do_import_items(actor=request.user, contents=contents, batch=batch, source=upload.name)
+    except ImportRejected as exc:
+        return {"errors": exc.errors, "source": upload.name}
+    except actions.CatalogueError as exc:
+        return {"errors": [RowError(0, "—", str(exc))], "source": upload.name}
+    return {"result": result, "rows": len(contents), "source": upload.name}
+
+
+def _label(field: str, excel: bool) -> str:
+    return HEADER.get(field, field) if excel else field
+
+
+# --- position descriptions (职位说明书) --------------------------------------------------------
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+@login_required
+def position_edit(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Write a post's position description: the unit head of the post's unit, or an administrator."""
+    post = get_object_or_404(selectors.posts_for(request.user), pk=post_id)
+    if not actions.may_manage_unit(request.user, post.unit):
+        raise PermissionDenied
+    pd = selectors.position_of(post)
+    fields = ("duties", "qualifications", "assessment_criteria", "training_requirements")
+    chosen = sorted(pd.items.values_list("code", flat=True)) if pd else []
+    texts = {f: "\n".join(getattr(pd, f)) if pd else "" for f in fields}
+    error = ""
+    if request.method == "POST":
+        chosen = sorted(set(request.POST.getlist("items")) | set(parse_codes(request.POST.get("other_items", ""))))
+        texts = {f: request.POST.get(f, "") for f in fields}
+        try:
+            pd = actions.check_save_position_description(actor=request.user, post=post, item_codes=chosen,
+                                                         **{f: _lines(texts[f]) for f in fields})
+        except actions.CatalogueError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("职位说明书已保存"))
+            return redirect("duties:position", pk=pd.pk)
+    offered = selectors.items_of_post_unit(post)
+    offered_codes = {i.code for i in offered}
+    return render(request, "duties/position_edit.html", {
+        "post": post, "pd": pd, "texts": texts, "chosen": set(chosen), "offered": offered, "error": error,
+        "other_items": "、".join(c for c in chosen if c not in offered_codes),
+    })

@@ -21,7 +21,12 @@ def test_items_and_findings(client):
     do_record_findings(actor=None, report=analyse())
     shared = Finding.objects.get(source_app="duties", cause="duties_multi_head")  # handed to the feedback loop
     assert shared.unit.code == "SZ" and shared.evidence_url.startswith("/duties/findings/")
-    assert client.get("/api/v1/duties/items").status_code == 401
+    # The catalogue is public (published 权责清单); the findings are not.
+    public = client.get("/api/v1/duties/items", {"limit": 1}).json()
+    assert public["count"] == 2 and len(public["items"]) == 1
+    assert client.get("/api/v1/duties/items/A2", {"as_of": "2025-12-31"}).status_code == 404
+    assert client.get("/api/v1/duties/items/A2", {"as_of": "2026-01-01"}).json()["name"] == "燃气经营许可"
+    assert client.get("/api/v1/duties/findings").status_code == 401
     client.force_login(make_user("leader", "leader", units["city"]))
     data = client.get("/api/v1/duties/items", {"unit": "SZ-ZJ"}).json()
     assert data["count"] == 2 and data["items"][0]["lead_units"] == ["SZ-SCJG", "SZ-ZJ"]

@@ -102,7 +102,36 @@ def test_xlsx_export_has_the_published_layout_and_reimports(tmp_path):
     write_xlsx(catalogue_contents(), path)
     sheet = load_workbook(path).active
     assert [c.value for c in sheet[1]] == [h for _k, h in COLUMNS]
-    assert sheet["B2"].data_type == "s" and sheet["C2"].value == "行政许可" and sheet["E2"].value == "市级"
+    assert sheet["C2"].value == "行政许可" and sheet["E2"].value == "市级"
+    # formula injection: the name starting with "=" is escaped as text by zeren.core.exports.escape_cell
+    assert sheet["B2"].data_type == "s" and sheet["B2"].value == "'=HYPERLINK(\"x\")"
     before = catalogue_contents()
     call_command("duties", "import", str(path), "--batch-date", str(date(2026, 2, 1)), verbosity=0, stdout=StringIO())
     assert catalogue_contents() == before
+
+
+def test_analysis_report_cells_are_escaped(tmp_path):
+    from zeren.duties.analysis import Finding, Report, findings_xlsx
+
+    path = tmp_path / "analysis.xlsx"
+    findings_xlsx(Report(findings=[Finding(kind="orphan", items=["X"], units=[], summary="=1+1", evidence={})],
+                         threshold=0.5, stats={}), path)
+    sheet = load_workbook(path).active
+    assert sheet["E2"].value == "'=1+1" and sheet["E2"].data_type == "s"
+
+
+def test_unsafe_workbooks_are_refused_by_the_shared_checks(tmp_path):
+    """Formulas, macros and non-xlsx bytes go through zeren.core.uploads and come back as a file-level error."""
+    make_small_tree()
+    book = Workbook()
+    book.active.append([h for _k, h in COLUMNS])
+    book.active.append(["F1", "=1+1", "行政许可", "市场监管", "市级", "", "SZ-SCJG", "", "", "", ""])
+    book.save(tmp_path / "formula.xlsx")
+    (tmp_path / "fake.xlsx").write_bytes(b"not a zip")
+    (tmp_path / "macro.xlsm").write_bytes(b"PK\x03\x04")
+    for name, message in (("formula.xlsx", "formulas are not accepted"), ("fake.xlsx", "not an .xlsx file"),
+                          ("macro.xlsm", "只支持 .xlsx 与 .json 文件")):
+        with pytest.raises(CommandError) as info:
+            call_command("duties", "import", str(tmp_path / name), verbosity=0)
+        assert name in str(info.value) and message in str(info.value)
+    assert not FunctionItem.objects.exists()

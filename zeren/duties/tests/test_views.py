@@ -1,15 +1,20 @@
 """The catalogue pages as a user sees them, with bounded queries, and a browser check."""
 
+import io
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import Workbook
 
 from zeren.audit.models import AuditEntry
-from zeren.duties.actions import do_record_findings
+from zeren.duties.actions import do_record_findings, do_save_position_description
 from zeren.duties.analysis import analyse
-from zeren.duties.models import DutyFinding, FunctionItem
+from zeren.duties.exchange import COLUMNS
+from zeren.duties.models import DutyFinding, FunctionItem, PositionDescription, ReformBatch
 from zeren.duties.tests.factories import batch, content, load
+from zeren.org.actions import do_create_post
 from zeren.org.testing import make_small_tree, make_user
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +83,145 @@ def test_batch_diff_page(client, catalogue):
     client.force_login(make_user("leader", "leader", units["city"]))
     page = client.get(reverse("duties:batches")).content.decode()
     assert "划转" in page and "SC-001" in page and "深编〔2026〕1号" in page
+
+
+def test_anonymous_public_sees_the_catalogue_and_items_but_nothing_internal(client, catalogue):
+    units, _ = catalogue
+    post = do_create_post(actor=None, unit=units["housing"], code="ZJ-P1", label="施工许可审查岗", rank="staff")
+    do_save_position_description(actor=None, post=post, item_codes=["DUP-1"], duties=["审查施工许可申请"],
+                                 qualifications=[], assessment_criteria=[], training_requirements=[])
+    listing = client.get(reverse("duties:index"), {"q": "建筑"})
+    text = listing.content.decode()
+    assert listing.status_code == 200 and "DUP-1" in text and "DUP-2" in text
+    assert "导出" not in text and reverse("duties:analysis") not in text  # no export, no internal tabs
+    item = client.get(reverse("duties:item", args=["DUP-1"])).content.decode()
+    assert "建筑工程施工许可" in item and "深圳市住房和建设局" in item and "首批" in item
+    assert "分析问题" not in item and "疑似重复" not in item  # findings stay internal
+    assert "承担职位" not in item and "施工许可审查岗" not in item  # so do position descriptions
+    before = client.get(reverse("duties:item", args=["DUP-1"]), {"as_of": "2025-12-31"}).content.decode()
+    assert "2025-12-31 该事项不在权责清单中" in before
+    for name, args in (("analysis", []), ("finding", [DutyFinding.objects.first().pk]), ("positions", []),
+                       ("position", [post.description.pk]), ("batches", []), ("export", ["xlsx"]), ("import", []),
+                       ("position_edit", [post.pk])):
+        response = client.get(reverse(f"duties:{name}", args=args))
+        assert response.status_code == 302 and "/login/" in response["Location"], name
+    # the same user signed in (leader of the city) sees the internal parts
+    client.force_login(make_user("leader", "leader", units["city"]))
+    item = client.get(reverse("duties:item", args=["DUP-1"])).content.decode()
+    assert "疑似重复" in item and "施工许可审查岗" in item
+
+
+def test_item_as_of_a_date_shows_the_version_then_in_force(client, catalogue):
+    from zeren.duties.actions import do_import_items
+
+    do_import_items(actor=None, batch=batch("第二批", date(2026, 6, 1), "深编〔2026〕1号"),
+                    contents=[content("SC-001", "第1项食品经营事项（含网络经营）", ["SZ-ZJ"])])
+    url = reverse("duties:item", args=["SC-001"])
+    assert "含网络经营" in client.get(url).content.decode()
+    old = client.get(url, {"as_of": "2026-05-31"}).content.decode()
+    assert "第1项食品经营事项" in old and "含网络经营" not in old.split("历史版本")[0]
+    assert "深圳市市场监督管理局" in old.split("历史版本")[0]
+    listing = client.get(reverse("duties:index"), {"as_of": "2026-05-31", "q": "SC-001"}).content.decode()
+    assert "/duties/items/SC-001/?as_of=2026-05-31" in listing
+
+
+def test_public_pages_are_rate_limited_for_the_anonymous_only(client, catalogue, settings):
+    units, _ = catalogue
+    settings.ZEREN_RATELIMITS = {"public": "4/m"}
+    url = reverse("duties:item", args=["DUP-1"])
+    statuses = [client.get(url).status_code for _ in range(6)]
+    assert statuses[0] == 200 and statuses[-1] == 429
+    assert int(client.get(reverse("duties:index"))["Retry-After"]) >= 1
+    client.force_login(make_user("leader", "leader", units["city"]))
+    assert {client.get(url).status_code for _ in range(6)} == {200}
+
+
+def _sheet(rows: list[list[str]]) -> SimpleUploadedFile:
+    book = Workbook()
+    book.active.append([h for _k, h in COLUMNS])
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile("清单.xlsx", buffer.getvalue())
+
+
+def _row(code: str, name: str, unit: str, category: str = "行政许可") -> list[str]:
+    return [code, name, category, "市场监管", "市级", "《中华人民共和国建筑法》第七条：依法审批。", unit, "",
+            "1. 受理责任", "1. 不依法受理的", ""]
+
+
+def test_upload_import_lists_every_error_then_imports_all_or_nothing(client, catalogue):
+    units, _ = catalogue
+    client.force_login(make_user("admin", "admin", units["city"]))
+    assert "导入清单" in client.get(reverse("duties:import")).content.decode()
+    form = {"batch": "2026年第二批", "batch_date": "2026-07-01", "document": "深编〔2026〕9号"}
+    bad = client.post(reverse("duties:import"), {**form, "file": _sheet([
+        _row("UP-1", "城市道路占用许可", "SZ-ZJ"), _row("UP-2", "", "SZ-ZJ"), _row("UP-3", "挖掘城市道路许可", "SZ-NOPE"),
+        _row("UP-4", "临时建筑许可", "SZ-ZJ", category="行政审查")])}, HTTP_HX_REQUEST="true")
+    text = bad.content.decode()
+    assert bad.status_code == 200 and "<html" not in text  # htmx: the result box only
+    assert "清单.xlsx" in text and "未写入任何数据" in text
+    for row, field, message in ((3, "事项名称", "事项名称不能为空"), (4, "实施主体（牵头）", "单位不存在：SZ-NOPE"),
+                                (5, "事项类别", "行政审查")):
+        assert f'<td class="num">{row}</td><td>{field}</td><td>' in text and message in text
+    assert not FunctionItem.objects.filter(code__startswith="UP-").exists()
+    assert not ReformBatch.objects.filter(name="2026年第二批").exists()
+
+    good = client.post(reverse("duties:import"), {**form, "file": _sheet([
+        _row("UP-1", "城市道路占用许可", "SZ-ZJ"), _row("SC-001", "第1项食品经营事项", "深圳市住房和建设局")])})
+    text = good.content.decode()
+    assert "<html" in text and "已导入批次「2026年第二批」" in text
+    assert "<dt>新增</dt><dd>1</dd>" in text and "<dt>划转</dt><dd>1</dd>" in text
+    assert FunctionItem.objects.get(code="UP-1").versions.get().batch.document_number == "深编〔2026〕9号"
+    entry = AuditEntry.objects.get(action="duties.import_items", object_id=str(ReformBatch.objects.get(
+        name="2026年第二批").pk))
+    assert entry.extra["source"] == "清单.xlsx" and entry.extra["rows"] == 2
+
+
+def test_unit_heads_import_only_their_own_units_items(client, catalogue):
+    units, _ = catalogue
+    client.force_login(make_user("staff", "staff", units["housing"]))
+    assert client.get(reverse("duties:import")).status_code == 403
+    client.force_login(make_user("head", "unit_head", units["housing"]))
+    denied = client.post(reverse("duties:import"), {"batch_date": "2026-07-01", "file": _sheet([
+        _row("ZJ-1", "燃气经营许可", "SZ-ZJ"), _row("ZJ-2", "特种设备检验", "SZ-SCJG"),
+        _row("SC-001", "第1项食品经营事项", "SZ-ZJ")])}).content.decode()
+    assert "SZ-SCJG 超出本人管理范围" in denied and "SZ-SCJG 现由单位承担，无权修改" in denied
+    assert not FunctionItem.objects.filter(code="ZJ-1").exists()
+    ok = client.post(reverse("duties:import"), {"batch_date": "2026-07-01", "file": _sheet([
+        _row("ZJ-1", "燃气经营许可", "SZ-ZJ")])}).content.decode()
+    assert "已导入批次" in ok and FunctionItem.objects.filter(code="ZJ-1").exists()
+
+
+def test_position_description_form_for_unit_heads_and_admins(client, catalogue):
+    units, _ = catalogue
+    post = do_create_post(actor=None, unit=units["market_div"], code="SCJG-01-P1", label="登记审查岗",
+                          rank="staff")
+    url = reverse("duties:position_edit", args=[post.pk])
+    client.force_login(make_user("staff", "staff", units["market"]))
+    assert client.get(url).status_code == 403
+    client.force_login(make_user("other", "unit_head", units["housing"]))
+    assert client.get(url).status_code == 404  # not even visible outside the head's units
+    head = make_user("head", "unit_head", units["market"])
+    client.force_login(head)
+    form = client.get(url).content.decode()
+    assert "SC-000" in form and "DUP-2" in form  # the department's items are offered for a division's post
+    missing = client.post(url, {"items": ["SC-000"], "other_items": "NOPE-1", "duties": "x"}).content.decode()
+    assert "事项编码不存在：NOPE-1" in missing
+    response = client.post(url, {"items": ["SC-000", "SC-001"], "duties": "受理登记申请\n\n审查材料",
+                                 "qualifications": "大学本科", "assessment_criteria": "", "training_requirements": ""})
+    pd = PositionDescription.objects.get(post=post)
+    assert response.status_code == 302 and response["Location"] == reverse("duties:position", args=[pd.pk])
+    assert pd.duties == ["受理登记申请", "审查材料"] and sorted(pd.items.values_list("code", flat=True)) == ["SC-000",
+                                                                                                    "SC-001"]
+    entry = AuditEntry.objects.filter(action="duties.save_position_description").latest("pk")
+    assert entry.actor_id == head.pk
+    page = client.get(reverse("duties:position", args=[pd.pk])).content.decode()
+    assert url in page and "受理登记申请" in page
+    client.force_login(make_user("admin", "admin", units["city"]))
+    assert client.post(url, {"items": [], "duties": "受理"}).status_code == 302
+    assert PositionDescription.objects.get(post=post).items.count() == 0
 
 
 @pytest.mark.browser
