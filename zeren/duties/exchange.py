@@ -8,7 +8,7 @@ The layout is documented in ``docs/duties.md``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -124,8 +124,13 @@ def unescape_cell(value: Any) -> Any:
 
 
 def validate_rows(source: str, rows: list[tuple[int, dict[str, Any]]], excel: bool,
-                  progress: Any = None) -> list[dict[str, Any]]:
-    """Every row checked and turned into content; ``ImportRejected`` lists all problems found."""
+                  progress: Any = None, check: Callable[[list[dict[str, Any]]], list[tuple[int, str, str]]] | None = None,
+                  ) -> list[dict[str, Any]]:
+    """Every row checked and turned into content; ``ImportRejected`` lists all problems found.
+
+    ``check`` (e.g. :func:`zeren.duties.actions.import_denials`) sees the rows that are valid and returns
+    ``(position, field, message)`` for further refusals, listed with the others.
+    """
     label = (lambda key: HEADER.get(key, key)) if excel else (lambda key: key)
     units = dict(Unit.objects.values_list("code", "name"))
     by_name: dict[str, list[str]] = {}
@@ -165,6 +170,8 @@ def validate_rows(source: str, rows: list[tuple[int, dict[str, Any]]], excel: bo
     for content in contents:
         if content["parent"] and content["parent"] not in seen and content["parent"] not in known:
             errors.append(RowError(rows_of[content["code"]], label("parent"), f"上级事项 {content['parent']} 不存在"))
+    if check is not None:
+        errors += [RowError(rows_of[contents[n]["code"]], label(key), message) for n, key, message in check(contents)]
     if errors:
         raise ImportRejected(source, sorted(errors, key=lambda e: e.row))
     return contents

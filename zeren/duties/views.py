@@ -26,7 +26,6 @@ from zeren.core.exports import download
 from zeren.core.ratelimit import ratelimit
 from zeren.duties import actions, selectors
 from zeren.duties.exchange import (
-    HEADER,
     MAX_ERRORS,
     ImportRejected,
     RowError,
@@ -56,6 +55,10 @@ def index(request: HttpRequest) -> HttpResponse:
     flt = selectors.CatalogueFilter.from_query(request.GET)
     page = Paginator(selectors.catalogue_for(request.user, flt).only(
         "code", "name", "category", "area", "level", "unit_codes", "valid_from"), PAGE_SIZE).get_page(request.GET.get("page"))
+    codes = {c for v in page for c in v.unit_list}
+    names = dict(Unit.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    for v in page:
+        v.units = [(c, names.get(c, c)) for c in v.unit_list]
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "duties/index.html", {
@@ -250,11 +253,8 @@ def _import(request: HttpRequest, form: dict[str, str]) -> dict:
         return {"errors": [RowError(0, "批次", _("生效日期无效"))], "source": upload.name}
     try:
         rows, excel = read_rows(upload, upload.name)
-        contents = validate_rows(upload.name, rows, excel)
-        denied = [RowError(rows[n][0], _label(field, excel), message)
-                  for n, field, message in actions.import_denials(request.user, contents)]
-        if denied:
-            raise ImportRejected(upload.name, denied)
+        contents = validate_rows(upload.name, rows, excel,
+                                 check=lambda valid: actions.import_denials(request.user, valid))
         batch = actions.do_get_or_create_batch(actor=request.user, name=form["batch"] or f"导入 {upload.name} {day}",
                                                day=day, document_number=form["document"])
         result = actions.do_import_items(actor=request.user, contents=contents, batch=batch, source=upload.name)
@@ -263,10 +263,6 @@ def _import(request: HttpRequest, form: dict[str, str]) -> dict:
     except actions.CatalogueError as exc:
         return {"errors": [RowError(0, "—", str(exc))], "source": upload.name}
     return {"result": result, "rows": len(contents), "source": upload.name}
-
-
-def _label(field: str, excel: bool) -> str:
-    return HEADER.get(field, field) if excel else field
 
 
 # --- position descriptions (职位说明书) --------------------------------------------------------

@@ -244,3 +244,53 @@ def test_pages_in_a_browser(live_server, page, catalogue, tmp_path, client):
     import shutil
 
     shutil.copytree(tmp_path, "/tmp/duties-shots", dirs_exist_ok=True)
+
+
+@pytest.mark.browser
+def test_public_import_and_position_pages_in_a_browser(live_server, page, catalogue, tmp_path, client):
+    units, _ = catalogue
+    shots = tmp_path / "shots"
+    page.goto(f"{live_server.url}/duties/")  # anonymous
+    assert page.locator("table.list tbody tr").count() == 50
+    assert page.locator("text=导出 Excel").count() == 0 and page.locator("text=职责分析").count() == 0
+    page.screenshot(path=str(shots / "public-list.png"), full_page=True)
+    page.goto(f"{live_server.url}/duties/items/TWO/")
+    assert page.locator("text=特种设备使用登记").count() >= 1 and page.locator("text=分析问题").count() == 0
+    page.screenshot(path=str(shots / "public-item.png"), full_page=True)
+
+    head = make_user("head", "unit_head", units["housing"])
+    client.force_login(head)
+    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
+                               "url": live_server.url}])
+    bad = tmp_path / "清单.xlsx"
+    bad.write_bytes(_sheet([_row("ZJ-1", "燃气经营许可", "SZ-ZJ"), _row("ZJ-2", "", "SZ-ZJ"),
+                            _row("ZJ-3", "特种设备检验", "SZ-SCJG")]).read())
+    page.goto(f"{live_server.url}/duties/import/")
+    page.fill("input[name=batch]", "2026年第二批")
+    page.set_input_files("input[name=file]", str(bad))
+    page.click("text=检查并导入")
+    page.wait_for_selector(".import-errors")
+    assert page.locator(".import-errors tbody tr").count() == 2
+    page.screenshot(path=str(shots / "import-errors.png"), full_page=True)
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(_sheet([_row("ZJ-1", "燃气经营许可", "SZ-ZJ")]).read())
+    page.set_input_files("input[name=file]", str(good))
+    page.click("text=检查并导入")
+    page.wait_for_selector(".import-done")
+    page.screenshot(path=str(shots / "import-done.png"), full_page=True)
+
+    post = do_create_post(actor=None, unit=units["housing"], code="ZJ-P1", label="燃气许可审查岗", rank="staff")
+    page.goto(f"{live_server.url}/duties/positions/")
+    page.screenshot(path=str(shots / "positions.png"), full_page=True)
+    page.click("a.badge:has-text('燃气许可审查岗')")
+    page.check("input[value=ZJ-1]")
+    page.fill("textarea[name=duties]", "受理燃气经营许可申请\n组织现场核查")
+    page.fill("textarea[name=qualifications]", "大学本科以上学历")
+    page.screenshot(path=str(shots / "position-edit.png"), full_page=True)
+    page.click("button:has-text('保存')")
+    page.wait_for_selector("text=职位说明书已保存")
+    assert PositionDescription.objects.get(post=post).duties == ["受理燃气经营许可申请", "组织现场核查"]
+    page.screenshot(path=str(shots / "position.png"), full_page=True)
+    import shutil
+
+    shutil.copytree(shots, "/tmp/duties-shots", dirs_exist_ok=True)
