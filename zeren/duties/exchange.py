@@ -20,6 +20,7 @@ from zeren.core.exports import FORMULA_TRIGGERS, escape_cell
 from zeren.core.uploads import UploadRejected, read_upload, safe_load_workbook
 from zeren.duties.models import Area, Category, ItemVersion
 from zeren.duties.rules import FieldError, format_legal_basis, format_list, item_content
+from zeren.duties.selectors import versions_as_of
 from zeren.org.models import Level, Unit
 
 # (JSON key, Excel header) in column order.
@@ -182,14 +183,10 @@ def validate_rows(source: str, rows: list[tuple[int, dict[str, Any]]], excel: bo
 
 def catalogue_contents(as_of: date | None = None, filters: Q | None = None) -> list[dict[str, Any]]:
     """The catalogue as JSON content (the export form): current, or as of the end of ``as_of``."""
-    qs = ItemVersion.objects.all()
-    if as_of is None:
-        qs = qs.filter(ended_by__isnull=True)
-    else:
-        qs = qs.filter(valid_from__lte=as_of).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=as_of))
+    qs = versions_as_of(as_of)
     if filters is not None:
         qs = qs.filter(filters)
-    return [c for c in qs.order_by("code").values_list("content", flat=True).iterator(chunk_size=2000)]
+    return list(qs.order_by("code").values_list("content", flat=True).iterator(chunk_size=2000))
 
 
 def write_json(contents: list[dict[str, Any]], out: IO[str]) -> None:

@@ -43,7 +43,7 @@ from zeren.duties.models import (
     FunctionItem,
     ReformBatch,
 )
-from zeren.duties.rules import format_legal_basis, highlight, parse_codes
+from zeren.duties.rules import format_legal_basis, highlight, parse_codes, parse_list
 from zeren.org.models import Level, Unit
 
 PAGE_SIZE = 50
@@ -268,10 +268,6 @@ def _import(request: HttpRequest, form: dict[str, str]) -> dict:
 # --- position descriptions (职位说明书) --------------------------------------------------------
 
 
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
 @login_required
 def position_edit(request: HttpRequest, post_id: int) -> HttpResponse:
     """Write a post's position description: the unit head of the post's unit, or an administrator."""
@@ -288,7 +284,7 @@ def position_edit(request: HttpRequest, post_id: int) -> HttpResponse:
         texts = {f: request.POST.get(f, "") for f in fields}
         try:
             pd = actions.check_save_position_description(actor=request.user, post=post, item_codes=chosen,
-                                                         **{f: _lines(texts[f]) for f in fields})
+                                                         **{f: parse_list(texts[f]) for f in fields})
         except actions.CatalogueError as exc:
             error = str(exc)
         else:
