@@ -6,6 +6,7 @@ Production: PostgreSQL through ``ZEREN_DATABASE_URL`` (dj-database-url, psycopg 
 """
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "zeren.findings",
     "zeren.duties",
     "zeren.supervision",
+    "zeren.supervision.projects",
     "zeren.portal",
     "zeren.demo",
 ]
@@ -118,6 +120,8 @@ STORAGES = {
 # Serve static files straight from the app folders, so `zeren serve` works without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# With finders on, an absent STATIC_ROOT (no collectstatic run) is expected, not a problem.
+warnings.filterwarnings("ignore", message="No directory at: ")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
