@@ -45,3 +45,9 @@ def test_shell_in_a_real_browser(live_server, page):
     page.get_by_role("button", name="English").click()
     page.wait_for_selector("html[lang=en]")
     assert "Accountability" in page.locator(".elements").inner_text()
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_chinese_until_it_switches(client):
+    body = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in body and "问责" in body
