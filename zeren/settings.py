@@ -38,7 +38,6 @@ INSTALLED_APPS = [
     "zeren.findings",
     "zeren.duties",
     "zeren.supervision",
-    "zeren.supervision.projects",
     "zeren.portal",
     "zeren.demo",
 ]
