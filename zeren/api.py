@@ -24,3 +24,6 @@ for _name in ROUTERS:
             raise
         continue
     api.add_router(f"/{_name}/", _module.router)
+
+# Investment-project supervision, an app nested in supervision.
+api.add_router("/projects/", import_module("zeren.supervision.projects.api").router)

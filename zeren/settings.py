@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "zeren.findings",
     "zeren.duties",
     "zeren.supervision",
+    "zeren.supervision.projects",
     "zeren.portal",
     "zeren.demo",
 ]

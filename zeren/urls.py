@@ -26,3 +26,6 @@ for _app in ["org", "audit", "duties", "targets", "supervision", "evaluation", "
         continue
     prefix = "" if _app == "portal" else f"{_app}/"
     urlpatterns.append(path(prefix, include(f"zeren.{_app}.urls")))
+
+# Investment-project supervision lives inside supervision (zeren.supervision.projects).
+urlpatterns.append(path("supervision/projects/", include("zeren.supervision.projects.urls")))
