@@ -45,11 +45,16 @@ def hit(name: str, request: HttpRequest) -> int | None:
     """Count one anonymous request against limit ``name``; the seconds to wait if over, else ``None``.
 
     Signed-in users are not limited: they are accountable, and a whole office may share one IP.
+    A request counts once per limit, even when the middleware and a decorator both apply it.
     """
     rate = getattr(settings, "ZEREN_RATELIMITS", {}).get(name)
     user = getattr(request, "user", None)
     if not rate or (user is not None and user.is_authenticated):
         return None
+    counted = request.__dict__.setdefault("_zeren_ratelimits_counted", set())
+    if name in counted:
+        return None
+    counted.add(name)
     count, window = parse_rate(rate)
     now = time.time()
     bucket = int(now // window)

@@ -42,10 +42,16 @@ def test_signed_in_users_are_not_limited(client):
 
 def test_decorator_on_a_view():
     view = ratelimit("tiny")(lambda request: HttpResponse("ok"))
-    request = RequestFactory().get("/complaint/")
-    codes = [view(request).status_code for _ in range(3)]
+    codes = [view(RequestFactory().get("/complaint/")).status_code for _ in range(3)]
     assert codes == [200, 200, 429]
-    assert int(view(request)["Retry-After"]) > 60
+    assert int(view(RequestFactory().get("/complaint/"))["Retry-After"]) > 60
+
+
+@pytest.mark.django_db
+def test_a_decorated_public_page_counts_once_per_request(client):
+    """The middleware and the view's own @ratelimit("public") apply the same limit: one request, one count."""
+    codes = [client.get("/duties/").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
 
 
 def test_decorator_on_a_ninja_operation():
