@@ -64,8 +64,8 @@ def build(n: int) -> None:
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     cols = ("case_id, item_id, unit_id, received_date, last_event_date, is_open, suspended_since, suspension_count, "
             "extension_days, outcome, fees_total, completed_steps, statutory_deadline, promised_deadline, provisional, "
-            "fee_exceeded_on, event_count, rescan, updated_at")
-    sql = f"INSERT INTO supervision_approvalcase ({cols}) VALUES ({', '.join(['%s'] * 19)})"
+            "fee_exceeded_on, event_count, fold, rescan, updated_at")
+    sql = f"INSERT INTO supervision_approvalcase ({cols}) VALUES ({', '.join(['%s'] * 20)})"
     with transaction.atomic(), connection.cursor() as cursor:
         rows = []
         for k in range(n):
@@ -77,7 +77,7 @@ def build(n: int) -> None:
             rows.append((f"B{k:08d}", item.pk, item.unit_id, received.isoformat(), received.isoformat(), True,
                          suspended and suspended.isoformat(), int(suspended is not None), 0, "", "0", "[]",
                          deadline.isoformat(), cal.add_workdays(received, 10).isoformat(), False,
-                         fee and fee.isoformat(), 1, True, stamp))
+                         fee and fee.isoformat(), 1, "", True, stamp))
             if len(rows) == 50_000:
                 cursor.executemany(sql, rows)
                 rows = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from zeren.access.rules import EDIT, SUPERVISE
@@ -24,7 +25,14 @@ from zeren.findings.rules import dedupe_key as finding_key
 from zeren.org.models import Unit
 from zeren.supervision import storage
 from zeren.supervision.catalog import Catalog
-from zeren.supervision.events import ParsedEvent, Rejection, Unparsed, parse_event, parse_line
+from zeren.supervision.events import (
+    ParsedEvent,
+    Rejection,
+    Unparsed,
+    canonical_digest,
+    parse_event,
+    parse_line,
+)
 from zeren.supervision.models import (
     Alert,
     AlertStatus,
@@ -36,9 +44,19 @@ from zeren.supervision.models import (
     ScanRun,
     SourceSystem,
 )
-from zeren.supervision.rules import FINDING_TYPES, case_state
+from zeren.supervision.rules import (
+    FINDING_TYPES,
+    CaseRules,
+    CaseState,
+    Event,
+    FoldCursor,
+    event_order,
+    fold,
+    sorted_events,
+)
 
 CLI_SOURCE = "cli"
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 FILE_CHUNK = 50_000  # events per transaction when ingesting a file: bounded memory, restartable
 
 
@@ -88,18 +106,31 @@ class IngestResult:
         self.batches.extend(other.batches)
 
 
-def _check(parsed: ParsedEvent, catalog: Catalog, scope: str, source: SourceSystem) -> Rejection | None:
-    item = catalog.items.get(parsed.item_code)
-    if item is None:
-        return Rejection("item_code", f"item_code: unknown approval item {parsed.item_code!r}")
-    unit = catalog.units.get(parsed.unit_code)
-    if unit is None:
-        return Rejection("unit_code", f"unit_code: unknown unit {parsed.unit_code!r}")
-    if not unit[1].startswith(scope):
-        return Rejection("unit_code", f"unit_code: {parsed.unit_code!r} is outside the scope of source {source.code!r}")
-    if not unit[1].startswith(item.unit_path):
-        return Rejection("unit_code", f"unit_code: {parsed.unit_code!r} does not handle item {parsed.item_code!r}")
-    return None
+def _identity_checker(catalog: Catalog, scope: str, source: SourceSystem):
+    """``check(item_code, unit_code) -> (item pk, unit pk) | Rejection``, memoised per pair: a batch
+    has thousands of events but a handful of (item, unit) pairs."""
+    memo: dict[tuple[str, str], tuple[int, int] | Rejection] = {}
+
+    def resolve(item_code: str, unit_code: str) -> tuple[int, int] | Rejection:
+        item = catalog.items.get(item_code)
+        if item is None:
+            return Rejection("item_code", f"item_code: unknown approval item {item_code!r}")
+        unit = catalog.units.get(unit_code)
+        if unit is None:
+            return Rejection("unit_code", f"unit_code: unknown unit {unit_code!r}")
+        if not unit[1].startswith(scope):
+            return Rejection("unit_code", f"unit_code: {unit_code!r} is outside the scope of source {source.code!r}")
+        if not unit[1].startswith(item.unit_path):
+            return Rejection("unit_code", f"unit_code: {unit_code!r} does not handle item {item_code!r}")
+        return item.pk, unit[0]
+
+    def check(item_code: str, unit_code: str) -> tuple[int, int] | Rejection:
+        key = (item_code, unit_code)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = resolve(item_code, unit_code)
+        return found
+    return check
 
 
 def do_ingest_events(*, source: SourceSystem, events: list[Any], catalog: Catalog | None = None,
@@ -108,16 +139,22 @@ def do_ingest_events(*, source: SourceSystem, events: list[Any], catalog: Catalo
 
     Each event is validated on its own; an invalid one is stored in the rejected store with its
     reason (naming the field) and the rest goes on. A re-delivered ``event_id`` is a duplicate,
-    not an error. The valid part commits atomically, with the recomputed state of every case it
-    touched (folded from the case's full event list, so arrival order does not matter) and ONE
-    audit entry carrying the SHA-256 of the batch's canonical events. Returns only after commit.
+    not an error. The valid part commits atomically, with the new state of every case it touched
+    and ONE audit entry carrying the SHA-256 of the batch's canonical events. Returns only after
+    commit.
+
+    A case's state is the fold of all its events in order (:func:`zeren.supervision.rules.case_state`),
+    so arrival order does not matter. Events that sort after everything already folded for their
+    case — the usual live feed — are folded onto the stored state; a case that receives an earlier
+    event (or another source's, or whose rules changed) is folded again from all of its events.
     """
     from zeren.workcal.selectors import get_calendar
 
     catalog = catalog or Catalog.load()
     result = IngestResult()
     scope = source.unit.path if source.unit_id else "/"
-    valid: dict[str, tuple[int, ParsedEvent]] = {}
+    check = _identity_checker(catalog, scope, source)
+    valid: dict[str, tuple[int, ParsedEvent, tuple[int, int]]] = {}
     bad: list[tuple[int, Any, Rejection]] = []
     for offset, raw in enumerate(events):
         index = first_index + offset
@@ -125,13 +162,16 @@ def do_ingest_events(*, source: SourceSystem, events: list[Any], catalog: Catalo
             bad.append((index, {"text": raw.text[:10000]}, raw.rejection))
             continue
         parsed = parse_event(raw)
-        problem = parsed if isinstance(parsed, Rejection) else _check(parsed, catalog, scope, source)
-        if problem is not None:
-            bad.append((index, raw, problem))
+        if isinstance(parsed, Rejection):
+            bad.append((index, raw, parsed))
+            continue
+        own = check(parsed.item_code, parsed.unit_code)
+        if isinstance(own, Rejection):
+            bad.append((index, raw, own))
         elif parsed.event.event_id in valid:
             result.duplicates += 1
         else:
-            valid[parsed.event.event_id] = (index, parsed)
+            valid[parsed.event.event_id] = (index, parsed, own)
     cal = get_calendar()
     now = timezone.now()
     with transaction.atomic():
@@ -139,11 +179,10 @@ def do_ingest_events(*, source: SourceSystem, events: list[Any], catalog: Catalo
         for event_id in storage.known_event_ids(source.pk, list(valid)):
             del valid[event_id]
             result.duplicates += 1
-        cases = storage.known_cases(sorted({p.case_id for _, p in valid.values()}))
-        identity = {case_id: (item_pk, unit_pk) for case_id, (_, item_pk, unit_pk) in cases.items()}
-        new_by_case: dict[str, list[ParsedEvent]] = {}
-        for event_id, (index, parsed) in list(valid.items()):
-            own = (catalog.items[parsed.item_code].pk, catalog.units[parsed.unit_code][0])
+        stored = storage.load_cases(sorted({p.case_id for _, p, _ in valid.values()}))
+        identity = {case_id: (c.item_pk, c.unit_pk) for case_id, c in stored.items()}
+        new_by_case: dict[str, list[Event]] = {}
+        for event_id, (index, parsed, own) in list(valid.items()):
             expected = identity.setdefault(parsed.case_id, own)
             if expected != own:
                 name = "item_code" if expected[0] != own[0] else "unit_code"
@@ -151,43 +190,107 @@ def do_ingest_events(*, source: SourceSystem, events: list[Any], catalog: Catalo
                                                                 f"another {'item' if name == 'item_code' else 'unit'}")))
                 del valid[event_id]
                 continue
-            new_by_case.setdefault(parsed.case_id, []).append(parsed)
+            new_by_case.setdefault(parsed.case_id, []).append(parsed.event)
         for index, raw, problem in sorted(bad, key=lambda b: b[0]):
             result.reject(index, raw, problem)
         result.accepted = len(valid)
-        if valid:
-            _store_cases(catalog, cal, cases, identity, new_by_case, now)
         batch = _store_batch(source, valid, bad, result, now)
+        if valid:
+            pks = _store_cases(catalog, cal, source, stored, identity, new_by_case, now)
+            _store_events(source, batch, valid, pks)
         if batch is not None:
             result.batches.append(batch.pk)
     return result
 
 
-def _store_cases(catalog, cal, cases, identity, new_by_case, now) -> None:
+def _store_cases(catalog: Catalog, cal, source: SourceSystem, stored: dict[str, storage.StoredCase],
+                 identity: dict[str, tuple[int, int]], new_by_case: dict[str, list[Event]], now) -> dict[str, int]:
+    """Fold each touched case's new events into its state, write the cases; returns case_id -> pk."""
+    import numpy as np
+
     items = catalog.item_by_pk()
-    old = storage.stored_events([cases[c][0] for c in new_by_case if c in cases])
-    rows = []
-    for case_id, parsed in new_by_case.items():
-        item_pk, unit_pk = identity[case_id]
-        events = [p.event for p in parsed]
-        if case_id in cases:
-            events += old.get(cases[case_id][0], [])
-        rules = catalog.effective(items[item_pk], unit_pk).case_rules
-        rows.append((case_id, item_pk, unit_pk, case_state(events, rules, cal)))
-    storage.upsert_cases(rows, now)
-    cases.update(storage.known_cases(list(new_by_case)))
+    tags: dict[tuple[int, int], tuple[CaseRules, int]] = {}
+    refold: list[str] = []
+    folded: list[tuple[str, CaseState, FoldCursor, CaseRules, int]] = []
+    for case_id, events in new_by_case.items():
+        item_pk, unit_pk = pair = identity[case_id]
+        if pair not in tags:
+            rules = catalog.effective(items[item_pk], unit_pk).case_rules
+            tags[pair] = (rules, zlib.crc32(repr(rules).encode("utf-8")))
+        rules, tag = tags[pair]
+        ordered = sorted(events, key=event_order) if len(events) > 1 else events
+        old = stored.get(case_id)
+        if old is None:
+            state, cursor = fold(None, None, ordered, rules, cal)
+        else:
+            unpacked = storage.unpack_cursor(old.fold)
+            if (unpacked is None or unpacked[0] != tag or unpacked[1] != source.pk
+                    or not unpacked[2].continues_with(ordered)):
+                refold.append(case_id)
+                continue
+            state, cursor = fold(old.state, unpacked[2], ordered, rules, cal)
+        folded.append((case_id, state, cursor, rules, tag))
+    if refold:  # out of order (or mixed sources, or changed rules): fold again from every event
+        earlier = storage.stored_events([stored[c].pk for c in refold])
+        sources = storage.event_sources([stored[c].pk for c in refold])
+        for case_id in refold:
+            rules, tag = tags[identity[case_id]]
+            ordered = sorted_events(new_by_case[case_id] + earlier.get(stored[case_id].pk, []))
+            state, cursor = fold(None, None, ordered, rules, cal)
+            own_source = source.pk if sources.get(stored[case_id].pk, {source.pk}) <= {source.pk} else 0
+            folded.append((case_id, state, cursor, rules, tag if own_source else 0))
+    # Deadlines for the whole batch at once (行政许可法 第四十二条、第四十五条、第八十二条; see set_deadlines).
+    received = np.array([s.received_date.toordinal() for _, s, _, _, _ in folded], dtype=np.int64) - _EPOCH_ORDINAL
+    extension = np.array([s.extension_days for _, s, _, _, _ in folded], dtype=np.int64)
+    statutory = np.array([r.statutory_days for _, _, _, r, _ in folded], dtype=np.int64)
+    promised = np.array([r.promised_days for _, _, _, r, _ in folded], dtype=np.int64)
+    received_days = received.astype("datetime64[D]")
+    stat = cal.add_workdays_array(received_days, statutory + extension, with_flag=True)
+    prom = cal.add_workdays_array(received_days, promised + extension, with_flag=True)
+    stat_days, prom_days = stat.values.tolist(), prom.values.tolist()
+    provisional = (stat.provisional | prom.provisional).tolist()
+    sqlite = connection.vendor == "sqlite"
+    adapt = storage.instant_adapter()
+    stamp = adapt(now)
+    new, changed = [], []
+    for n, (case_id, state, cursor, _, tag) in enumerate(folded):
+        state.statutory_deadline, state.promised_deadline = stat_days[n], prom_days[n]
+        state.provisional = provisional[n]
+        params = storage.state_params(state, storage.pack_cursor(cursor, tag, source.pk) if tag else "", stamp,
+                                      sqlite, adapt)
+        old = stored.get(case_id)
+        if old is None:
+            new.append((case_id, *identity[case_id], *params))
+        else:
+            changed.append((*params, old.pk))
+    storage.write_cases(new, changed)
+    pks = {case_id: c.pk for case_id, c in stored.items()}
+    if new:
+        pks.update(storage.case_pks([row[0] for row in new]))
+    return pks
+
+
+def _store_events(source: SourceSystem, batch: IngestBatch, valid, pks: dict[str, int]) -> None:
+    source_pk, batch_pk = source.pk, batch.pk
+    if connection.vendor == "sqlite":
+        utc = storage.sqlite_utc_text
+        rows = [(source_pk, e.event_id, pks[p.case_id], e.type, utc(p.raw["at"], e.at),
+                 None if e.recorded_at is None else utc(p.raw["recorded_at"], e.recorded_at), e.step,
+                 None if e.amount is None else str(e.amount), e.outcome, e.reason, batch_pk)
+                for _, p, _ in valid.values() for e in (p.event,)]
+    else:
+        rows = [(source_pk, e.event_id, pks[p.case_id], e.type, e.at, e.recorded_at, e.step, e.amount, e.outcome,
+                 e.reason, batch_pk) for _, p, _ in valid.values() for e in (p.event,)]
+    storage.insert_events(rows)
 
 
 def _store_batch(source, valid, bad, result, now) -> IngestBatch | None:
     if not valid and not bad:
         return None
-    accepted = [p.raw for _, p in sorted(valid.values(), key=lambda v: v[0])]
-    digest = hashlib.sha256(canonical_json(accepted).encode("utf-8")).hexdigest()
+    accepted = [p.raw for _, p, _ in sorted(valid.values(), key=lambda v: v[0])]
+    digest = canonical_digest(accepted)
     batch = IngestBatch.objects.create(source=source, received_at=now, accepted=result.accepted,
                                        duplicates=result.duplicates, rejected=result.rejected, sha256=digest)
-    if valid:
-        case_pks = storage.known_cases(sorted({p.case_id for _, p in valid.values()}))
-        storage.insert_events(((case_pks[p.case_id][0], p.event) for _, p in valid.values()), source.pk, batch.pk)
     if bad:
         RejectedEvent.objects.bulk_create([
             RejectedEvent(source=source, received_at=now, field=problem.field, reason=problem.reason,
@@ -302,6 +405,8 @@ def do_scan(*, as_of: date | None = None, actor: Any = None) -> ScanSummary:
     Events dated after ``as_of`` are ignored, so a past date can be replayed. Red cards and
     fee, step and order alerts become findings (问题线索), once each. One audit entry per scan.
     """
+    import numpy as np
+
     from zeren.findings.actions import do_raise_findings
     from zeren.supervision import scanning  # numpy-heavy; loaded only by scans
     from zeren.workcal.selectors import get_calendar
@@ -312,10 +417,12 @@ def do_scan(*, as_of: date | None = None, actor: Any = None) -> ScanSummary:
     cal = get_calendar()
     catalog = Catalog.load()
     with transaction.atomic():
-        pop = scanning.load_population(as_of)
+        active = scanning.active_alerts()
+        active_cases = np.unique(np.array([a[1] // 16 for a in active], dtype=np.int64))
+        pop = scanning.load_population(as_of, catalog, cal, active_cases)
         replayed = scanning.replay_past(pop, as_of, catalog, cal)
         result = scanning.evaluate(pop, as_of, catalog, cal)
-        changes = scanning.persist(pop, result, as_of, now)
+        changes = scanning.persist(pop, result, as_of, now, active)
         ApprovalCase.objects.filter(rescan=True, last_event_date__lte=as_of).update(rescan=False)
         specs = _finding_specs([o for o in changes.opened if o[1] in FINDING_TYPES], as_of)
         raised = do_raise_findings(actor=actor, specs=specs, reason=f"supervision scan {as_of}")

@@ -168,6 +168,12 @@ class IngestBatch(models.Model):
         return f"batch {self.pk} from {self.source_id}: {self.accepted} accepted"
 
 
+# A case with any irregularity flag (rare): the scan reads these through a partial index.
+FLAGGED = (Q(fee_exceeded_on__isnull=False) | Q(missing_step_on__isnull=False) | Q(order_violation_on__isnull=False)
+           | Q(suspension_abuse_on__isnull=False) | Q(step_overtime_on__isnull=False)
+           | Q(denied_without_reason_on__isnull=False) | Q(late_entry_on__isnull=False))
+
+
 class ApprovalCase(models.Model):
     """A case (办件): its current state, recomputed from all of its events, denormalised for scans.
 
@@ -207,6 +213,9 @@ class ApprovalCase(models.Model):
     denied_without_reason_on = models.DateField(null=True, blank=True)
     late_entry_on = models.DateField(null=True, blank=True)
     event_count = models.PositiveIntegerField(default=0, verbose_name=_("事件数"))
+    # Where ingestion's fold stopped (``storage.pack_cursor``): lets events arriving in order be
+    # folded onto the stored state instead of re-reading every event of the case.
+    fold = models.TextField(blank=True, default="")
     rescan = models.BooleanField(default=True)
     updated_at = models.DateTimeField(verbose_name=_("更新时间"))
 
@@ -216,7 +225,13 @@ class ApprovalCase(models.Model):
         verbose_name_plural = _("办件")
         indexes = [
             models.Index(fields=["unit", "received_date"], name="supervision_case_unit_day"),
+            # Also the scan's way to the open cases whose deadline can be near (scanning.load_population).
             models.Index(fields=["item", "received_date"], name="supervision_case_item_day"),
+            # The scan's other ways in, so it never reads every open case: cases changed since their
+            # last scan, cases with events after a replayed date, cases with an irregularity flag.
+            models.Index(fields=["last_event_date"], condition=Q(rescan=True), name="supervision_case_rescan"),
+            models.Index(fields=["last_event_date"], name="supervision_case_last_event"),
+            models.Index(fields=["received_date"], condition=FLAGGED, name="supervision_case_flagged"),
         ]
 
     def __str__(self) -> str:
@@ -230,7 +245,9 @@ class ApprovalCase(models.Model):
 class ApprovalEvent(models.Model):
     """One event as a department reported it; unique per source system and ``event_id``."""
 
-    source = models.ForeignKey(SourceSystem, on_delete=models.PROTECT, related_name="events")
+    # No index of its own on source: the unique (source, event_id) index serves it; every index on
+    # this table costs ingestion time.
+    source = models.ForeignKey(SourceSystem, on_delete=models.PROTECT, related_name="events", db_index=False)
     event_id = models.CharField(max_length=128, verbose_name=_("事件ID"))
     case = models.ForeignKey(ApprovalCase, on_delete=models.PROTECT, related_name="events")
     type = models.CharField(max_length=16, choices=EventType.choices, verbose_name=_("类型"))
@@ -304,6 +321,7 @@ class Alert(models.Model):
         indexes = [
             models.Index(fields=["unit", "status"], name="supervision_alert_unit"),
             models.Index(fields=["type", "since"], name="supervision_alert_type"),
+            models.Index(fields=["case"], condition=Q(cleared_on__isnull=True), name="supervision_alert_active"),
         ]
 
     def __str__(self) -> str:

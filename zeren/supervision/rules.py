@@ -15,12 +15,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
 
-from zeren.workdays import WorkCalendar
+from zeren.workdays import Policy, WorkCalendar
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 DEFAULT_YELLOW_DAYS = 2
@@ -51,9 +52,8 @@ ALERT_TYPES = (YELLOW_CARD, RED_CARD, PROMISE_BROKEN, *EVENT_ALERTS)
 FINDING_TYPES = frozenset({RED_CARD, "fee_over_standard", "missing_step", "step_overtime", "order_violation"})
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
-    """One validated event of a case (办件事件)."""
+class Event(NamedTuple):
+    """One validated event of a case (办件事件). A named tuple: ingestion makes a million of them."""
 
     event_id: str
     type: str
@@ -111,14 +111,60 @@ class CaseState:
         return self.decided_date is None and self.withdrawn_date is None
 
 
+_CHINA_OFFSET = timedelta(hours=8)
+
+
 def local_date(moment: datetime) -> date:
-    """The Asia/Shanghai calendar date of an aware instant."""
+    """The Asia/Shanghai calendar date of an aware instant.
+
+    Shanghai has kept UTC+08:00 without summer time since 1992, so an instant already written
+    with that offset (what departments send) is read directly; anything else goes through the
+    time-zone database.
+    """
+    if moment.year >= 1992 and moment.utcoffset() == _CHINA_OFFSET:
+        return moment.date()
     return moment.astimezone(LOCAL_TZ).date()
 
 
 def event_order(event: Event) -> tuple[datetime, int, str]:
     """Sort key: ``at``, then :data:`TYPE_RANK`, then ``event_id`` — a total, stable order."""
     return event.at, TYPE_RANK[event.type], event.event_id
+
+
+@dataclass
+class FoldCursor:
+    """Where a fold stopped, so later events can be folded on without re-reading the earlier ones.
+
+    ``start`` is when the clock started and ``from_received`` whether that was a ``received``
+    event (else the earliest event, 第三十二条); ``mark``/``extension_at_mark`` where the current
+    step's time started; ``last`` the :func:`event_order` key of the last event folded.
+    """
+
+    start: datetime
+    from_received: bool
+    mark: date
+    extension_at_mark: int
+    last: tuple[datetime, int, str]
+
+    def continues_with(self, ordered: list[Event]) -> bool:
+        """Whether folding ``ordered`` (sorted, new event ids) on from here equals a full refold.
+
+        True when every event sorts after the last one folded, and no ``received`` event would
+        move the start of the clock of a case that was started by its earliest event.
+        """
+        if not ordered or event_order(ordered[0]) <= self.last:
+            return False
+        return self.from_received or all(e.type != RECEIVED for e in ordered)
+
+
+def sorted_events(events: Iterable[Event], as_of: date | None = None) -> list[Event]:
+    """Events in :func:`event_order`, each ``event_id`` once, none dated after ``as_of``."""
+    ordered, seen_ids = [], set()
+    for e in sorted((e for e in events if as_of is None or local_date(e.at) <= as_of), key=event_order):
+        if e.event_id not in seen_ids:  # a re-delivered event counts once
+            seen_ids.add(e.event_id)
+            ordered.append(e)
+    return ordered
 
 
 def case_state(events: Iterable[Event], rules: CaseRules, cal: WorkCalendar, *, as_of: date | None = None) -> CaseState:
@@ -143,67 +189,98 @@ def case_state(events: Iterable[Event], rules: CaseRules, cal: WorkCalendar, *, 
     - ``recorded_at`` more than ``rules.late_entry_hours`` after ``at``: ``late_entry`` (补录),
       seen on the day it was recorded.
     """
-    ordered, seen_ids = [], set()
-    for e in sorted((e for e in events if as_of is None or local_date(e.at) <= as_of), key=event_order):
-        if e.event_id not in seen_ids:  # a re-delivered event counts once
-            seen_ids.add(e.event_id)
-            ordered.append(e)
+    ordered = sorted_events(events, as_of)
     if not ordered:
         raise ValueError("a case needs at least one event on or before as_of")
-    start = next((e.at for e in ordered if e.type == RECEIVED), ordered[0].at)
-    received_date = local_date(start)
+    s, _ = fold(None, None, ordered, rules, cal)
+    set_deadlines(s, rules, cal)
+    return s
+
+
+def fold(state: CaseState | None, cursor: FoldCursor | None, ordered: list[Event], rules: CaseRules,
+         cal: WorkCalendar) -> tuple[CaseState, FoldCursor]:
+    """Fold ``ordered`` (from :func:`sorted_events`) into ``state`` — from scratch when ``state`` is
+    None, else on from ``cursor`` (only when ``cursor.continues_with(ordered)``). The rules are
+    those of :func:`case_state`; deadlines are left to :func:`set_deadlines` (or to the vectorised
+    ingestion, which computes them for a whole batch of cases at once).
+    """
+    if state is None or cursor is None:
+        start_event = next((e for e in ordered if e.type == RECEIVED), ordered[0])
+        start = start_event.at
+        received_date = local_date(start)
+        state = CaseState(
+            received_at=start, received_date=received_date, last_event_date=received_date, suspended_since=None,
+            suspension_count=0, extension_days=0, decided_date=None, outcome="", withdrawn_date=None,
+            delivered_date=None, fees_total=Decimal("0"), completed_steps=[], statutory_deadline=received_date,
+            promised_deadline=received_date, provisional=False, event_count=0,
+        )
+        cursor = FoldCursor(start, start_event.type == RECEIVED, received_date, 0, event_order(ordered[0]))
+    s = state
+    start = cursor.start
+    mark, extension_at_mark = cursor.mark, cursor.extension_at_mark  # where the current step's time starts
     late_after = timedelta(hours=rules.late_entry_hours)
-    s = CaseState(
-        received_at=start, received_date=received_date, last_event_date=received_date, suspended_since=None,
-        suspension_count=0, extension_days=0, decided_date=None, outcome="", withdrawn_date=None,
-        delivered_date=None, fees_total=Decimal("0"), completed_steps=[], statutory_deadline=received_date,
-        promised_deadline=received_date, provisional=False, event_count=len(ordered),
-    )
-    mark, extension_at_mark = received_date, 0  # where the current step's time starts
+    strict, last_year = cal.policy is not Policy.PROVISIONAL, cal.last_day.year
     for e in ordered:
         day = local_date(e.at)
-        s.last_event_date = max(s.last_event_date, day)
+        if day > s.last_event_date:
+            s.last_event_date = day
         if e.at < start and s.order_violation_on is None:
             s.order_violation_on = day
-        if e.recorded_at is not None and e.recorded_at - e.at > late_after and s.late_entry_on is None:
+        if e.recorded_at is not None and s.late_entry_on is None and e.recorded_at - e.at > late_after:
             s.late_entry_on = local_date(e.recorded_at)
-        if e.type == SUSPENDED and s.suspended_since is None:
-            s.suspended_since = day
-            s.suspension_count += 1
-            if s.suspension_count > rules.suspension_limit and s.suspension_abuse_on is None:
-                s.suspension_abuse_on = day
-        elif e.type == RESUMED and s.suspended_since is not None:
-            s.extension_days += cal.workdays_between(s.suspended_since, day)
-            s.suspended_since = None
-        elif e.type == FEE_CHARGED:
+        kind = e.type
+        if kind == SUSPENDED:
+            if s.suspended_since is None:
+                s.suspended_since = day
+                s.suspension_count += 1
+                if s.suspension_count > rules.suspension_limit and s.suspension_abuse_on is None:
+                    s.suspension_abuse_on = day
+        elif kind == RESUMED:
+            if s.suspended_since is not None:
+                s.extension_days += cal.workdays_between(s.suspended_since, day)
+                s.suspended_since = None
+        elif kind == FEE_CHARGED:
             s.fees_total += e.amount or Decimal("0")
             if s.fees_total > rules.fee_standard and s.fee_exceeded_on is None:
                 s.fee_exceeded_on = day
-        elif e.type == STEP_COMPLETED:
+        elif kind == STEP_COMPLETED:
             if s.decided_date is not None and s.order_violation_on is None:
                 s.order_violation_on = day
             if e.step not in s.completed_steps:
                 s.completed_steps.append(e.step)
             limit = rules.step_limits.get(e.step)
-            used = cal.workdays_between(mark, day) - (s.extension_days - extension_at_mark)
-            if limit is not None and used > limit and s.step_overtime_on is None:
-                s.step_overtime_on = day
+            # Counted only when it can matter (a step limit), or when counting may raise (strict
+            # policy, the calendar's last year) — as the one-case reference always counted.
+            if limit is not None or strict or day.year >= last_year:
+                used = cal.workdays_between(mark, day) - (s.extension_days - extension_at_mark)
+                if limit is not None and used > limit and s.step_overtime_on is None:
+                    s.step_overtime_on = day
             mark, extension_at_mark = day, s.extension_days
-        elif e.type == DECIDED and s.decided_date is None:
-            s.decided_date, s.outcome = day, e.outcome
-            if any(step not in s.completed_steps for step in rules.required_steps):
-                s.missing_step_on = day
-            if e.outcome == "denied" and not e.reason.strip():
-                s.denied_without_reason_on = day
-        elif e.type == DELIVERED and s.delivered_date is None:
-            s.delivered_date = day
-        elif e.type == WITHDRAWN and s.withdrawn_date is None:
+        elif kind == DECIDED:
+            if s.decided_date is None:
+                s.decided_date, s.outcome = day, e.outcome
+                if any(step not in s.completed_steps for step in rules.required_steps):
+                    s.missing_step_on = day
+                if e.outcome == "denied" and not e.reason.strip():
+                    s.denied_without_reason_on = day
+        elif kind == DELIVERED:
+            if s.delivered_date is None:
+                s.delivered_date = day
+        elif kind == WITHDRAWN and s.withdrawn_date is None:
             s.withdrawn_date = day
-    statutory = cal.add_workdays(received_date, rules.statutory_days + s.extension_days, with_flag=True)
-    promised = cal.add_workdays(received_date, rules.promised_days + s.extension_days, with_flag=True)
+    s.event_count += len(ordered)
+    cursor = FoldCursor(start, cursor.from_received, mark, extension_at_mark, event_order(ordered[-1]))
+    return s, cursor
+
+
+def set_deadlines(s: CaseState, rules: CaseRules, cal: WorkCalendar) -> None:
+    """Deadline = ``cal.add_workdays(received_date, limit + extensions)``, statutory and promised
+    (行政许可法 第四十二条、第四十五条、第八十二条); provisional when it reaches a year with no official
+    holiday schedule."""
+    statutory = cal.add_workdays(s.received_date, rules.statutory_days + s.extension_days, with_flag=True)
+    promised = cal.add_workdays(s.received_date, rules.promised_days + s.extension_days, with_flag=True)
     s.statutory_deadline, s.promised_deadline = statutory.value, promised.value
     s.provisional = statutory.provisional or promised.provisional
-    return s
 
 
 @dataclass(frozen=True)

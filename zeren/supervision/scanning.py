@@ -8,7 +8,7 @@ Cases are read with one raw query per population into integer numpy arrays (date
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,7 @@ from zeren.supervision.catalog import Catalog
 from zeren.supervision.models import Alert
 from zeren.supervision.rules import (
     ALERT_TYPES,
+    DEFAULT_YELLOW_DAYS,
     EVENT_ALERTS,
     CaseArrays,
     ScanResult,
@@ -62,49 +63,91 @@ class Population:
         return len(self.cols["id"])
 
 
-def load_population(as_of: date, unit_path: str = "") -> Population:
-    """Open cases, cases changed since their last scan, and cases with events after ``as_of``.
+def _rows(cursor, sql: str, params: list, width: int) -> npt.NDArray[np.int64]:
+    cursor.execute(sql, params)
+    return np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, width)
 
-    Settled cases (closed, scanned, nothing after ``as_of``) keep the alerts already recorded.
-    The bulk — open cases with nothing after ``as_of`` — is read as six integer columns; the few
-    others (closed but unscanned, or to be replayed) with their decision dates too.
+
+def load_population(as_of: date, catalog: Catalog, cal: WorkCalendar, active_cases: npt.NDArray[np.int64],
+                    unit_path: str = "") -> Population:
+    """The cases whose alerts can differ from what is recorded (the others keep their alerts).
+
+    Of the open cases changed by nothing since their last scan — the bulk — only those whose
+    promised deadline can be near: an alert on dates (yellow, red, promise broken) needs
+    ``promised_deadline < bound = add_workdays(as_of, max yellow threshold + 1)``, and since
+    ``promised_deadline >= add_workdays(received_date, promised_days)`` (extensions only add), only
+    cases received before ``add_workdays(bound, -promised_days)`` of their item can qualify — one
+    index range per item. To those: cases changed since their last scan (``rescan``) or with
+    events after ``as_of`` (replayed), cases with an irregularity flag, and open cases holding an
+    alert now (it may have to be cleared). Read as integer columns, dates as days since 1970.
     """
     day = day_number(as_of)
-    iso = as_of.isoformat() if connection.vendor == "sqlite" else as_of
+    vendor_date = (lambda d: d.isoformat()) if connection.vendor == "sqlite" else (lambda d: d)
+    iso = vendor_date(as_of)
     unit_filter, unit_params = "", []
     if unit_path:
         unit_filter = " AND unit_id IN (SELECT id FROM org_unit WHERE path LIKE %s)"
         unit_params = [unit_path + "%"]
     suspended = "CASE WHEN suspended_since IS NULL THEN 0 ELSE 1 END"
-    common = f"FROM {storage.CASE_TABLE} WHERE received_date <= %s{unit_filter}"
-    bulk = "is_open AND NOT rescan AND last_event_date <= %s"
-    rest = "(rescan OR last_event_date > %s) AND (is_open OR rescan OR last_event_date > %s)"
+    main_cols = f"id, item_id, unit_id, {days('received_date')}, extension_days, {suspended}"
+    full_cols = f"{main_cols}, {days('decided_date')}, {days('withdrawn_date')}, {days('last_event_date')}"
+    settled = "is_open AND NOT rescan AND last_event_date <= %s"
+    yellow_max = max([DEFAULT_YELLOW_DAYS, *(i.yellow_threshold_days for i in catalog.items.values()),
+                      *(c["yellow_threshold_days"] for c in catalog.configs.values() if "yellow_threshold_days" in c)])
+    bound = cal.add_workdays(as_of, yellow_max + 1)
+    by_limit: dict[int, list[int]] = {}
+    for item in catalog.items.values():
+        by_limit.setdefault(item.promised_days, []).append(item.pk)
+    parts = []
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, item_id, unit_id, {days('received_date')}, extension_days, {suspended} "
-                       f"{common} AND {bulk}", [iso, *unit_params, iso])
-        main = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 6)
-        cursor.execute(f"SELECT id, item_id, unit_id, {days('received_date')}, extension_days, {suspended}, "
-                       f"{days('decided_date')}, {days('withdrawn_date')}, {days('last_event_date')} "
-                       f"{common} AND {rest}", [iso, *unit_params, iso, iso])
-        other = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 9)
-        # Flags are almost always NULL: fetched for the few rows that have one, not for every case.
-        flagged = " OR ".join(f"{c} IS NOT NULL" for c in FLAG_COLUMNS)
-        cursor.execute(f"SELECT id, {', '.join(days(c) for c in FLAG_COLUMNS)} {common} AND ({flagged}) AND "
-                       f"(is_open OR rescan OR last_event_date > %s)", [iso, *unit_params, iso])
-        flags = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 1 + len(FLAG_COLUMNS))
+        for promised_days, item_pks in sorted(by_limit.items()):
+            cutoff = min(cal.add_workdays(bound, -promised_days), as_of + timedelta(days=1))
+            for chunk in storage.chunks(item_pks):
+                parts.append(_rows(cursor, f"SELECT {main_cols} FROM {storage.CASE_TABLE} WHERE item_id IN "
+                                           f"({', '.join(['%s'] * len(chunk))}) AND received_date < %s AND "
+                                           f"{settled}{unit_filter}",
+                                   [*chunk, vendor_date(cutoff), iso, *unit_params], 6))
+        main = np.concatenate(parts) if parts else np.zeros((0, 6), np.int64)
+        # Changed since the last scan, or events after as_of (a replay): through their indexes.
+        other = _rows(cursor, f"SELECT {full_cols} FROM {storage.CASE_TABLE} WHERE rescan AND received_date <= %s"
+                              f"{unit_filter} UNION SELECT {full_cols} FROM {storage.CASE_TABLE} WHERE "
+                              f"last_event_date > %s AND received_date <= %s{unit_filter}",
+                      [iso, *unit_params, iso, iso, *unit_params], 9)
+        # Flags are rare: read through the partial index on them, with the rest of each row.
+        flagged = " OR ".join(f'"{c}" IS NOT NULL' for c in FLAG_COLUMNS)
+        flags = _rows(cursor, f"SELECT {full_cols}, {', '.join(days(c) for c in FLAG_COLUMNS)} "
+                              f"FROM {storage.CASE_TABLE} WHERE ({flagged}) AND received_date <= %s AND "
+                              f"(is_open OR rescan OR last_event_date > %s){unit_filter}",
+                      [iso, iso, *unit_params], 9 + len(FLAG_COLUMNS))
+        # Open cases holding an alert that none of the above brought in (a limit was raised, …).
+        seen = np.concatenate([main[:, 0], other[:, 0], flags[:, 0]])
+        missing = np.setdiff1d(active_cases, seen)
+        extra = [np.zeros((0, 6), np.int64)]
+        for chunk in storage.chunks([int(x) for x in missing]):
+            extra.append(_rows(cursor, f"SELECT {main_cols} FROM {storage.CASE_TABLE} WHERE id IN "
+                                       f"({', '.join(['%s'] * len(chunk))}) AND received_date <= %s AND "
+                                       f"{settled}{unit_filter}", [*chunk, iso, iso, *unit_params], 6))
+        main = np.concatenate([main, *extra])
     names = ("id", "item_id", "unit_id", "received_date", "extension_days", "suspended")
-    cols = {name: np.concatenate([main[:, i], other[:, i]]) for i, name in enumerate(names)}
-    for i, name in enumerate(("decided_date", "withdrawn_date", "last_event_date"), 6):
-        filler = NONE if name != "last_event_date" else day
-        cols[name] = np.concatenate([np.full(len(main), filler, dtype=np.int64), other[:, i]])
-    if len(cols["id"]) > 1 and np.any(np.diff(cols["id"]) < 0):
-        order = np.argsort(cols["id"], kind="stable")
-        cols = {k: v[order] for k, v in cols.items()}
-    position = np.searchsorted(cols["id"], flags[:, 0])
-    for i, name in enumerate(FLAG_COLUMNS, 1):
-        cols[name] = np.full(len(cols["id"]), NONE, dtype=np.int64)
+    wide = np.concatenate([
+        np.column_stack([main, np.full((len(main), 2), NONE, np.int64), np.full(len(main), day, np.int64)]),
+        other, flags[:, :9]])
+    ids, first = np.unique(wide[:, 0], return_index=True)  # a case found twice is the same row
+    wide = wide[first]
+    cols = {name: wide[:, i] for i, name in enumerate((*names, "decided_date", "withdrawn_date", "last_event_date"))}
+    position = np.searchsorted(ids, flags[:, 0])
+    for i, name in enumerate(FLAG_COLUMNS, 9):
+        cols[name] = np.full(len(ids), NONE, dtype=np.int64)
         cols[name][position] = flags[:, i]
     return Population(cols)
+
+
+def active_alerts() -> list[tuple]:
+    """Alerts not cleared: ``(id, case pk × 16, type, since day, deadline day)``."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, case_id * 16, type, {days('since')}, {days('deadline')} FROM {ALERT_TABLE} "
+                       f"WHERE cleared_on IS NULL")
+        return cursor.fetchall()
 
 
 def replay_past(pop: Population, as_of: date, catalog: Catalog, cal: WorkCalendar) -> int:
@@ -161,8 +204,10 @@ class Changes:
     in_force: int
 
 
-def persist(pop: Population, result: ScanResult, as_of: date, now_value: Any) -> Changes:
-    """Upsert the alerts in force, clear those of the population that no longer hold."""
+def persist(pop: Population, result: ScanResult, as_of: date, now_value: Any, active: list[tuple]) -> Changes:
+    """Upsert the alerts in force, clear those of the population that no longer hold.
+
+    ``active`` is :func:`active_alerts`; only alerts new or changed are written."""
     ops = connection.ops
     ids = pop.cols["id"]
     keys, since, deadline, type_codes, rows = [], [], [], [], []
@@ -177,10 +222,6 @@ def persist(pop: Population, result: ScanResult, as_of: date, now_value: Any) ->
     row = np.concatenate(rows) if rows else np.zeros(0, np.int64)
     since_d = np.concatenate(since).astype("datetime64[D]").astype(np.int64) if since else key
     deadline_d = np.concatenate(deadline).astype("datetime64[D]").astype(np.int64) if deadline else key
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, case_id * 16, type, {days('since')}, {days('deadline')} FROM {ALERT_TABLE} "
-                       f"WHERE cleared_on IS NULL")
-        active = cursor.fetchall()
     act_id = np.array([a[0] for a in active], dtype=np.int64)
     act_key = np.array([a[1] + TYPE_INDEX[a[2]] for a in active], dtype=np.int64)
     act_sig = np.array([(a[3], a[4]) for a in active], dtype=np.int64).reshape(-1, 2)

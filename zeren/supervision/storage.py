@@ -3,16 +3,17 @@ PostgreSQL (``INSERT … ON CONFLICT``), called only from :mod:`zeren.supervisio
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import orjson
 from django.db import connection
 
 from zeren.supervision.models import ApprovalCase, ApprovalEvent
-from zeren.supervision.rules import CaseState, Event
+from zeren.supervision.rules import CaseState, Event, FoldCursor
 
 CHUNK = 900  # ids per IN (...) query
 CASE_TABLE = ApprovalCase._meta.db_table
@@ -107,41 +108,154 @@ def stored_events(case_pks: Sequence[int]) -> dict[int, list[Event]]:
     return by_case
 
 
-def upsert_cases(rows: Iterable[tuple[str, int, int, CaseState]], now: datetime) -> None:
-    """Insert or replace the state columns of each case (``case_id, item pk, unit pk, state``)."""
-    iso_dates = connection.vendor == "sqlite"
-    json_slot = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
-    slots = ", ".join(json_slot if c == "completed_steps" else "%s" for c in CASE_COLUMNS)
-    updates = ", ".join(f"{c} = excluded.{c}" for c in CASE_COLUMNS[1:])
-    sql = (f"INSERT INTO {CASE_TABLE} ({', '.join(CASE_COLUMNS)}) VALUES ({slots}) "
-           f"ON CONFLICT (case_id) DO UPDATE SET {updates}")
-    adapt = instant_adapter()
-    stamp = adapt(now)
-    params = []
-    for case_id, item_pk, unit_pk, s in rows:
-        d = {name: getattr(s, name) for name in STATE_DATES}
-        if iso_dates:
-            d = {name: None if v is None else v.isoformat() for name, v in d.items()}
-        params.append((
-            case_id, item_pk, unit_pk, adapt(s.received_at), d["received_date"],
-            d["last_event_date"], s.is_open, d["suspended_since"], s.suspension_count, s.extension_days,
-            d["decided_date"], s.outcome, d["withdrawn_date"], d["delivered_date"], str(s.fees_total),
-            json.dumps(s.completed_steps, ensure_ascii=False), d["statutory_deadline"], d["promised_deadline"],
-            s.provisional, d["fee_exceeded_on"], d["missing_step_on"], d["order_violation_on"],
-            d["suspension_abuse_on"], d["step_overtime_on"], d["denied_without_reason_on"], d["late_entry_on"],
-            s.event_count, True, stamp,
-        ))
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+ONE_MICROSECOND = timedelta(microseconds=1)
+# The state columns of a case, in the order ``state_params`` gives them.
+STATE_COLUMNS = CASE_COLUMNS[3:-2] + ("fold",)
+LOADED_COLUMNS = ("received_at", "received_date", "last_event_date", "suspended_since", "suspension_count",
+                  "extension_days", "decided_date", "outcome", "withdrawn_date", "delivered_date", "fees_total",
+                  "completed_steps", "fee_exceeded_on", "missing_step_on", "order_violation_on",
+                  "suspension_abuse_on", "step_overtime_on", "denied_without_reason_on", "late_entry_on",
+                  "event_count", "fold")
+
+
+def _micros(moment: datetime) -> int:
+    return (moment - EPOCH) // ONE_MICROSECOND
+
+
+def _moment(micros: int) -> datetime:
+    return EPOCH + timedelta(microseconds=micros)
+
+
+def pack_cursor(cursor: FoldCursor, rules_tag: int, source_id: int) -> str:
+    """The ``fold`` column: the rules and source it was folded under, then the cursor."""
+    at, rank, event_id = cursor.last
+    return (f"{rules_tag}|{source_id}|{int(cursor.from_received)}|{_micros(cursor.start)}|{cursor.mark.toordinal()}|"
+            f"{cursor.extension_at_mark}|{_micros(at)}|{rank}|{event_id}")
+
+
+def unpack_cursor(text: str) -> tuple[int, int, FoldCursor] | None:
+    if not text:
+        return None
+    tag, source, received, start, mark, extension, at, rank, event_id = text.split("|", 8)
+    return int(tag), int(source), FoldCursor(_moment(int(start)), received == "1", date.fromordinal(int(mark)),
+                                             int(extension), (_moment(int(at)), int(rank), event_id))
+
+
+def _date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+@dataclass(slots=True)
+class StoredCase:
+    """A case as ingestion needs it: identity, folded state and where the fold stopped."""
+
+    pk: int
+    item_pk: int
+    unit_pk: int
+    state: CaseState
+    fold: str
+
+
+def load_cases(case_ids: Sequence[str]) -> dict[str, StoredCase]:
+    """The stored cases among ``case_ids`` with their state, by case_id (one query per 900)."""
+    sqlite = connection.vendor == "sqlite"
+    # On SQLite, dates as plain text: Django's per-column converters cost more than fromisoformat.
+    cols = ", ".join(f"CAST({c} AS TEXT)" if sqlite and c not in ("suspension_count", "extension_days",
+                                                                   "event_count", "fees_total") else c
+                     for c in LOADED_COLUMNS)
+    found: dict[str, StoredCase] = {}
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        for part in chunks(case_ids):
+            cursor.execute(f"SELECT case_id, id, item_id, unit_id, {cols} FROM {CASE_TABLE} "
+                           f"WHERE case_id IN ({_in(len(part))})", list(part))
+            for row in cursor.fetchall():
+                (case_id, pk, item_pk, unit_pk, received_at, received, last, suspended, suspensions, extension,
+                 decided, outcome, withdrawn, delivered, fees, steps, fee_on, missing_on, order_on, abuse_on,
+                 overtime_on, denied_on, late_on, count, fold) = row
+                received_date = _date(received)
+                state = CaseState(
+                    received_at=_instant(received_at), received_date=received_date, last_event_date=_date(last),
+                    suspended_since=_date(suspended), suspension_count=suspensions, extension_days=extension,
+                    decided_date=_date(decided), outcome=outcome, withdrawn_date=_date(withdrawn),
+                    delivered_date=_date(delivered), fees_total=Decimal(str(fees)),
+                    completed_steps=steps if isinstance(steps, list) else orjson.loads(steps),
+                    statutory_deadline=received_date, promised_deadline=received_date, provisional=False,
+                    fee_exceeded_on=_date(fee_on), missing_step_on=_date(missing_on),
+                    order_violation_on=_date(order_on), suspension_abuse_on=_date(abuse_on),
+                    step_overtime_on=_date(overtime_on), denied_without_reason_on=_date(denied_on),
+                    late_entry_on=_date(late_on), event_count=count)
+                found[case_id] = StoredCase(pk, item_pk, unit_pk, state, fold or "")
+    return found
 
 
-def insert_events(rows: Iterable[tuple[int, Event]], source_id: int, batch_id: int) -> None:
-    """Insert ``(case pk, event)`` rows; a (source, event_id) already there is skipped."""
-    adapt = instant_adapter()
+def state_params(s: CaseState, fold: str, stamp: Any, sqlite: bool, adapt) -> tuple:
+    """Parameters for :data:`STATE_COLUMNS` plus ``rescan, updated_at``."""
+    if sqlite:
+        def d(v):
+            return None if v is None else v.isoformat()
+    else:
+        def d(v):
+            return v
+    return (adapt(s.received_at), d(s.received_date), d(s.last_event_date), s.is_open, d(s.suspended_since),
+            s.suspension_count, s.extension_days, d(s.decided_date), s.outcome, d(s.withdrawn_date),
+            d(s.delivered_date), str(s.fees_total), orjson.dumps(s.completed_steps).decode(),
+            d(s.statutory_deadline), d(s.promised_deadline), s.provisional, d(s.fee_exceeded_on),
+            d(s.missing_step_on), d(s.order_violation_on), d(s.suspension_abuse_on), d(s.step_overtime_on),
+            d(s.denied_without_reason_on), d(s.late_entry_on), s.event_count, fold, True, stamp)
+
+
+def write_cases(new: list[tuple], changed: list[tuple]) -> None:
+    """Insert new cases (``case_id, item pk, unit pk, *state params``) and update stored ones
+    (``*state params, pk``): plain executemany, no conflict handling needed under the ingestion lock."""
+    json_slot = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+    columns = CASE_COLUMNS[:3] + STATE_COLUMNS + ("rescan", "updated_at")
+    slots = ", ".join(json_slot if c == "completed_steps" else "%s" for c in columns)
+    sets = ", ".join(f"{c} = {json_slot if c == 'completed_steps' else '%s'}" for c in columns[3:])
+    with connection.cursor() as cursor:
+        if new:
+            cursor.executemany(f"INSERT INTO {CASE_TABLE} ({', '.join(columns)}) VALUES ({slots})", new)
+        if changed:
+            cursor.executemany(f"UPDATE {CASE_TABLE} SET {sets} WHERE id = %s", changed)
+
+
+def case_pks(case_ids: Sequence[str]) -> dict[str, int]:
+    found = {}
+    with connection.cursor() as cursor:
+        for part in chunks(case_ids):
+            cursor.execute(f"SELECT case_id, id FROM {CASE_TABLE} WHERE case_id IN ({_in(len(part))})", list(part))
+            found.update(cursor.fetchall())
+    return found
+
+
+def sqlite_utc_text(text: str, moment: datetime) -> str:
+    """What Django stores on SQLite for an aware instant (naive UTC, ISO with a space), from the
+    reported text when it is the usual ``YYYY-MM-DDTHH:MM:SS+08:00`` (string slicing, no tz maths)."""
+    if len(text) == 25 and text[10] == "T" and text.endswith("+08:00"):
+        hour = int(text[11:13]) - 8
+        if hour >= 0:
+            return f"{text[:10]} {hour:02d}{text[13:19]}"
+    u = moment.astimezone(UTC)
+    return f"{u:%Y-%m-%d %H:%M:%S}" + (f".{u.microsecond:06d}" if u.microsecond else "")
+
+
+def insert_events(rows: list[tuple]) -> None:
+    """Insert event rows (:data:`EVENT_COLUMNS`); a (source, event_id) already there is skipped."""
     sql = (f"INSERT INTO {EVENT_TABLE} ({', '.join(EVENT_COLUMNS)}) VALUES ({_in(len(EVENT_COLUMNS))}) "
            f"ON CONFLICT (source_id, event_id) DO NOTHING")
-    params = [(source_id, e.event_id, case_pk, e.type, adapt(e.at), adapt(e.recorded_at), e.step,
-               None if e.amount is None else str(e.amount),
-               e.outcome, e.reason, batch_id) for case_pk, e in rows]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        cursor.executemany(sql, rows)
+
+
+def event_sources(case_pks: Sequence[int]) -> dict[int, set[int]]:
+    """The source systems each of these cases has events from."""
+    found: dict[int, set[int]] = {}
+    with connection.cursor() as cursor:
+        for part in chunks(case_pks):
+            cursor.execute(f"SELECT DISTINCT case_id, source_id FROM {EVENT_TABLE} WHERE case_id IN ({_in(len(part))})",
+                           list(part))
+            for case_pk, source_pk in cursor.fetchall():
+                found.setdefault(case_pk, set()).add(source_pk)
+    return found

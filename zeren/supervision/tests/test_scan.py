@@ -129,3 +129,21 @@ def test_alerts_command_jsonl_and_csv(cases, capsys):
     call_command("supervision", "alerts", "--as-of", "2026-11-30", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out.lstrip("\ufeff"))))
     assert len(rows) == 3 and {"case_id", "type", "unit_code", "item_code", "deadline"} <= set(rows[0])
+
+
+def test_raised_limit_clears_alerts_of_a_case_no_longer_near_its_deadline(cases, items):
+    do_scan(as_of=date(2026, 10, 22))
+    assert in_force(date(2026, 10, 22)) == [("A", "promise_broken"), ("A", "yellow_card")]
+    items["reg"].statutory_days, items["reg"].promised_days = 40, 30
+    items["reg"].save()
+    summary = do_scan(as_of=date(2026, 10, 22))  # A is now far from both deadlines
+    assert in_force(date(2026, 10, 22)) == [] and summary.cleared == 2
+
+
+def test_scan_reads_only_cases_that_can_hold_an_alert(cases):
+    ingest(*[event(f"n{k}", f"N{k}", "received", "2026-10-21T09:00:00+08:00") for k in range(5)])
+    do_scan(as_of=date(2026, 10, 22))  # everything is new: every open case is read
+    again = do_scan(as_of=date(2026, 10, 23))
+    # A (deadline 10-26) is read; the five cases received on 10-21 are weeks from their deadlines
+    # and hold nothing, so they are not (B and D were received after 10-23).
+    assert again.cases == 1
