@@ -187,7 +187,8 @@ ZEREN_NAV = [
     ("accountability:index", _("问责")),
 ]
 ZEREN_AUX_NAV = [
-    ("org:index", _("组织机构")),
-    ("findings:index", _("问题线索")),
-    ("portal:transparency", _("透明度")),
+    # (url name, label, shown to the anonymous public)
+    ("org:index", _("组织机构"), True),
+    ("findings:index", _("问题线索"), False),
+    ("portal:transparency", _("透明度"), True),
 ]

@@ -19,5 +19,10 @@ def shell(request: HttpRequest) -> dict:
     for url_name, label in settings.ZEREN_NAV:
         url = _url(url_name)  # an element not built yet is shown, but disabled
         nav.append({"label": label, "url": url, "active": bool(url) and request.path.startswith(url)})
-    aux = [{"label": label, "url": url} for name, label in settings.ZEREN_AUX_NAV if (url := _url(name))]
+    signed_in = request.user.is_authenticated
+    aux = [
+        {"label": label, "url": url}
+        for name, label, public in settings.ZEREN_AUX_NAV
+        if (public or signed_in) and (url := _url(name))
+    ]
     return {"zeren_nav": nav, "zeren_aux_nav": aux}
