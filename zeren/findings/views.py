@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from zeren.findings.models import FindingStatus
-from zeren.findings.selectors import findings_for
+from zeren.findings.selectors import cause_labels, cause_options, evidence_label, findings_for
 
 
 @login_required
@@ -18,6 +18,14 @@ def index(request: HttpRequest) -> HttpResponse:
     unit = request.GET.get("unit", "")
     qs = findings_for(request.user, status=status, cause=cause, unit_code=unit)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    labels = cause_labels()
+    kinds: dict[str, str] = {}
+    for finding in page:
+        finding.cause_label = labels.get((finding.source_app, finding.cause), finding.cause)
+        if finding.evidence_type not in kinds:
+            kinds[finding.evidence_type] = evidence_label(finding.evidence_type)
+        finding.evidence_label = kinds[finding.evidence_type]
     return render(request, "findings/index.html", {
         "page": page, "status": status, "cause": cause, "unit": unit, "statuses": FindingStatus.choices,
+        "causes": cause_options(request.user),
     })

@@ -3,7 +3,8 @@
 Items: two to four per department (city and district), named after the department's 行政许可
 function items of the duties catalogue when step 20 made them (matched by unit), else generic.
 Approvals: a year of simulated cases with planted violations of every alert type, through the
-real ingestion path, then a scan on ``ctx.today``. Small: ~6 cases a working day; city: ~60.
+real ingestion path, then a scan on ``ctx.today``. Small: ~6 cases a working day; city: ~60. A few
+cases (6 / 40) are left undecided with their deadline just ahead of ``ctx.today``: yellow cards.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from zeren.org.models import Unit
 from zeren.supervision.actions import do_create_source, do_ingest_events, do_scan
 from zeren.supervision.catalog import Catalog
 from zeren.supervision.models import ApprovalItem
-from zeren.supervision.simulate import ItemSpec, generate
+from zeren.supervision.simulate import ItemSpec, generate, pending_near_deadline
 
 ORDER = 30
 SKIP = {"supervision", "performance", "congress", "cppcc"}
@@ -67,6 +68,10 @@ def build(ctx: DemoContext) -> None:
     source, _ = do_create_source(actor=None, code="sz-zwfw", name="市政务服务一体化平台", unit=None)
     events = list(generate(specs, end=ctx.today, days=365, per_day=ctx.scaled(6, 60), violations=0.04,
                            seed=ctx.seed, prefix="SZ"))
+    # A few cases whose statutory deadline is 0–2 working days after ctx.today, so the board has
+    # yellow cards (黄牌预警) on the day the demo is shown.
+    events += pending_near_deadline(specs, as_of=ctx.today, count=ctx.scaled(6, 40), seed=ctx.seed, prefix="SZ-Y")
+    events.sort(key=lambda e: e["at"])
     catalog = Catalog.load()
     for start in ctx.progress(range(0, len(events), 20_000), "supervision: approvals"):
         do_ingest_events(source=source, events=events[start:start + 20_000], catalog=catalog)

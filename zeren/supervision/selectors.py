@@ -117,3 +117,10 @@ def monthly_trend(cases: QuerySet[ApprovalCase], start: date, end: date) -> list
 
 def cases_for(user: Any) -> QuerySet[ApprovalCase]:
     return scope_queryset(user, ApprovalCase.objects.all(), capability=VIEW)
+
+
+def case_projects(case: ApprovalCase) -> list:
+    """The investment-project stages (重大投资项目审批环节) this case is filed for, with their projects."""
+    from zeren.supervision.projects.models import Stage
+
+    return list(Stage.objects.filter(case=case).select_related("project"))

@@ -105,3 +105,30 @@ def generate(items: list[ItemSpec], *, end: date, days: int, per_day: int, viola
             events.extend(e for e in case_events_ if e["at"][:10] <= end.isoformat())
     events.sort(key=lambda e: e["at"])
     yield from events
+
+
+def pending_near_deadline(items: list[ItemSpec], *, as_of: date, count: int, seed: int = 2007,
+                          cal: WorkCalendar | None = None, prefix: str = "SIM-Y", window: int = 2) -> list[dict]:
+    """Events of ``count`` cases still undecided on ``as_of`` whose statutory deadline falls within
+    ``window`` working days of it — what a yellow card (黄牌预警) is for. The receipt is placed
+    ``statutory_days - k`` working days before ``as_of`` (k = 0…window), so the deadline is k
+    working days ahead; the first step was done the next working day (within any step limit), the
+    decision is still pending."""
+    cal = cal or WorkCalendar.china()
+    rng = random.Random(seed)
+    out = []
+    for number in range(1, count + 1):
+        item = items[rng.randrange(len(items))]
+        ahead = rng.randint(0, window)
+        received = cal.add_workdays(as_of, ahead - item.statutory_days)
+        case_id = f"{prefix}-{as_of:%Y%m%d}-{number:04d}"
+        steps = [("received", received, {})]
+        reviewed = cal.add_workdays(received, 1)
+        if reviewed <= as_of and item.steps:
+            steps.append(("step_completed", reviewed, {"step": item.steps[0]}))
+        for n, (kind, day, extra) in enumerate(steps, 1):
+            at = _at(day, rng)
+            out.append({"event_id": f"{case_id}-{n}", "case_id": case_id, "item_code": item.code,
+                        "unit_code": item.unit_code, "type": kind, "at": at.isoformat(),
+                        "recorded_at": (at + timedelta(minutes=rng.randrange(1, 90))).isoformat(), **extra})
+    return out

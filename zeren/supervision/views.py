@@ -7,6 +7,7 @@ import json
 from collections import Counter
 from datetime import timedelta
 
+import numpy as np
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,10 +19,11 @@ from django.views.decorators.http import require_POST
 
 from zeren.core.ratelimit import ratelimit
 from zeren.org.models import UnitKind
-from zeren.supervision.actions import ALERT_MOVES, do_move_alert
+from zeren.supervision.actions import ALERT_MOVES, check_move_alert, do_move_alert
 from zeren.supervision.models import AlertStatus, AlertType, ApprovalCase, ScanRun
 from zeren.supervision.selectors import (
     alerts_for,
+    case_projects,
     case_timeline,
     cases_for,
     get_case_for,
@@ -29,10 +31,36 @@ from zeren.supervision.selectors import (
     unit_statistics,
 )
 
-SEVERITY = [AlertType.RED_CARD, AlertType.FEE_OVER_STANDARD, AlertType.MISSING_STEP, AlertType.ORDER_VIOLATION,
+# Severity classes of the board's counts and badges: irregular handling and missed statutory limits
+# first (red), then what is late or about to be (amber), then the record-keeping ones.
+SEVERE = {AlertType.RED_CARD, AlertType.FEE_OVER_STANDARD, AlertType.MISSING_STEP, AlertType.ORDER_VIOLATION,
+          AlertType.DENIED_WITHOUT_REASON}
+WARNING = {AlertType.YELLOW_CARD, AlertType.PROMISE_BROKEN, AlertType.STEP_OVERTIME, AlertType.SUSPENSION_ABUSE}
+SEVERITY = [AlertType.RED_CARD, AlertType.YELLOW_CARD, AlertType.FEE_OVER_STANDARD, AlertType.MISSING_STEP, AlertType.ORDER_VIOLATION,
             AlertType.DENIED_WITHOUT_REASON, AlertType.STEP_OVERTIME, AlertType.SUSPENSION_ABUSE,
-            AlertType.LATE_ENTRY, AlertType.PROMISE_BROKEN, AlertType.YELLOW_CARD]
-AGE_BUCKETS = [(0, 3, "0–3"), (4, 10, "4–10"), (11, 30, "11–30"), (31, 10**6, ">30")]
+            AlertType.LATE_ENTRY, AlertType.PROMISE_BROKEN]
+AGE_BUCKETS = [(0, 3, "0–3"), (4, 10, "4–10"), (11, 30, "11–30"), (31, 10**6, ">30")]  # working days
+
+
+def severity(alert_type: str) -> str:
+    return "bad" if alert_type in SEVERE else "warn" if alert_type in WARNING else ""
+
+
+def _ages(alerts: list, today) -> None:
+    """Each alert's age in working days (行政许可法 第八十二条): how far past its deadline a red card
+    or broken promise is, how many days a yellow card has left, how long anything else has stood."""
+    from zeren.workcal.selectors import get_calendar
+
+    cal = get_calendar()
+    for alert in alerts:
+        alert.severity = severity(alert.type)
+        alert.late = alert.left = alert.standing = None
+        if alert.type in (AlertType.RED_CARD, AlertType.PROMISE_BROKEN) and alert.deadline:
+            alert.late = max(0, cal.workdays_between(alert.deadline, today))
+        elif alert.type == AlertType.YELLOW_CARD and alert.deadline:
+            alert.left = max(0, cal.workdays_between(today, alert.deadline))
+        else:
+            alert.standing = max(0, cal.workdays_between(alert.since, today))
 
 
 @login_required
@@ -43,10 +71,17 @@ def index(request: HttpRequest) -> HttpResponse:
     alerts = alerts_for(request.user, as_of=today, unit_code=unit)
     by_type = dict(alerts.order_by().values_list("type").annotate(n=Count("id")))
     ages = Counter()
-    for since in alerts.filter(type=AlertType.RED_CARD).values_list("since", flat=True):
-        age = (today - since).days
-        ages[next(label for low, high, label in AGE_BUCKETS if low <= age <= high)] += 1
+    deadlines = list(alerts.filter(type=AlertType.RED_CARD, deadline__isnull=False).values_list("deadline", flat=True))
+    if deadlines:
+        from zeren.workcal.selectors import get_calendar
+
+        late = get_calendar().workdays_between_array(np.array(deadlines, dtype="datetime64[D]"),
+                                                      np.datetime64(today, "D"))
+        for age in late.tolist():
+            ages[next(label for low, high, label in AGE_BUCKETS if low <= max(0, age) <= high)] += 1
     listed = alerts.filter(type=kind) if kind else alerts.filter(type=AlertType.RED_CARD)
+    shown = list(listed.order_by("since", "id")[:100])
+    _ages(shown, today)
     start = today - timedelta(days=365)
     cases = cases_for(request.user)
     stats = unit_statistics(cases, start, today)
@@ -54,9 +89,10 @@ def index(request: HttpRequest) -> HttpResponse:
     labels = dict(AlertType.choices)
     return render(request, "supervision/index.html", {
         "today": today, "unit": unit, "kind": kind,
-        "counts": [(t, labels[t], by_type.get(t, 0)) for t in SEVERITY],
+        "counts": [(t, labels[t], by_type.get(t, 0), severity(t)) for t in SEVERITY],
+        "kind_label": labels.get(kind, labels[AlertType.RED_CARD]),
         "ages": [(label, ages.get(label, 0)) for *_, label in AGE_BUCKETS],
-        "alerts": listed.order_by("since", "id")[:100], "stats": stats, "scan": ScanRun.objects.first(),
+        "alerts": shown, "stats": stats, "scan": ScanRun.objects.first(),
         "chart": json.dumps({"units": [s["unit_name"] for s in stats],
                              "statutory": [s["on_time_statutory"] for s in stats],
                              "promised": [s["on_time_promised"] for s in stats],
@@ -70,10 +106,26 @@ def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     alerts = list(case.alerts.select_related("unit").order_by("since"))
     for alert in alerts:
-        alert.moves = [(s, AlertStatus(s).label) for s in ALERT_MOVES[alert.status]]
+        alert.severity = severity(alert.type)
+        alert.moves = [(s, AlertStatus(s).label) for s in sorted(ALERT_MOVES[alert.status])
+                       if _may_move(request.user, alert, s)]
+        # who acts next, when it is not this user: the department, or supervision to close
+        alert.waiting_for = "" if alert.moves or alert.status == AlertStatus.CLOSED else (
+            "supervision" if AlertStatus.CLOSED in ALERT_MOVES[alert.status] else "department")
     return render(request, "supervision/case.html", {
         "case": case, "events": case_timeline(case), "alerts": alerts, "labels": dict(AlertType.choices),
+        "project_stages": case_projects(case),
     })
+
+
+def _may_move(user, alert, status: str) -> bool:
+    """Offer a move only to who may make it: the department acknowledges, explains or corrects;
+    the supervision officer closes (``check_move_alert``)."""
+    try:
+        check_move_alert(user, alert, status)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
 
 
 @login_required
