@@ -230,6 +230,7 @@ def _store_cases(catalog: Catalog, cal, source: SourceSystem, stored: dict[str, 
                 continue
             state, cursor = fold(old.state, unpacked[2], ordered, rules, cal)
         folded.append((case_id, state, cursor, rules, tag))
+    refolded = set(refold)
     if refold:  # out of order (or mixed sources, or changed rules): fold again from every event
         earlier = storage.stored_events([stored[c].pk for c in refold])
         sources = storage.event_sources([stored[c].pk for c in refold])
@@ -252,7 +253,7 @@ def _store_cases(catalog: Catalog, cal, source: SourceSystem, stored: dict[str, 
     sqlite = connection.vendor == "sqlite"
     adapt = storage.instant_adapter()
     stamp = adapt(now)
-    new, changed = [], []
+    new, changed, continued = [], [], []
     for n, (case_id, state, cursor, _, tag) in enumerate(folded):
         state.statutory_deadline, state.promised_deadline = stat_days[n], prom_days[n]
         state.provisional = provisional[n]
@@ -261,9 +262,11 @@ def _store_cases(catalog: Catalog, cal, source: SourceSystem, stored: dict[str, 
         old = stored.get(case_id)
         if old is None:
             new.append((case_id, *identity[case_id], *params))
-        else:
+        elif case_id in refolded:
             changed.append((*params, old.pk))
-    storage.write_cases(new, changed)
+        else:
+            continued.append((*params[2:], old.pk))
+    storage.write_cases(new, changed, continued)
     pks = {case_id: c.pk for case_id, c in stored.items()}
     if new:
         pks.update(storage.case_pks([row[0] for row in new]))

@@ -184,26 +184,22 @@ def parse_line(line: str, number: int) -> Any:
         return Unparsed(line, Rejection("json", f"json: line {number} is not valid JSON ({exc.msg})"))
 
 
+_FLAT_SAFE = frozenset({str, int, bool, type(None)})
+
+
 def canonical_digest(records: list[Any]) -> str:
     """SHA-256 of ``canonical_json(records)`` (:func:`zeren.audit.rules.canonical_json`).
 
-    Flat objects of strings — what departments send — are serialised by orjson, whose output is
-    byte for byte the canonical one for them (sorted keys, no spaces, UTF-8, the same escapes);
-    anything else goes through ``canonical_json`` itself.
+    Flat objects of strings, integers, booleans and nulls — what departments send — are
+    serialised by orjson, whose output is byte for byte the canonical one for them (sorted keys, no
+    spaces, UTF-8, the same escapes); floats and nested values go through ``canonical_json``.
     """
     from zeren.audit.rules import canonical_json
 
-    digest = hashlib.sha256(b"[")
-    dumps, sort_keys = orjson.dumps, orjson.OPT_SORT_KEYS
-    for n, record in enumerate(records):
-        if n:
-            digest.update(b",")
-        if type(record) is dict and all(type(k) is str and type(v) is str for k, v in record.items()):
-            try:
-                digest.update(dumps(record, option=sort_keys))
-                continue
-            except orjson.JSONEncodeError:  # a lone surrogate: json writes it escaped
-                pass
-        digest.update(canonical_json(record).encode("utf-8"))
-    digest.update(b"]")
-    return digest.hexdigest()
+    safe = _FLAT_SAFE.issuperset
+    if all(type(r) is dict and safe(map(type, r.values())) for r in records):
+        try:
+            return hashlib.sha256(orjson.dumps(records, option=orjson.OPT_SORT_KEYS)).hexdigest()
+        except orjson.JSONEncodeError:  # an integer beyond 64 bits, a lone surrogate
+            pass
+    return hashlib.sha256(canonical_json(records).encode("utf-8")).hexdigest()

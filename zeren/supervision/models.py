@@ -225,11 +225,13 @@ class ApprovalCase(models.Model):
         verbose_name_plural = _("办件")
         indexes = [
             models.Index(fields=["unit", "received_date"], name="supervision_case_unit_day"),
-            # Also the scan's way to the open cases whose deadline can be near (scanning.load_population).
-            models.Index(fields=["item", "received_date"], name="supervision_case_item_day"),
+            # Also the scan's way to the open cases whose deadline can be near (scanning.load_population):
+            # covering, so those rows are read from the index alone.
+            models.Index(fields=["item", "received_date", "is_open", "rescan", "last_event_date", "extension_days",
+                                 "suspended_since", "unit"], name="supervision_case_item_scan"),
             # The scan's other ways in, so it never reads every open case: cases changed since their
             # last scan, cases with events after a replayed date, cases with an irregularity flag.
-            models.Index(fields=["last_event_date"], condition=Q(rescan=True), name="supervision_case_rescan"),
+            models.Index(fields=["received_date"], condition=Q(rescan=True), name="supervision_case_rescan"),
             models.Index(fields=["last_event_date"], name="supervision_case_last_event"),
             models.Index(fields=["received_date"], condition=FLAGGED, name="supervision_case_flagged"),
         ]
@@ -321,7 +323,9 @@ class Alert(models.Model):
         indexes = [
             models.Index(fields=["unit", "status"], name="supervision_alert_unit"),
             models.Index(fields=["type", "since"], name="supervision_alert_type"),
-            models.Index(fields=["case"], condition=Q(cleared_on__isnull=True), name="supervision_alert_active"),
+            # The alerts in force, as the scan reads them (covering).
+            models.Index(fields=["case", "type", "since", "deadline"], condition=Q(cleared_on__isnull=True),
+                         name="supervision_alert_active"),
         ]
 
     def __str__(self) -> str:

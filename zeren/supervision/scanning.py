@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -63,6 +64,11 @@ class Population:
         return len(self.cols["id"])
 
 
+def _via(index: str) -> str:
+    """Name the index on SQLite, whose planner otherwise may prefer a skip-scan of another one."""
+    return f" INDEXED BY {index}" if connection.vendor == "sqlite" else ""
+
+
 def _rows(cursor, sql: str, params: list, width: int) -> npt.NDArray[np.int64]:
     cursor.execute(sql, params)
     return np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, width)
@@ -103,20 +109,23 @@ def load_population(as_of: date, catalog: Catalog, cal: WorkCalendar, active_cas
         for promised_days, item_pks in sorted(by_limit.items()):
             cutoff = min(cal.add_workdays(bound, -promised_days), as_of + timedelta(days=1))
             for chunk in storage.chunks(item_pks):
-                parts.append(_rows(cursor, f"SELECT {main_cols} FROM {storage.CASE_TABLE} WHERE item_id IN "
+                parts.append(_rows(cursor, f"SELECT {main_cols} FROM {storage.CASE_TABLE}"
+                                           f"{_via('supervision_case_item_scan')} WHERE item_id IN "
                                            f"({', '.join(['%s'] * len(chunk))}) AND received_date < %s AND "
                                            f"{settled}{unit_filter}",
                                    [*chunk, vendor_date(cutoff), iso, *unit_params], 6))
         main = np.concatenate(parts) if parts else np.zeros((0, 6), np.int64)
         # Changed since the last scan, or events after as_of (a replay): through their indexes.
-        other = _rows(cursor, f"SELECT {full_cols} FROM {storage.CASE_TABLE} WHERE rescan AND received_date <= %s"
-                              f"{unit_filter} UNION SELECT {full_cols} FROM {storage.CASE_TABLE} WHERE "
-                              f"last_event_date > %s AND received_date <= %s{unit_filter}",
+        other = _rows(cursor, f"SELECT {full_cols} FROM {storage.CASE_TABLE}{_via('supervision_case_rescan')} "
+                              f"WHERE rescan AND received_date <= %s{unit_filter} UNION "
+                              f"SELECT {full_cols} FROM {storage.CASE_TABLE}{_via('supervision_case_last_event')} "
+                              f"WHERE last_event_date > %s AND received_date <= %s{unit_filter}",
                       [iso, *unit_params, iso, iso, *unit_params], 9)
         # Flags are rare: read through the partial index on them, with the rest of each row.
         flagged = " OR ".join(f'"{c}" IS NOT NULL' for c in FLAG_COLUMNS)
         flags = _rows(cursor, f"SELECT {full_cols}, {', '.join(days(c) for c in FLAG_COLUMNS)} "
-                              f"FROM {storage.CASE_TABLE} WHERE ({flagged}) AND received_date <= %s AND "
+                              f"FROM {storage.CASE_TABLE}{_via('supervision_case_flagged')} WHERE ({flagged}) AND "
+                              f"received_date <= %s AND "
                               f"(is_open OR rescan OR last_event_date > %s){unit_filter}",
                       [iso, iso, *unit_params], 9 + len(FLAG_COLUMNS))
         # Open cases holding an alert that none of the above brought in (a limit was raised, …).
@@ -145,8 +154,8 @@ def load_population(as_of: date, catalog: Catalog, cal: WorkCalendar, active_cas
 def active_alerts() -> list[tuple]:
     """Alerts not cleared: ``(id, case pk × 16, type, since day, deadline day)``."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, case_id * 16, type, {days('since')}, {days('deadline')} FROM {ALERT_TABLE} "
-                       f"WHERE cleared_on IS NULL")
+        cursor.execute(f"SELECT id, case_id * 16, type, {days('since')}, {days('deadline')} FROM {ALERT_TABLE}"
+                       f"{_via('supervision_alert_active')} WHERE cleared_on IS NULL")
         return cursor.fetchall()
 
 
@@ -239,12 +248,13 @@ def persist(pop: Population, result: ScanResult, as_of: date, now_value: Any, ac
     gone = act_id[in_population & ~np.isin(act_key, key)]
     provisional = result.provisional
     stamp = ops.adapt_datetimefield_value(now_value)
-    params = []
-    for j in upsert:
-        i = int(row[j])
-        params.append((int(ids[i]), ALERT_TYPES[int(key[j] % 16)], int(pop.cols["unit_id"][i]),
-                       int(pop.cols["item_id"][i]), ops.adapt_datefield_value(_day(deadline_d[j])),
-                       bool(provisional[i]), ops.adapt_datefield_value(_day(since_d[j])), "open", "", stamp))
+    # Parameters column by column (numpy → lists), not an object per alert.
+    pick = row[upsert]
+    params = list(zip(ids[pick].tolist(), [ALERT_TYPES[t] for t in (key[upsert] % 16).tolist()],
+                      pop.cols["unit_id"][pick].tolist(), pop.cols["item_id"][pick].tolist(),
+                      deadline_d[upsert].astype("datetime64[D]").tolist(), provisional[pick].tolist(),
+                      since_d[upsert].astype("datetime64[D]").tolist(), repeat("open"), repeat(""), repeat(stamp),
+                      strict=False))
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {ALERT_TABLE} (case_id, type, unit_id, item_id, deadline, provisional, since, status, note, "
@@ -256,7 +266,3 @@ def persist(pop: Population, result: ScanResult, as_of: date, now_value: Any, ac
                            [ops.adapt_datefield_value(as_of), *part])
     opened = [(int(ids[int(row[j])]), ALERT_TYPES[int(key[j] % 16)]) for j in np.flatnonzero(~found)]
     return Changes(opened=opened, cleared=len(gone), in_force=len(key))
-
-
-def _day(value: np.int64) -> date:
-    return date.fromordinal(date(1970, 1, 1).toordinal() + int(value))

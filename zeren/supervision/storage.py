@@ -207,18 +207,24 @@ def state_params(s: CaseState, fold: str, stamp: Any, sqlite: bool, adapt) -> tu
             d(s.denied_without_reason_on), d(s.late_entry_on), s.event_count, fold, True, stamp)
 
 
-def write_cases(new: list[tuple], changed: list[tuple]) -> None:
-    """Insert new cases (``case_id, item pk, unit pk, *state params``) and update stored ones
-    (``*state params, pk``): plain executemany, no conflict handling needed under the ingestion lock."""
+def write_cases(new: list[tuple], changed: list[tuple], continued: list[tuple]) -> None:
+    """Insert new cases (``case_id, item pk, unit pk, *state params``), update refolded ones
+    (``*state params, pk``) and continued ones (the same without ``received_at, received_date``,
+    which folding on cannot change — so the indexes on them are left alone). Plain executemany:
+    no conflict handling is needed under the ingestion lock."""
     json_slot = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
     columns = CASE_COLUMNS[:3] + STATE_COLUMNS + ("rescan", "updated_at")
     slots = ", ".join(json_slot if c == "completed_steps" else "%s" for c in columns)
-    sets = ", ".join(f"{c} = {json_slot if c == 'completed_steps' else '%s'}" for c in columns[3:])
+
+    def sets(names):
+        return ", ".join(f"{c} = {json_slot if c == 'completed_steps' else '%s'}" for c in names)
     with connection.cursor() as cursor:
         if new:
             cursor.executemany(f"INSERT INTO {CASE_TABLE} ({', '.join(columns)}) VALUES ({slots})", new)
         if changed:
-            cursor.executemany(f"UPDATE {CASE_TABLE} SET {sets} WHERE id = %s", changed)
+            cursor.executemany(f"UPDATE {CASE_TABLE} SET {sets(columns[3:])} WHERE id = %s", changed)
+        if continued:
+            cursor.executemany(f"UPDATE {CASE_TABLE} SET {sets(columns[5:])} WHERE id = %s", continued)
 
 
 def case_pks(case_ids: Sequence[str]) -> dict[str, int]:
