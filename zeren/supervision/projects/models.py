@@ -56,6 +56,11 @@ class Project(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
+    @property
+    def investment_yi(self) -> Decimal:
+        """Total investment in 亿元 (100 million yuan), as boards show it."""
+        return (self.investment / 10_000).quantize(Decimal("0.01"))
+
 
 class Stage(models.Model):
     """One approval a project needs (审批环节), handled by ``unit``, linked to its case once filed."""
