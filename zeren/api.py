@@ -5,6 +5,7 @@ Each app contributes a router in its ``api.py``; it is mounted here under the ap
 
 from importlib import import_module
 
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 api = NinjaAPI(
@@ -13,6 +14,14 @@ api = NinjaAPI(
     description="zeren (责任): administrative responsibility system — organisation, duties, supervision.",
     urls_namespace="api",
 )
+
+
+@api.exception_handler(ValueError)
+def nul_in_json(request: HttpRequest, exc: ValueError) -> HttpResponse:
+    """A JSON body whose strings hold U+0000: PostgreSQL cannot store it; the client gets 422, not 500."""
+    if "NUL" not in str(exc):
+        raise exc
+    return api.create_response(request, {"detail": "NUL (0x00) characters are not allowed in text"}, status=422)
 
 ROUTERS = ["org", "workcal", "audit", "findings", "duties", "supervision", "portal"]
 

@@ -51,3 +51,10 @@ def test_shell_in_a_real_browser(live_server, page):
 def test_an_english_browser_still_gets_chinese_until_it_switches(client):
     body = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="zh-hans"' in body and "问责" in body
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_a_query_is_a_client_error_not_a_crash(admin_client):
+    assert admin_client.get("/api/v1/duties/findings", {"unit": "\x00"}).status_code == 400
+    assert admin_client.get("/org/search/", {"q": "市场\x00"}).status_code == 400
+    assert admin_client.get("/org/search/", {"q": "市场"}).status_code == 200
