@@ -2,8 +2,10 @@
 
 Builds the cases directly with raw inserts (setup, not timed): received on the working days of the
 last ~6 weeks (mostly the last two), some suspended, a few with irregularities, so the scan meets yellow and red cards.
-Then times ``do_scan`` three times: the first scan (every alert and finding is new), the same date
-again (nothing changes), and the next working day (a daily run: that day's new cards). Baseline,
+Then times ``do_scan`` three times: the first scan (every case is new: all 1,000,000 are read, every
+alert and finding is new), the same date again (nothing changes), and the next working day (a daily
+run: that day's new cards). After the first, a scan reads only the cases that can hold an alert
+(near or past their deadline, flagged, changed, or holding one) — "read" in the output. Baseline,
 from the same run: the per-case reference (``case_alerts`` on a ``CaseState`` per row, the plain
 Python loop the vectorised scan replaces) on a sample, extrapolated to all cases.
 
@@ -127,7 +129,7 @@ def main() -> None:
         for label, day in (("first", AS_OF), ("same_day", AS_OF), ("next_day", next_day)):
             summary = do_scan(as_of=day)
             runs[label] = summary
-            print(f"scan {label:<8} {day}: {summary.seconds:.2f} s, {summary.cases:,} cases, "
+            print(f"scan {label:<8} {day}: {summary.seconds:.2f} s over {n:,} open cases ({summary.cases:,} read), "
                   f"{summary.in_force:,} in force, {summary.opened:,} opened, {summary.cleared:,} cleared, "
                   f"{summary.findings:,} findings")
         per_case = baseline_per_case(min(n, 20_000))
@@ -140,7 +142,7 @@ def main() -> None:
     print(json.dumps({"bench": "scan", "database": vendor, "cases": n,
                       "first_seconds": round(runs["first"].seconds, 2),
                       "same_day_seconds": round(runs["same_day"].seconds, 2),
-                      "seconds": round(headline, 2), "baseline_seconds": round(baseline, 2),
+                      "seconds": round(headline, 2), "read": runs["next_day"].cases, "baseline_seconds": round(baseline, 2),
                       "ratio": round(baseline / headline, 2), "in_force": runs["next_day"].in_force,
                       "peak_rss_mb": round(rss_mb), "goal_seconds": 2, "goal_rss_mb": 2048}))
 
