@@ -28,7 +28,10 @@ class ChosenLanguageMiddleware:
         language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            translation.deactivate()  # a worker thread must not carry one user's language to the next
         response.headers.setdefault("Content-Language", language)
         return response
 

@@ -18,6 +18,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils import translation
+
 from zeren.duties.models import Area, Category, ChangeKind
 from zeren.org.models import Level
 
@@ -32,12 +34,21 @@ _BASIS = re.compile(r"《(?P<law>[^》]+)》\s*(?P<article>(?:第[^：:《》\s]
 
 
 def parse_choice(value: Any, choices: type, field_label: str) -> str:
-    """A choice given by its code (``licensing``) or its Chinese label (行政许可); ``ValueError`` otherwise."""
+    """A choice given by its code (``licensing``), its Chinese label (行政许可) or its English label.
+
+    The labels are read in both languages whatever the user's UI language, so a file means the
+    same thing whoever imports it. ``ValueError`` otherwise, listing the Chinese labels.
+    """
     text = str(value or "").strip()
-    for code, label in choices.choices:
-        if text in (code, str(label)):
-            return code
-    allowed = "、".join(str(label) for _code, label in choices.choices)
+    accepted: dict[str, str] = {}
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            accepted.update({str(label): code for code, label in choices.choices})
+    accepted.update({code: code for code, _label in choices.choices})
+    if text in accepted:
+        return accepted[text]
+    with translation.override("zh-hans"):
+        allowed = "、".join(str(label) for _code, label in choices.choices)
     raise ValueError(f"{field_label}「{text}」不在允许值内（{allowed}）")
 
 
