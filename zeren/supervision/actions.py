@@ -32,6 +32,8 @@ from zeren.supervision.events import (
     canonical_digest,
     parse_event,
     parse_line,
+    storable_payload,
+    storable_text,
 )
 from zeren.supervision.models import (
     Alert,
@@ -95,7 +97,8 @@ class IngestResult:
     def reject(self, index: int, raw: Any, rejection: Rejection) -> None:
         self.rejected += 1
         event_id = raw.get("event_id") if isinstance(raw, dict) else None
-        self.rejections.append({"index": index, "event_id": event_id if isinstance(event_id, str) else None,
+        self.rejections.append({"index": index, "event_id": storable_text(event_id) if isinstance(event_id, str)
+                                else None,
                                 "field": rejection.field, "reason": rejection.reason})
 
     def merge(self, other: IngestResult, keep: int = 1000) -> None:
@@ -295,13 +298,15 @@ def _store_batch(source, valid, bad, result, now) -> IngestBatch | None:
     batch = IngestBatch.objects.create(source=source, received_at=now, accepted=result.accepted,
                                        duplicates=result.duplicates, rejected=result.rejected, sha256=digest)
     if bad:
-        RejectedEvent.objects.bulk_create([
-            RejectedEvent(source=source, received_at=now, field=problem.field, reason=problem.reason,
-                          event_id=str(raw.get("event_id") or "")[:128] if isinstance(raw, dict) else "",
-                          payload=raw if isinstance(raw, dict) else {"value": raw},
-                          payload_sha256=hashlib.sha256(canonical_json(raw).encode("utf-8")).hexdigest())
-            for _, raw, problem in bad
-        ], ignore_conflicts=True)
+        rejected = []
+        for _, raw, problem in bad:
+            payload, payload_sha256 = storable_payload(raw)
+            event_id = raw.get("event_id") if isinstance(raw, dict) else None
+            rejected.append(RejectedEvent(
+                source=source, received_at=now, field=storable_text(problem.field)[:32],
+                reason=storable_text(problem.reason), payload=payload, payload_sha256=payload_sha256,
+                event_id=storable_text(str(event_id or ""))[:128] if isinstance(raw, dict) else ""))
+        RejectedEvent.objects.bulk_create(rejected, ignore_conflicts=True)
     record_event(actor=None, action="supervision.ingest_batch", object_type="supervision.ingestbatch",
                  object_id=str(batch.pk), changes={"accepted": result.accepted, "duplicates": result.duplicates,
                                                    "rejected": result.rejected},

@@ -127,3 +127,75 @@ def test_http_endpoint_token_scope_and_counts(client, items, tree):
     array = client.post("/api/v1/supervision/events", json.dumps(STORY[:2]), content_type="application/json",
                         headers={"authorization": f"Bearer {token}"}).json()
     assert (array["accepted"], array["duplicates"]) == (0, 2)
+
+
+# Strings no database text column can hold: U+0000 (PostgreSQL refuses it in text and jsonb) and
+# lone surrogates (not UTF-8). Each such event is rejected naming its field; the batch still lands.
+UNSTORABLE = [
+    ("case_id", '{"event_id": "n1", "case_id": "N\\u00001", "item_code": "SCJG-001", "unit_code": "SZ-SCJG", '
+                '"type": "received", "at": "2026-11-02T09:00:00+08:00"}'),
+    ("reason", '{"event_id": "n2", "case_id": "N2", "item_code": "SCJG-001", "unit_code": "SZ-SCJG", '
+               '"type": "received", "at": "2026-11-02T09:00:00+08:00", "reason": "坏\\u0000"}'),
+    ("event_id", '{"event_id": "n3\\u0000", "case_id": "N3", "item_code": "SCJG-001", "unit_code": "SZ-SCJG", '
+                 '"type": "received", "at": "2026-11-02T09:00:00+08:00"}'),
+    ("reason", '{"event_id": "s1", "case_id": "S1", "item_code": "SCJG-001", "unit_code": "SZ-SCJG", '
+               '"type": "received", "at": "2026-11-02T09:00:00+08:00", "reason": "\\ud800"}'),
+    ("step", '{"event_id": "s2", "case_id": "S2", "item_code": "SCJG-001", "unit_code": "SZ-SCJG", '
+             '"type": "step_completed", "at": "2026-11-02T09:00:00+08:00", "step": "a\\udfffb"}'),
+    ("extra.note", '{"event_id": "s3", "case_id": "S3", "item_code": "SCJG-001", "unit_code": "SZ-SCJG", '
+                   '"type": "received", "at": "2026-11-02T09:00:00+08:00", "extra": {"note": "x\\u0000"}}'),
+    ("event", '{"event_id": "s4", "case_id": "S4", "item_code": "SCJG-001", "unit_code": "SZ-SCJG", '
+              '"type": "received", "at": "2026-11-02T09:00:00+08:00", "k\\ud800": 1}'),
+]
+
+
+def check_unstorable_rejections(rejections):
+    by_field = [(r["field"], r["reason"]) for r in rejections]
+    assert [f for f, _ in by_field] == [f for f, _ in UNSTORABLE]
+    for (field, reason), (_, line) in zip(by_field, UNSTORABLE, strict=True):
+        assert reason.startswith(field + ":")
+        assert ("NUL" in reason) == ("u0000" in line)
+    stored = list(RejectedEvent.objects.order_by("id"))
+    assert len(stored) == len(UNSTORABLE)
+    for row, (field, line) in zip(stored, UNSTORABLE, strict=True):
+        assert row.field == field and "\x00" not in row.event_id
+        # Kept whole, as ASCII-escaped JSON text that reads back to exactly what was sent.
+        assert json.loads(row.payload["escaped_json"]) == json.loads(line)
+        assert row.payload["unstorable"] == row.reason
+
+
+def test_nul_and_lone_surrogates_are_rejected_by_field_over_http(client, items, tree):
+    _, token = do_create_source(actor=None, code="scjg", name="市场监管审批系统", unit=tree["market"])
+    good = [json.dumps(e, ensure_ascii=False) for e in STORY[:6]]
+    body = "\n".join(good[:3] + [line for _, line in UNSTORABLE] + good[3:])
+    response = client.post("/api/v1/supervision/events", body.encode("utf-8"),
+                           content_type="application/x-ndjson", headers={"authorization": f"Bearer {token}"})
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert (data["accepted"], data["duplicates"], data["rejected"]) == (6, 0, len(UNSTORABLE))
+    assert [r["index"] for r in data["rejections"]] == list(range(3, 3 + len(UNSTORABLE)))
+    check_unstorable_rejections(data["rejections"])
+    assert ApprovalEvent.objects.count() == 6 and ApprovalCase.objects.get(case_id="C1").event_count == 6
+    # A JSON array body too; the same events again are rejected again, stored once.
+    array = "[" + ", ".join(good[:1] + [line for _, line in UNSTORABLE]) + "]"
+    again = client.post("/api/v1/supervision/events", array.encode("utf-8"), content_type="application/json",
+                        headers={"authorization": f"Bearer {token}"}).json()
+    assert (again["accepted"], again["duplicates"], again["rejected"]) == (0, 1, len(UNSTORABLE))
+    assert RejectedEvent.objects.count() == len(UNSTORABLE)
+
+
+def test_nul_and_lone_surrogates_are_rejected_by_field_from_a_file(items, tmp_path, capsys):
+    path = tmp_path / "unstorable.jsonl"
+    good = [json.dumps(e, ensure_ascii=False) for e in STORY]
+    path.write_bytes(("\n".join(good[:4] + [line for _, line in UNSTORABLE] + good[4:]) + "\n").encode("utf-8")
+                     + b'{"event_id": "raw\x00nul"\n')  # a raw NUL byte: not JSON at all
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("ingest", str(path))
+    assert exit_info.value.code == 1
+    assert f"accepted 8, duplicates 0, rejected {len(UNSTORABLE) + 1}" in capsys.readouterr().out
+    assert ApprovalEvent.objects.count() == 8
+    not_json = RejectedEvent.objects.get(field="json")
+    assert json.loads(not_json.payload["escaped_json"]) == {"text": '{"event_id": "raw\x00nul"'}
+    not_json.delete()
+    rejections = [{"field": r.field, "reason": r.reason} for r in RejectedEvent.objects.order_by("id")]
+    check_unstorable_rejections(rejections)
