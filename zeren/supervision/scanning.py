@@ -151,6 +151,16 @@ def load_population(as_of: date, catalog: Catalog, cal: WorkCalendar, active_cas
     return Population(cols)
 
 
+def clear_rescan(as_of: date) -> None:
+    """The cases this scan saw are no longer changed-since-last-scan (events after ``as_of`` keep
+    theirs). Through the partial index on ``rescan``: SQLite's planner would otherwise walk the
+    ``last_event_date`` index over nearly every case (0.7 s for 300,000 cases)."""
+    iso = as_of.isoformat() if connection.vendor == "sqlite" else as_of
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {storage.CASE_TABLE}{_via('supervision_case_rescan')} SET rescan = %s "
+                       f"WHERE rescan AND last_event_date <= %s", [False, iso])
+
+
 def active_alerts() -> list[tuple]:
     """Alerts not cleared: ``(id, case pk × 16, type, since day, deadline day)``."""
     with connection.cursor() as cursor:
