@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -22,6 +22,8 @@ REQUIRED = ("event_id", "case_id", "item_code", "unit_code", "type", "at")
 MAX_LENGTH = {"event_id": 128, "case_id": 64, "item_code": 64, "unit_code": 64, "step": 64}
 OUTCOMES = ("approved", "denied")
 FIRST_YEAR, LAST_YEAR = 2004, 2040  # the working-day calendar's range
+# Real offsets run from -12:00 to +14:00; Python accepts up to ±23:59, PostgreSQL only ±15:59.
+MAX_OFFSET = timedelta(hours=14)
 
 
 class Rejection(NamedTuple):
@@ -58,6 +60,8 @@ def parse_time(value: Any, field: str) -> datetime | Rejection:
         return Rejection(field, f"{field}: {value!r} is not an ISO 8601 date-time")
     if moment.tzinfo is None:
         return Rejection(field, f"{field}: {value!r} has no UTC offset (e.g. +08:00)")
+    if not -MAX_OFFSET <= moment.utcoffset() <= MAX_OFFSET:
+        return Rejection(field, f"{field}: {value!r} has a UTC offset beyond ±14:00")
     if not FIRST_YEAR <= moment.year <= LAST_YEAR:
         return Rejection(field, f"{field}: {value!r} is outside {FIRST_YEAR}–{LAST_YEAR}")
     return moment
@@ -133,8 +137,10 @@ def parse_event(raw: Any) -> ParsedEvent | Rejection:
                 recorded_at = None if recorded_text in _OPTIONAL_TEXT else datetime.fromisoformat(recorded_text)
             except (TypeError, ValueError):
                 return check_event(raw)
-            if (at.tzinfo is not None and FIRST_YEAR <= at.year <= LAST_YEAR and (recorded_at is None or (
-                    recorded_at.tzinfo is not None and FIRST_YEAR <= recorded_at.year <= LAST_YEAR))):
+            if (at.tzinfo is not None and FIRST_YEAR <= at.year <= LAST_YEAR
+                    and -MAX_OFFSET <= at.utcoffset() <= MAX_OFFSET and (recorded_at is None or (
+                        recorded_at.tzinfo is not None and FIRST_YEAR <= recorded_at.year <= LAST_YEAR
+                        and -MAX_OFFSET <= recorded_at.utcoffset() <= MAX_OFFSET))):
                 outcome = get("outcome") if kind == DECIDED else ""
                 return ParsedEvent(raw, case_id, item_code, unit_code,
                                    Event(event_id, kind, at, step, None, outcome, reason, recorded_at))

@@ -199,3 +199,17 @@ def test_nul_and_lone_surrogates_are_rejected_by_field_from_a_file(items, tmp_pa
     not_json.delete()
     rejections = [{"field": r.field, "reason": r.reason} for r in RejectedEvent.objects.order_by("id")]
     check_unstorable_rejections(rejections)
+
+
+def test_offsets_beyond_fourteen_hours_are_rejected_by_field(items):
+    # Python reads '+23:59' and even '+08:60'; PostgreSQL refuses anything beyond ±15:59 (a batch
+    # would fail there), and no place on earth is beyond ±14:00.
+    events = [event("o1", "O1", "received", "2026-11-02T09:00:00+23:59"),
+              event("o2", "O2", "received", "2026-11-02T09:00:00+08:00", recorded_at="2026-11-02T09:00:00-15:30"),
+              event("o3", "O3", "received", "2026-11-02T09:00:00+14:00"),
+              event("o4", "O4", "received", "2026-11-02T09:00:00-12:00", recorded_at="2026-11-02T09:00:00+05:45")]
+    result = do_ingest_events(source=cli_source(), events=events)
+    assert (result.accepted, result.rejected) == (2, 2)
+    assert [(r["event_id"], r["field"]) for r in result.rejections] == [("o1", "at"), ("o2", "recorded_at")]
+    assert "beyond ±14:00" in result.rejections[0]["reason"]
+    assert sorted(ApprovalCase.objects.values_list("case_id", flat=True)) == ["O3", "O4"]
