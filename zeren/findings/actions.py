@@ -62,6 +62,7 @@ def do_raise_finding(
 
 FINDING_COLUMNS = ("dedupe_key", "cause", "source_app", "title", "unit_id", "person_id", "evidence_type",
                    "evidence_id", "evidence_url", "occurred_on", "raised_at", "status", "status_reason", "details")
+STAGE = "zeren_finding_stage"
 
 
 def do_raise_findings(*, actor: Any, specs: list[FindingSpec], reason: str = "") -> int:
@@ -93,9 +94,19 @@ def do_raise_findings(*, actor: Any, specs: list[FindingSpec], reason: str = "")
                      str(s.evidence_id), s.evidence_url, ops.adapt_datefield_value(s.occurred_on), raised_at,
                      FindingStatus.OPEN.value, "", details.get_db_prep_save(s.details, connection))
                     for s in fresh.values()]
-            cursor.executemany(f"INSERT INTO {table} ({', '.join(FINDING_COLUMNS)}) VALUES "
-                               f"({', '.join(['%s'] * len(FINDING_COLUMNS))}) ON CONFLICT (dedupe_key) DO NOTHING",
-                               rows)
+            columns = ", ".join(FINDING_COLUMNS)
+            if connection.vendor == "postgresql":  # COPY to a staging table, then one INSERT … SELECT
+                cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE} ON COMMIT DROP AS "
+                               f"SELECT {columns} FROM {table} WITH NO DATA")
+                cursor.execute(f"TRUNCATE {STAGE}")
+                with cursor.cursor.copy(f"COPY {STAGE} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {STAGE} "
+                               f"ON CONFLICT (dedupe_key) DO NOTHING")
+            else:
+                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(FINDING_COLUMNS))}) "
+                                   f"ON CONFLICT (dedupe_key) DO NOTHING", rows)
         digest = hashlib.sha256(canonical_json(sorted(fresh)).encode("utf-8")).hexdigest()
         record_event(actor=actor, action="findings.raise_batch", object_type="findings.finding",
                      object_id=f"batch:{digest[:16]}", changes={"count": len(fresh)}, reason=reason,

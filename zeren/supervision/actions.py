@@ -284,9 +284,11 @@ def _store_events(source: SourceSystem, batch: IngestBatch, valid, pks: dict[str
                  None if e.recorded_at is None else utc(p.raw["recorded_at"], e.recorded_at), e.step,
                  None if e.amount is None else str(e.amount), e.outcome, e.reason, batch_pk)
                 for _, p, _ in valid.values() for e in (p.event,)]
-    else:
-        rows = [(source_pk, e.event_id, pks[p.case_id], e.type, e.at, e.recorded_at, e.step, e.amount, e.outcome,
-                 e.reason, batch_pk) for _, p, _ in valid.values() for e in (p.event,)]
+    else:  # COPY parses the reported text itself when it is the usual form: no datetime to format
+        text = storage.copy_instant_text
+        rows = [(source_pk, e.event_id, pks[p.case_id], e.type, text(p.raw["at"], e.at),
+                 None if e.recorded_at is None else text(p.raw["recorded_at"], e.recorded_at), e.step, e.amount,
+                 e.outcome, e.reason, batch_pk) for _, p, _ in valid.values() for e in (p.event,)]
     storage.insert_events(rows)
 
 

@@ -34,6 +34,7 @@ NONE = -(10**6)  # stands for NULL in integer day columns
 TYPE_INDEX = {t: i for i, t in enumerate(ALERT_TYPES)}
 ALERT_TABLE = Alert._meta.db_table
 FLAG_COLUMNS = tuple(EVENT_ALERTS.values())
+ALERT_STAGE = "zeren_alert_stage"
 
 
 def days(column: str) -> str:
@@ -265,14 +266,19 @@ def persist(pop: Population, result: ScanResult, as_of: date, now_value: Any, ac
                       deadline_d[upsert].astype("datetime64[D]").tolist(), provisional[pick].tolist(),
                       since_d[upsert].astype("datetime64[D]").tolist(), repeat("open"), repeat(""), repeat(stamp),
                       strict=False))
+    columns = "case_id, type, unit_id, item_id, deadline, provisional, since, status, note, created_at"
+    upsert_tail = ("ON CONFLICT (case_id, type) DO UPDATE SET deadline = excluded.deadline, "
+                   "provisional = excluded.provisional, since = excluded.since, cleared_on = NULL")
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {ALERT_TABLE} (case_id, type, unit_id, item_id, deadline, provisional, since, status, note, "
-            f"created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (case_id, type) DO UPDATE SET "
-            f"deadline = excluded.deadline, provisional = excluded.provisional, since = excluded.since, "
-            f"cleared_on = NULL", params)
-        for part in storage.chunks([int(x) for x in gone]):
-            cursor.execute(f"UPDATE {ALERT_TABLE} SET cleared_on = %s WHERE id IN ({', '.join(['%s'] * len(part))})",
+        if connection.vendor == "postgresql":  # COPY to a staging table, then one INSERT … SELECT
+            storage.stage_like(cursor, ALERT_STAGE, ALERT_TABLE, columns)
+            storage.copy_rows(cursor, ALERT_STAGE, columns.split(", "), params)
+            cursor.execute(f"INSERT INTO {ALERT_TABLE} ({columns}) SELECT {columns} FROM {ALERT_STAGE} {upsert_tail}")
+        else:
+            cursor.executemany(f"INSERT INTO {ALERT_TABLE} ({columns}) VALUES ({', '.join(['%s'] * 10)}) "
+                               f"{upsert_tail}", params)
+        for condition, part in storage.where_in("id", [int(x) for x in gone]):
+            cursor.execute(f"UPDATE {ALERT_TABLE} SET cleared_on = %s WHERE {condition}",
                            [ops.adapt_datefield_value(as_of), *part])
     opened = [(int(ids[int(row[j])]), ALERT_TYPES[int(key[j] % 16)]) for j in np.flatnonzero(~found)]
     return Changes(opened=opened, cleared=len(gone), in_force=len(key))

@@ -3,7 +3,7 @@ PostgreSQL (``INSERT … ON CONFLICT``), called only from :mod:`zeren.supervisio
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -247,7 +247,7 @@ def write_cases(new: list[tuple], changed: list[tuple], continued: list[tuple]) 
             cursor.executemany(f"UPDATE {CASE_TABLE} SET {sets(columns[5:])} WHERE id = %s", continued)
 
 
-def _copy(cursor, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
+def copy_rows(cursor, table: str, columns: Sequence[str], rows: Iterable[tuple]) -> None:
     """``COPY table (columns) FROM STDIN`` of ``rows`` (psycopg 3)."""
     with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
         write = copy.write_row
@@ -258,20 +258,24 @@ def _copy(cursor, table: str, columns: Sequence[str], rows: list[tuple]) -> None
 CASE_STAGE = "zeren_case_stage"
 
 
+def stage_like(cursor, stage: str, table: str, columns: str) -> None:
+    """An empty temporary table ``stage`` with ``columns`` of ``table`` (their own types, so no
+    casts), dropped at the end of the transaction (PostgreSQL)."""
+    cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} ON COMMIT DROP AS "
+                   f"SELECT {columns} FROM {table} WITH NO DATA")
+    cursor.execute(f"TRUNCATE {stage}")
+
+
 def _write_cases_copy(columns: tuple[str, ...], new: list[tuple], changed: list[tuple],
                       continued: list[tuple]) -> None:
     with connection.cursor() as cursor:
         if new:
-            _copy(cursor, CASE_TABLE, columns, new)
+            copy_rows(cursor, CASE_TABLE, columns, new)
         for rows, names in ((changed, columns[3:]), (continued, columns[5:])):
             if not rows:
                 continue
-            # The staging table has the case table's own column types (so no casts), lives until
-            # the end of the transaction, and is emptied before each use.
-            cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {CASE_STAGE} ON COMMIT DROP AS "
-                           f"SELECT id, {', '.join(columns[3:])} FROM {CASE_TABLE} WITH NO DATA")
-            cursor.execute(f"TRUNCATE {CASE_STAGE}")
-            _copy(cursor, CASE_STAGE, (*names, "id"), rows)
+            stage_like(cursor, CASE_STAGE, CASE_TABLE, f"id, {', '.join(columns[3:])}")
+            copy_rows(cursor, CASE_STAGE, (*names, "id"), rows)
             cursor.execute(f"UPDATE {CASE_TABLE} AS c SET {', '.join(f'{n} = s.{n}' for n in names)} "
                            f"FROM {CASE_STAGE} AS s WHERE c.id = s.id")
 
@@ -296,13 +300,21 @@ def sqlite_utc_text(text: str, moment: datetime) -> str:
     return f"{u:%Y-%m-%d %H:%M:%S}" + (f".{u.microsecond:06d}" if u.microsecond else "")
 
 
+def copy_instant_text(text: str, moment: datetime) -> str | datetime:
+    """For PostgreSQL's COPY: the reported text when it is the usual ``YYYY-MM-DDTHH:MM:SS+08:00``
+    (already validated; PostgreSQL reads it as the same instant), else the parsed instant."""
+    if len(text) == 25 and text[10] == "T" and text.endswith("+08:00"):
+        return text
+    return moment
+
+
 def insert_events(rows: list[tuple]) -> None:
     """Insert event rows (:data:`EVENT_COLUMNS`), none of them stored yet (checked under the
     ingestion lock, so a conflict would be a bug, and fails the batch rather than drop an event).
     SQLite: executemany; PostgreSQL: one ``COPY``."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            _copy(cursor, EVENT_TABLE, EVENT_COLUMNS, rows)
+            copy_rows(cursor, EVENT_TABLE, EVENT_COLUMNS, rows)
         else:
             cursor.executemany(f"INSERT INTO {EVENT_TABLE} ({', '.join(EVENT_COLUMNS)}) "
                                f"VALUES ({_in(len(EVENT_COLUMNS))})", rows)
