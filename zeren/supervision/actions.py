@@ -39,7 +39,6 @@ from zeren.supervision.models import (
     Alert,
     AlertStatus,
     AlertType,
-    ApprovalCase,
     ApprovalItem,
     IngestBatch,
     RejectedEvent,
@@ -453,11 +452,14 @@ def do_scan(*, as_of: date | None = None, actor: Any = None) -> ScanSummary:
 def _finding_specs(opened: list[tuple[int, str]], as_of: date) -> list[FindingSpec]:
     if not opened:
         return []
-    labels = dict(AlertType.choices)
+    labels = {value: str(label) for value, label in AlertType.choices}  # translated once, not per finding
     cases = {}
-    fields = ("pk", "case_id", "unit_id", "item__code", "item__name", "statutory_deadline")
-    for part in storage.chunks(sorted({pk for pk, _ in opened})):
-        cases.update((row[0], row) for row in ApprovalCase.objects.filter(pk__in=part).values_list(*fields))
+    with connection.cursor() as cursor:  # plain SQL: a scan can raise thousands (no model row each)
+        for condition, params in storage.where_in("c.id", sorted({pk for pk, _ in opened})):
+            cursor.execute(f"SELECT c.id, c.case_id, c.unit_id, i.code, i.name, c.statutory_deadline "
+                           f"FROM {storage.CASE_TABLE} AS c JOIN {ApprovalItem._meta.db_table} AS i "
+                           f"ON i.id = c.item_id WHERE {condition}", params)
+            cases.update((row[0], row) for row in cursor.fetchall())
     specs = []
     for pk, alert_type in opened:
         _, case_id, unit_id, item_code, item_name, deadline = cases[pk]
@@ -466,7 +468,7 @@ def _finding_specs(opened: list[tuple[int, str]], as_of: date) -> list[FindingSp
             cause=alert_type, source_app="supervision", title=f"{labels[alert_type]}：{item_name} {case_id}",
             unit_id=unit_id, evidence_type="supervision.approvalcase", evidence_id=case_id,
             evidence_url=f"/supervision/cases/{case_id}/", occurred_on=as_of,
-            details={"item_code": item_code, "statutory_deadline": deadline.isoformat()},
+            details={"item_code": item_code, "statutory_deadline": str(deadline)},  # ISO (a date, or SQLite's text)
         ))
     return specs
 
