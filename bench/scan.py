@@ -19,29 +19,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import resource
 import sys
 import tempfile
 import time
 from datetime import date, timedelta
-from pathlib import Path
+
+from benchdb import setup_django
 
 AS_OF = date(2026, 11, 20)
 
-
-def setup_django(home: str, database_url: str | None) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zeren.settings")
-    os.environ["ZEREN_HOME"] = home
-    if database_url:
-        os.environ["ZEREN_DATABASE_URL"] = database_url
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def build(n: int) -> None:
