@@ -26,6 +26,13 @@ def escape_cell(value: Any) -> Any:
     return value
 
 
+def unescape_cell(value: Any) -> Any:
+    """The inverse of :func:`escape_cell`: an exported ``'=…`` reads back as ``=…``, so an export re-imports unchanged."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value
+
+
 def write_csv(rows: Iterable[Sequence[Any]]) -> bytes:
     """UTF-8 CSV with a byte-order mark (so Excel reads the Chinese), every cell escaped."""
     buffer = io.StringIO()

@@ -16,7 +16,7 @@ from typing import IO, Any
 
 from django.db.models import Q
 
-from zeren.core.exports import FORMULA_TRIGGERS, escape_cell
+from zeren.core.exports import escape_cell, unescape_cell
 from zeren.core.uploads import UploadRejected, read_upload, safe_load_workbook
 from zeren.duties.models import Area, Category, ItemVersion
 from zeren.duties.rules import FieldError, format_legal_basis, format_list, item_content
@@ -115,13 +115,6 @@ def _xlsx_rows(source: Path | IO[bytes], name: str) -> Iterator[tuple[int, dict[
     if keys is None:
         raise ImportRejected(name, [RowError(header_row or 1, HEADER["code"], "找不到表头（事项编码、事项名称…）")])
 
-
-def unescape_cell(value: Any) -> Any:
-    """The inverse of :func:`zeren.core.exports.escape_cell`: an exported ``'=…`` reads back as ``=…``,
-    so an export re-imports unchanged."""
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
-        return value[1:]
-    return value
 
 
 def validate_rows(source: str, rows: list[tuple[int, dict[str, Any]]], excel: bool,

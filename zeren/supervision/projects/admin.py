@@ -2,18 +2,8 @@
 
 from django.contrib import admin
 
+from zeren.core.admin import ReadOnlyAdmin
 from zeren.supervision.projects.models import Dependency, Project, Stage
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class StageInline(admin.TabularInline):
@@ -28,7 +18,7 @@ class StageInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(ReadOnly):
+class ProjectAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "lead_unit", "investment", "started_on"]
     search_fields = ["code", "name", "applicant"]
     list_select_related = ["lead_unit"]
@@ -36,13 +26,13 @@ class ProjectAdmin(ReadOnly):
 
 
 @admin.register(Stage)
-class StageAdmin(ReadOnly):
+class StageAdmin(ReadOnlyAdmin):
     list_display = ["project", "code", "name", "unit", "case", "limit_days"]
     search_fields = ["project__code", "name", "case__case_id"]
     list_select_related = ["project", "unit", "case"]
 
 
 @admin.register(Dependency)
-class DependencyAdmin(ReadOnly):
+class DependencyAdmin(ReadOnlyAdmin):
     list_display = ["stage", "requires"]
     list_select_related = ["stage__project", "requires__project"]
