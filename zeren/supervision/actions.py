@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -24,13 +25,12 @@ from zeren.findings.actions import FindingSpec
 from zeren.findings.rules import dedupe_key as finding_key
 from zeren.org.models import Unit
 from zeren.supervision import storage
+from zeren.supervision.casewrite import Batch, CaseWriter, group_batch
 from zeren.supervision.catalog import Catalog
+from zeren.supervision.columns import read_columns, utc_texts
 from zeren.supervision.events import (
-    ParsedEvent,
     Rejection,
-    Unparsed,
     canonical_digest,
-    parse_event,
     parse_line,
     storable_payload,
     storable_text,
@@ -47,13 +47,6 @@ from zeren.supervision.models import (
 )
 from zeren.supervision.rules import (
     FINDING_TYPES,
-    CaseRules,
-    CaseState,
-    Event,
-    FoldCursor,
-    event_order,
-    fold,
-    sorted_events,
 )
 
 CLI_SOURCE = "cli"
@@ -147,154 +140,83 @@ def do_ingest_events(*, source: SourceSystem, events: list[Any], catalog: Catalo
 
     A case's state is the fold of all its events in order (:func:`zeren.supervision.rules.case_state`),
     so arrival order does not matter. Events that sort after everything already folded for their
-    case — the usual live feed — are folded onto the stored state; a case that receives an earlier
-    event (or another source's, or whose rules changed) is folded again from all of its events.
+    case — the usual live feed — are folded onto the stored state, for the whole batch at once
+    (:mod:`zeren.supervision.batchfold`); a case that receives an earlier event (or another
+    source's, or whose rules changed) is folded again from all of its events.
     """
     from zeren.workcal.selectors import get_calendar
 
     catalog = catalog or Catalog.load()
     result = IngestResult()
-    scope = source.unit.path if source.unit_id else "/"
-    check = _identity_checker(catalog, scope, source)
-    valid: dict[str, tuple[int, ParsedEvent, tuple[int, int]]] = {}
-    bad: list[tuple[int, Any, Rejection]] = []
-    for offset, raw in enumerate(events):
-        index = first_index + offset
-        if isinstance(raw, Unparsed):
-            bad.append((index, {"text": raw.text[:10000]}, raw.rejection))
-            continue
-        parsed = parse_event(raw)
-        if isinstance(parsed, Rejection):
-            bad.append((index, raw, parsed))
-            continue
-        own = check(parsed.item_code, parsed.unit_code)
+    cols, bad = read_columns(events, first_index)
+    check = _identity_checker(catalog, source.unit.path if source.unit_id else "/", source)
+    pairs = list(zip(cols.item_code, cols.unit_code, strict=True))
+    owns = list(map({pair: check(*pair) for pair in set(pairs)}.__getitem__, pairs))
+    keep = np.ones(len(cols), dtype=bool)
+    for n, own in enumerate(owns):
         if isinstance(own, Rejection):
-            bad.append((index, raw, own))
-        elif parsed.event.event_id in valid:
-            result.duplicates += 1
-        else:
-            valid[parsed.event.event_id] = (index, parsed, own)
+            bad.append((cols.index[n], cols.raw[n], own))
+            keep[n] = False
+    if len(set(cols.event_id)) != len(cols):  # the first of a re-delivered event_id counts
+        seen: set[str] = set()
+        for n, event_id in enumerate(cols.event_id):
+            if keep[n]:
+                keep[n] = event_id not in seen
+                result.duplicates += event_id in seen
+                seen.add(event_id)
     cal = get_calendar()
     now = timezone.now()
     with transaction.atomic():
         storage.lock_ingestion()
-        for event_id in storage.known_event_ids(source.pk, list(valid)):
-            del valid[event_id]
-            result.duplicates += 1
-        stored = storage.load_cases(sorted({p.case_id for _, p, _ in valid.values()}))
-        identity = {case_id: (c.item_pk, c.unit_pk) for case_id, c in stored.items()}
-        new_by_case: dict[str, list[Event]] = {}
-        for event_id, (index, parsed, own) in list(valid.items()):
-            expected = identity.setdefault(parsed.case_id, own)
-            if expected != own:
-                name = "item_code" if expected[0] != own[0] else "unit_code"
-                bad.append((index, parsed.raw, Rejection(name, f"{name}: case {parsed.case_id!r} belongs to "
-                                                                f"another {'item' if name == 'item_code' else 'unit'}")))
-                del valid[event_id]
-                continue
-            new_by_case.setdefault(parsed.case_id, []).append(parsed.event)
+        known = storage.known_event_ids(source.pk, [i for i, k in zip(cols.event_id, keep, strict=True) if k])
+        if known:
+            for n, event_id in enumerate(cols.event_id):
+                if keep[n] and event_id in known:
+                    keep[n] = False
+                    result.duplicates += 1
+        row_of, loaded = storage.load_case_columns(sorted({c for c, k in zip(cols.case_id, keep, strict=True) if k}))
+        identity = {case_id: (loaded["item_id"][row], loaded["unit_id"][row]) for case_id, row in row_of.items()}
+        for n, case_id in enumerate(cols.case_id):
+            if keep[n] and identity.setdefault(case_id, owns[n]) != owns[n]:
+                name = "item_code" if identity[case_id][0] != owns[n][0] else "unit_code"
+                bad.append((cols.index[n], cols.raw[n], Rejection(name, f"{name}: case {case_id!r} belongs to another "
+                                                                        f"{'item' if name == 'item_code' else 'unit'}")))
+                keep[n] = False
+        if not keep.all():
+            cols, owns = cols.take(keep), [o for o, k in zip(owns, keep, strict=True) if k]
         for index, raw, problem in sorted(bad, key=lambda b: b[0]):
             result.reject(index, raw, problem)
-        result.accepted = len(valid)
-        batch = _store_batch(source, valid, bad, result, now)
-        if valid:
-            pks = _store_cases(catalog, cal, source, stored, identity, new_by_case, now)
-            _store_events(source, batch, valid, pks)
+        result.accepted = len(cols)
+        batch = _store_batch(source, cols.raw, bad, result, now)
+        if len(cols):
+            _store_cases_and_events(catalog, cal, source, batch, group_batch(cols, owns), row_of, loaded, now)
         if batch is not None:
             result.batches.append(batch.pk)
     return result
 
 
-def _store_cases(catalog: Catalog, cal, source: SourceSystem, stored: dict[str, storage.StoredCase],
-                 identity: dict[str, tuple[int, int]], new_by_case: dict[str, list[Event]], now) -> dict[str, int]:
-    """Fold each touched case's new events into its state, write the cases; returns case_id -> pk."""
-    import numpy as np
-
-    items = catalog.item_by_pk()
-    tags: dict[tuple[int, int], tuple[CaseRules, int]] = {}
-    refold: list[str] = []
-    folded: list[tuple[str, CaseState, FoldCursor, CaseRules, int]] = []
-    for case_id, events in new_by_case.items():
-        item_pk, unit_pk = pair = identity[case_id]
-        if pair not in tags:
-            rules = catalog.effective(items[item_pk], unit_pk).case_rules
-            tags[pair] = (rules, zlib.crc32(repr(rules).encode("utf-8")))
-        rules, tag = tags[pair]
-        ordered = sorted(events, key=event_order) if len(events) > 1 else events
-        old = stored.get(case_id)
-        if old is None:
-            state, cursor = fold(None, None, ordered, rules, cal)
-        else:
-            unpacked = storage.unpack_cursor(old.fold)
-            if (unpacked is None or unpacked[0] != tag or unpacked[1] != source.pk
-                    or not unpacked[2].continues_with(ordered)):
-                refold.append(case_id)
-                continue
-            state, cursor = fold(old.state, unpacked[2], ordered, rules, cal)
-        folded.append((case_id, state, cursor, rules, tag))
-    refolded = set(refold)
-    if refold:  # out of order (or mixed sources, or changed rules): fold again from every event
-        earlier = storage.stored_events([stored[c].pk for c in refold])
-        sources = storage.event_sources([stored[c].pk for c in refold])
-        for case_id in refold:
-            rules, tag = tags[identity[case_id]]
-            ordered = sorted_events(new_by_case[case_id] + earlier.get(stored[case_id].pk, []))
-            state, cursor = fold(None, None, ordered, rules, cal)
-            own_source = source.pk if sources.get(stored[case_id].pk, {source.pk}) <= {source.pk} else 0
-            folded.append((case_id, state, cursor, rules, tag if own_source else 0))
-    # Deadlines for the whole batch at once (行政许可法 第四十二条、第四十五条、第八十二条; see set_deadlines).
-    received = np.array([s.received_date.toordinal() for _, s, _, _, _ in folded], dtype=np.int64) - _EPOCH_ORDINAL
-    extension = np.array([s.extension_days for _, s, _, _, _ in folded], dtype=np.int64)
-    statutory = np.array([r.statutory_days for _, _, _, r, _ in folded], dtype=np.int64)
-    promised = np.array([r.promised_days for _, _, _, r, _ in folded], dtype=np.int64)
-    received_days = received.astype("datetime64[D]")
-    stat = cal.add_workdays_array(received_days, statutory + extension, with_flag=True)
-    prom = cal.add_workdays_array(received_days, promised + extension, with_flag=True)
-    stat_days, prom_days = stat.values.tolist(), prom.values.tolist()
-    provisional = (stat.provisional | prom.provisional).tolist()
+def _store_cases_and_events(catalog: Catalog, cal, source: SourceSystem, batch: IngestBatch, grouped: Batch,
+                            row_of: dict[str, int], loaded: dict[str, list], now) -> None:
+    """Fold the batch into its cases, write them, then the events (which need the cases' pks)."""
     sqlite = connection.vendor == "sqlite"
-    adapt = storage.instant_adapter()
-    stamp = adapt(now)
-    new, changed, continued = [], [], []
-    for n, (case_id, state, cursor, _, tag) in enumerate(folded):
-        state.statutory_deadline, state.promised_deadline = stat_days[n], prom_days[n]
-        state.provisional = provisional[n]
-        params = storage.state_params(state, storage.pack_cursor(cursor, tag, source.pk) if tag else "", stamp,
-                                      sqlite, adapt)
-        old = stored.get(case_id)
-        if old is None:
-            new.append((case_id, *identity[case_id], *params))
-        elif case_id in refolded:
-            changed.append((*params, old.pk))
-        else:
-            continued.append((*params[2:], old.pk))
-    storage.write_cases(new, changed, continued)
-    pks = {case_id: c.pk for case_id, c in stored.items()}
-    if new:
-        pks.update(storage.case_pks([row[0] for row in new]))
-    return pks
+    writer = CaseWriter(catalog, cal, source.pk, storage.instant_adapter()(now), sqlite)
+    writer.fold_batch(grouped, row_of, loaded)
+    storage.write_cases(writer.new, writer.changed, writer.continued)
+    pks = {case_id: loaded["id"][row] for case_id, row in row_of.items()}
+    if writer.new:
+        pks.update(storage.case_pks([row[0] for row in writer.new]))
+    cols = grouped.cols
+    n = len(cols)
+    amounts = cols.amount if not sqlite else [None if a is None else str(a) for a in cols.amount]
+    storage.insert_events(list(zip(
+        repeat(source.pk, n), cols.event_id, map(pks.__getitem__, cols.case_id), cols.kind,
+        writer.instants(cols, range(n)) if not sqlite else utc_texts(cols.at_us), writer.recorded(cols), cols.step,
+        amounts, cols.outcome, cols.reason, repeat(batch.pk, n), strict=True)))
 
 
-def _store_events(source: SourceSystem, batch: IngestBatch, valid, pks: dict[str, int]) -> None:
-    source_pk, batch_pk = source.pk, batch.pk
-    if connection.vendor == "sqlite":
-        utc = storage.sqlite_utc_text
-        rows = [(source_pk, e.event_id, pks[p.case_id], e.type, utc(p.raw["at"], e.at),
-                 None if e.recorded_at is None else utc(p.raw["recorded_at"], e.recorded_at), e.step,
-                 None if e.amount is None else str(e.amount), e.outcome, e.reason, batch_pk)
-                for _, p, _ in valid.values() for e in (p.event,)]
-    else:  # COPY parses the reported text itself when it is the usual form: no datetime to format
-        text = storage.copy_instant_text
-        rows = [(source_pk, e.event_id, pks[p.case_id], e.type, text(p.raw["at"], e.at),
-                 None if e.recorded_at is None else text(p.raw["recorded_at"], e.recorded_at), e.step, e.amount,
-                 e.outcome, e.reason, batch_pk) for _, p, _ in valid.values() for e in (p.event,)]
-    storage.insert_events(rows)
-
-
-def _store_batch(source, valid, bad, result, now) -> IngestBatch | None:
-    if not valid and not bad:
+def _store_batch(source, accepted: list[Any], bad, result, now) -> IngestBatch | None:
+    if not accepted and not bad:
         return None
-    accepted = [p.raw for _, p, _ in sorted(valid.values(), key=lambda v: v[0])]
     digest = canonical_digest(accepted)
     batch = IngestBatch.objects.create(source=source, received_at=now, accepted=result.accepted,
                                        duplicates=result.duplicates, rejected=result.rejected, sha256=digest)

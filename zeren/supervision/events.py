@@ -181,7 +181,7 @@ def check_event(raw: Any) -> ParsedEvent | Rejection:
         return Rejection("step", "step: expected a string")
     amount = None
     if kind == FEE_CHARGED:
-        amount = _amount(raw.get("amount"))
+        amount = parse_amount(raw.get("amount"))
         if isinstance(amount, Rejection):
             return amount
     outcome = raw.get("outcome") or ""
@@ -194,7 +194,8 @@ def check_event(raw: Any) -> ParsedEvent | Rejection:
     return ParsedEvent(raw, raw["case_id"], raw["item_code"], raw["unit_code"], event)
 
 
-def _amount(value: Any) -> Decimal | Rejection:
+def parse_amount(value: Any) -> Decimal | Rejection:
+    """A fee amount: a decimal string, ≥ 0, below 10^12, at most 2 decimals."""
     if value is None or value == "":
         return Rejection("amount", "amount: missing (required for fee_charged)")
     if not isinstance(value, str):

@@ -1,0 +1,258 @@
+"""From a validated batch to case rows: which cases fold on and which fold again, the batch fold,
+deadlines, and the rows to write — as columns. Called only from :mod:`zeren.supervision.actions`.
+
+A case folds on from its stored state when every new event sorts after its fold cursor, under
+the same rules and source (:meth:`~zeren.supervision.rules.FoldCursor.continues_with`); otherwise it
+is folded again from all of its events by :func:`zeren.supervision.rules.fold`, one by one.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import ROUND_FLOOR, Decimal
+from typing import Any
+
+import numpy as np
+import orjson
+
+from zeren.supervision import storage
+from zeren.supervision.batchfold import (
+    NONE,
+    CaseColumns,
+    Ints,
+    RuleColumns,
+    SortedEvents,
+    fold_cases,
+    sort_events,
+)
+from zeren.supervision.catalog import Catalog
+from zeren.supervision.columns import NO_TIME, EventColumns, day_texts, utc_texts
+from zeren.supervision.rules import EVENT_ALERTS, CaseRules, Event, fold, set_deadlines, sorted_events
+from zeren.workdays import WorkCalendar
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ORDINAL = 719163  # date(1970, 1, 1).toordinal()
+_DATES = ("received_day", "last_day", "suspended_since", "decided_day", "withdrawn_day", "delivered_day")
+_LOADED_DATES = ("received_date", "last_event_date", "suspended_since", "decided_date", "withdrawn_date",
+                 "delivered_date")
+
+
+def moment(micros: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=micros)
+
+
+def days(values: list[int]) -> Ints:
+    """Days since the epoch as loaded (:data:`storage.NO_DAY` → :data:`NONE`)."""
+    found = np.array(values, dtype=np.int64)
+    return np.where(found == storage.NO_DAY, NONE, found)
+
+
+@dataclass
+class Batch:
+    """A batch's accepted events with the case each belongs to (cases numbered by first appearance)."""
+
+    cols: EventColumns
+    row_case: Ints  # per row of cols: its case
+    case_ids: list[str]
+    identity: list[tuple[int, int]]  # per case: (item pk, unit pk)
+    order: Ints  # rows in fold order
+    events: SortedEvents
+
+
+def group_batch(cols: EventColumns, owns: list[tuple[int, int]]) -> Batch:
+    number: dict[str, int] = {}
+    case = np.array([number.setdefault(c, len(number)) for c in cols.case_id], dtype=np.int64)
+    first_row = {}
+    for row, c in enumerate(case.tolist()):
+        first_row.setdefault(c, row)
+    order, events = sort_events(case, cols.kind, cols.at_us, cols.day, cols.rec_us, cols.rec_day, cols.step,
+                                cols.amount, cols.outcome, cols.reason, cols.event_id)
+    return Batch(cols, case, list(number), [owns[first_row[k]] for k in range(len(number))], order, events)
+
+
+class CaseWriter:
+    """Folds a batch into case rows for :func:`zeren.supervision.storage.write_cases`."""
+
+    def __init__(self, catalog: Catalog, cal: WorkCalendar, source_pk: int, stamp: Any, sqlite: bool) -> None:
+        self.catalog, self.cal, self.source_pk, self.stamp, self.sqlite = catalog, cal, source_pk, stamp, sqlite
+        self.items = catalog.item_by_pk()
+        self.rules: dict[tuple[int, int], tuple[CaseRules, int]] = {}
+        self.new: list[tuple] = []
+        self.changed: list[tuple] = []
+        self.continued: list[tuple] = []
+
+    def rules_of(self, pair: tuple[int, int]) -> tuple[CaseRules, int]:
+        """The case rules of an (item, unit) pair and their tag (what a fold cursor was made under)."""
+        if pair not in self.rules:
+            rules = self.catalog.effective(self.items[pair[0]], pair[1]).case_rules
+            self.rules[pair] = (rules, zlib.crc32(repr(rules).encode("utf-8")))
+        return self.rules[pair]
+
+    def fold_batch(self, batch: Batch, row_of: dict[str, int], loaded: dict[str, list]) -> None:
+        e = batch.events
+        first = np.flatnonzero(np.r_[True, e.case[1:] != e.case[:-1]])
+        has_received = np.logical_or.reduceat(e.rank == 0, first).tolist()
+        first_rows = batch.order[first].tolist()
+        cols = batch.cols
+        onward, refold = [], []
+        for k, case_id in enumerate(batch.case_ids):
+            stored = row_of.get(case_id)
+            if stored is None:
+                onward.append(k)
+                continue
+            text = loaded["fold"][stored]
+            r = first_rows[k]
+            if text:
+                tag, source, received, _, _, _, at, rank, event_id = text.split("|", 8)
+                if (int(tag) == self.rules_of(batch.identity[k])[1] and int(source) == self.source_pk
+                        and (int(cols.at_us[r]), int(e.rank[first[k]]), cols.event_id[r]) > (int(at), int(rank),
+                                                                                              event_id)
+                        and (received == "1" or not has_received[k])):
+                    onward.append(k)
+                    continue
+            refold.append(k)
+        if refold:
+            self._refold(batch, refold, row_of, loaded)
+        if len(onward) == len(batch.case_ids):
+            self._fold_on(batch, np.arange(len(onward)), e, row_of, loaded)
+        elif onward:
+            keep = np.zeros(len(batch.case_ids), dtype=bool)
+            keep[onward] = True
+            renumber = np.cumsum(keep) - 1
+            mask = keep[e.case]
+            rows = np.flatnonzero(mask).tolist()
+            subset = SortedEvents(renumber[e.case[mask]], e.at_us[mask], e.day[mask], e.rank[mask], e.rec_us[mask],
+                                  e.rec_day[mask], [e.step[i] for i in rows], e.cents[mask],
+                                  [e.outcome[i] for i in rows], e.reason_blank[mask])
+            self._fold_on(Batch(cols, batch.row_case, batch.case_ids, batch.identity, batch.order[mask], subset),
+                          np.array(onward), subset, row_of, loaded)
+
+    def _fold_on(self, batch: Batch, which: Ints, e: SortedEvents, row_of: dict[str, int],
+                 loaded: dict[str, list]) -> None:
+        """The batch fold for cases ``which`` (new, or folding on from their stored state)."""
+        ids = [batch.case_ids[k] for k in which.tolist()]
+        pairs = [batch.identity[k] for k in which.tolist()]
+        s = CaseColumns.fresh(len(ids))
+        at = [(n, row_of[c]) for n, c in enumerate(ids) if c in row_of]
+        if at:
+            self._load_state(s, np.array([n for n, _ in at]), [r for _, r in at], loaded)
+        rules = [self.rules_of(p) for p in pairs]
+        fold_cases(s, e, RuleColumns(
+            np.array([r.suspension_limit for r, _ in rules], dtype=np.int64),
+            np.array([int((r.fee_standard * 100).to_integral_value(ROUND_FLOOR)) for r, _ in rules], dtype=np.int64),
+            np.array([r.late_entry_hours * 3_600_000_000 for r, _ in rules], dtype=np.int64),
+            [r.required_steps for r, _ in rules], [r.step_limits for r, _ in rules]), self.cal)
+        self._rows(batch, ids, pairs, rules, s, e, row_of, loaded)
+
+    def _load_state(self, s: CaseColumns, at: Ints, rows: list[int], loaded: dict[str, list]) -> None:
+        s.new[at] = False
+        for name, column in zip(_DATES, _LOADED_DATES, strict=True):
+            getattr(s, name)[at] = days([loaded[column][r] for r in rows])
+        for column in EVENT_ALERTS.values():
+            s.seen_on[column][at] = days([loaded[column][r] for r in rows])
+        s.suspension_count[at] = [loaded["suspension_count"][r] for r in rows]
+        s.extension_days[at] = [loaded["extension_days"][r] for r in rows]
+        s.event_count[at] = [loaded["event_count"][r] for r in rows]
+        s.fees_cents[at] = [int(Decimal(str(loaded["fees_total"][r])) * 100) for r in rows]
+        for n, r in zip(at.tolist(), rows, strict=True):
+            s.outcome[n] = loaded["outcome"][r]
+            steps = loaded["completed_steps"][r]
+            s.completed_steps[n] = list(steps) if isinstance(steps, list) else orjson.loads(steps)
+            _, _, received, start, mark, extension, _ = loaded["fold"][r].split("|", 6)
+            s.from_received[n], s.start_us[n] = received == "1", int(start)
+            s.mark_day[n], s.ext_at_mark[n] = int(mark) - _ORDINAL, int(extension)
+
+    def _rows(self, batch: Batch, ids: list[str], pairs: list[tuple[int, int]], rules: list[tuple[CaseRules, int]],
+              s: CaseColumns, e: SortedEvents, row_of: dict[str, int], loaded: dict[str, list]) -> None:
+        """Deadlines (行政许可法 第四十二条、第四十五条、第八十二条; see rules.set_deadlines) and the rows."""
+        cal, cols = self.cal, batch.cols
+        received = s.received_day.astype("datetime64[D]")
+        stat = cal.add_workdays_array(received, np.array([r.statutory_days for r, _ in rules]) + s.extension_days,
+                                      with_flag=True)
+        prom = cal.add_workdays_array(received, np.array([r.promised_days for r, _ in rules]) + s.extension_days,
+                                      with_flag=True)
+        assert s.last_row is not None and s.start_row is not None
+        last = batch.order[s.last_row].tolist()
+        last_at, last_id = cols.at_us[last].tolist(), [cols.event_id[r] for r in last]
+        folds = [f"{tag}|{self.source_pk}|{int(fr)}|{start}|{mark + _ORDINAL}|{ext}|{at}|{rank}|{event_id}" if tag else ""
+                 for (_, tag), fr, start, mark, ext, at, rank, event_id in zip(
+                     rules, s.from_received.tolist(), s.start_us.tolist(), s.mark_day.tolist(), s.ext_at_mark.tolist(),
+                     last_at, e.rank[s.last_row].tolist(), last_id, strict=True)]
+
+        def dates(values: Ints) -> list:
+            return day_texts(values, values == NONE)
+        is_open = ((s.decided_day == NONE) & (s.withdrawn_day == NONE)).tolist()
+        state = [dates(s.last_day), is_open, dates(s.suspended_since), s.suspension_count.tolist(),
+                 s.extension_days.tolist(), dates(s.decided_day), s.outcome, dates(s.withdrawn_day),
+                 dates(s.delivered_day), [f"{c // 100}.{c % 100:02d}" for c in s.fees_cents.tolist()],
+                 [orjson.dumps(steps).decode() for steps in s.completed_steps],
+                 day_texts(stat.values.astype(np.int64)), day_texts(prom.values.astype(np.int64)),
+                 (stat.provisional | prom.provisional).tolist(),
+                 *[dates(s.seen_on[column]) for column in EVENT_ALERTS.values()], s.event_count.tolist(), folds,
+                 [True] * len(ids), [self.stamp] * len(ids)]
+        if s.new.all():
+            self.new += zip(*self._head(batch, ids, pairs, s), *state, strict=True)
+        elif s.new.any():
+            fresh = np.flatnonzero(s.new).tolist()
+            self.new += zip(*self._head(batch, ids, pairs, s), *([column[n] for n in fresh] for column in state),
+                            strict=True)
+        if not s.new.all():
+            pks = loaded["id"]
+            stored = np.flatnonzero(~s.new).tolist()
+            self.continued += zip(*([column[n] for n in stored] for column in state),
+                                  [pks[row_of[ids[n]]] for n in stored], strict=True)
+
+    def _head(self, batch: Batch, ids: list[str], pairs: list[tuple[int, int]], s: CaseColumns) -> list[list]:
+        """``case_id, item, unit, received_at, received_date`` of the new cases."""
+        assert s.start_row is not None
+        fresh = np.flatnonzero(s.new)
+        starts = batch.order[s.start_row[fresh]].tolist()
+        received = s.received_day[fresh]
+        rows = fresh.tolist()
+        return [[ids[n] for n in rows], [pairs[n][0] for n in rows], [pairs[n][1] for n in rows],
+                self.instants(batch.cols, starts), day_texts(received, received == NONE)]
+
+    def instants(self, cols: EventColumns, rows: list[int]) -> list:
+        """``at`` of these rows as the database takes it: Django's naive UTC text on SQLite; for
+        PostgreSQL's COPY the reported text when it is the usual form, else the instant."""
+        if self.sqlite:
+            return utc_texts(cols.at_us[rows])
+        return [cols.at_text[r] if cols.usual[r] else moment(int(cols.at_us[r])) for r in rows]
+
+    def recorded(self, cols: EventColumns) -> list:
+        present = np.flatnonzero(cols.rec_us != NO_TIME).tolist()
+        out: list = [None] * len(cols)
+        if self.sqlite:
+            for r, text in zip(present, utc_texts(cols.rec_us[present]), strict=True):
+                out[r] = text
+        else:
+            for r in present:
+                out[r] = cols.recorded_text[r] if cols.usual[r] else moment(int(cols.rec_us[r]))
+        return out
+
+    def _refold(self, batch: Batch, refold: list[int], row_of: dict[str, int], loaded: dict[str, list]) -> None:
+        """Out of order (or mixed sources, or changed rules): fold again from every event, case by case."""
+        cols, e = batch.cols, batch.events
+        mine = np.zeros(len(batch.case_ids), dtype=bool)
+        mine[refold] = True
+        new_events: dict[int, list[Event]] = {k: [] for k in refold}
+        for r in batch.order[mine[e.case]].tolist():
+            rec = int(cols.rec_us[r])
+            new_events[int(batch.row_case[r])].append(Event(
+                cols.event_id[r], cols.kind[r], moment(int(cols.at_us[r])), cols.step[r], cols.amount[r],
+                cols.outcome[r], cols.reason[r], None if rec == NO_TIME else moment(rec)))
+        pks = [loaded["id"][row_of[batch.case_ids[k]]] for k in refold]
+        earlier = storage.stored_events(pks)
+        sources = storage.event_sources(pks)
+        adapt = storage.instant_adapter()
+        for k, pk in zip(refold, pks, strict=True):
+            rules, tag = self.rules_of(batch.identity[k])
+            state, cursor = fold(None, None, sorted_events(new_events[k] + earlier.get(pk, [])), rules, self.cal)
+            set_deadlines(state, rules, self.cal)
+            own = sources.get(pk, {self.source_pk}) <= {self.source_pk}
+            params = storage.state_params(state, storage.pack_cursor(cursor, tag, self.source_pk) if own and tag
+                                          else "", self.stamp, self.sqlite, adapt)
+            self.changed.append((*params, pk))
+

@@ -1,0 +1,174 @@
+"""The batch fold (numpy, many cases at once) gives exactly what :func:`rules.fold` gives case by case.
+
+Random histories for several cases at once, under random rules (step limits, required steps, fee
+standards, suspension limits, late-entry hours), some cases new and some continuing from a
+folded prefix; events reported in the usual ``+08:00`` form and in others (UTC, fractions of a
+second), so both the column parser and the row-by-row parser feed the fold.
+"""
+
+import copy
+import random
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zeren.supervision.batchfold import NONE, CaseColumns, RuleColumns, fold_cases, sort_events
+from zeren.supervision.columns import day_texts, parse_usual_times, read_columns, utc_texts
+from zeren.supervision.events import parse_event
+from zeren.supervision.rules import EVENT_ALERTS, LOCAL_TZ, CaseRules, fold, sorted_events
+from zeren.workdays import WorkCalendar
+
+CAL = WorkCalendar.china()
+KINDS = ["received", "step_completed", "suspended", "resumed", "fee_charged", "decided", "delivered", "withdrawn"]
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+@st.composite
+def history(draw, case_id):
+    start = date(2026, 9, 14) + timedelta(days=draw(st.integers(0, 30)))
+    out = []
+    for n in range(draw(st.integers(1, 10))):
+        kind = draw(st.sampled_from(KINDS))
+        day = start + timedelta(days=draw(st.integers(-3, 40)))
+        at = datetime(day.year, day.month, day.day, draw(st.sampled_from([0, 9, 9, 17, 23])), tzinfo=LOCAL_TZ)
+        form = draw(st.sampled_from(["usual", "usual", "usual", "utc", "fraction"]))
+        text = (at.isoformat() if form == "usual" else at.astimezone(UTC).isoformat() if form == "utc"
+                else at.replace(microsecond=250000).isoformat())
+        extra = {}
+        if kind == "step_completed":
+            extra["step"] = draw(st.sampled_from(["review", "approve", "check"]))
+        if kind == "fee_charged":
+            extra["amount"] = f"{draw(st.integers(0, 300))}.{draw(st.integers(0, 99)):02d}"
+        if kind == "decided":
+            extra["outcome"] = draw(st.sampled_from(["approved", "denied"]))
+            extra["reason"] = draw(st.sampled_from(["", " ", "不符合条件"]))
+        if draw(st.booleans()):
+            extra["recorded_at"] = (at + timedelta(hours=draw(st.sampled_from([1, 23, 24, 30])))).isoformat()
+        out.append({"event_id": f"{case_id}-{n}", "case_id": case_id, "item_code": "I", "unit_code": "U",
+                    "type": kind, "at": text, **extra})
+    return out
+
+
+rule_sets = st.builds(
+    CaseRules, statutory_days=st.just(12), promised_days=st.just(6),
+    fee_standard=st.sampled_from([Decimal("0"), Decimal("100"), Decimal("150.50")]),
+    required_steps=st.sampled_from([(), ("review",), ("review", "approve")]),
+    step_limits=st.sampled_from([{}, {"review": 2}, {"review": 0, "approve": 3}]),
+    suspension_limit=st.integers(0, 2), late_entry_hours=st.sampled_from([1, 24]))
+
+
+def _day(value):
+    return NONE if value is None else value.toordinal() - EPOCH_ORDINAL
+
+
+def _micros(moment):
+    return (moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+
+
+def start_columns(starts):
+    """CaseColumns from (CaseState, FoldCursor) pairs, None for a new case."""
+    cols = CaseColumns.fresh(len(starts))
+    for k, start in enumerate(starts):
+        if start is None:
+            continue
+        s, c = start
+        cols.new[k] = False
+        cols.start_us[k], cols.from_received[k] = _micros(c.start), c.from_received
+        for name, value in (("received_day", s.received_date), ("last_day", s.last_event_date),
+                            ("suspended_since", s.suspended_since), ("decided_day", s.decided_date),
+                            ("withdrawn_day", s.withdrawn_date), ("delivered_day", s.delivered_date),
+                            ("mark_day", c.mark)):
+            getattr(cols, name)[k] = _day(value)
+        cols.suspension_count[k], cols.extension_days[k] = s.suspension_count, s.extension_days
+        cols.outcome[k], cols.fees_cents[k] = s.outcome, int(s.fees_total * 100)
+        cols.completed_steps[k] = list(s.completed_steps)
+        cols.ext_at_mark[k], cols.event_count[k] = c.extension_at_mark, s.event_count
+        for column in EVENT_ALERTS.values():
+            cols.seen_on[column][k] = _day(getattr(s, column))
+    return cols
+
+
+def rule_columns(rules):
+    return RuleColumns(np.array([r.suspension_limit for r in rules]),
+                       np.array([int(r.fee_standard * 100) for r in rules]),
+                       np.array([r.late_entry_hours * 3_600_000_000 for r in rules]),
+                       [r.required_steps for r in rules], [r.step_limits for r in rules])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 10), rule_sets), min_size=1, max_size=4).flatmap(
+    lambda cases: st.tuples(*[st.tuples(history(f"C{n}"), st.just(rules), st.integers(0, 10))
+                              for n, (_, rules) in enumerate(cases)])), st.randoms(use_true_random=False))
+def test_batch_fold_equals_the_fold_case_by_case(cases, rng):
+    starts, expected, batch, rules = [], [], [], []
+    for raws, case_rules, cut in cases:
+        ordered = sorted_events([parse_event(r).event for r in raws])
+        by_id = {r["event_id"]: r for r in raws}
+        state, cursor = fold(None, None, ordered[:cut], case_rules, CAL) if 0 < cut < len(ordered) else (None, None)
+        rest = ordered[cut:] if state is not None else ordered
+        if state is not None and not cursor.continues_with(rest):
+            state, cursor, rest = None, None, ordered
+        starts.append(None if state is None else (copy.deepcopy(state), copy.deepcopy(cursor)))
+        expected.append(fold(state, cursor, rest, case_rules, CAL))
+        batch += [by_id[e.event_id] for e in rest]
+        rules.append(case_rules)
+    rng.shuffle(batch)
+    cols, bad = read_columns(batch)
+    assert bad == [] and len(cols) == len(batch)
+    case = np.array([int(c[1:]) for c in cols.case_id])
+    order, events = sort_events(case, cols.kind, cols.at_us, cols.day, cols.rec_us, cols.rec_day, cols.step,
+                                cols.amount, cols.outcome, cols.reason, cols.event_id)
+    s = start_columns(starts)
+    fold_cases(s, events, rule_columns(rules), CAL)
+    for k, (state, cursor) in enumerate(expected):
+        assert s.start_us[k] == _micros(cursor.start) and s.from_received[k] == cursor.from_received
+        got = {"received_date": s.received_day[k], "last_event_date": s.last_day[k],
+               "suspended_since": s.suspended_since[k], "decided_date": s.decided_day[k],
+               "withdrawn_date": s.withdrawn_day[k], "delivered_date": s.delivered_day[k],
+               **{column: s.seen_on[column][k] for column in EVENT_ALERTS.values()}}
+        assert got == {name: _day(getattr(state, name)) for name in got}
+        assert (s.suspension_count[k], s.extension_days[k], s.outcome[k], s.fees_cents[k], s.completed_steps[k],
+                s.event_count[k]) == (state.suspension_count, state.extension_days, state.outcome,
+                                      int(state.fees_total * 100), state.completed_steps, state.event_count)
+        assert (s.mark_day[k], s.ext_at_mark[k]) == (_day(cursor.mark), cursor.extension_at_mark)
+        last = order[s.last_row[k]]
+        assert (cols.at_us[last], cols.event_id[last]) == (_micros(cursor.last[0]), cursor.last[2])
+
+
+def test_usual_times_parse_as_python_does():
+    texts = ["2026-09-14T09:30:00+08:00", "2024-02-29T23:59:59+08:00", "2026-02-29T09:30:00+08:00",
+             "2026-09-14T24:00:00+08:00", "2026-09-14T09:30:00+00:00", "2003-12-31T09:30:00+08:00",
+             "2026-09-14 09:30:00+08:00", "２026-09-14T09:30:00+08:00", "2026-13-01T09:30:00+08:00"]
+    ok, micros, days = parse_usual_times(texts)
+    assert ok.tolist() == [True, True, False, False, False, False, False, False, False]
+    for text, micro, day in zip(texts[:2], micros[:2], days[:2], strict=True):
+        moment = datetime.fromisoformat(text)
+        assert micro == _micros(moment) and day == _day(moment.date())
+
+
+def test_texts_for_the_database_match_python():
+    rng = random.Random(6)
+    days = np.array([rng.randrange(-1000, 30000) for _ in range(500)])
+    assert day_texts(days) == [date.fromordinal(EPOCH_ORDINAL + d).isoformat() for d in days.tolist()]
+    micros = np.array([rng.randrange(0, 2_000_000_000) * 1_000_000 + rng.choice([0, 0, 123456]) for _ in range(500)])
+    moments = [datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=m) for m in micros.tolist()]
+    assert utc_texts(micros) == [m.replace(tzinfo=None).isoformat(" ") for m in moments]
+    assert day_texts(np.array([0, 1]), np.array([False, True])) == ["1970-01-01", None]
+
+
+def test_columns_and_one_by_one_reject_the_same_rows_naming_the_same_field():
+    good = {"event_id": "e1", "case_id": "C", "item_code": "I", "unit_code": "U", "type": "received",
+            "at": "2026-09-14T09:30:00+08:00"}
+    bad = [dict(good, event_id=""), dict(good, type="opened"), dict(good, at="2026-02-30T09:30:00+08:00"),
+           dict(good, at="2050-01-01T09:30:00+08:00"), dict(good, type="step_completed"),
+           dict(good, type="decided", outcome="maybe"), dict(good, reason="\x00"), dict(good, case_id=7),
+           dict(good, type="fee_charged", amount="1.234"), dict(good, recorded_at="yesterday"), ["not", "a", "dict"],
+           dict(good, step="x" * 65)]
+    fine = [dict(good, event_id=f"ok{n}", at=at) for n, at in enumerate(
+        ["2026-09-14T01:30:00Z", "2026-09-14T09:30:00.5+08:00", "2026-09-14T09:30:00+08:00"])]
+    cols, rejected = read_columns(fine + bad, first_index=10)
+    assert cols.index == [10, 11, 12] and cols.event_id == ["ok0", "ok1", "ok2"]
+    assert [(i, r.field) for i, _, r in rejected] == [(13 + n, parse_event(raw).field) for n, raw in enumerate(bad)]
