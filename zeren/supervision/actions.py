@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
+import os
 import secrets
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -25,13 +30,11 @@ from zeren.findings.actions import FindingSpec
 from zeren.findings.rules import dedupe_key as finding_key
 from zeren.org.models import Unit
 from zeren.supervision import storage
-from zeren.supervision.casewrite import Batch, CaseWriter, group_batch
+from zeren.supervision.casewrite import CaseWriter
 from zeren.supervision.catalog import Catalog
-from zeren.supervision.columns import read_columns, utc_texts
+from zeren.supervision.columns import optional_utc_texts, utc_texts
 from zeren.supervision.events import (
     Rejection,
-    canonical_digest,
-    parse_line,
     storable_payload,
     storable_text,
 )
@@ -45,6 +48,7 @@ from zeren.supervision.models import (
     ScanRun,
     SourceSystem,
 )
+from zeren.supervision.reading import ReadBatch, read_batch, read_file
 from zeren.supervision.rules import (
     FINDING_TYPES,
 )
@@ -101,10 +105,11 @@ class IngestResult:
         self.batches.extend(other.batches)
 
 
-def _identity_checker(catalog: Catalog, scope: str, source: SourceSystem):
-    """``check(item_code, unit_code) -> (item pk, unit pk) | Rejection``, memoised per pair: a batch
-    has thousands of events but a handful of (item, unit) pairs."""
+def _identity_checker(catalog: Catalog, source: SourceSystem):
+    """``check(item_code, unit_code) -> (item pk, unit pk) | Rejection`` for events from ``source``,
+    memoised per pair: a batch has thousands of events but a handful of (item, unit) pairs."""
     memo: dict[tuple[str, str], tuple[int, int] | Rejection] = {}
+    scope = source.unit.path if source.unit_id else "/"
 
     def resolve(item_code: str, unit_code: str) -> tuple[int, int] | Rejection:
         item = catalog.items.get(item_code)
@@ -144,68 +149,74 @@ def do_ingest_events(*, source: SourceSystem, events: list[Any], catalog: Catalo
     (:mod:`zeren.supervision.batchfold`); a case that receives an earlier event (or another
     source's, or whose rules changed) is folded again from all of its events.
     """
+    catalog = catalog or Catalog.load()
+    return _ingest_read(source, read_batch(events, _identity_checker(catalog, source), first_index), catalog)
+
+
+def _ingest_read(source: SourceSystem, read: ReadBatch, catalog: Catalog) -> IngestResult:
+    """The transaction of :func:`do_ingest_events`, for a batch already read and validated."""
+
+    result = IngestResult(duplicates=read.duplicates)
+    staged = read.staged
+    if staged is not None:
+        storage.attach_stage(staged)
+    try:
+        _ingest_transaction(source, read, catalog, result)
+    finally:
+        if staged is not None:
+            storage.detach_stage()
+            os.remove(staged)
+    return result
+
+
+def _ingest_transaction(source: SourceSystem, read: ReadBatch, catalog: Catalog, result: IngestResult) -> None:
     from zeren.workcal.selectors import get_calendar
 
-    catalog = catalog or Catalog.load()
-    result = IngestResult()
-    cols, bad = read_columns(events, first_index)
-    check = _identity_checker(catalog, source.unit.path if source.unit_id else "/", source)
-    pairs = list(zip(cols.item_code, cols.unit_code, strict=True))
-    owns = list(map({pair: check(*pair) for pair in set(pairs)}.__getitem__, pairs))
+    bad, cols = list(read.bad), read.cols
     keep = np.ones(len(cols), dtype=bool)
-    for n, own in enumerate(owns):
-        if isinstance(own, Rejection):
-            bad.append((cols.index[n], cols.raw[n], own))
-            keep[n] = False
-    if len(set(cols.event_id)) != len(cols):  # the first of a re-delivered event_id counts
-        seen: set[str] = set()
-        for n, event_id in enumerate(cols.event_id):
-            if keep[n]:
-                keep[n] = event_id not in seen
-                result.duplicates += event_id in seen
-                seen.add(event_id)
     cal = get_calendar()
     now = timezone.now()
     with transaction.atomic():
         storage.lock_ingestion()
-        known = storage.known_event_ids(source.pk, [i for i, k in zip(cols.event_id, keep, strict=True) if k])
+        known = storage.known_event_ids(source.pk, cols.event_id)
         if known:
-            for n, event_id in enumerate(cols.event_id):
-                if keep[n] and event_id in known:
-                    keep[n] = False
-                    result.duplicates += 1
+            keep = np.array([event_id not in known for event_id in cols.event_id], dtype=bool)
+            result.duplicates += len(cols) - int(keep.sum())
         row_of, loaded = storage.load_case_columns(sorted({c for c, k in zip(cols.case_id, keep, strict=True) if k}))
         identity = {case_id: (loaded["item_id"][row], loaded["unit_id"][row]) for case_id, row in row_of.items()}
+        owns = read.owns
         for n, case_id in enumerate(cols.case_id):
             if keep[n] and identity.setdefault(case_id, owns[n]) != owns[n]:
                 name = "item_code" if identity[case_id][0] != owns[n][0] else "unit_code"
-                bad.append((cols.index[n], cols.raw[n], Rejection(name, f"{name}: case {case_id!r} belongs to another "
-                                                                        f"{'item' if name == 'item_code' else 'unit'}")))
+                bad.append((cols.index[n], read.raws()[n], Rejection(
+                    name, f"{name}: case {case_id!r} belongs to another {'item' if name == 'item_code' else 'unit'}")))
                 keep[n] = False
         if not keep.all():
-            cols, owns = cols.take(keep), [o for o, k in zip(owns, keep, strict=True) if k]
+            read = read.keeping(keep)  # its staged rows no longer match: inserted row by row
         for index, raw, problem in sorted(bad, key=lambda b: b[0]):
             result.reject(index, raw, problem)
-        result.accepted = len(cols)
-        batch = _store_batch(source, cols.raw, bad, result, now)
-        if len(cols):
-            _store_cases_and_events(catalog, cal, source, batch, group_batch(cols, owns), row_of, loaded, now)
+        result.accepted = len(read.cols)
+        batch = _store_batch(source, read.digest, bad, result, now)
+        if result.accepted:
+            _store_cases_and_events(catalog, cal, source, batch, read, row_of, loaded, now)
         if batch is not None:
             result.batches.append(batch.pk)
-    return result
 
 
-def _store_cases_and_events(catalog: Catalog, cal, source: SourceSystem, batch: IngestBatch, grouped: Batch,
+def _store_cases_and_events(catalog: Catalog, cal, source: SourceSystem, batch: IngestBatch, read: ReadBatch,
                             row_of: dict[str, int], loaded: dict[str, list], now) -> None:
     """Fold the batch into its cases, write them, then the events (which need the cases' pks)."""
     sqlite = connection.vendor == "sqlite"
     writer = CaseWriter(catalog, cal, source.pk, storage.instant_adapter()(now), sqlite)
-    writer.fold_batch(grouped, row_of, loaded)
+    writer.fold_batch(read.grouped, row_of, loaded)
     storage.write_cases(writer.new, writer.changed, writer.continued)
+    if read.staged is not None:
+        storage.insert_staged_events(source.pk, batch.pk)
+        return
     pks = {case_id: loaded["id"][row] for case_id, row in row_of.items()}
     if writer.new:
         pks.update(storage.case_pks([row[0] for row in writer.new]))
-    cols = grouped.cols
+    cols = read.cols
     n = len(cols)
     amounts = cols.amount if not sqlite else [None if a is None else str(a) for a in cols.amount]
     storage.insert_events(list(zip(
@@ -214,10 +225,9 @@ def _store_cases_and_events(catalog: Catalog, cal, source: SourceSystem, batch: 
         amounts, cols.outcome, cols.reason, repeat(batch.pk, n), strict=True)))
 
 
-def _store_batch(source, accepted: list[Any], bad, result, now) -> IngestBatch | None:
-    if not accepted and not bad:
+def _store_batch(source, digest: str, bad, result, now) -> IngestBatch | None:
+    if not result.accepted and not bad:
         return None
-    digest = canonical_digest(accepted)
     batch = IngestBatch.objects.create(source=source, received_at=now, accepted=result.accepted,
                                        duplicates=result.duplicates, rejected=result.rejected, sha256=digest)
     if bad:
@@ -242,33 +252,45 @@ def ingest_file(path: Path, *, source: SourceSystem | None = None, chunk: int = 
     """Ingest a JSONL file in chunks of ``chunk`` events, each its own committed batch.
 
     Memory stays bounded, and a run killed half-way is finished by running it again: committed
-    chunks come back as duplicates and the rest lands, with the same final state.
+    chunks come back as duplicates and the rest lands, with the same final state. The next chunk
+    is read and validated in a second process while this one is written (:func:`reading.read_file`).
     """
     source = source or cli_source()
     catalog = Catalog.load()
     total = IngestResult()
-    pending: list[Any] = []
-    first = 0
-    consumed = 0
-
-    def flush() -> None:
-        nonlocal first, pending, consumed
-        total.merge(do_ingest_events(source=source, events=pending, catalog=catalog, first_index=first))
-        first, pending = first + len(pending), []
-        if progress is not None:
-            progress(consumed)
-        consumed = 0
-
-    with open(path, "rb") as handle:
-        for number, line in enumerate(handle, 1):
-            consumed += len(line)
-            if line.strip():
-                pending.append(parse_line(line.decode("utf-8", errors="replace").rstrip("\r\n"), number))
-            if len(pending) >= chunk:
-                flush()
-    if pending:
-        flush()
+    sqlite = connection.vendor == "sqlite"
+    staging = sqlite and not connection.in_atomic_block  # SQLite attaches files only outside a transaction
+    with tempfile.TemporaryDirectory(prefix="zeren-ingest-") as scratch, without_gc():
+        for read in read_file(path, chunk, _identity_checker(catalog, source), texts=not sqlite,
+                              stage=partial(_stage_events, scratch) if staging else None):
+            total.merge(_ingest_read(source, read, catalog))
+            if progress is not None:
+                progress(read.consumed)
     return total
+
+
+def _stage_events(directory: str, read: ReadBatch) -> None:
+    """SQLite: the batch's event rows into a scratch file (in the reading process), for one
+    ``INSERT … SELECT`` in the main one."""
+    cols = read.cols
+    read.staged = str(Path(directory) / f"events-{read.first_index}.sqlite3")
+    storage.stage_events(read.staged, zip(
+        cols.event_id, cols.case_id, cols.kind, utc_texts(cols.at_us), optional_utc_texts(cols.rec_us), cols.step,
+        [None if a is None else str(a) for a in cols.amount], cols.outcome, cols.reason, strict=True))
+
+
+@contextlib.contextmanager
+def without_gc() -> Iterator[None]:
+    """No cyclic garbage collection while ingesting a file: a chunk makes millions of objects with
+    no cycles among them, which reference counting frees; the collector would walk them all, again
+    and again, for nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def do_load_items(*, actor: Any, path: Path) -> tuple[int, int]:
@@ -336,8 +358,6 @@ def do_scan(*, as_of: date | None = None, actor: Any = None) -> ScanSummary:
     Events dated after ``as_of`` are ignored, so a past date can be replayed. Red cards and
     fee, step and order alerts become findings (问题线索), once each. One audit entry per scan.
     """
-    import numpy as np
-
     from zeren.findings.actions import do_raise_findings
     from zeren.supervision import scanning  # numpy-heavy; loaded only by scans
     from zeren.workcal.selectors import get_calendar

@@ -28,7 +28,7 @@ from zeren.supervision.batchfold import (
     sort_events,
 )
 from zeren.supervision.catalog import Catalog
-from zeren.supervision.columns import NO_TIME, EventColumns, day_texts, utc_texts
+from zeren.supervision.columns import NO_TIME, EventColumns, day_texts, optional_utc_texts, utc_texts
 from zeren.supervision.rules import EVENT_ALERTS, CaseRules, Event, fold, set_deadlines, sorted_events
 from zeren.workdays import WorkCalendar
 
@@ -222,15 +222,11 @@ class CaseWriter:
         return [cols.at_text[r] if cols.usual[r] else moment(int(cols.at_us[r])) for r in rows]
 
     def recorded(self, cols: EventColumns) -> list:
-        present = np.flatnonzero(cols.rec_us != NO_TIME).tolist()
-        out: list = [None] * len(cols)
+        """``recorded_at`` of every row, as :meth:`instants` gives ``at``."""
         if self.sqlite:
-            for r, text in zip(present, utc_texts(cols.rec_us[present]), strict=True):
-                out[r] = text
-        else:
-            for r in present:
-                out[r] = cols.recorded_text[r] if cols.usual[r] else moment(int(cols.rec_us[r]))
-        return out
+            return optional_utc_texts(cols.rec_us)
+        return [None if rec == NO_TIME else text if usual else moment(rec)
+                for rec, text, usual in zip(cols.rec_us.tolist(), cols.recorded_text, cols.usual.tolist(), strict=True)]
 
     def _refold(self, batch: Batch, refold: list[int], row_of: dict[str, int], loaded: dict[str, list]) -> None:
         """Out of order (or mixed sources, or changed rules): fold again from every event, case by case."""

@@ -71,7 +71,8 @@ class EventColumns:
         rows = np.flatnonzero(keep).tolist() if isinstance(keep, np.ndarray) else keep
         picked = {}
         for name, value in vars(self).items():
-            picked[name] = value[rows] if isinstance(value, np.ndarray) else [value[i] for i in rows]
+            picked[name] = (value[rows] if isinstance(value, np.ndarray) else None if value is None
+                            else [value[i] for i in rows])
         return EventColumns(**picked)
 
 
@@ -308,6 +309,15 @@ def utc_texts(micros: Ints) -> list[str]:
     for i in np.flatnonzero(fraction).tolist():
         texts[i] += f".{int(fraction[i]):06d}"
     return texts
+
+
+def optional_utc_texts(micros: Ints) -> list[str | None]:
+    """:func:`utc_texts`, None where there is no instant (:data:`NO_TIME`)."""
+    present = np.flatnonzero(micros != NO_TIME).tolist()
+    out: list[str | None] = [None] * len(micros)
+    for r, text in zip(present, utc_texts(micros[present]), strict=True):
+        out[r] = text
+    return out
 
 
 def _put(buf: npt.NDArray[np.uint8], start: int, values: Ints, width: int) -> None:

@@ -53,6 +53,28 @@ def where_in(column: str, values: Sequence[Any]) -> Iterator[tuple[str, list[Any
             yield f"{column} IN ({_in(len(part))})", list(part)
 
 
+def select_in(select: str, column: str, values: Sequence[Any], params: Sequence[Any] = ()) -> list[tuple]:
+    """The rows of ``{select} WHERE [params' conditions AND] {column} IN values``, chunked as in
+    :func:`where_in`. On SQLite straight through the DB-API cursor with ``?`` placeholders: for
+    queries of 900 parameters, Django's per-query placeholder rewriting costs as much as the query."""
+    rows: list[tuple] = []
+    if connection.vendor != "sqlite":
+        with connection.cursor() as cursor:
+            for condition, chunk in where_in(column, values):
+                cursor.execute(f"{select} {condition}", [*params, *chunk])
+                rows += cursor.fetchall()
+        return rows
+    connection.ensure_connection()
+    cursor = connection.connection.cursor()
+    try:
+        for part in chunks(values):
+            marks = ", ".join("?" * len(part))
+            rows += cursor.execute(f"{select.replace('%s', '?')} {column} IN ({marks})", [*params, *part]).fetchall()
+    finally:
+        cursor.close()
+    return rows
+
+
 def lock_ingestion() -> None:
     """Serialise ingesting transactions on PostgreSQL (SQLite's IMMEDIATE mode already does),
     so two batches for one case never fold stale event lists."""
@@ -81,13 +103,8 @@ def instant_adapter():
 
 
 def known_event_ids(source_id: int, event_ids: Sequence[str]) -> set[str]:
-    found: set[str] = set()
-    with connection.cursor() as cursor:
-        for condition, params in where_in("event_id", event_ids):
-            cursor.execute(f"SELECT event_id FROM {EVENT_TABLE} WHERE source_id = %s AND {condition}",
-                           [source_id, *params])
-            found.update(row[0] for row in cursor.fetchall())
-    return found
+    return {row[0] for row in select_in(f"SELECT event_id FROM {EVENT_TABLE} WHERE source_id = %s AND", "event_id",
+                                        event_ids, [source_id])}
 
 
 def _instant(value: Any) -> datetime | None:
@@ -102,15 +119,12 @@ def _instant(value: Any) -> datetime | None:
 def stored_events(case_pks: Sequence[int]) -> dict[int, list[Event]]:
     """The events already stored for these cases, by case pk."""
     by_case: dict[int, list[Event]] = {}
-    with connection.cursor() as cursor:
-        for condition, params in where_in("case_id", case_pks):
-            cursor.execute(
-                f"SELECT case_id, event_id, type, at, step, amount, outcome, reason, recorded_at FROM {EVENT_TABLE} "
-                f"WHERE {condition}", params)
-            for case_pk, event_id, kind, at, step, amount, outcome, reason, recorded_at in cursor.fetchall():
-                by_case.setdefault(case_pk, []).append(Event(
-                    event_id, kind, _instant(at), step, None if amount is None else Decimal(str(amount)),
-                    outcome, reason, _instant(recorded_at)))
+    rows = select_in(f"SELECT case_id, event_id, type, at, step, amount, outcome, reason, recorded_at "
+                     f"FROM {EVENT_TABLE} WHERE", "case_id", case_pks)
+    for case_pk, event_id, kind, at, step, amount, outcome, reason, recorded_at in rows:
+        by_case.setdefault(case_pk, []).append(Event(
+            event_id, kind, _instant(at), step, None if amount is None else Decimal(str(amount)),
+            outcome, reason, _instant(recorded_at)))
     return by_case
 
 
@@ -163,11 +177,7 @@ def load_case_columns(case_ids: Sequence[str]) -> tuple[dict[str, int], dict[str
     dates as days since the epoch (:data:`NO_DAY` for none), computed by the database rather than
     parsed here. One query per 900 (SQLite) or 20,000 ids."""
     cols = ", ".join(_day_number(c) if c in _DATE_COLUMNS else c for c in LOADED_COLUMNS)
-    rows: list[tuple] = []
-    with connection.cursor() as cursor:
-        for condition, params in where_in("case_id", case_ids):
-            cursor.execute(f"SELECT case_id, {cols} FROM {CASE_TABLE} WHERE {condition}", params)
-            rows += cursor.fetchall()
+    rows = select_in(f"SELECT case_id, {cols} FROM {CASE_TABLE} WHERE", "case_id", case_ids)
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in range(len(LOADED_COLUMNS) + 1)]
     return ({case_id: n for n, case_id in enumerate(columns[0])},
             {name: list(values) for name, values in zip(LOADED_COLUMNS, columns[1:], strict=True)})
@@ -247,12 +257,50 @@ def _write_cases_copy(columns: tuple[str, ...], new: list[tuple], changed: list[
 
 
 def case_pks(case_ids: Sequence[str]) -> dict[str, int]:
-    found = {}
+    return dict(select_in(f"SELECT case_id, id FROM {CASE_TABLE} WHERE", "case_id", case_ids))
+
+
+STAGED_COLUMNS = ("event_id", "case_id", "type", "at", "recorded_at", "step", "amount", "outcome", "reason")
+STAGE = "zeren_stage"
+
+
+def stage_events(path: str, rows: Iterable[tuple]) -> None:
+    """Write a batch's event rows (:data:`STAGED_COLUMNS`, ``case_id`` as reported, instants as
+    stored) to a scratch SQLite file, for :func:`insert_staged_events`. Plain sqlite3, no Django:
+    the reading process runs it, so the main process does not bind each row's parameters."""
+    import sqlite3
+
+    scratch = sqlite3.connect(path, isolation_level=None)
+    try:
+        scratch.execute("PRAGMA journal_mode=OFF")
+        scratch.execute("PRAGMA synchronous=OFF")  # a scratch file: rebuilt by re-reading if lost
+        scratch.execute(f"CREATE TABLE staged ({', '.join(STAGED_COLUMNS)})")
+        scratch.execute("BEGIN")
+        scratch.executemany(f"INSERT INTO staged VALUES ({', '.join('?' * len(STAGED_COLUMNS))})", rows)
+        scratch.execute("COMMIT")
+    finally:
+        scratch.close()
+
+
+def attach_stage(path: str) -> None:
+    """Attach a scratch file of :func:`stage_events` (SQLite; outside a transaction)."""
     with connection.cursor() as cursor:
-        for condition, params in where_in("case_id", case_ids):
-            cursor.execute(f"SELECT case_id, id FROM {CASE_TABLE} WHERE {condition}", params)
-            found.update(cursor.fetchall())
-    return found
+        cursor.execute(f"ATTACH DATABASE %s AS {STAGE}", [path])
+
+
+def detach_stage() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DETACH DATABASE {STAGE}")
+
+
+def insert_staged_events(source_id: int, batch_id: int) -> None:
+    """Insert the attached staged events, each with its case's pk, in one statement (SQLite's own
+    loop, no Python per row). Like :func:`insert_events`, a conflict fails the batch."""
+    columns = ", ".join(f"s.{c}" for c in STAGED_COLUMNS[2:])
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {EVENT_TABLE} ({', '.join(EVENT_COLUMNS)}) SELECT %s, s.event_id, c.id, {columns}, %s "
+                       f"FROM {STAGE}.staged AS s JOIN {CASE_TABLE} AS c ON c.case_id = s.case_id ORDER BY s.rowid",
+                       [source_id, batch_id])
 
 
 def insert_events(rows: list[tuple]) -> None:
@@ -270,9 +318,7 @@ def insert_events(rows: list[tuple]) -> None:
 def event_sources(case_pks: Sequence[int]) -> dict[int, set[int]]:
     """The source systems each of these cases has events from."""
     found: dict[int, set[int]] = {}
-    with connection.cursor() as cursor:
-        for condition, params in where_in("case_id", case_pks):
-            cursor.execute(f"SELECT DISTINCT case_id, source_id FROM {EVENT_TABLE} WHERE {condition}", params)
-            for case_pk, source_pk in cursor.fetchall():
-                found.setdefault(case_pk, set()).add(source_pk)
+    for case_pk, source_pk in select_in(f"SELECT DISTINCT case_id, source_id FROM {EVENT_TABLE} WHERE", "case_id",
+                                        case_pks):
+        found.setdefault(case_pk, set()).add(source_pk)
     return found

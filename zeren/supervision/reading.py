@@ -1,0 +1,188 @@
+"""Reading a batch of reported events before its transaction (读取与校验): parsing, validation,
+the item and unit of each event, duplicates within the batch, grouping by case. Pure: no database.
+
+A file is read chunk by chunk; :func:`read_file` can do it in a second process, so that the next
+chunk is parsed and validated while the main process writes this one (a machine has more than one
+core, a database connection only one writer). The main process then does only what needs the
+database; the batches, their order and their results are the same either way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import queue
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+
+from zeren.supervision.casewrite import Batch, group_batch
+from zeren.supervision.columns import EventColumns, read_columns
+from zeren.supervision.events import Rejection, canonical_digest, parse_line
+
+Check = Callable[[str, str], "tuple[int, int] | Rejection"]
+
+
+@dataclass
+class ReadBatch:
+    """A batch as read: its valid events grouped by case, its rejections and in-batch duplicates.
+
+    ``digest`` is the SHA-256 of the canonical events in ``cols`` (what the batch's audit entry
+    carries); ``consumed`` the bytes of the file it came from, for progress.
+    """
+
+    first_index: int
+    cols: EventColumns
+    owns: list[tuple[int, int]]
+    bad: list[tuple[int, Any, Rejection]]
+    duplicates: int
+    grouped: Batch
+    digest: str
+    consumed: int = 0
+    staged: str | None = None  # a scratch file holding the event rows (see read_file)
+
+    def raws(self) -> list[Any]:
+        """The events as reported (shipped between processes as one JSON text: see :func:`_packed`)."""
+        if isinstance(self.cols.raw, bytes):
+            self.cols.raw = orjson.loads(self.cols.raw)
+        return self.cols.raw
+
+    def keeping(self, keep: np.ndarray) -> ReadBatch:
+        """The same batch with only the rows where ``keep`` is true (found stored, or refused, later)."""
+        self.raws()
+        cols = self.cols.take(keep)
+        owns = [o for o, k in zip(self.owns, keep.tolist(), strict=True) if k]
+        return ReadBatch(self.first_index, cols, owns, self.bad, self.duplicates, group_batch(cols, owns),
+                         canonical_digest(cols.raw), self.consumed, staged=None)
+
+
+def read_batch(events: list[Any], check: Check, first_index: int = 0, consumed: int = 0) -> ReadBatch:
+    """Validate ``events``; ``check(item_code, unit_code)`` gives an event's (item pk, unit pk) or
+    its rejection. The first of a re-delivered ``event_id`` counts, later ones are duplicates."""
+    cols, bad = read_columns(events, first_index)
+    pairs = list(zip(cols.item_code, cols.unit_code, strict=True))
+    owns = list(map({pair: check(*pair) for pair in set(pairs)}.__getitem__, pairs))
+    keep = np.ones(len(cols), dtype=bool)
+    for n, own in enumerate(owns):
+        if isinstance(own, Rejection):
+            bad.append((cols.index[n], cols.raw[n], own))
+            keep[n] = False
+    duplicates = 0
+    if len(set(cols.event_id)) != len(cols):
+        seen: set[str] = set()
+        for n, event_id in enumerate(cols.event_id):
+            if keep[n]:
+                keep[n] = event_id not in seen
+                duplicates += event_id in seen
+                seen.add(event_id)
+    if not keep.all():
+        cols, owns = cols.take(keep), [o for o, k in zip(owns, keep.tolist(), strict=True) if k]
+    return ReadBatch(first_index, cols, owns, bad, duplicates, group_batch(cols, owns), canonical_digest(cols.raw),
+                     consumed)
+
+
+def _file_chunks(path: Path, chunk: int) -> Iterator[tuple[list[Any], int]]:
+    """``(events, bytes)`` for each ``chunk`` lines of a JSONL file; blank lines skipped, a line
+    that is not JSON kept in its place as an ``Unparsed`` naming its line number."""
+    number = 0
+    with open(path, "rb") as handle:
+        while lines := list(islice(handle, chunk)):
+            consumed = sum(map(len, lines))
+            try:
+                events = list(map(orjson.loads, filter(bytes.strip, lines)))
+            except orjson.JSONDecodeError:  # word each bad line, with its number
+                events = [parse_line(line.decode("utf-8", errors="replace").rstrip("\r\n"), number + n)
+                          for n, line in enumerate(lines, 1) if line.strip()]
+            number += len(lines)
+            yield events, consumed
+
+
+def read_file(path: Path, chunk: int, check: Check, *, texts: bool = True,
+              stage: Callable[[ReadBatch], None] | None = None, background: bool = True) -> Iterator[ReadBatch]:
+    """The batches of a JSONL file, read (with :func:`read_batch`) in a second process when
+    ``background`` and the platform can fork, else here. Without ``texts`` the reported time texts
+    may be left out of the columns (see :func:`_packed`); ``stage`` may write a batch's rows to a
+    scratch file (``staged``) while still in the reading process."""
+    def batches() -> Iterator[ReadBatch]:
+        first = 0
+        for events, consumed in _file_chunks(path, chunk):
+            batch = read_batch(events, check, first, consumed)
+            if stage is not None and len(batch.cols):
+                stage(batch)
+            yield batch
+            first += len(events)
+    if background and "fork" in multiprocessing.get_all_start_methods():
+        return _in_child(batches, texts)
+    return batches()
+
+
+def _packed(batch: ReadBatch, texts: bool) -> ReadBatch:
+    """The batch made cheap to send: the raw events as one JSON text (a fraction of the cost of
+    pickling each dict), repeated strings as one object each (pickled once), and the reported time
+    texts left out unless ``texts`` (the database takes the instants instead)."""
+    cols, events = batch.cols, batch.grouped.events
+    share: dict[str, str] = {}
+    for name in ("kind", "step", "outcome", "reason", "item_code", "unit_code", "case_id"):
+        setattr(cols, name, [share.setdefault(v, v) for v in getattr(cols, name)])
+    events.step = [share.setdefault(v, v) for v in events.step]
+    events.outcome = [share.setdefault(v, v) for v in events.outcome]
+    if not texts:
+        cols.at_text = cols.recorded_text = None  # type: ignore[assignment]
+    with contextlib.suppress(TypeError):  # an integer beyond 64 bits, a lone surrogate: shipped as they are
+        cols.raw = orjson.dumps(cols.raw)  # type: ignore[assignment]
+    return batch
+
+
+def _in_child(produce: Callable[[], Iterator[ReadBatch]], texts: bool) -> Iterator[ReadBatch]:
+    """Run ``produce`` in a forked process, one batch ahead; its exceptions are raised here."""
+    context = multiprocessing.get_context("fork")
+    channel = context.Queue(maxsize=1)
+    parent = os.getpid()
+
+    def run() -> None:
+        try:
+            for batch in produce():
+                _put(channel, ("batch", _packed(batch, texts)), parent)
+            _put(channel, ("done", None), parent)
+        except Exception:  # noqa: BLE001 - reported to the parent, which raises it
+            _put(channel, ("error", traceback.format_exc()), parent)
+
+    child = context.Process(target=run, name="zeren-read", daemon=True)
+    child.start()
+    try:
+        while True:
+            try:
+                kind, payload = channel.get(timeout=1)
+            except queue.Empty:
+                if child.is_alive():
+                    continue
+                try:
+                    kind, payload = channel.get(timeout=1)
+                except queue.Empty:
+                    raise RuntimeError(f"the reading process ended unexpectedly (exit code {child.exitcode})") from None
+            if kind == "done":
+                return
+            if kind == "error":
+                raise RuntimeError(f"reading the file failed:\n{payload}")
+            yield payload
+    finally:
+        child.kill()
+        child.join()
+
+
+def _put(channel: Any, item: Any, parent: int) -> None:
+    """Hand ``item`` to the parent; give up when the parent is gone (killed mid-file)."""
+    while True:
+        try:
+            channel.put(item, timeout=1)
+            return
+        except queue.Full:
+            if os.getppid() != parent:
+                os._exit(0)
