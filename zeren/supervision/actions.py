@@ -178,11 +178,13 @@ def _ingest_transaction(source: SourceSystem, read: ReadBatch, catalog: Catalog,
     now = timezone.now()
     with transaction.atomic():
         storage.lock_ingestion()
-        known = storage.known_event_ids(source.pk, cols.event_id)
+        staged = read.staged is not None
+        known = storage.known_event_ids(source.pk, cols.event_id, staged=staged)
         if known:
             keep = np.array([event_id not in known for event_id in cols.event_id], dtype=bool)
             result.duplicates += len(cols) - int(keep.sum())
-        row_of, loaded = storage.load_case_columns(sorted({c for c, k in zip(cols.case_id, keep, strict=True) if k}))
+        # The batch's cases (some may have only duplicates left: loaded for nothing, harmlessly).
+        row_of, loaded = storage.load_case_columns(read.grouped.case_ids)
         identity = {case_id: (loaded["item_id"][row], loaded["unit_id"][row]) for case_id, row in row_of.items()}
         owns = read.owns
         for n, case_id in enumerate(cols.case_id):

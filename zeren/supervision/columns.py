@@ -20,6 +20,7 @@ import orjson
 
 from zeren.supervision.events import (
     FIRST_YEAR,
+    FLAT_SAFE,
     LAST_YEAR,
     OUTCOMES,
     ParsedEvent,
@@ -35,6 +36,8 @@ Ints = npt.NDArray[np.int64]
 NO_TIME = np.iinfo(np.int64).min  # no recorded_at
 USUAL_LENGTH = 25  # len("2026-09-14T09:30:00+08:00")
 _CHINA_SECONDS = 8 * 3600
+_FLAT_KEYS = frozenset({"event_id", "case_id", "item_code", "unit_code", "type", "at", "recorded_at", "step",
+                        "amount", "outcome", "reason"})
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -62,6 +65,7 @@ class EventColumns:
     rec_us: Ints
     rec_day: Ints
     usual: npt.NDArray[np.bool_]
+    flat: bool = False  # every row an object of strings, integers, booleans and nulls only
 
     def __len__(self) -> int:
         return len(self.index)
@@ -71,8 +75,8 @@ class EventColumns:
         rows = np.flatnonzero(keep).tolist() if isinstance(keep, np.ndarray) else keep
         picked = {}
         for name, value in vars(self).items():
-            picked[name] = (value[rows] if isinstance(value, np.ndarray) else None if value is None
-                            else [value[i] for i in rows])
+            picked[name] = (value[rows] if isinstance(value, np.ndarray) else [value[i] for i in rows]
+                            if isinstance(value, list) else value)
         return EventColumns(**picked)
 
 
@@ -165,9 +169,12 @@ def read_columns(events: list[Any], first_index: int = 0
     dicts = [r for r in events if type(r) is dict] if not fast.all() else events
     at_text, recorded = _column(dicts, "at"), _column(dicts, "recorded_at")
     kind, outcome = _column(dicts, "type"), _column(dicts, "outcome")
-    step = [v or "" for v in _column(dicts, "step")]
-    reason = [v or "" for v in _column(dicts, "reason")]
+    step_raw, reason_raw = _column(dicts, "step"), _column(dicts, "reason")
+    step, reason = [v or "" for v in step_raw], [v or "" for v in reason_raw]
     ids = {name: _column(dicts, name) for name in ("event_id", "case_id", "item_code", "unit_code")}
+    flat = set().union(*dicts) <= _FLAT_KEYS and all(
+        FLAT_SAFE.issuperset(map(type, values))
+        for values in (at_text, recorded, kind, outcome, step_raw, reason_raw, _column(dicts, "amount"), *ids.values()))
     ok = np.ones(len(dicts), dtype=bool)
     for name, high in (("event_id", 128), ("case_id", 64), ("item_code", 64), ("unit_code", 64)):
         ok &= _text_ok(ids[name], 1, high)
@@ -200,7 +207,7 @@ def read_columns(events: list[Any], first_index: int = 0
         (np.flatnonzero(fast) + first_index).tolist(), raw=dicts, **ids, kind=kind, at_text=at_text,
         recorded_text=[r or None for r in recorded], step=step, amount=amount,
         outcome=[o if k == DECIDED else "" for k, o in zip(kind, outcome, strict=True)], reason=reason,
-        at_us=at_us, day=day, rec_us=rec_us, rec_day=rec_day, usual=np.ones(len(dicts), dtype=bool))
+        at_us=at_us, day=day, rec_us=rec_us, rec_day=rec_day, usual=np.ones(len(dicts), dtype=bool), flat=flat)
     if not ok.all():
         cols = cols.take(ok)
     if len(dicts) == n:
@@ -264,7 +271,8 @@ def _merged(a: EventColumns, b: EventColumns) -> EventColumns:
     joined = {}
     for name, value in vars(a).items():
         other = getattr(b, name)
-        joined[name] = np.concatenate([value, other]) if isinstance(value, np.ndarray) else value + other
+        joined[name] = (np.concatenate([value, other]) if isinstance(value, np.ndarray) else value and other
+                        if isinstance(value, bool) else value + other)
     order = np.argsort(np.array(joined["index"]), kind="stable").tolist()
     return EventColumns(**joined).take(order)
 

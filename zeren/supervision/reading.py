@@ -13,6 +13,7 @@ import contextlib
 import multiprocessing
 import os
 import queue
+import sys
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -60,7 +61,7 @@ class ReadBatch:
         cols = self.cols.take(keep)
         owns = [o for o, k in zip(self.owns, keep.tolist(), strict=True) if k]
         return ReadBatch(self.first_index, cols, owns, self.bad, self.duplicates, group_batch(cols, owns),
-                         canonical_digest(cols.raw), self.consumed, staged=None)
+                         canonical_digest(cols.raw, flat=cols.flat), self.consumed, staged=None)
 
 
 def read_batch(events: list[Any], check: Check, first_index: int = 0, consumed: int = 0) -> ReadBatch:
@@ -84,8 +85,8 @@ def read_batch(events: list[Any], check: Check, first_index: int = 0, consumed: 
                 seen.add(event_id)
     if not keep.all():
         cols, owns = cols.take(keep), [o for o, k in zip(owns, keep.tolist(), strict=True) if k]
-    return ReadBatch(first_index, cols, owns, bad, duplicates, group_batch(cols, owns), canonical_digest(cols.raw),
-                     consumed)
+    return ReadBatch(first_index, cols, owns, bad, duplicates, group_batch(cols, owns),
+                     canonical_digest(cols.raw, flat=cols.flat), consumed)
 
 
 def _file_chunks(path: Path, chunk: int) -> Iterator[tuple[list[Any], int]]:
@@ -128,11 +129,9 @@ def _packed(batch: ReadBatch, texts: bool) -> ReadBatch:
     pickling each dict), repeated strings as one object each (pickled once), and the reported time
     texts left out unless ``texts`` (the database takes the instants instead)."""
     cols, events = batch.cols, batch.grouped.events
-    share: dict[str, str] = {}
     for name in ("kind", "step", "outcome", "reason", "item_code", "unit_code", "case_id"):
-        setattr(cols, name, [share.setdefault(v, v) for v in getattr(cols, name)])
-    events.step = [share.setdefault(v, v) for v in events.step]
-    events.outcome = [share.setdefault(v, v) for v in events.outcome]
+        setattr(cols, name, list(map(sys.intern, getattr(cols, name))))
+    events.step, events.outcome = list(map(sys.intern, events.step)), list(map(sys.intern, events.outcome))
     if not texts:
         cols.at_text = cols.recorded_text = None  # type: ignore[assignment]
     with contextlib.suppress(TypeError):  # an integer beyond 64 bits, a lone surrogate: shipped as they are

@@ -102,7 +102,14 @@ def instant_adapter():
     return naive_utc_text
 
 
-def known_event_ids(source_id: int, event_ids: Sequence[str]) -> set[str]:
+def known_event_ids(source_id: int, event_ids: Sequence[str], *, staged: bool = False) -> set[str]:
+    """Those of ``event_ids`` already stored for the source; ``staged``: the ids are those of the
+    attached :func:`stage_events` file, looked up in one statement."""
+    if staged:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT s.event_id FROM {STAGE}.staged AS s JOIN {EVENT_TABLE} AS e "
+                           f"ON e.source_id = %s AND e.event_id = s.event_id", [source_id])
+            return {row[0] for row in cursor.fetchall()}
     return {row[0] for row in select_in(f"SELECT event_id FROM {EVENT_TABLE} WHERE source_id = %s AND", "event_id",
                                         event_ids, [source_id])}
 
@@ -175,7 +182,7 @@ def _day_number(column: str) -> str:
 def load_case_columns(case_ids: Sequence[str]) -> tuple[dict[str, int], dict[str, list[Any]]]:
     """The stored cases among ``case_ids``: ``case_id -> row`` and :data:`LOADED_COLUMNS` as lists,
     dates as days since the epoch (:data:`NO_DAY` for none), computed by the database rather than
-    parsed here. One query per 900 (SQLite) or 20,000 ids."""
+    parsed here."""
     cols = ", ".join(_day_number(c) if c in _DATE_COLUMNS else c for c in LOADED_COLUMNS)
     rows = select_in(f"SELECT case_id, {cols} FROM {CASE_TABLE} WHERE", "case_id", case_ids)
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in range(len(LOADED_COLUMNS) + 1)]

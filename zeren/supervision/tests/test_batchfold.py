@@ -172,3 +172,19 @@ def test_columns_and_one_by_one_reject_the_same_rows_naming_the_same_field():
     cols, rejected = read_columns(fine + bad, first_index=10)
     assert cols.index == [10, 11, 12] and cols.event_id == ["ok0", "ok1", "ok2"]
     assert [(i, r.field) for i, _, r in rejected] == [(13 + n, parse_event(raw).field) for n, raw in enumerate(bad)]
+
+
+def test_flat_batches_digest_as_canonical_json_and_floats_are_noticed():
+    import hashlib
+
+    from zeren.audit.rules import canonical_json
+    from zeren.supervision.events import canonical_digest
+
+    rows = [{"event_id": f"e{n}", "case_id": "C", "item_code": "I", "unit_code": "U", "type": "received",
+             "at": "2026-09-14T09:30:00+08:00", "reason": "", "step": None} for n in range(3)]
+    cols, _ = read_columns(rows)
+    expected = hashlib.sha256(canonical_json(rows).encode("utf-8")).hexdigest()
+    assert cols.flat and canonical_digest(cols.raw, flat=True) == expected
+    for odd in ({"note": 1e16}, {"outcome": 0.5}, {"extra": {"a": 1}}):
+        cols, _ = read_columns([dict(rows[0], **odd)])
+        assert not cols.flat
