@@ -6,7 +6,10 @@ Then times ``do_scan`` three times: the first scan (every case is new: all 1,000
 alert and finding is new), the same date again (nothing changes), and the next working day (a daily
 run: that day's new cards; on PostgreSQL after a ``VACUUM ANALYZE``, untimed, standing in for the
 autovacuum a day between scans gives). After the first, a scan reads only the cases that can hold an alert
-(near or past their deadline, flagged, changed, or holding one) — "read" in the output. Baseline,
+(near or past their deadline, flagged, changed, or holding one) — "read" in the output. Times are
+wall-clock around ``do_scan``, its commit included (on PostgreSQL the commit runs the deferred
+foreign-key checks of every new alert); the scan's own figure, taken before its commit and stored
+in ``ScanRun.seconds``, is printed beside it. Baseline,
 from the same run: the per-case reference (``case_alerts`` on a ``CaseState`` per row, the plain
 Python loop the vectorised scan replaces) on a sample, extrapolated to all cases.
 
@@ -125,23 +128,27 @@ def main() -> None:
                     cursor.execute("VACUUM ANALYZE supervision_approvalcase, supervision_alert, findings_finding")
                 print(f"VACUUM ANALYZE before the next-day scan (as autovacuum would have run): "
                       f"{time.perf_counter() - started:.1f} s, not timed")
+            started = time.perf_counter()
             summary = do_scan(as_of=day)
-            runs[label] = summary
-            print(f"scan {label:<8} {day}: {summary.seconds:.2f} s over {n:,} open cases ({summary.cases:,} read), "
+            wall = time.perf_counter() - started
+            runs[label] = (wall, summary)
+            print(f"scan {label:<8} {day}: {wall:.2f} s ({summary.seconds:.2f} s before the commit) over {n:,} "
+                  f"open cases ({summary.cases:,} read), "
                   f"{summary.in_force:,} in force, {summary.opened:,} opened, {summary.cleared:,} cleared, "
                   f"{summary.findings:,} findings")
         per_case = baseline_per_case(min(n, 20_000))
         vendor = connection.vendor
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     baseline = per_case * n
-    headline = runs["next_day"].seconds
+    headline, next_day = runs["next_day"]
     print(f"baseline: per-case Python loop ≈ {baseline:.1f} s for {n:,} cases (rules only, no I/O); "
           f"ratio {baseline / headline:.1f}×; peak RSS {rss_mb:.0f} MB (goal < 2 s, < 2048 MB)")
     print(json.dumps({"bench": "scan", "database": vendor, "cases": n,
-                      "first_seconds": round(runs["first"].seconds, 2),
-                      "same_day_seconds": round(runs["same_day"].seconds, 2),
-                      "seconds": round(headline, 2), "read": runs["next_day"].cases, "baseline_seconds": round(baseline, 2),
-                      "ratio": round(baseline / headline, 2), "in_force": runs["next_day"].in_force,
+                      "first_seconds": round(runs["first"][0], 2),
+                      "same_day_seconds": round(runs["same_day"][0], 2),
+                      "seconds": round(headline, 2), "seconds_before_commit": round(next_day.seconds, 2),
+                      "read": next_day.cases, "baseline_seconds": round(baseline, 2),
+                      "ratio": round(baseline / headline, 2), "in_force": next_day.in_force,
                       "peak_rss_mb": round(rss_mb), "goal_seconds": 2, "goal_rss_mb": 2048}))
 
 

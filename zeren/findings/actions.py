@@ -79,10 +79,16 @@ def do_raise_findings(*, actor: Any, specs: list[FindingSpec], reason: str = "")
         known: set[str] = set()
         table = Finding._meta.db_table
         with connection.cursor() as cursor:
-            for start in range(0, len(keys), 900):
-                part = keys[start:start + 900]
-                cursor.execute(f"SELECT dedupe_key FROM {table} WHERE dedupe_key IN ({', '.join(['%s'] * len(part))})",
-                               part)
+            # PostgreSQL: the keys as one array parameter, 20,000 a query (900 separate parameters
+            # cost ≈ 6 ms a query there to bind and plan); SQLite: 900 a query, its parameter limit.
+            size = 20_000 if connection.vendor == "postgresql" else 900
+            for start in range(0, len(keys), size):
+                part = keys[start:start + size]
+                if connection.vendor == "postgresql":
+                    cursor.execute(f"SELECT dedupe_key FROM {table} WHERE dedupe_key = ANY(%s)", [part])
+                else:
+                    cursor.execute(f"SELECT dedupe_key FROM {table} WHERE dedupe_key IN ({', '.join(['%s'] * len(part))})",
+                                   part)
                 known.update(row[0] for row in cursor.fetchall())
             fresh = {s.dedupe_key: s for s in specs if s.dedupe_key not in known}
             if not fresh:

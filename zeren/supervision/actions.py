@@ -372,8 +372,7 @@ def do_scan(*, as_of: date | None = None, actor: Any = None) -> ScanSummary:
     with transaction.atomic():
         storage.large_cache()
         active = scanning.active_alerts()
-        active_cases = np.unique(np.array([a[1] // 16 for a in active], dtype=np.int64))
-        pop = scanning.load_population(as_of, catalog, cal, active_cases)
+        pop = scanning.load_population(as_of, catalog, cal, scanning.alert_cases(active))
         replayed = scanning.replay_past(pop, as_of, catalog, cal)
         result = scanning.evaluate(pop, as_of, catalog, cal)
         changes = scanning.persist(pop, result, as_of, now, active)
