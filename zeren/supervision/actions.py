@@ -55,7 +55,7 @@ from zeren.supervision.rules import (
 
 CLI_SOURCE = "cli"
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
-FILE_CHUNK = 50_000  # events per transaction when ingesting a file: bounded memory, restartable
+FILE_CHUNK = 100_000  # events per transaction when ingesting a file: bounded memory, restartable
 
 
 def token_digest(token: str) -> str:
@@ -187,7 +187,7 @@ def _ingest_transaction(source: SourceSystem, read: ReadBatch, catalog: Catalog,
         row_of, loaded = storage.load_case_columns(read.grouped.case_ids)
         identity = {case_id: (loaded["item_id"][row], loaded["unit_id"][row]) for case_id, row in row_of.items()}
         owns = read.owns
-        for n, case_id in enumerate(cols.case_id):
+        for n, case_id in enumerate(cols.case_id if read.mixed or not read.agrees_with(identity) else ()):
             if keep[n] and identity.setdefault(case_id, owns[n]) != owns[n]:
                 name = "item_code" if identity[case_id][0] != owns[n][0] else "unit_code"
                 bad.append((cols.index[n], read.raws()[n], Rejection(

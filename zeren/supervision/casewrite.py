@@ -62,14 +62,13 @@ class Batch:
 
 
 def group_batch(cols: EventColumns, owns: list[tuple[int, int]]) -> Batch:
-    number: dict[str, int] = {}
-    case = np.array([number.setdefault(c, len(number)) for c in cols.case_id], dtype=np.int64)
-    first_row = {}
-    for row, c in enumerate(case.tolist()):
-        first_row.setdefault(c, row)
+    case_ids = list(dict.fromkeys(cols.case_id))  # in order of first appearance
+    number = {case_id: k for k, case_id in enumerate(case_ids)}
+    case = np.array(list(map(number.__getitem__, cols.case_id)), dtype=np.int64)
+    first_row = np.unique(case, return_index=True)[1].tolist()
     order, events = sort_events(case, cols.kind, cols.at_us, cols.day, cols.rec_us, cols.rec_day, cols.step,
                                 cols.amount, cols.outcome, cols.reason, cols.event_id)
-    return Batch(cols, case, list(number), [owns[first_row[k]] for k in range(len(number))], order, events)
+    return Batch(cols, case, case_ids, [owns[r] for r in first_row], order, events)
 
 
 class CaseWriter:
@@ -182,7 +181,7 @@ class CaseWriter:
                      last_at, e.rank[s.last_row].tolist(), last_id, strict=True)]
 
         def dates(values: Ints) -> list:
-            return day_texts(values, values == NONE)
+            return day_texts(values, NONE)
         is_open = ((s.decided_day == NONE) & (s.withdrawn_day == NONE)).tolist()
         state = [dates(s.last_day), is_open, dates(s.suspended_since), s.suspension_count.tolist(),
                  s.extension_days.tolist(), dates(s.decided_day), s.outcome, dates(s.withdrawn_day),
@@ -212,7 +211,7 @@ class CaseWriter:
         received = s.received_day[fresh]
         rows = fresh.tolist()
         return [[ids[n] for n in rows], [pairs[n][0] for n in rows], [pairs[n][1] for n in rows],
-                self.instants(batch.cols, starts), day_texts(received, received == NONE)]
+                self.instants(batch.cols, starts), day_texts(received, NONE)]
 
     def instants(self, cols: EventColumns, rows: list[int]) -> list:
         """``at`` of these rows as the database takes it: Django's naive UTC text on SQLite; for

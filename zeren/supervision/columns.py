@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -81,7 +82,7 @@ class EventColumns:
 
 
 def _column(rows: list[dict], key: str) -> list[Any]:
-    return [r.get(key) for r in rows]
+    return list(map(dict.get, rows, repeat(key)))  # C-level loop: half the cost of a comprehension
 
 
 def _text_ok(values: list[Any], low: int, high: int) -> npt.NDArray[np.bool_] | bool:
@@ -279,21 +280,22 @@ def _merged(a: EventColumns, b: EventColumns) -> EventColumns:
 
 # Formatting dates and instants for the database, many at a time.
 
-def day_texts(days: Ints, none: npt.NDArray[np.bool_] | None = None) -> list[str | None]:
-    """``YYYY-MM-DD`` for each day (days since the epoch); None where ``none`` is true."""
+def day_texts(days: Ints, none: int | None = None) -> list[str | None]:
+    """``YYYY-MM-DD`` for each day (days since the epoch); None for the value ``none``. A batch has
+    a few hundred distinct days: each is written once."""
     if len(days) == 0:
         return []
-    y, m, d = _civil_from_days(days)
-    buf = np.full((len(days), 11), ord("-"), dtype=np.uint8)
+    distinct, where = np.unique(days, return_inverse=True)
+    y, m, d = _civil_from_days(distinct)
+    buf = np.full((len(distinct), 11), ord("-"), dtype=np.uint8)
     _put(buf, 0, y, 4)
     _put(buf, 5, m, 2)
     _put(buf, 8, d, 2)
     buf[:, 10] = ord("\n")
-    texts: list[str | None] = buf.tobytes().decode("ascii").split("\n")[:-1]
-    if none is not None and none.any():
-        for i in np.flatnonzero(none).tolist():
-            texts[i] = None
-    return texts
+    table = np.array(buf.tobytes().decode("ascii").split("\n")[:-1], dtype=object)
+    if none is not None:
+        table[distinct == none] = None
+    return table[where].tolist()
 
 
 def utc_texts(micros: Ints) -> list[str]:

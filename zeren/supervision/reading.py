@@ -48,6 +48,13 @@ class ReadBatch:
     digest: str
     consumed: int = 0
     staged: str | None = None  # a scratch file holding the event rows (see read_file)
+    mixed: bool = False  # some case's events name different items or units
+
+    def agrees_with(self, stored: dict[str, tuple[int, int]]) -> bool:
+        """Whether every stored case among the batch's has the item and unit its events name."""
+        grouped = self.grouped
+        number = {case_id: k for k, case_id in enumerate(grouped.case_ids)}
+        return all(grouped.identity[number[case_id]] == pair for case_id, pair in stored.items())
 
     def raws(self) -> list[Any]:
         """The events as reported (shipped between processes as one JSON text: see :func:`_packed`)."""
@@ -61,7 +68,7 @@ class ReadBatch:
         cols = self.cols.take(keep)
         owns = [o for o, k in zip(self.owns, keep.tolist(), strict=True) if k]
         return ReadBatch(self.first_index, cols, owns, self.bad, self.duplicates, group_batch(cols, owns),
-                         canonical_digest(cols.raw, flat=cols.flat), self.consumed, staged=None)
+                         canonical_digest(cols.raw, flat=cols.flat), self.consumed, staged=None, mixed=self.mixed)
 
 
 def read_batch(events: list[Any], check: Check, first_index: int = 0, consumed: int = 0) -> ReadBatch:
@@ -85,8 +92,10 @@ def read_batch(events: list[Any], check: Check, first_index: int = 0, consumed: 
                 seen.add(event_id)
     if not keep.all():
         cols, owns = cols.take(keep), [o for o, k in zip(owns, keep.tolist(), strict=True) if k]
+    first_own: dict[str, tuple[int, int]] = {}
+    mixed = any(first_own.setdefault(c, o) != o for c, o in zip(cols.case_id, owns, strict=True))
     return ReadBatch(first_index, cols, owns, bad, duplicates, group_batch(cols, owns),
-                     canonical_digest(cols.raw, flat=cols.flat), consumed)
+                     canonical_digest(cols.raw, flat=cols.flat), consumed, mixed=mixed)
 
 
 def _file_chunks(path: Path, chunk: int) -> Iterator[tuple[list[Any], int]]:

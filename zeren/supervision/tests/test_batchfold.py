@@ -156,7 +156,7 @@ def test_texts_for_the_database_match_python():
     micros = np.array([rng.randrange(0, 2_000_000_000) * 1_000_000 + rng.choice([0, 0, 123456]) for _ in range(500)])
     moments = [datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=m) for m in micros.tolist()]
     assert utc_texts(micros) == [m.replace(tzinfo=None).isoformat(" ") for m in moments]
-    assert day_texts(np.array([0, 1]), np.array([False, True])) == ["1970-01-01", None]
+    assert day_texts(np.array([0, -5, 0]), -5) == ["1970-01-01", None, "1970-01-01"]
 
 
 def test_columns_and_one_by_one_reject_the_same_rows_naming_the_same_field():
