@@ -175,10 +175,12 @@ class CaseWriter:
         assert s.last_row is not None and s.start_row is not None
         last = batch.order[s.last_row].tolist()
         last_at, last_id = cols.at_us[last].tolist(), [cols.event_id[r] for r in last]
-        folds = [f"{tag}|{self.source_pk}|{int(fr)}|{start}|{mark + _ORDINAL}|{ext}|{at}|{rank}|{event_id}" if tag else ""
-                 for (_, tag), fr, start, mark, ext, at, rank, event_id in zip(
-                     rules, s.from_received.tolist(), s.start_us.tolist(), s.mark_day.tolist(), s.ext_at_mark.tolist(),
-                     last_at, e.rank[s.last_row].tolist(), last_id, strict=True)]
+        source = f"|{self.source_pk}|"
+        folds = [f"{tag}{source}{fr}|{start}|{mark}|{ext}|{at}|{rank}|{event_id}" if tag else ""
+                 for tag, fr, start, mark, ext, at, rank, event_id in zip(
+                     [tag for _, tag in rules], s.from_received.astype(np.int64).tolist(), s.start_us.tolist(),
+                     (s.mark_day + _ORDINAL).tolist(), s.ext_at_mark.tolist(), last_at, e.rank[s.last_row].tolist(),
+                     last_id, strict=True)]
 
         def dates(values: Ints) -> list:
             return day_texts(values, NONE)

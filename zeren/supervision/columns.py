@@ -181,9 +181,7 @@ def read_columns(events: list[Any], first_index: int = 0
         ok &= _text_ok(ids[name], 1, high)
     ok &= _text_ok(step, 0, 64)
     ok &= _text_ok(reason, 0, 10**9)
-    ok &= np.fromiter(((k in TYPE_RANK and (k != STEP_COMPLETED or s != "") and (k != DECIDED or o in OUTCOMES))
-                       if type(k) is str else False for k, s, o in zip(kind, step, outcome, strict=True)),
-                      bool, len(dicts))
+    ok &= _kinds_ok(kind, step, outcome)
     amount: list[Decimal | None] = [None] * len(dicts)
     for i in (i for i, k in enumerate(kind) if k == FEE_CHARGED):
         found = parse_amount(dicts[i].get("amount"))
@@ -194,7 +192,7 @@ def read_columns(events: list[Any], first_index: int = 0
     texts = [t if type(t) is str else "" for t in at_text]
     at_ok, at_us, day = parse_usual_times(texts)
     ok &= at_ok
-    has_recorded = np.fromiter((r not in (None, "") for r in recorded), bool, len(dicts))
+    has_recorded = ~np.fromiter(map((None, "").__contains__, recorded), bool, len(dicts))
     rec_us = np.full(len(dicts), NO_TIME, dtype=np.int64)
     rec_day = np.zeros(len(dicts), dtype=np.int64)
     present = np.flatnonzero(has_recorded)
@@ -231,6 +229,19 @@ def read_columns(events: list[Any], first_index: int = 0
     if slow:
         cols = _merged(cols, _from_parsed(slow))
     return cols, bad
+
+
+def _kinds_ok(kind: list[Any], step: list[str], outcome: list[Any]) -> npt.NDArray[np.bool_]:
+    """A known type, a step for ``step_completed``, an outcome for ``decided``: C-level maps over
+    the columns when every type is a known one, else row by row."""
+    n = len(kind)
+    if set(map(type, kind)) == {str} and set(kind) <= TYPE_RANK.keys():
+        steps = np.fromiter(map(STEP_COMPLETED.__eq__, kind), bool, n)
+        decisions = np.fromiter(map(DECIDED.__eq__, kind), bool, n)
+        return ((~steps | np.fromiter(map(bool, step), bool, n))
+                & (~decisions | np.fromiter(map(OUTCOMES.__contains__, outcome), bool, n)))
+    return np.fromiter(((k in TYPE_RANK and (k != STEP_COMPLETED or s != "") and (k != DECIDED or o in OUTCOMES))
+                        if type(k) is str else False for k, s, o in zip(kind, step, outcome, strict=True)), bool, n)
 
 
 def _storable(rows: list[dict]) -> npt.NDArray[np.bool_] | bool:

@@ -92,10 +92,12 @@ def read_batch(events: list[Any], check: Check, first_index: int = 0, consumed: 
                 seen.add(event_id)
     if not keep.all():
         cols, owns = cols.take(keep), [o for o, k in zip(owns, keep.tolist(), strict=True) if k]
-    first_own: dict[str, tuple[int, int]] = {}
-    mixed = any(first_own.setdefault(c, o) != o for c, o in zip(cols.case_id, owns, strict=True))
-    return ReadBatch(first_index, cols, owns, bad, duplicates, group_batch(cols, owns),
-                     canonical_digest(cols.raw, flat=cols.flat), consumed, mixed=mixed)
+    grouped = group_batch(cols, owns)
+    codes = {pair: k for k, pair in enumerate(set(owns))}
+    own_code = np.fromiter(map(codes.__getitem__, owns), np.int64, len(owns))
+    case_code = np.fromiter(map(codes.__getitem__, grouped.identity), np.int64, len(grouped.identity))
+    return ReadBatch(first_index, cols, owns, bad, duplicates, grouped, canonical_digest(cols.raw, flat=cols.flat),
+                     consumed, mixed=bool((own_code != case_code[grouped.row_case]).any()))
 
 
 def _file_chunks(path: Path, chunk: int) -> Iterator[tuple[list[Any], int]]:
@@ -105,9 +107,9 @@ def _file_chunks(path: Path, chunk: int) -> Iterator[tuple[list[Any], int]]:
     with open(path, "rb") as handle:
         while lines := list(islice(handle, chunk)):
             consumed = sum(map(len, lines))
-            try:
-                events = list(map(orjson.loads, filter(bytes.strip, lines)))
-            except orjson.JSONDecodeError:  # word each bad line, with its number
+            try:  # a blank line is not JSON either: it too takes the long way
+                events = list(map(orjson.loads, lines))
+            except orjson.JSONDecodeError:  # skip blank lines, word each bad line with its number
                 events = [parse_line(line.decode("utf-8", errors="replace").rstrip("\r\n"), number + n)
                           for n, line in enumerate(lines, 1) if line.strip()]
             number += len(lines)

@@ -188,3 +188,15 @@ def test_flat_batches_digest_as_canonical_json_and_floats_are_noticed():
     for odd in ({"note": 1e16}, {"outcome": 0.5}, {"extra": {"a": 1}}):
         cols, _ = read_columns([dict(rows[0], **odd)])
         assert not cols.flat
+
+
+def test_known_types_checked_by_column_still_want_a_step_and_an_outcome():
+    good = {"event_id": "e", "case_id": "C", "item_code": "I", "unit_code": "U", "type": "received",
+            "at": "2026-09-14T09:30:00+08:00"}
+    rows = [good, dict(good, event_id="s", type="step_completed"), dict(good, event_id="d", type="decided",
+            outcome=["approved"]), dict(good, event_id="r", recorded_at=0), dict(good, event_id="x", type="decided",
+            outcome="denied")]
+    cols, rejected = read_columns(rows)
+    assert cols.event_id == ["e", "x"]
+    assert [r.field for _, _, r in rejected] == ["step", "outcome", "recorded_at"]
+
