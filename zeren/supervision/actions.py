@@ -184,7 +184,7 @@ def _ingest_transaction(source: SourceSystem, read: ReadBatch, catalog: Catalog,
             keep = np.array([event_id not in known for event_id in cols.event_id], dtype=bool)
             result.duplicates += len(cols) - int(keep.sum())
         # The batch's cases (some may have only duplicates left: loaded for nothing, harmlessly).
-        row_of, loaded = storage.load_case_columns(read.grouped.case_ids)
+        row_of, loaded = storage.load_case_columns(read.grouped.case_ids, staged=staged)
         identity = {case_id: (loaded["item_id"][row], loaded["unit_id"][row]) for case_id, row in row_of.items()}
         owns = read.owns
         for n, case_id in enumerate(cols.case_id if read.mixed or not read.agrees_with(identity) else ()):
@@ -277,8 +277,9 @@ def _stage_events(directory: str, read: ReadBatch) -> None:
     cols = read.cols
     read.staged = str(Path(directory) / f"events-{read.first_index}.sqlite3")
     storage.stage_events(read.staged, zip(
-        cols.event_id, cols.case_id, cols.kind, utc_texts(cols.at_us), optional_utc_texts(cols.rec_us), cols.step,
-        [None if a is None else str(a) for a in cols.amount], cols.outcome, cols.reason, strict=True))
+        cols.event_id, read.grouped.row_case.tolist(), cols.kind, utc_texts(cols.at_us), optional_utc_texts(cols.rec_us),
+        cols.step, [None if a is None else str(a) for a in cols.amount], cols.outcome, cols.reason, strict=True),
+        read.grouped.case_ids)
 
 
 @contextlib.contextmanager

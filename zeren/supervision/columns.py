@@ -67,6 +67,7 @@ class EventColumns:
     rec_day: Ints
     usual: npt.NDArray[np.bool_]
     flat: bool = False  # every row an object of strings, integers, booleans and nulls only
+    raw_json: bytes | None = None  # orjson's text of ``raw``, when it was made anyway
 
     def __len__(self) -> int:
         return len(self.index)
@@ -78,6 +79,7 @@ class EventColumns:
         for name, value in vars(self).items():
             picked[name] = (value[rows] if isinstance(value, np.ndarray) else [value[i] for i in rows]
                             if isinstance(value, list) else value)
+        picked["raw_json"] = None
         return EventColumns(**picked)
 
 
@@ -115,7 +117,7 @@ def _civil_from_days(z: Ints) -> tuple[Ints, Ints, Ints]:
 
 
 _DIGIT = np.array([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18])  # positions of digits in the usual form
-_CHINA_OFFSET = np.frombuffer(b"+08:00", dtype=np.uint8).astype(np.int64)
+_CHINA_OFFSET = np.frombuffer(b"+08:00", dtype=np.uint8)
 _SEPARATORS = {4: ord("-"), 7: ord("-"), 10: ord("T"), 13: ord(":"), 16: ord(":")}
 
 
@@ -139,12 +141,13 @@ def parse_usual_times(texts: list[str]) -> tuple[npt.NDArray[np.bool_], Ints, In
         sub_ok, sub_us, sub_days = parse_usual_times([texts[i] for i in keep])
         ok[keep], micros[keep], days[keep] = sub_ok, sub_us, sub_days
         return ok, micros, days
-    chars = np.frombuffer(joined, dtype=np.uint8).reshape(-1, USUAL_LENGTH).astype(np.int64)
-    digits = chars[:, _DIGIT] - 48
+    chars = np.frombuffer(joined, dtype=np.uint8).reshape(-1, USUAL_LENGTH)
+    digits = chars[:, _DIGIT].astype(np.int64) - 48
     good = ((digits >= 0) & (digits <= 9)).all(axis=1) & (chars[:, 19:] == _CHINA_OFFSET).all(axis=1)
     for position, code in _SEPARATORS.items():
         good &= chars[:, position] == code
-    digits = np.where(good[:, None], digits, 0)
+    if not good.all():
+        digits[~good] = 0
     year = digits[:, 0] * 1000 + digits[:, 1] * 100 + digits[:, 2] * 10 + digits[:, 3]
     month, day = digits[:, 4] * 10 + digits[:, 5], digits[:, 6] * 10 + digits[:, 7]
     hour, minute, second = (digits[:, 8] * 10 + digits[:, 9], digits[:, 10] * 10 + digits[:, 11],
@@ -200,13 +203,15 @@ def read_columns(events: list[Any], first_index: int = 0
         [r if type(r) is str else "" for r in (recorded if len(present) == len(dicts) else
                                                 [recorded[i] for i in present.tolist()])])
     ok[present] &= rec_ok
-    ok &= _storable(dicts)
+    storable, raw_json = _storable(dicts)
+    ok &= storable
     cols = EventColumns(
         index=list(range(first_index, first_index + n)) if len(dicts) == n else
         (np.flatnonzero(fast) + first_index).tolist(), raw=dicts, **ids, kind=kind, at_text=at_text,
         recorded_text=[r or None for r in recorded], step=step, amount=amount,
         outcome=[o if k == DECIDED else "" for k, o in zip(kind, outcome, strict=True)], reason=reason,
-        at_us=at_us, day=day, rec_us=rec_us, rec_day=rec_day, usual=np.ones(len(dicts), dtype=bool), flat=flat)
+        at_us=at_us, day=day, rec_us=rec_us, rec_day=rec_day, usual=np.ones(len(dicts), dtype=bool), flat=flat,
+        raw_json=raw_json)
     if not ok.all():
         cols = cols.take(ok)
     if len(dicts) == n:
@@ -244,15 +249,16 @@ def _kinds_ok(kind: list[Any], step: list[str], outcome: list[Any]) -> npt.NDArr
                         if type(k) is str else False for k, s, o in zip(kind, step, outcome, strict=True)), bool, n)
 
 
-def _storable(rows: list[dict]) -> npt.NDArray[np.bool_] | bool:
-    """False for rows with a NUL or a lone surrogate anywhere: one orjson call for the whole batch,
-    row by row only when it finds one."""
+def _storable(rows: list[dict]) -> tuple[npt.NDArray[np.bool_] | bool, bytes | None]:
+    """False for rows with a NUL or a lone surrogate anywhere: one orjson call for the whole batch
+    (its text returned, for shipping the batch), row by row only when it finds one."""
     try:
-        if b"\\u0000" not in orjson.dumps(rows):
-            return True
+        text = orjson.dumps(rows)
+        if b"\\u0000" not in text:
+            return True, text
     except TypeError:
         pass
-    return np.fromiter((not _suspect_text(r) for r in rows), bool, len(rows))
+    return np.fromiter((not _suspect_text(r) for r in rows), bool, len(rows)), None
 
 
 def _micros(moment: datetime) -> int:
@@ -283,8 +289,12 @@ def _merged(a: EventColumns, b: EventColumns) -> EventColumns:
     joined = {}
     for name, value in vars(a).items():
         other = getattr(b, name)
-        joined[name] = (np.concatenate([value, other]) if isinstance(value, np.ndarray) else value and other
-                        if isinstance(value, bool) else value + other)
+        if isinstance(value, np.ndarray):
+            joined[name] = np.concatenate([value, other])
+        elif isinstance(value, list):
+            joined[name] = value + other
+        else:  # flat: both; raw_json: no longer the rows'
+            joined[name] = (value and other) if isinstance(value, bool) else None
     order = np.argsort(np.array(joined["index"]), kind="stable").tolist()
     return EventColumns(**joined).take(order)
 

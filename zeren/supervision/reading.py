@@ -145,8 +145,11 @@ def _packed(batch: ReadBatch, texts: bool) -> ReadBatch:
     events.step, events.outcome = list(map(sys.intern, events.step)), list(map(sys.intern, events.outcome))
     if not texts:
         cols.at_text = cols.recorded_text = None  # type: ignore[assignment]
+    if cols.raw_json is not None:
+        cols.raw, cols.raw_json = cols.raw_json, None  # type: ignore[assignment]
     with contextlib.suppress(TypeError):  # an integer beyond 64 bits, a lone surrogate: shipped as they are
-        cols.raw = orjson.dumps(cols.raw)  # type: ignore[assignment]
+        if not isinstance(cols.raw, bytes):
+            cols.raw = orjson.dumps(cols.raw)  # type: ignore[assignment]
     return batch
 
 

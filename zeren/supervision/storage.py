@@ -179,12 +179,19 @@ def _day_number(column: str) -> str:
     return f"COALESCE({column} - DATE '1970-01-01', {NO_DAY})"
 
 
-def load_case_columns(case_ids: Sequence[str]) -> tuple[dict[str, int], dict[str, list[Any]]]:
-    """The stored cases among ``case_ids``: ``case_id -> row`` and :data:`LOADED_COLUMNS` as lists,
-    dates as days since the epoch (:data:`NO_DAY` for none), computed by the database rather than
-    parsed here."""
-    cols = ", ".join(_day_number(c) if c in _DATE_COLUMNS else c for c in LOADED_COLUMNS)
-    rows = select_in(f"SELECT case_id, {cols} FROM {CASE_TABLE} WHERE", "case_id", case_ids)
+def load_case_columns(case_ids: Sequence[str], *, staged: bool = False
+                      ) -> tuple[dict[str, int], dict[str, list[Any]]]:
+    """The stored cases among ``case_ids`` (``staged``: the attached :func:`stage_events` file's,
+    in one statement): ``case_id -> row`` and :data:`LOADED_COLUMNS` as lists, dates as days
+    since the epoch (:data:`NO_DAY` for none), computed by the database rather than parsed here."""
+    cols = ", ".join(_day_number(f"c.{c}") if c in _DATE_COLUMNS else f"c.{c}" for c in LOADED_COLUMNS)
+    if staged:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT c.case_id, {cols} FROM {STAGE}.cases AS s "
+                           f"JOIN {CASE_TABLE} AS c ON c.case_id = s.case_id")
+            rows = cursor.fetchall()
+    else:
+        rows = select_in(f"SELECT c.case_id, {cols} FROM {CASE_TABLE} AS c WHERE", "c.case_id", case_ids)
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in range(len(LOADED_COLUMNS) + 1)]
     return ({case_id: n for n, case_id in enumerate(columns[0])},
             {name: list(values) for name, values in zip(LOADED_COLUMNS, columns[1:], strict=True)})
@@ -267,14 +274,16 @@ def case_pks(case_ids: Sequence[str]) -> dict[str, int]:
     return dict(select_in(f"SELECT case_id, id FROM {CASE_TABLE} WHERE", "case_id", case_ids))
 
 
-STAGED_COLUMNS = ("event_id", "case_id", "type", "at", "recorded_at", "step", "amount", "outcome", "reason")
+STAGED_COLUMNS = ("event_id", "case_k", "type", "at", "recorded_at", "step", "amount", "outcome", "reason")
 STAGE = "zeren_stage"
+CASE_PK = "zeren_case_pk"
 
 
-def stage_events(path: str, rows: Iterable[tuple]) -> None:
-    """Write a batch's event rows (:data:`STAGED_COLUMNS`, ``case_id`` as reported, instants as
-    stored) to a scratch SQLite file, for :func:`insert_staged_events`. Plain sqlite3, no Django:
-    the reading process runs it, so the main process does not bind each row's parameters."""
+def stage_events(path: str, rows: Iterable[tuple], case_ids: Sequence[str]) -> None:
+    """Write a batch's event rows (:data:`STAGED_COLUMNS`: ``case_k`` numbers the case in
+    ``case_ids``, instants as stored) and its case ids to a scratch SQLite file, for
+    :func:`insert_staged_events`. Plain sqlite3, no Django: the reading process runs it, so the main
+    process binds no parameters per event."""
     import sqlite3
 
     scratch = sqlite3.connect(path, isolation_level=None)
@@ -282,8 +291,10 @@ def stage_events(path: str, rows: Iterable[tuple]) -> None:
         scratch.execute("PRAGMA journal_mode=OFF")
         scratch.execute("PRAGMA synchronous=OFF")  # a scratch file: rebuilt by re-reading if lost
         scratch.execute(f"CREATE TABLE staged ({', '.join(STAGED_COLUMNS)})")
+        scratch.execute("CREATE TABLE cases (k INTEGER PRIMARY KEY, case_id TEXT)")
         scratch.execute("BEGIN")
         scratch.executemany(f"INSERT INTO staged VALUES ({', '.join('?' * len(STAGED_COLUMNS))})", rows)
+        scratch.executemany("INSERT INTO cases VALUES (?, ?)", enumerate(case_ids))
         scratch.execute("COMMIT")
     finally:
         scratch.close()
@@ -301,12 +312,18 @@ def detach_stage() -> None:
 
 
 def insert_staged_events(source_id: int, batch_id: int) -> None:
-    """Insert the attached staged events, each with its case's pk, in one statement (SQLite's own
-    loop, no Python per row). Like :func:`insert_events`, a conflict fails the batch."""
+    """Insert the attached staged events, each with its case's pk, in two statements (SQLite's own
+    loops, no Python per row): the pk of each of the batch's cases into a temporary table (one
+    look-up by case id per case), then the events joined to it by case number. Like
+    :func:`insert_events`, a conflict fails the batch."""
     columns = ", ".join(f"s.{c}" for c in STAGED_COLUMNS[2:])
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {EVENT_TABLE} ({', '.join(EVENT_COLUMNS)}) SELECT %s, s.event_id, c.id, {columns}, %s "
-                       f"FROM {STAGE}.staged AS s JOIN {CASE_TABLE} AS c ON c.case_id = s.case_id ORDER BY s.rowid",
+        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {CASE_PK} (k INTEGER PRIMARY KEY, pk INTEGER)")
+        cursor.execute(f"DELETE FROM temp.{CASE_PK}")
+        cursor.execute(f"INSERT INTO temp.{CASE_PK} SELECT s.k, c.id FROM {STAGE}.cases AS s "
+                       f"JOIN {CASE_TABLE} AS c ON c.case_id = s.case_id")
+        cursor.execute(f"INSERT INTO {EVENT_TABLE} ({', '.join(EVENT_COLUMNS)}) SELECT %s, s.event_id, m.pk, {columns}, %s "
+                       f"FROM {STAGE}.staged AS s JOIN temp.{CASE_PK} AS m ON m.k = s.case_k ORDER BY s.rowid",
                        [source_id, batch_id])
 
 
