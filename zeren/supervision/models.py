@@ -303,10 +303,13 @@ class Alert(models.Model):
     # A daily scan writes tens of thousands of alerts, and each index and each foreign-key check
     # costs every one of them. So no single-column indexes on the foreign keys: the case is the
     # first column of supervision_alert_once, the unit of supervision_alert_unit, and nothing reads
-    # alerts by item. And no database constraint on unit and item (PostgreSQL checked both for each
-    # new alert at commit, ≈ 0.3 s a daily scan): they are copies of the case's own, which its
-    # constrained foreign keys protect, and Django still applies on_delete=PROTECT.
-    case = models.ForeignKey(ApprovalCase, on_delete=models.CASCADE, related_name="alerts", db_index=False)
+    # alerts by item. And no database constraints on the foreign keys (PostgreSQL checked each for
+    # every new alert at commit, ≈ 0.3 s each a daily scan): unit and item are copies of the case's
+    # own, which its constrained foreign keys protect; a case cannot be deleted behind Django's back
+    # either, for its events' constrained foreign key (PROTECT) refuses it; Django still applies
+    # on_delete (CASCADE, PROTECT) itself.
+    case = models.ForeignKey(ApprovalCase, on_delete=models.CASCADE, related_name="alerts", db_index=False,
+                             db_constraint=False)
     type = models.CharField(max_length=24, choices=AlertType.choices, verbose_name=_("类型"))
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="approval_alerts",
                              db_index=False, db_constraint=False, verbose_name=_("办理单位"))
