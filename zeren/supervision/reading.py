@@ -12,8 +12,11 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import pickle
 import queue
+import shutil
 import sys
+import tempfile
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -154,15 +157,22 @@ def _packed(batch: ReadBatch, texts: bool) -> ReadBatch:
 
 
 def _in_child(produce: Callable[[], Iterator[ReadBatch]], texts: bool) -> Iterator[ReadBatch]:
-    """Run ``produce`` in a forked process, one batch ahead; its exceptions are raised here."""
+    """Run ``produce`` in a forked process, one batch ahead; its exceptions are raised here.
+
+    Each batch crosses as a pickle file (its path through the queue): reading a file is one copy,
+    where a pipe delivers tens of megabytes in thousands of small pieces."""
     context = multiprocessing.get_context("fork")
     channel = context.Queue(maxsize=1)
     parent = os.getpid()
+    scratch = Path(tempfile.mkdtemp(prefix="zeren-read-"))
 
     def run() -> None:
         try:
-            for batch in produce():
-                _put(channel, ("batch", _packed(batch, texts)), parent)
+            for n, batch in enumerate(produce()):
+                path = scratch / f"batch-{n}.pickle"
+                with open(path, "wb") as handle:
+                    pickle.dump(_packed(batch, texts), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                _put(channel, ("batch", str(path)), parent)
             _put(channel, ("done", None), parent)
         except Exception:  # noqa: BLE001 - reported to the parent, which raises it
             _put(channel, ("error", traceback.format_exc()), parent)
@@ -184,10 +194,13 @@ def _in_child(produce: Callable[[], Iterator[ReadBatch]], texts: bool) -> Iterat
                 return
             if kind == "error":
                 raise RuntimeError(f"reading the file failed:\n{payload}")
-            yield payload
+            data = Path(payload).read_bytes()
+            os.remove(payload)
+            yield pickle.loads(data)
     finally:
         child.kill()
         child.join()
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _put(channel: Any, item: Any, parent: int) -> None:
