@@ -51,7 +51,8 @@ ENDPOINTS = {
     "api: unit detail": ("unit", lambda c, u, p: c.get(f"/api/v1/org/units/{u}").status_code == 200),
     "api: posts": ("unit", lambda c, u, p: f"{u}-P1" in _text(c.get("/api/v1/org/posts/", {"unit": u}))),
     "view: holders on unit page": ("people", lambda c, u, p: p.name in _text(c.get(f"/org/units/{u}/"))),
-    "view: person search": ("people", lambda c, u, p: p.code in _text(c.get(
+    # The person's link, not the bare code: "M3" can turn up inside a random CSRF token.
+    "view: person search": ("people", lambda c, u, p: f"/org/persons/{p.code}/" in _text(c.get(
         "/org/search/", {"q": p.name, "what": "persons"}))),
     "view: person page": ("people", lambda c, u, p: _ok_or_404(c.get(f"/org/persons/{p.code}/"))),
     "api: person list": ("people", lambda c, u, p: p.code in [x["code"] for x in c.get(
