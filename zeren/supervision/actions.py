@@ -296,6 +296,39 @@ def without_gc() -> Iterator[None]:
             gc.enable()
 
 
+def do_refold_cases(*, actor: Any = None, chunk: int = 20_000) -> int:
+    """Fold again every case whose state was folded under other rules than those now in force
+    (规则变更后重算), from its stored events; returns how many.
+
+    A case's flags and deadlines depend on its item (limits, fee standard, required steps, step
+    limits) and on the configured suspension limit and late-entry hours. Changing them otherwise
+    reaches a case only at its next event; this brings every case up to date at once (the next
+    scan then re-evaluates them). One transaction and one audit entry per ``chunk`` cases checked.
+    """
+    from zeren.supervision.models import ApprovalCase
+    from zeren.workcal.selectors import get_calendar
+
+    catalog, cal = Catalog.load(), get_calendar()
+    after, total = 0, 0
+    while True:
+        with transaction.atomic():
+            storage.lock_ingestion()
+            cases = list(ApprovalCase.objects.filter(pk__gt=after).order_by("pk")
+                         .values_list("pk", "item_id", "unit_id", "fold")[:chunk])
+            if not cases:
+                return total
+            writer = CaseWriter(catalog, cal, 0, storage.instant_adapter()(timezone.now()),
+                                connection.vendor == "sqlite")
+            refolded = writer.refold_stored(cases)
+            if refolded:
+                storage.write_cases([], writer.changed, [])
+                record_event(actor=actor, action="supervision.refold_cases", object_type="supervision.approvalcase",
+                             object_id=f"{cases[0][0]}-{cases[-1][0]}", changes={"refolded": refolded},
+                             extra={"checked": len(cases)})
+            total += refolded
+            after = cases[-1][0]
+
+
 def do_load_items(*, actor: Any, path: Path) -> tuple[int, int]:
     """Load approval items (审批事项) from a JSON, YAML or Excel file: all or nothing.
 

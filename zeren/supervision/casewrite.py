@@ -229,6 +229,28 @@ class CaseWriter:
         return [None if rec == NO_TIME else text if usual else moment(rec)
                 for rec, text, usual in zip(cols.rec_us.tolist(), cols.recorded_text, cols.usual.tolist(), strict=True)]
 
+    def refold_stored(self, cases: list[tuple[int, int, int, str]]) -> int:
+        """Fold again, from their stored events, the cases ``(pk, item pk, unit pk, fold)`` whose fold
+        was made under other rules than those now in force; returns how many (their rows in
+        ``changed``). A case's events never change, so this is the same fold as ingestion's."""
+        stale = [(pk, pair) for pk, *pair, fold_text in cases
+                 if not fold_text or int(fold_text.split("|", 1)[0]) != self.rules_of(tuple(pair))[1]]
+        if not stale:
+            return 0
+        pks = [pk for pk, _ in stale]
+        events, sources = storage.stored_events(pks), storage.event_sources(pks)
+        adapt = storage.instant_adapter()
+        for pk, pair in stale:
+            rules, tag = self.rules_of(tuple(pair))
+            state, cursor = fold(None, None, sorted_events(events.get(pk, [])), rules, self.cal)
+            set_deadlines(state, rules, self.cal)
+            only = sources.get(pk, set())  # events from several systems: no cursor, refolded every time
+            source = next(iter(only)) if len(only) == 1 else 0
+            params = storage.state_params(state, storage.pack_cursor(cursor, tag, source) if source and tag else "",
+                                          self.stamp, self.sqlite, adapt)
+            self.changed.append((*params, pk))
+        return len(stale)
+
     def _refold(self, batch: Batch, refold: list[int], row_of: dict[str, int], loaded: dict[str, list]) -> None:
         """Out of order (or mixed sources, or changed rules): fold again from every event, case by case."""
         cols, e = batch.cols, batch.events

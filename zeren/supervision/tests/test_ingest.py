@@ -1,5 +1,6 @@
 import json
 import random
+from datetime import date
 
 import pytest
 from django.core.management import call_command
@@ -213,3 +214,33 @@ def test_offsets_beyond_fourteen_hours_are_rejected_by_field(items):
     assert [(r["event_id"], r["field"]) for r in result.rejections] == [("o1", "at"), ("o2", "recorded_at")]
     assert "beyond ±14:00" in result.rejections[0]["reason"]
     assert sorted(ApprovalCase.objects.values_list("case_id", flat=True)) == ["O3", "O4"]
+
+
+def test_refold_brings_cases_under_changed_rules(items, capsys):
+    """A lower suspension limit reaches existing cases with `zeren supervision refold`, once."""
+    from zeren.supervision.actions import do_refold_cases
+    from zeren.supervision.models import RuleConfig
+
+    events = [event("r1", "R-1", "received", "2026-09-14T09:00:00+08:00"),
+              event("r2", "R-1", "suspended", "2026-09-15T09:00:00+08:00"),
+              event("r3", "R-1", "resumed", "2026-09-16T09:00:00+08:00"),
+              event("r4", "R-1", "suspended", "2026-09-17T09:00:00+08:00"),
+              event("r5", "R-1", "resumed", "2026-09-18T09:00:00+08:00"),
+              event("o1", "R-2", "received", "2026-09-14T09:00:00+08:00")]
+    assert do_ingest_events(source=cli_source(), events=events).accepted == 6
+    before = ApprovalCase.objects.get(case_id="R-1")
+    assert before.suspension_abuse_on is None and before.suspension_count == 2  # the default limit is 2
+    assert do_refold_cases() == 0  # nothing changed
+    RuleConfig.objects.create(unit=None, item=None, suspension_limit=1)
+    call_command("supervision", "refold")
+    assert "refolded 2 case(s)" in capsys.readouterr().out
+    after = ApprovalCase.objects.get(case_id="R-1")
+    assert after.suspension_abuse_on == date(2026, 9, 17) and after.rescan
+    assert (after.statutory_deadline, after.extension_days) == (before.statutory_deadline, before.extension_days)
+    assert do_refold_cases() == 0
+    entry = AuditEntry.objects.filter(action="supervision.refold_cases").get()
+    assert entry.changes == {"refolded": 2}
+    # Folding on from the refolded state still works.
+    assert do_ingest_events(source=cli_source(), events=[
+        event("r6", "R-1", "decided", "2026-09-21T09:00:00+08:00", outcome="approved")]).accepted == 1
+    assert ApprovalCase.objects.get(case_id="R-1").decided_date == date(2026, 9, 21)

@@ -1,4 +1,4 @@
-"""``zeren supervision load-items FILE | scan [--as-of DATE] | alerts … | add-source CODE NAME [--unit CODE]``."""
+"""``zeren supervision load-items FILE | scan [--as-of DATE] | alerts … | add-source CODE NAME [--unit CODE] | refold``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from zeren.org.models import Unit
-from zeren.supervision.actions import do_create_source, do_load_items, do_scan
+from zeren.supervision.actions import do_create_source, do_load_items, do_refold_cases, do_scan
 from zeren.supervision.selectors import ALERT_EXPORT_FIELDS, all_alerts_in_force
 
 ALERT_COLUMNS = ("case_id", "type", "unit_code", "item_code", "deadline", "since", "status", "provisional")
@@ -34,6 +34,8 @@ class Command(BaseCommand):
         source.add_argument("code")
         source.add_argument("name")
         source.add_argument("--unit", default="")
+        sub.add_parser("refold", help="fold again the cases folded under rules since changed (after editing items "
+                                      "or rule configuration)")
 
     def handle(self, *args, action, **options):
         getattr(self, "_" + action.replace("-", "_"))(**options)
@@ -48,6 +50,9 @@ class Command(BaseCommand):
                 self.stderr.write(message)
             raise CommandError(f"{file.name}: {len(exc.messages)} problem(s); nothing was loaded") from exc
         self.stdout.write(f"items: {created} created, {updated} updated")
+
+    def _refold(self, **_):
+        self.stdout.write(f"refolded {do_refold_cases()} case(s) under the rules now in force")
 
     def _scan(self, *, as_of: date | None, **_):
         s = do_scan(as_of=as_of)
