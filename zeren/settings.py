@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 ZEREN_HOME = Path(os.environ.get("ZEREN_HOME", os.getcwd())).resolve()
+ZEREN_HOME.mkdir(parents=True, exist_ok=True)  # a new ZEREN_HOME is made, not an obscure "unable to open" later
 PRODUCTION = os.environ.get("ZEREN_PROFILE", "") == "production"
 
 SECRET_KEY = os.environ.get("ZEREN_SECRET_KEY", "zeren-insecure-development-key-change-me")
