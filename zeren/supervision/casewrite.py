@@ -43,12 +43,6 @@ def moment(micros: int) -> datetime:
     return _EPOCH + timedelta(microseconds=micros)
 
 
-def days(values: list[int]) -> Ints:
-    """Days since the epoch as loaded (:data:`storage.NO_DAY` → :data:`NONE`)."""
-    found = np.array(values, dtype=np.int64)
-    return np.where(found == storage.NO_DAY, NONE, found)
-
-
 @dataclass
 class Batch:
     """A batch's accepted events with the case each belongs to (cases numbered by first appearance)."""
@@ -148,9 +142,9 @@ class CaseWriter:
     def _load_state(self, s: CaseColumns, at: Ints, rows: list[int], loaded: dict[str, list]) -> None:
         s.new[at] = False
         for name, column in zip(_DATES, _LOADED_DATES, strict=True):
-            getattr(s, name)[at] = days([loaded[column][r] for r in rows])
+            getattr(s, name)[at] = [loaded[column][r] for r in rows]
         for column in EVENT_ALERTS.values():
-            s.seen_on[column][at] = days([loaded[column][r] for r in rows])
+            s.seen_on[column][at] = [loaded[column][r] for r in rows]
         s.suspension_count[at] = [loaded["suspension_count"][r] for r in rows]
         s.extension_days[at] = [loaded["extension_days"][r] for r in rows]
         s.event_count[at] = [loaded["event_count"][r] for r in rows]

@@ -43,9 +43,7 @@ TYPE_CODE = "CASE type " + " ".join(f"WHEN '{t}' THEN {i}" for t, i in TYPE_INDE
 
 def days(column: str) -> str:
     """SQL for a date column as whole days since 1970-01-01 (NULL → :data:`NONE`)."""
-    if connection.vendor == "postgresql":
-        return f"COALESCE({column} - DATE '1970-01-01', {NONE})"
-    return f"COALESCE(CAST(julianday({column}) - 2440587.5 AS INTEGER), {NONE})"
+    return storage.day_number(column, NONE)
 
 
 def day_number(day: date) -> int:

@@ -4,13 +4,14 @@ PostgreSQL (``INSERT … ON CONFLICT``), called only from :mod:`zeren.supervisio
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import orjson
 from django.db import connection
 
+from zeren.supervision.batchfold import NONE
 from zeren.supervision.models import ApprovalCase, ApprovalEvent
 from zeren.supervision.rules import EVENT_ALERTS, CaseState, Event, FoldCursor
 
@@ -26,11 +27,6 @@ CASE_COLUMNS = (
 )
 EVENT_COLUMNS = ("source_id", "event_id", "case_id", "type", "at", "recorded_at", "step", "amount", "outcome",
                  "reason", "batch_id")
-STATE_DATES = ("received_date", "last_event_date", "suspended_since", "decided_date", "withdrawn_date",
-               "delivered_date", "statutory_deadline", "promised_deadline", "fee_exceeded_on", "missing_step_on",
-               "order_violation_on", "suspension_abuse_on", "step_overtime_on", "denied_without_reason_on",
-               "late_entry_on")
-
 
 def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
     for start in range(0, len(values), size):
@@ -145,10 +141,6 @@ def _micros(moment: datetime) -> int:
     return (moment - EPOCH) // ONE_MICROSECOND
 
 
-def _moment(micros: int) -> datetime:
-    return EPOCH + timedelta(microseconds=micros)
-
-
 def pack_cursor(cursor: FoldCursor, rules_tag: int, source_id: int) -> str:
     """The ``fold`` column: the rules and source it was folded under, then the cursor."""
     at, rank, event_id = cursor.last
@@ -156,35 +148,27 @@ def pack_cursor(cursor: FoldCursor, rules_tag: int, source_id: int) -> str:
             f"{cursor.extension_at_mark}|{_micros(at)}|{rank}|{event_id}")
 
 
-def unpack_cursor(text: str) -> tuple[int, int, FoldCursor] | None:
-    if not text:
-        return None
-    tag, source, received, start, mark, extension, at, rank, event_id = text.split("|", 8)
-    return int(tag), int(source), FoldCursor(_moment(int(start)), received == "1", date.fromordinal(int(mark)),
-                                             int(extension), (_moment(int(at)), int(rank), event_id))
-
-
 LOADED_COLUMNS = ("id", "item_id", "unit_id", "received_date", "last_event_date", "suspended_since",
                   "suspension_count", "extension_days", "decided_date", "outcome", "withdrawn_date", "delivered_date",
                   "fees_total", "completed_steps", *EVENT_ALERTS.values(), "event_count", "fold")
 _DATE_COLUMNS = frozenset({"received_date", "last_event_date", "suspended_since", "decided_date", "withdrawn_date",
                            "delivered_date", *EVENT_ALERTS.values()})
-NO_DAY = -(2**60)  # a NULL date, as loaded by load_case_columns
 
 
-def _day_number(column: str) -> str:
-    """SQL for a date column as days since 1970-01-01 (NULL as :data:`NO_DAY`)."""
+def day_number(column: str, none: int) -> str:
+    """SQL for a date column as whole days since 1970-01-01, NULL as ``none`` (computed by the
+    database: cheaper than converting each date here)."""
     if connection.vendor == "sqlite":
-        return f"COALESCE(CAST(julianday({column}) - 2440587.5 AS INTEGER), {NO_DAY})"
-    return f"COALESCE({column} - DATE '1970-01-01', {NO_DAY})"
+        return f"COALESCE(CAST(julianday({column}) - 2440587.5 AS INTEGER), {none})"
+    return f"COALESCE({column} - DATE '1970-01-01', {none})"
 
 
 def load_case_columns(case_ids: Sequence[str], *, staged: bool = False
                       ) -> tuple[dict[str, int], dict[str, list[Any]]]:
     """The stored cases among ``case_ids`` (``staged``: the attached :func:`stage_events` file's,
     in one statement): ``case_id -> row`` and :data:`LOADED_COLUMNS` as lists, dates as days
-    since the epoch (:data:`NO_DAY` for none), computed by the database rather than parsed here."""
-    cols = ", ".join(_day_number(f"c.{c}") if c in _DATE_COLUMNS else f"c.{c}" for c in LOADED_COLUMNS)
+    since the epoch (:data:`batchfold.NONE` for none, as the batch fold takes them)."""
+    cols = ", ".join(day_number(f"c.{c}", NONE) if c in _DATE_COLUMNS else f"c.{c}" for c in LOADED_COLUMNS)
     if staged:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT c.case_id, {cols} FROM {STAGE}.cases AS s "
