@@ -54,7 +54,6 @@ from zeren.supervision.rules import (
 )
 
 CLI_SOURCE = "cli"
-_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 FILE_CHUNK = 100_000  # events per transaction when ingesting a file: bounded memory, restartable
 
 

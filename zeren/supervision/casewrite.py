@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
@@ -28,19 +27,21 @@ from zeren.supervision.batchfold import (
     sort_events,
 )
 from zeren.supervision.catalog import Catalog
-from zeren.supervision.columns import NO_TIME, EventColumns, day_texts, optional_utc_texts, utc_texts
+from zeren.supervision.columns import (
+    EPOCH_ORDINAL,
+    NO_TIME,
+    EventColumns,
+    day_texts,
+    moment,
+    optional_utc_texts,
+    utc_texts,
+)
 from zeren.supervision.rules import EVENT_ALERTS, CaseRules, Event, fold, set_deadlines, sorted_events
 from zeren.workdays import WorkCalendar
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_ORDINAL = 719163  # date(1970, 1, 1).toordinal()
 _DATES = ("received_day", "last_day", "suspended_since", "decided_day", "withdrawn_day", "delivered_day")
 _LOADED_DATES = ("received_date", "last_event_date", "suspended_since", "decided_date", "withdrawn_date",
                  "delivered_date")
-
-
-def moment(micros: int) -> datetime:
-    return _EPOCH + timedelta(microseconds=micros)
 
 
 @dataclass
@@ -155,7 +156,7 @@ class CaseWriter:
             s.completed_steps[n] = list(steps) if isinstance(steps, list) else orjson.loads(steps)
             _, _, received, start, mark, extension, _ = loaded["fold"][r].split("|", 6)
             s.from_received[n], s.start_us[n] = received == "1", int(start)
-            s.mark_day[n], s.ext_at_mark[n] = int(mark) - _ORDINAL, int(extension)
+            s.mark_day[n], s.ext_at_mark[n] = int(mark) - EPOCH_ORDINAL, int(extension)
 
     def _rows(self, batch: Batch, ids: list[str], pairs: list[tuple[int, int]], rules: list[tuple[CaseRules, int]],
               s: CaseColumns, e: SortedEvents, row_of: dict[str, int], loaded: dict[str, list]) -> None:
@@ -173,7 +174,7 @@ class CaseWriter:
         folds = [f"{tag}{source}{fr}|{start}|{mark}|{ext}|{at}|{rank}|{event_id}" if tag else ""
                  for tag, fr, start, mark, ext, at, rank, event_id in zip(
                      [tag for _, tag in rules], s.from_received.astype(np.int64).tolist(), s.start_us.tolist(),
-                     (s.mark_day + _ORDINAL).tolist(), s.ext_at_mark.tolist(), last_at, e.rank[s.last_row].tolist(),
+                     (s.mark_day + EPOCH_ORDINAL).tolist(), s.ext_at_mark.tolist(), last_at, e.rank[s.last_row].tolist(),
                      last_id, strict=True)]
 
         def dates(values: Ints) -> list:

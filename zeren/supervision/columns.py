@@ -39,7 +39,8 @@ USUAL_LENGTH = 25  # len("2026-09-14T09:30:00+08:00")
 _CHINA_SECONDS = 8 * 3600
 _FLAT_KEYS = frozenset({"event_id", "case_id", "item_code", "unit_code", "type", "at", "recorded_at", "step",
                         "amount", "outcome", "reason"})
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+EPOCH_ORDINAL = 719163  # date(1970, 1, 1).toordinal(): days since the epoch = ordinal - this
 
 
 @dataclass
@@ -261,8 +262,14 @@ def _storable(rows: list[dict]) -> tuple[npt.NDArray[np.bool_] | bool, bytes | N
     return np.fromiter((not _suspect_text(r) for r in rows), bool, len(rows)), None
 
 
-def _micros(moment: datetime) -> int:
-    return (moment - _EPOCH) // timedelta(microseconds=1)
+def micros(instant: datetime) -> int:
+    """Microseconds since the epoch of an aware instant."""
+    return (instant - EPOCH) // timedelta(microseconds=1)
+
+
+def moment(microseconds: int) -> datetime:
+    """The aware (UTC) instant ``microseconds`` after the epoch."""
+    return EPOCH + timedelta(microseconds=microseconds)
 
 
 def _from_parsed(parsed: list[tuple[int, ParsedEvent]]) -> EventColumns:
@@ -277,10 +284,10 @@ def _from_parsed(parsed: list[tuple[int, ParsedEvent]]) -> EventColumns:
         recorded_text=[None if r is None else p.raw["recorded_at"] for r, (_, p) in zip(rec, parsed, strict=True)],
         step=[e.step for e in events], amount=[e.amount for e in events], outcome=[e.outcome for e in events],
         reason=[e.reason for e in events],
-        at_us=np.array([_micros(e.at) for e in events], dtype=np.int64),
-        day=np.array([local_date(e.at).toordinal() - 719163 for e in events], dtype=np.int64),
-        rec_us=np.array([NO_TIME if r is None else _micros(r) for r in rec], dtype=np.int64),
-        rec_day=np.array([0 if r is None else local_date(r).toordinal() - 719163 for r in rec], dtype=np.int64),
+        at_us=np.array([micros(e.at) for e in events], dtype=np.int64),
+        day=np.array([local_date(e.at).toordinal() - EPOCH_ORDINAL for e in events], dtype=np.int64),
+        rec_us=np.array([NO_TIME if r is None else micros(r) for r in rec], dtype=np.int64),
+        rec_day=np.array([0 if r is None else local_date(r).toordinal() - EPOCH_ORDINAL for r in rec], dtype=np.int64),
         usual=np.zeros(len(events), dtype=bool))
 
 

@@ -4,7 +4,7 @@ PostgreSQL (``INSERT … ON CONFLICT``), called only from :mod:`zeren.supervisio
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +12,7 @@ import orjson
 from django.db import connection
 
 from zeren.supervision.batchfold import NONE
+from zeren.supervision.columns import micros
 from zeren.supervision.models import ApprovalCase, ApprovalEvent
 from zeren.supervision.rules import EVENT_ALERTS, CaseState, Event, FoldCursor
 
@@ -131,21 +132,15 @@ def stored_events(case_pks: Sequence[int]) -> dict[int, list[Event]]:
     return by_case
 
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-ONE_MICROSECOND = timedelta(microseconds=1)
 # The state columns of a case, in the order ``state_params`` gives them.
 STATE_COLUMNS = CASE_COLUMNS[3:-2] + ("fold",)
-
-
-def _micros(moment: datetime) -> int:
-    return (moment - EPOCH) // ONE_MICROSECOND
 
 
 def pack_cursor(cursor: FoldCursor, rules_tag: int, source_id: int) -> str:
     """The ``fold`` column: the rules and source it was folded under, then the cursor."""
     at, rank, event_id = cursor.last
-    return (f"{rules_tag}|{source_id}|{int(cursor.from_received)}|{_micros(cursor.start)}|{cursor.mark.toordinal()}|"
-            f"{cursor.extension_at_mark}|{_micros(at)}|{rank}|{event_id}")
+    return (f"{rules_tag}|{source_id}|{int(cursor.from_received)}|{micros(cursor.start)}|{cursor.mark.toordinal()}|"
+            f"{cursor.extension_at_mark}|{micros(at)}|{rank}|{event_id}")
 
 
 LOADED_COLUMNS = ("id", "item_id", "unit_id", "received_date", "last_event_date", "suspended_since",
