@@ -228,22 +228,9 @@ class CaseWriter:
         """Fold again, from their stored events, the cases ``(pk, item pk, unit pk, fold)`` whose fold
         was made under other rules than those now in force; returns how many (their rows in
         ``changed``). A case's events never change, so this is the same fold as ingestion's."""
-        stale = [(pk, pair) for pk, *pair, fold_text in cases
-                 if not fold_text or int(fold_text.split("|", 1)[0]) != self.rules_of(tuple(pair))[1]]
-        if not stale:
-            return 0
-        pks = [pk for pk, _ in stale]
-        events, sources = storage.stored_events(pks), storage.event_sources(pks)
-        adapt = storage.instant_adapter()
-        for pk, pair in stale:
-            rules, tag = self.rules_of(tuple(pair))
-            state, cursor = fold(None, None, sorted_events(events.get(pk, [])), rules, self.cal)
-            set_deadlines(state, rules, self.cal)
-            only = sources.get(pk, set())  # events from several systems: no cursor, refolded every time
-            source = next(iter(only)) if len(only) == 1 else 0
-            params = storage.state_params(state, storage.pack_cursor(cursor, tag, source) if source and tag else "",
-                                          self.stamp, self.sqlite, adapt)
-            self.changed.append((*params, pk))
+        stale = [(pk, (item, unit), []) for pk, item, unit, fold_text in cases
+                 if not fold_text or int(fold_text.split("|", 1)[0]) != self.rules_of((item, unit))[1]]
+        self._fold_again(stale)
         return len(stale)
 
     def _refold(self, batch: Batch, refold: list[int], row_of: dict[str, int], loaded: dict[str, list]) -> None:
@@ -257,16 +244,25 @@ class CaseWriter:
             new_events[int(batch.row_case[r])].append(Event(
                 cols.event_id[r], cols.kind[r], moment(int(cols.at_us[r])), cols.step[r], cols.amount[r],
                 cols.outcome[r], cols.reason[r], None if rec == NO_TIME else moment(rec)))
-        pks = [loaded["id"][row_of[batch.case_ids[k]]] for k in refold]
-        earlier = storage.stored_events(pks)
-        sources = storage.event_sources(pks)
-        adapt = storage.instant_adapter()
-        for k, pk in zip(refold, pks, strict=True):
-            rules, tag = self.rules_of(batch.identity[k])
-            state, cursor = fold(None, None, sorted_events(new_events[k] + earlier.get(pk, [])), rules, self.cal)
-            set_deadlines(state, rules, self.cal)
-            own = sources.get(pk, {self.source_pk}) <= {self.source_pk}
-            params = storage.state_params(state, storage.pack_cursor(cursor, tag, self.source_pk) if own and tag
-                                          else "", self.stamp, self.sqlite, adapt)
-            self.changed.append((*params, pk))
+        self._fold_again([(loaded["id"][row_of[batch.case_ids[k]]], batch.identity[k], new_events[k])
+                          for k in refold])
 
+    def _fold_again(self, cases: list[tuple[int, tuple[int, int], list[Event]]]) -> None:
+        """Fold cases ``(pk, (item pk, unit pk), new events from this source)`` again from all their
+        events, stored and new, and queue their rows in ``changed``. The fold cursor names the one
+        system the events came from; with several there is none (the case is folded again at each
+        new event)."""
+        if not cases:
+            return
+        pks = [pk for pk, _, _ in cases]
+        stored, sources = storage.stored_events(pks), storage.event_sources(pks)
+        adapt = storage.instant_adapter()
+        for pk, pair, new in cases:
+            rules, tag = self.rules_of(pair)
+            state, cursor = fold(None, None, sorted_events(new + stored.get(pk, [])), rules, self.cal)
+            set_deadlines(state, rules, self.cal)
+            systems = sources.get(pk, set()) | ({self.source_pk} if new else set())
+            source = next(iter(systems)) if len(systems) == 1 else 0
+            params = storage.state_params(state, storage.pack_cursor(cursor, tag, source) if source and tag else "",
+                                          self.stamp, self.sqlite, adapt)
+            self.changed.append((*params, pk))
