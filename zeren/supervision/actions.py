@@ -30,9 +30,8 @@ from zeren.findings.actions import FindingSpec
 from zeren.findings.rules import dedupe_key as finding_key
 from zeren.org.models import Unit
 from zeren.supervision import storage
-from zeren.supervision.casewrite import CaseWriter
+from zeren.supervision.casewrite import CaseWriter, event_values
 from zeren.supervision.catalog import Catalog
-from zeren.supervision.columns import optional_utc_texts, utc_texts
 from zeren.supervision.events import (
     Rejection,
     storable_payload,
@@ -219,11 +218,10 @@ def _store_cases_and_events(catalog: Catalog, cal, source: SourceSystem, batch: 
         pks.update(storage.case_pks([row[0] for row in writer.new]))
     cols = read.cols
     n = len(cols)
-    amounts = cols.amount if not sqlite else [None if a is None else str(a) for a in cols.amount]
+    at, recorded, amount = event_values(cols, sqlite)
     storage.insert_events(list(zip(
-        repeat(source.pk, n), cols.event_id, map(pks.__getitem__, cols.case_id), cols.kind,
-        writer.instants(cols, range(n)) if not sqlite else utc_texts(cols.at_us), writer.recorded(cols), cols.step,
-        amounts, cols.outcome, cols.reason, repeat(batch.pk, n), strict=True)))
+        repeat(source.pk, n), cols.event_id, map(pks.__getitem__, cols.case_id), cols.kind, at, recorded, cols.step,
+        amount, cols.outcome, cols.reason, repeat(batch.pk, n), strict=True)))
 
 
 def _store_batch(source, digest: str, bad, result, now) -> IngestBatch | None:
@@ -275,10 +273,10 @@ def _stage_events(directory: str, read: ReadBatch) -> None:
     ``INSERT … SELECT`` in the main one."""
     cols = read.cols
     read.staged = str(Path(directory) / f"events-{read.first_index}.sqlite3")
-    storage.stage_events(read.staged, zip(
-        cols.event_id, read.grouped.row_case.tolist(), cols.kind, utc_texts(cols.at_us), optional_utc_texts(cols.rec_us),
-        cols.step, [None if a is None else str(a) for a in cols.amount], cols.outcome, cols.reason, strict=True),
-        read.grouped.case_ids)
+    at, recorded, amount = event_values(cols, sqlite=True)
+    storage.stage_events(read.staged, zip(cols.event_id, read.grouped.row_case.tolist(), cols.kind, at, recorded,
+                                          cols.step, amount, cols.outcome, cols.reason, strict=True),
+                         read.grouped.case_ids)
 
 
 @contextlib.contextmanager

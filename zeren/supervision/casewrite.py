@@ -66,6 +66,25 @@ def group_batch(cols: EventColumns, owns: list[tuple[int, int]]) -> Batch:
     return Batch(cols, case, case_ids, [owns[r] for r in first_row], order, events)
 
 
+def instants(cols: EventColumns, rows: list[int] | range, sqlite: bool) -> list:
+    """``at`` of these rows as the database takes it: Django's naive UTC text on SQLite; for
+    PostgreSQL's COPY the reported text when it is the usual form, else the instant."""
+    if sqlite:
+        return utc_texts(cols.at_us[rows])
+    return [cols.at_text[r] if cols.usual[r] else moment(int(cols.at_us[r])) for r in rows]
+
+
+def event_values(cols: EventColumns, sqlite: bool) -> tuple[list, list, list]:
+    """``at``, ``recorded_at`` and ``amount`` of every row as the database takes them (see
+    :func:`instants`; amounts as decimal text on SQLite)."""
+    if sqlite:
+        return (utc_texts(cols.at_us), optional_utc_texts(cols.rec_us),
+                [None if a is None else str(a) for a in cols.amount])
+    recorded = [None if rec == NO_TIME else text if usual else moment(rec)
+                for rec, text, usual in zip(cols.rec_us.tolist(), cols.recorded_text, cols.usual.tolist(), strict=True)]
+    return instants(cols, range(len(cols)), sqlite), recorded, cols.amount
+
+
 class CaseWriter:
     """Folds a batch into case rows for :func:`zeren.supervision.storage.write_cases`."""
 
@@ -208,21 +227,7 @@ class CaseWriter:
         received = s.received_day[fresh]
         rows = fresh.tolist()
         return [[ids[n] for n in rows], [pairs[n][0] for n in rows], [pairs[n][1] for n in rows],
-                self.instants(batch.cols, starts), day_texts(received, NONE)]
-
-    def instants(self, cols: EventColumns, rows: list[int]) -> list:
-        """``at`` of these rows as the database takes it: Django's naive UTC text on SQLite; for
-        PostgreSQL's COPY the reported text when it is the usual form, else the instant."""
-        if self.sqlite:
-            return utc_texts(cols.at_us[rows])
-        return [cols.at_text[r] if cols.usual[r] else moment(int(cols.at_us[r])) for r in rows]
-
-    def recorded(self, cols: EventColumns) -> list:
-        """``recorded_at`` of every row, as :meth:`instants` gives ``at``."""
-        if self.sqlite:
-            return optional_utc_texts(cols.rec_us)
-        return [None if rec == NO_TIME else text if usual else moment(rec)
-                for rec, text, usual in zip(cols.rec_us.tolist(), cols.recorded_text, cols.usual.tolist(), strict=True)]
+                instants(batch.cols, starts, self.sqlite), day_texts(received, NONE)]
 
     def refold_stored(self, cases: list[tuple[int, int, int, str]]) -> int:
         """Fold again, from their stored events, the cases ``(pk, item pk, unit pk, fold)`` whose fold
