@@ -209,6 +209,7 @@ def _store_cases_and_events(catalog: Catalog, cal, source: SourceSystem, batch: 
     sqlite = connection.vendor == "sqlite"
     writer = CaseWriter(catalog, cal, source.pk, storage.instant_adapter()(now), sqlite)
     writer.fold_batch(read.grouped, row_of, loaded)
+    storage.require_keys(source.pk, writer.rules)
     storage.write_cases(writer.new, writer.changed, writer.continued)
     if read.staged is not None:
         storage.insert_staged_events(source.pk, batch.pk)
@@ -259,7 +260,8 @@ def ingest_file(path: Path, *, source: SourceSystem | None = None, chunk: int = 
     total = IngestResult()
     sqlite = connection.vendor == "sqlite"
     staging = sqlite and not connection.in_atomic_block  # SQLite attaches files only outside a transaction
-    with tempfile.TemporaryDirectory(prefix="zeren-ingest-") as scratch, without_gc():
+    with (tempfile.TemporaryDirectory(prefix="zeren-ingest-") as scratch, without_gc(),
+          storage.keys_checked_per_batch() if staging else contextlib.nullcontext()):
         for read in read_file(path, chunk, _identity_checker(catalog, source), texts=not sqlite,
                               stage=partial(_stage_events, scratch) if staging else None):
             total.merge(_ingest_read(source, read, catalog))

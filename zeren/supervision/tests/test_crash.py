@@ -102,6 +102,8 @@ def test_sigkill_mid_file_then_rerun_lands_every_event_once(tmp_path):
     assert f"accepted {total - landed}, duplicates {landed}, rejected 0" in rerun.stdout
     # Exactly once, and the same case states as one uninterrupted run.
     assert query(home, "SELECT count(*), count(DISTINCT event_id) FROM supervision_approvalevent") == [(total, total)]
+    # Written with per-row foreign-key checks off (storage.keys_checked_per_batch): every key holds.
+    assert query(home, "PRAGMA foreign_key_check") == []
     clean = make_home(tmp_path / "clean")
     subprocess.run(zeren("ingest", str(big)), env=zeren_env(clean), check=True, capture_output=True, timeout=300)
     assert query(home, STATE) == query(clean, STATE)
