@@ -261,10 +261,13 @@ def ingest_file(path: Path, *, source: SourceSystem | None = None, chunk: int = 
     sqlite = connection.vendor == "sqlite"
     staging = sqlite and not connection.in_atomic_block  # SQLite attaches files only outside a transaction
     with (tempfile.TemporaryDirectory(prefix="zeren-ingest-") as scratch, without_gc(),
-          storage.keys_checked_per_batch() if staging else contextlib.nullcontext()):
+          storage.keys_checked_per_batch() if staging else contextlib.nullcontext(),
+          storage.checkpoints_aside() if staging else contextlib.nullcontext() as checkpointer):
         for read in read_file(path, chunk, _identity_checker(catalog, source), texts=not sqlite,
                               stage=partial(_stage_events, scratch) if staging else None):
             total.merge(_ingest_read(source, read, catalog))
+            if checkpointer is not None:
+                checkpointer.nudge()
             if progress is not None:
                 progress(read.consumed)
     return total
@@ -276,9 +279,8 @@ def _stage_events(directory: str, read: ReadBatch) -> None:
     cols = read.cols
     read.staged = str(Path(directory) / f"events-{read.first_index}.sqlite3")
     at, recorded, amount = event_values(cols, sqlite=True)
-    storage.stage_events(read.staged, zip(cols.event_id, read.grouped.row_case.tolist(), cols.kind, at, recorded,
-                                          cols.step, amount, cols.outcome, cols.reason, strict=True),
-                         read.grouped.case_ids)
+    storage.stage_events(read.staged, [cols.event_id, read.grouped.row_case.tolist(), cols.kind, at, recorded,
+                                       cols.step, amount, cols.outcome, cols.reason], read.grouped.case_ids)
 
 
 @contextlib.contextmanager

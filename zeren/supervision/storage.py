@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -99,6 +100,62 @@ def keys_checked_per_batch() -> Iterator[None]:
     finally:
         if disabled:
             connection.enable_constraint_checking()
+
+
+class Checkpointer:
+    """SQLite in WAL mode: the write-ahead log copied back into the database file by a thread of
+    its own after each committed batch (``nudge``), instead of by the committing connection inside
+    its commit (SQLite's automatic checkpoint, switched off for the duration). A passive checkpoint
+    never blocks the writer, and the sqlite3 module releases the GIL while it runs, so the next
+    batch is folded and written meanwhile: 0.7 s of a million events' 10 commits. Durability is
+    unchanged — a committed transaction is in the log either way."""
+
+    def __init__(self, path: str) -> None:
+        self.path, self.wake, self.done = path, threading.Event(), False
+        self.thread = threading.Thread(target=self._run, name="zeren-checkpoint", daemon=True)
+
+    def _run(self) -> None:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        try:
+            while True:
+                self.wake.wait()
+                self.wake.clear()
+                db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                if self.done:
+                    return
+        finally:
+            db.close()
+
+    def nudge(self) -> None:
+        self.wake.set()
+
+
+@contextlib.contextmanager
+def checkpoints_aside() -> Iterator[Checkpointer | None]:
+    """A :class:`Checkpointer` for the default connection's database file while the block runs
+    (None where there is none: PostgreSQL, an in-memory or non-WAL SQLite database)."""
+    if connection.vendor != "sqlite":
+        yield None
+        return
+    with connection.cursor() as cursor:
+        path = next((row[2] for row in cursor.execute("PRAGMA database_list") if row[1] == "main"), "")
+        wal = cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        interval = cursor.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+    if not path or not wal:
+        yield None
+        return
+    checkpointer = Checkpointer(path)
+    checkpointer.thread.start()
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint = 0")
+    try:
+        yield checkpointer
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {int(interval)}")
+        checkpointer.done = True
+        checkpointer.nudge()
+        checkpointer.thread.join()
 
 
 def require_keys(source_pk: int, identities: Iterable[tuple[int, int]]) -> None:
@@ -245,7 +302,8 @@ def write_cases(new: list[tuple], changed: list[tuple], continued: list[tuple]) 
     def sets(names):
         return ", ".join(f"{c} = %s" for c in names)
     if new:
-        insert_many(CASE_TABLE, columns, new)
+        connection.ensure_connection()
+        insert_flat(connection.connection, CASE_TABLE, columns, list(chain.from_iterable(new)))
     with connection.cursor() as cursor:
         if changed:
             cursor.executemany(f"UPDATE {CASE_TABLE} SET {sets(columns[3:])} WHERE id = %s", changed)
@@ -253,23 +311,33 @@ def write_cases(new: list[tuple], changed: list[tuple], continued: list[tuple]) 
             cursor.executemany(f"UPDATE {CASE_TABLE} SET {sets(columns[5:])} WHERE id = %s", continued)
 
 
-def insert_many(table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
-    """SQLite: ``INSERT`` of ``rows`` as multi-row ``VALUES`` statements of up to 500 rows, through
-    the DB-API cursor. Against ``executemany`` (one statement run per row) this saves, per row,
-    the statement's start and end — for a table with ``AUTOINCREMENT``, a read and a write of
-    ``sqlite_sequence`` — a quarter of the time for the case table's 30 columns."""
-    connection.ensure_connection()
-    raw = connection.connection
-    per = max(1, min(500, raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(columns)))
-    row = f"({', '.join('?' * len(columns))})"
+def insert_flat(db: sqlite3.Connection, table: str, columns: Sequence[str], flat: list[Any]) -> None:
+    """SQLite: ``INSERT`` the rows laid out one after another in ``flat`` as multi-row ``VALUES``
+    statements of up to 500 rows, on a DB-API connection. Against ``executemany`` (one statement
+    run per row) this saves each row the statement's start and end — for a table with
+    ``AUTOINCREMENT``, a read and a write of ``sqlite_sequence`` — a quarter of the time for the
+    case table, a fifth for the staged events."""
+    width = len(columns)
+    per = max(1, min(500, db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width))
+    row = f"({', '.join('?' * width)})"
     head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-    cursor = raw.cursor()
+    full = head + ", ".join([row] * per)
+    cursor = db.cursor()
     try:
-        for start in range(0, len(rows), per):
-            part = rows[start:start + per]
-            cursor.execute(head + ", ".join([row] * len(part)), list(chain.from_iterable(part)))
+        for start in range(0, len(flat), per * width):
+            part = flat[start:start + per * width]
+            cursor.execute(full if len(part) == per * width else head + ", ".join([row] * (len(part) // width)), part)
     finally:
         cursor.close()
+
+
+def interleaved(columns: Sequence[Sequence[Any]]) -> list[Any]:
+    """The rows of equally long ``columns`` laid out one after another, for :func:`insert_flat`."""
+    width = len(columns)
+    flat: list[Any] = [None] * (width * len(columns[0]))
+    for j, column in enumerate(columns):
+        flat[j::width] = column
+    return flat
 
 
 def copy_rows(cursor, table: str, columns: Sequence[str], rows: Iterable[tuple]) -> None:
@@ -314,13 +382,11 @@ STAGE = "zeren_stage"
 CASE_PK = "zeren_case_pk"
 
 
-def stage_events(path: str, rows: Iterable[tuple], case_ids: Sequence[str]) -> None:
-    """Write a batch's event rows (:data:`STAGED_COLUMNS`: ``case_k`` numbers the case in
-    ``case_ids``, instants as stored) and its case ids to a scratch SQLite file, for
+def stage_events(path: str, columns: Sequence[Sequence[Any]], case_ids: Sequence[str]) -> None:
+    """Write a batch's event rows (:data:`STAGED_COLUMNS`, as lists: ``case_k`` numbers the case
+    in ``case_ids``, instants as stored) and its case ids to a scratch SQLite file, for
     :func:`insert_staged_events`. Plain sqlite3, no Django: the reading process runs it, so the main
     process binds no parameters per event."""
-    import sqlite3
-
     scratch = sqlite3.connect(path, isolation_level=None)
     try:
         scratch.execute("PRAGMA journal_mode=OFF")
@@ -328,8 +394,8 @@ def stage_events(path: str, rows: Iterable[tuple], case_ids: Sequence[str]) -> N
         scratch.execute(f"CREATE TABLE staged ({', '.join(STAGED_COLUMNS)})")
         scratch.execute("CREATE TABLE cases (k INTEGER PRIMARY KEY, case_id TEXT)")
         scratch.execute("BEGIN")
-        scratch.executemany(f"INSERT INTO staged VALUES ({', '.join('?' * len(STAGED_COLUMNS))})", rows)
-        scratch.executemany("INSERT INTO cases VALUES (?, ?)", enumerate(case_ids))
+        insert_flat(scratch, "staged", STAGED_COLUMNS, interleaved(columns))
+        insert_flat(scratch, "cases", ("k", "case_id"), interleaved([range(len(case_ids)), case_ids]))
         scratch.execute("COMMIT")
     finally:
         scratch.close()
