@@ -107,7 +107,7 @@ def _file_chunks(path: Path, chunk: int) -> Iterator[tuple[list[Any], int]]:
     """``(events, bytes)`` for each ``chunk`` lines of a JSONL file; blank lines skipped, a line
     that is not JSON kept in its place as an ``Unparsed`` naming its line number."""
     number = 0
-    with open(path, "rb") as handle:
+    with open(path, "rb", buffering=1 << 20) as handle:
         while lines := list(islice(handle, chunk)):
             consumed = sum(map(len, lines))
             try:  # a blank line is not JSON either: it too takes the long way

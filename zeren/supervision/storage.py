@@ -389,6 +389,7 @@ def stage_events(path: str, columns: Sequence[Sequence[Any]], case_ids: Sequence
     process binds no parameters per event."""
     scratch = sqlite3.connect(path, isolation_level=None)
     try:
+        scratch.execute("PRAGMA page_size=65536")  # 16 times fewer pages to write here and read in the main process
         scratch.execute("PRAGMA journal_mode=OFF")
         scratch.execute("PRAGMA synchronous=OFF")  # a scratch file: rebuilt by re-reading if lost
         scratch.execute(f"CREATE TABLE staged ({', '.join(STAGED_COLUMNS)})")
