@@ -151,11 +151,19 @@ class CaseWriter:
         at = [(n, row_of[c]) for n, c in enumerate(ids) if c in row_of]
         if at:
             self._load_state(s, np.array([n for n, _ in at]), [r for _, r in at], loaded)
-        rules = [self.rules_of(p) for p in pairs]
+        # The rules of each distinct (item, unit) pair (a few dozen), then per case by pair number.
+        number: dict[tuple[int, int], int] = {}
+        of_case = np.fromiter((number.setdefault(p, len(number)) for p in pairs), np.int64, len(pairs))
+        distinct = [self.rules_of(p) for p in number]
+        per_case = of_case.tolist()
+
+        def column(values: list) -> Ints:
+            return np.array(values, dtype=np.int64)[of_case]
+        rules = [distinct[k] for k in per_case]
         fold_cases(s, e, RuleColumns(
-            np.array([r.suspension_limit for r, _ in rules], dtype=np.int64),
-            np.array([int((r.fee_standard * 100).to_integral_value(ROUND_FLOOR)) for r, _ in rules], dtype=np.int64),
-            np.array([r.late_entry_hours * 3_600_000_000 for r, _ in rules], dtype=np.int64),
+            column([r.suspension_limit for r, _ in distinct]),
+            column([int((r.fee_standard * 100).to_integral_value(ROUND_FLOOR)) for r, _ in distinct]),
+            column([r.late_entry_hours * 3_600_000_000 for r, _ in distinct]),
             [r.required_steps for r, _ in rules], [r.step_limits for r, _ in rules]), self.cal)
         self._rows(batch, ids, pairs, rules, s, e, row_of, loaded)
 
