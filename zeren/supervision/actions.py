@@ -278,7 +278,7 @@ def _stage_events(directory: str, read: ReadBatch) -> None:
     ``INSERT … SELECT`` in the main one."""
     cols = read.cols
     read.staged = str(Path(directory) / f"events-{read.first_index}.sqlite3")
-    at, recorded, amount = event_values(cols, sqlite=True)
+    at, recorded, amount = event_values(cols, sqlite=True, blank=storage.BLANK)
     storage.stage_events(read.staged, [cols.event_id, read.grouped.row_case.tolist(), cols.kind, at, recorded,
                                        cols.step, amount, cols.outcome, cols.reason], read.grouped.case_ids)
 

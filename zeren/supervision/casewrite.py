@@ -74,12 +74,13 @@ def instants(cols: EventColumns, rows: list[int] | range, sqlite: bool) -> list:
     return [cols.at_text[r] if cols.usual[r] else moment(int(cols.at_us[r])) for r in rows]
 
 
-def event_values(cols: EventColumns, sqlite: bool) -> tuple[list, list, list]:
+def event_values(cols: EventColumns, sqlite: bool, blank: str | None = None) -> tuple[list, list, list]:
     """``at``, ``recorded_at`` and ``amount`` of every row as the database takes them (see
-    :func:`instants`; amounts as decimal text on SQLite)."""
+    :func:`instants`; amounts as decimal text on SQLite; on SQLite ``blank`` for none, see
+    :data:`zeren.supervision.storage.BLANK`)."""
     if sqlite:
-        return (utc_texts(cols.at_us), optional_utc_texts(cols.rec_us),
-                [None if a is None else str(a) for a in cols.amount])
+        return (utc_texts(cols.at_us), optional_utc_texts(cols.rec_us, blank),
+                [blank if a is None else str(a) for a in cols.amount])
     recorded = [None if rec == NO_TIME else text if usual else moment(rec)
                 for rec, text, usual in zip(cols.rec_us.tolist(), cols.recorded_text, cols.usual.tolist(), strict=True)]
     return instants(cols, range(len(cols)), sqlite), recorded, cols.amount
@@ -204,17 +205,21 @@ class CaseWriter:
                      (s.mark_day + EPOCH_ORDINAL).tolist(), s.ext_at_mark.tolist(), last_at, e.rank[s.last_row].tolist(),
                      last_id, strict=True)]
 
+        blank = storage.BLANK if self.sqlite else None
+
         def dates(values: Ints) -> list:
-            return day_texts(values, NONE)
-        is_open = ((s.decided_day == NONE) & (s.withdrawn_day == NONE)).tolist()
+            return day_texts(values, NONE, blank)
+        # Flags as 0/1 integers, not bools: the sqlite3 module binds a bool (or None) through its
+        # adapter look-up, several times slower than an int or a str.
+        is_open = ((s.decided_day == NONE) & (s.withdrawn_day == NONE)).astype(np.int64).tolist()
         state = [dates(s.last_day), is_open, dates(s.suspended_since), s.suspension_count.tolist(),
                  s.extension_days.tolist(), dates(s.decided_day), s.outcome, dates(s.withdrawn_day),
                  dates(s.delivered_day), [f"{c // 100}.{c % 100:02d}" for c in s.fees_cents.tolist()],
                  [orjson.dumps(steps).decode() for steps in s.completed_steps],
                  day_texts(stat.values.astype(np.int64)), day_texts(prom.values.astype(np.int64)),
-                 (stat.provisional | prom.provisional).tolist(),
+                 (stat.provisional | prom.provisional).astype(np.int64).tolist(),
                  *[dates(s.seen_on[column]) for column in EVENT_ALERTS.values()], s.event_count.tolist(), folds,
-                 [True] * len(ids), [self.stamp] * len(ids)]
+                 [1] * len(ids), [self.stamp] * len(ids)]
         if s.new.all():
             self.new += zip(*self._head(batch, ids, pairs, s), *state, strict=True)
         elif s.new.any():
