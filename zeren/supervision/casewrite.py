@@ -153,8 +153,8 @@ class CaseWriter:
         if at:
             self._load_state(s, np.array([n for n, _ in at]), [r for _, r in at], loaded)
         # The rules of each distinct (item, unit) pair (a few dozen), then per case by pair number.
-        number: dict[tuple[int, int], int] = {}
-        of_case = np.fromiter((number.setdefault(p, len(number)) for p in pairs), np.int64, len(pairs))
+        number = {pair: k for k, pair in enumerate(dict.fromkeys(pairs))}
+        of_case = np.fromiter(map(number.__getitem__, pairs), np.int64, len(pairs))
         distinct = [self.rules_of(p) for p in number]
         per_case = of_case.tolist()
 

@@ -68,7 +68,7 @@ class EventColumns:
     rec_day: Ints
     usual: npt.NDArray[np.bool_]
     flat: bool = False  # every row an object of strings, integers, booleans and nulls only
-    raw_json: bytes | None = None  # orjson's text of ``raw``, when it was made anyway
+    raw_json: bytes | None = None  # orjson's text of ``raw`` (keys sorted), when it was made anyway
 
     def __len__(self) -> int:
         return len(self.index)
@@ -251,10 +251,12 @@ def _kinds_ok(kind: list[Any], step: list[str], outcome: list[Any]) -> npt.NDArr
 
 
 def _storable(rows: list[dict]) -> tuple[npt.NDArray[np.bool_] | bool, bytes | None]:
-    """False for rows with a NUL or a lone surrogate anywhere: one orjson call for the whole batch
-    (its text returned, for shipping the batch), row by row only when it finds one."""
+    """False for rows with a NUL or a lone surrogate anywhere: one orjson call for the whole batch,
+    row by row only when it finds one. Its text (keys sorted: for flat rows the canonical JSON the
+    batch's digest is taken of, see :func:`~zeren.supervision.events.canonical_digest`) is returned
+    for the digest and for shipping the batch."""
     try:
-        text = orjson.dumps(rows)
+        text = orjson.dumps(rows, option=orjson.OPT_SORT_KEYS)
         if b"\\u0000" not in text:
             return True, text
     except TypeError:

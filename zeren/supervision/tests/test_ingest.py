@@ -275,3 +275,23 @@ def test_file_ingestion_checks_keys_per_batch_and_restores_checking(items, tmp_p
         assert cursor.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert cursor.execute("PRAGMA foreign_key_check").fetchall() == []
     assert ApprovalEvent.objects.count() == len(STORY)
+
+
+def test_batch_digest_is_that_of_the_canonical_events_on_every_path(items, tmp_path):
+    """The audit entry's SHA-256 is of canonical_json(events), whether the batch came over HTTP,
+    as a list, or from a file (where validation's sorted-keys text is reused for it)."""
+    import hashlib
+
+    from zeren.audit.rules import canonical_json
+    from zeren.supervision.actions import ingest_file
+    from zeren.supervision.models import IngestBatch
+
+    expected = hashlib.sha256(canonical_json(STORY).encode("utf-8")).hexdigest()
+    path = tmp_path / "story.jsonl"
+    path.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in STORY), encoding="utf-8")
+    assert ingest_file(path).accepted == len(STORY)
+    assert IngestBatch.objects.get().sha256 == expected
+    second = [dict(e, event_id=e["event_id"] + "b", case_id=e["case_id"] + "b") for e in STORY]
+    do_ingest_events(source=cli_source(), events=second)
+    assert IngestBatch.objects.order_by("-pk")[0].sha256 == hashlib.sha256(
+        canonical_json(second).encode("utf-8")).hexdigest()
