@@ -90,8 +90,10 @@ def _column(rows: list[dict], key: str) -> list[Any]:
 
 def _text_ok(values: list[Any], low: int, high: int) -> npt.NDArray[np.bool_] | bool:
     """Strings of ``low``..``high`` characters: True for the whole column at once, else per row."""
-    if set(map(type, values)) == {str} and low <= min(map(len, values)) and max(map(len, values)) <= high:
-        return True
+    if set(map(type, values)) == {str}:
+        lengths = np.fromiter(map(len, values), np.int64, len(values))
+        if low <= lengths.min() and lengths.max() <= high:
+            return True
     return np.fromiter((type(v) is str and low <= len(v) <= high for v in values), bool, len(values))
 
 
@@ -170,7 +172,8 @@ def read_columns(events: list[Any], first_index: int = 0
     """Validate a batch: the valid events as columns (batch order) and each invalid one with its
     rejection, as :func:`parse_event` would give them one by one."""
     n = len(events)
-    fast = np.fromiter((type(r) is dict for r in events), bool, n)
+    fast = (np.ones(n, dtype=bool) if set(map(type, events)) <= {dict} else
+            np.fromiter((type(r) is dict for r in events), bool, n))
     dicts = [r for r in events if type(r) is dict] if not fast.all() else events
     at_text, recorded = _column(dicts, "at"), _column(dicts, "recorded_at")
     kind, outcome = _column(dicts, "type"), _column(dicts, "outcome")
