@@ -156,11 +156,10 @@ class CaseWriter:
         number = {pair: k for k, pair in enumerate(dict.fromkeys(pairs))}
         of_case = np.fromiter(map(number.__getitem__, pairs), np.int64, len(pairs))
         distinct = [self.rules_of(p) for p in number]
-        per_case = of_case.tolist()
 
         def column(values: list) -> Ints:
             return np.array(values, dtype=np.int64)[of_case]
-        rules = [distinct[k] for k in per_case]
+        rules = [distinct[k] for k in of_case.tolist()]
         fold_cases(s, e, RuleColumns(
             column([r.suspension_limit for r, _ in distinct]),
             column([int((r.fee_standard * 100).to_integral_value(ROUND_FLOOR)) for r, _ in distinct]),

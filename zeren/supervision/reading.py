@@ -72,7 +72,7 @@ class ReadBatch:
         cols = self.cols.take(keep)
         owns = [o for o, k in zip(self.owns, keep.tolist(), strict=True) if k]
         return ReadBatch(self.first_index, cols, owns, self.bad, self.duplicates, group_batch(cols, owns),
-                         canonical_digest(cols.raw, flat=cols.flat), self.consumed, staged=None, mixed=self.mixed)
+                         _digest(cols), self.consumed, staged=None, mixed=self.mixed)
 
 
 def read_batch(events: list[Any], check: Check, first_index: int = 0, consumed: int = 0) -> ReadBatch:

@@ -291,7 +291,8 @@ def write_cases(new: list[tuple], changed: list[tuple], continued: list[tuple]) 
     """Insert new cases (``case_id, item pk, unit pk, *state params``), update refolded ones
     (``*state params, pk``) and continued ones (the same without ``received_at, received_date``,
     which folding on cannot change — so the indexes on them are left alone). No conflict handling
-    is needed under the ingestion lock. SQLite: plain executemany. PostgreSQL: ``COPY`` (one
+    is needed under the ingestion lock. SQLite: new cases as multi-row ``VALUES`` (:func:`insert_flat`),
+    updates by executemany, "no date" as :data:`BLANK`. PostgreSQL: ``COPY`` (one
     stream per statement instead of a round trip per row) — new cases straight into the table,
     updates into a temporary staging table and then one ``UPDATE … FROM`` each."""
     columns = CASE_COLUMNS[:3] + STATE_COLUMNS + ("rescan", "updated_at")

@@ -278,8 +278,8 @@ def test_file_ingestion_checks_keys_per_batch_and_restores_checking(items, tmp_p
 
 
 def test_batch_digest_is_that_of_the_canonical_events_on_every_path(items, tmp_path):
-    """The audit entry's SHA-256 is of canonical_json(events), whether the batch came over HTTP,
-    as a list, or from a file (where validation's sorted-keys text is reused for it)."""
+    """The audit entry's SHA-256 is of canonical_json(events), whether the batch came as a list
+    (what the HTTP endpoint passes) or from a file (where validation's sorted-keys text is reused)."""
     import hashlib
 
     from zeren.audit.rules import canonical_json
