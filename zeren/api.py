@@ -23,7 +23,10 @@ def nul_in_json(request: HttpRequest, exc: ValueError) -> HttpResponse:
         raise exc
     return api.create_response(request, {"detail": "NUL (0x00) characters are not allowed in text"}, status=422)
 
-ROUTERS = ["org", "workcal", "audit", "findings", "duties", "supervision", "portal"]
+ROUTERS = [
+    "org", "workcal", "audit", "findings", "duties", "targets", "supervision", "evaluation", "accountability",
+    "oversight", "cockpit", "portal",
+]
 
 for _name in ROUTERS:
     try:

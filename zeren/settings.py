@@ -40,6 +40,11 @@ INSTALLED_APPS = [
     "zeren.duties",
     "zeren.supervision",
     "zeren.supervision.projects",
+    "zeren.targets",
+    "zeren.evaluation",
+    "zeren.accountability",
+    "zeren.oversight",
+    "zeren.cockpit",
     "zeren.portal",
     "zeren.demo",
 ]

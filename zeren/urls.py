@@ -17,7 +17,7 @@ urlpatterns = [
 ]
 
 # Each element app mounts its pages under its own name when it has a urls.py.
-for _app in ["org", "audit", "duties", "targets", "supervision", "evaluation", "accountability", "findings", "portal"]:
+for _app in ["org", "audit", "duties", "targets", "supervision", "evaluation", "accountability", "oversight", "cockpit", "findings", "portal"]:
     try:
         import_module(f"zeren.{_app}.urls")
     except ModuleNotFoundError as exc:
