@@ -197,5 +197,7 @@ ZEREN_AUX_NAV = [
     # (url name, label, shown to the anonymous public)
     ("org:index", _("组织机构"), True),
     ("findings:index", _("问题线索"), False),
+    ("oversight:index", _("监督网络"), False),
+    ("portal:sunshine", _("阳光工程"), True),
     ("portal:transparency", _("透明度"), True),
 ]

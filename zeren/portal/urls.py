@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from zeren.portal import views
 
@@ -6,4 +6,5 @@ app_name = "portal"
 urlpatterns = [
     path("public/", views.index, name="index"),
     path("transparency/", views.transparency, name="transparency"),
+    path("sunshine/", include("zeren.oversight.public_urls")),  # 阳光工程, built by zeren.oversight
 ]
