@@ -518,8 +518,9 @@ def do_import_batch(*, actor: Any, objects: Sequence[Model], reason: str) -> lis
         raise ValidationError(problems)
     with transaction.atomic():
         created = model.objects.bulk_create(objects, batch_size=2000)
-        digest = hashlib.sha256("\n".join(
-            canonical_json(snapshot(o)) for o in created).encode("utf-8")).hexdigest()
+        names = [f.attname for f in model._meta.concrete_fields]
+        digest = hashlib.sha256(canonical_json(
+            [[getattr(o, name) for name in names] for o in created]).encode("utf-8")).hexdigest()
         record_event(actor=actor, action="oversight.import_batch", object_type=model._meta.label_lower,
                      object_id=f"batch:{digest[:16]}", changes={"count": len(created)}, reason=reason,
                      extra={"sha256": digest})

@@ -5,7 +5,7 @@ each street, created as org units here), the finance, audit, legal-affairs and H
 exist, the fault-liability rules each government adopted, a year of sunshine publications with
 the disclosure checklist, referrals in every state, joint meetings with follow-ups, joint
 inspections with rectifications, deputies' evaluations; then the overdue checks on ``ctx.today``.
-Small: a few of each; city: ~2,000 publications, ~400 referrals, ~1,500 evaluations.
+Small: a few of each; city: ~1,500 publications, ~400 referrals, ~1,000 evaluations.
 
 Bulk writes go through :func:`zeren.oversight.actions.do_import_batch` (one audit entry a batch);
 referrals' findings through ``do_raise_findings``. Log-ins ``jc_district`` (a district supervision
@@ -161,19 +161,23 @@ class NetworkBuilder:
                           .exclude(code__in=[b.unit.code for b in self.all_bodies]).only("id", "code", "name", "path"))
 
     def competent(self, unit: Unit) -> Body:
-        """The lowest supervision body overseeing ``unit``."""
-        best = None
-        for body in self.supervision:
-            if rules.in_subtree(unit.path, body.jurisdiction.path) and (
-                    best is None or len(body.jurisdiction.path) > len(best.jurisdiction.path)):
-                best = body
-        return best
+        """The lowest supervision body overseeing ``unit``: the nearest ancestor with one."""
+        by_path = self.__dict__.setdefault("_by_path", {b.jurisdiction.path: b for b in self.supervision})
+        parts = unit.path.strip("/").split("/")
+        return next(by_path[p] for i in range(len(parts), 0, -1) if (p := "/" + "/".join(parts[:i]) + "/") in by_path)
+
+    def units_under(self, root: Unit) -> list[Unit]:
+        """The demo's units in the subtree of ``root`` (cached per root)."""
+        cache = self.__dict__.setdefault("_under", {})
+        if root.pk not in cache:
+            cache[root.pk] = [u for u in self.units if rules.in_subtree(u.path, root.path)]
+        return cache[root.pk]
 
     # --- 阳光工程 ------------------------------------------------------------------------------
     def publications(self) -> None:
         rng, year = self.rng, self.today.year
         units = [u for u in self.units if u.path.count("/") <= 4]
-        n = self.ctx.scaled(60, 2000)
+        n = self.ctx.scaled(60, 1500)
         requirements, pubs = [], []
         for unit in rng.sample(units, min(len(units), self.ctx.scaled(20, 400))):
             for category in PublicationCategory.values:
@@ -204,7 +208,7 @@ class NetworkBuilder:
                 withdrawal_reason="部分数据口径有误，更正后将重新发布" if status == PublicationStatus.WITHDRAWN else ""))
         pubs = do_import_batch(actor=None, objects=pubs, reason="demo: sunshine publications (演示数据)")
         attachments = []
-        for p in pubs[: self.ctx.scaled(20, 200)]:
+        for p in pubs[: self.ctx.scaled(20, 100)]:
             data = tiny_pdf(p.title)
             attachments.append(Attachment(owner_type="oversight.publication", owner_id=p.pk, name=f"{p.title[:40]}.pdf",
                                           content_type="application/pdf", size=len(data),
@@ -219,8 +223,7 @@ class NetworkBuilder:
         rows, numbers = [], defaultdict(int)
         for _ in range(self.ctx.scaled(24, 400)):
             source = rng.choice(referring)
-            candidates = [u for u in self.units if rules.in_subtree(u.path, source.jurisdiction.path)]
-            unit = rng.choice(candidates)
+            unit = rng.choice(self.units_under(source.jurisdiction))
             referred = self.day()
             register_due = self.workdays(referred, rules.limit("register"))
             numbers[referred.year] += 1
@@ -296,7 +299,7 @@ class NetworkBuilder:
             mates = [b for b in self.by_jurisdiction[lead.jurisdiction_id] if b.pk != lead.pk]
             if not mates:
                 continue
-            pool = [u for u in self.units if rules.in_subtree(u.path, lead.jurisdiction.path)]
+            pool = self.units_under(lead.jurisdiction)
             for k in range(self.ctx.scaled(2, 4 if lead.level == Level.CITY else 2)):
                 start = self.day(end=self.today - timedelta(days=30))
                 plans.append(JointInspection(lead=lead, title=f"{lead.jurisdiction.name}{start.year}年专项联合检查（{k + 1}）",
@@ -337,7 +340,7 @@ class NetworkBuilder:
         rng = self.rng
         weights = {u.pk: rng.random() for u in self.units}
         rows = []
-        for _ in range(self.ctx.scaled(60, 1500)):
+        for _ in range(self.ctx.scaled(60, 1000)):
             unit = rng.choice(self.units)
             good = weights[unit.pk]
             rating = rng.choices(Rating.values, [0.3 + good, 0.5, 0.9 - 0.8 * good])[0]
