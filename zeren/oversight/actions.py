@@ -18,7 +18,7 @@ from zeren.access.scope import can, check
 from zeren.audit.actions import record_change, record_event, snapshot
 from zeren.audit.rules import canonical_json
 from zeren.core.uploads import UploadRejected
-from zeren.findings.actions import FindingSpec, do_raise_finding, do_raise_findings
+from zeren.findings.actions import FindingSpec, do_follow_source, do_raise_finding, do_raise_findings
 from zeren.findings.models import Finding
 from zeren.findings.rules import dedupe_key
 from zeren.org.models import Unit
@@ -121,6 +121,8 @@ def _move_publication(actor: Any, publication: Publication, new: str, reason: st
         if new == PublicationStatus.PUBLISHED and publication.requirement_id:
             DisclosureRequirement.objects.filter(pk=publication.requirement_id, met_on__isnull=True).update(
                 met_on=timezone.localdate())
+            do_follow_source(evidence_type="oversight.disclosurerequirement", evidence_id=str(publication.requirement_id),
+                             outcome="resolved", reason=f"published: {publication.title}", actor=actor)
     return publication
 
 
@@ -272,18 +274,9 @@ def do_report_referral(*, actor: Any, referral: Referral, outcome: str, summary:
         referral.save()
         _audit(actor, "report_referral", referral, before, late=rules.late(referral.report_due, reported_on, reported_on))
         if outcome == ReferralOutcome.NO_VIOLATION:
-            follow_source(actor, "oversight.referral", referral.pk, "dismissed", summary)
+            do_follow_source(evidence_type="oversight.referral", evidence_id=str(referral.pk), outcome="dismissed",
+                             reason=summary.strip(), actor=actor)
     return referral
-
-
-def follow_source(actor: Any, evidence_type: str, evidence_id: int, outcome: str, reason: str) -> None:
-    """Move the findings raised from a record along with it, through the findings app's
-    ``do_follow_source`` once it exists (the accountability engineer adds it)."""
-    from zeren.findings import actions as findings_actions
-
-    follow = getattr(findings_actions, "do_follow_source", None)
-    if follow is not None:
-        follow(evidence_type=evidence_type, evidence_id=str(evidence_id), outcome=outcome, reason=reason, actor=actor)
 
 
 # --- 垂直网络: bodies and rule adoption -----------------------------------------------------------
@@ -353,6 +346,8 @@ def do_complete_meeting_task(*, actor: Any, task: MeetingTask, report: str, done
         task.report, task.done_on = report.strip(), done_on
         task.save()
         _audit(actor, "complete_meeting_task", task, before, late=rules.late(task.due_on, done_on, done_on))
+        do_follow_source(evidence_type="oversight.meetingtask", evidence_id=str(task.pk), outcome="resolved",
+                         reason=task.report, actor=actor)
     return task
 
 
@@ -460,7 +455,8 @@ def do_accept_rectification(*, actor: Any, issue: InspectionIssue, accepted_on: 
         issue.status, issue.accepted_on = IssueStatus.ACCEPTED, accepted_on
         issue.save()
         _audit(actor, "accept_rectification", issue, before)
-        follow_source(actor, "oversight.inspectionissue", issue.pk, "resolved", issue.report)
+        do_follow_source(evidence_type="oversight.inspectionissue", evidence_id=str(issue.pk), outcome="resolved",
+                         reason=issue.report, actor=actor)
     return issue
 
 

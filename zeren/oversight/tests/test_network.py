@@ -55,6 +55,7 @@ def test_joint_inspection_workflow_with_working_day_deadlines(net):
                                     reported_on=date(2026, 10, 20), attachments=[("专账.pdf", PDF)])
     issue = actions.do_accept_rectification(actor=officer, issue=issue, accepted_on=date(2026, 10, 21))
     assert issue.status == IssueStatus.ACCEPTED
+    assert Finding.objects.get(cause="oversight.inspection").status == "resolved"  # the finding follows its source
     inspection = actions.do_close_inspection(actor=officer, inspection=inspection, conclusion="整改到位",
                                              closed_on=date(2026, 11, 2))
     assert inspection.status == InspectionStatus.CLOSED

@@ -122,6 +122,7 @@ def test_statistics_by_source_type_and_outcome(client, net, django_assert_max_nu
     actions.do_register_referral(actor=officer, referral=r, registered_on=date(2026, 10, 9))
     actions.do_report_referral(actor=officer, referral=r, outcome="no_violation", summary="未发现违纪",
                                reported_on=date(2026, 10, 20))
+    assert Finding.objects.get(evidence_id=str(r.pk), cause="oversight.referral").status == "dismissed"
     stats = selectors.referral_statistics(officer)
     assert dict(stats["source"]) == {"财政部门": 1, "审计部门": 1}
     assert dict(stats["outcome"]) == {"未发现违纪违法": 1, "尚未反馈": 1}
