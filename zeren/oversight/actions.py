@@ -29,6 +29,7 @@ from zeren.oversight.models import (
     BodyKind,
     DisclosureRequirement,
     ExternalEvaluation,
+    FindingCause,
     InspectionIssue,
     InspectionStatus,
     IssueStatus,
@@ -164,7 +165,7 @@ def do_check_disclosures(*, actor: Any, today: date) -> int:
     """Raise a finding (``oversight.disclosure_overdue``) for each required disclosure past its due
     day and not yet published. Idempotent: each requirement is raised once. Returns how many are new."""
     overdue = DisclosureRequirement.objects.filter(met_on__isnull=True, due_on__lt=today).select_related("unit")
-    cause = "oversight.disclosure_overdue"
+    cause = FindingCause.DISCLOSURE_OVERDUE.value
     specs = [FindingSpec(
         dedupe_key=dedupe_key(APP, cause, "oversight.disclosurerequirement", str(r.pk)), cause=cause, source_app=APP,
         title=f"{r.unit.name}：{r.title} 逾期未公开（期限 {r.due_on:%Y-%m-%d}）", unit_id=r.unit_id,
@@ -208,7 +209,7 @@ def do_refer_case(*, actor: Any, from_body: Body, to_body: Body, unit: Unit, typ
 
 
 def raise_referral_finding(actor: Any, referral: Referral) -> None:
-    cause = "oversight.referral"
+    cause = FindingCause.REFERRAL.value
     do_raise_finding(
         actor=actor, dedupe_key=dedupe_key(APP, cause, "oversight.referral", str(referral.pk)), cause=cause,
         source_app=APP, title=f"{referral.from_body.unit.name}移送：{referral.title}", unit=referral.unit,
@@ -359,7 +360,7 @@ def do_escalate_overdue_tasks(*, actor: Any, today: date) -> int:
         if not overdue:
             return 0
         MeetingTask.objects.filter(pk__in=[t.pk for t in overdue]).update(escalated_on=today)
-        cause = "oversight.meeting_task_overdue"
+        cause = FindingCause.MEETING_TASK_OVERDUE.value
         do_raise_findings(actor=actor, reason=f"joint-meeting follow-ups overdue on {today:%Y-%m-%d}", specs=[
             FindingSpec(dedupe_key=dedupe_key(APP, cause, "oversight.meetingtask", str(t.pk)), cause=cause,
                         source_app=APP, title=f"联席会议议定事项逾期：{t.decision[:80]}", unit_id=t.owner.unit_id,
@@ -418,7 +419,7 @@ def do_record_inspection_issue(*, actor: Any, inspection: JointInspection, unit:
         if inspection.status == InspectionStatus.PLANNED:
             JointInspection.objects.filter(pk=inspection.pk).update(status=InspectionStatus.UNDERWAY)
         _audit(actor, "record_inspection_issue", issue, None)
-        cause = "oversight.inspection"
+        cause = FindingCause.INSPECTION.value
         do_raise_finding(actor=actor, dedupe_key=dedupe_key(APP, cause, "oversight.inspectionissue", str(issue.pk)),
                          cause=cause, source_app=APP, title=f"{inspection.title}：{issue.description[:80]}", unit=unit,
                          evidence_type="oversight.inspectionissue", evidence_id=str(issue.pk),

@@ -39,6 +39,7 @@ from zeren.oversight.models import (
     DisclosureRequirement,
     EvaluatorKind,
     ExternalEvaluation,
+    FindingCause,
     InspectionIssue,
     InspectionStatus,
     IssueStatus,
@@ -207,14 +208,17 @@ class NetworkBuilder:
                 withdrawn_at=published + timedelta(days=3) if status == PublicationStatus.WITHDRAWN else None,
                 withdrawal_reason="部分数据口径有误，更正后将重新发布" if status == PublicationStatus.WITHDRAWN else ""))
         pubs = do_import_batch(actor=None, objects=pubs, reason="demo: sunshine publications (演示数据)")
-        attachments = []
-        for p in pubs[: self.ctx.scaled(20, 100)]:
-            data = tiny_pdf(p.title)
-            attachments.append(Attachment(owner_type="oversight.publication", owner_id=p.pk, name=f"{p.title[:40]}.pdf",
-                                          content_type="application/pdf", size=len(data),
-                                          sha256=hashlib.sha256(data).hexdigest(), content=data,
-                                          uploaded_at=p.created_at))
-        do_import_batch(actor=None, objects=attachments, reason="demo: publication attachments (演示数据)")
+        self.attach("oversight.publication", pubs[: self.ctx.scaled(20, 100)], "publication attachments")
+
+    def attach(self, owner_type: str, owners: list, what: str) -> None:
+        """A small PDF attached to each of ``owners`` (a publication's document, a referral's evidence)."""
+        rows = []
+        for owner in owners:
+            data = tiny_pdf(owner.title)
+            rows.append(Attachment(owner_type=owner_type, owner_id=owner.pk, name=f"{owner.title[:40]}.pdf",
+                                   content_type="application/pdf", size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                                   content=data, uploaded_at=at(getattr(owner, "referred_on", None) or owner.issued_on)))
+        do_import_batch(actor=None, objects=rows, reason=f"demo: {what} (演示数据)")
 
     # --- 移送处理 ------------------------------------------------------------------------------
     def referrals(self) -> None:
@@ -245,10 +249,11 @@ class NetworkBuilder:
                                         "transferred": "涉嫌犯罪，已移交司法机关。"}[r.outcome]
             rows.append(r)
         rows = do_import_batch(actor=None, objects=rows, reason="demo: referrals (演示数据)")
+        self.attach("oversight.referral", rows, "referral evidence")  # no referral without evidence
         do_import_batch(actor=None, reason="demo: handling notes (演示数据)", objects=[
             ReferralNote(referral=r, body=rng.choice(["已调取相关凭证", "约谈单位负责人", "召开案件审理会"]),
                          created_at=at(r.registered_on, 15)) for r in rows if r.registered_on])
-        cause = "oversight.referral"
+        cause = FindingCause.REFERRAL.value
         do_raise_findings(actor=None, reason="demo: referrals raise findings (演示数据)", specs=[FindingSpec(
             dedupe_key=dedupe_key(APP, cause, "oversight.referral", str(r.pk)), cause=cause, source_app=APP,
             title=f"{r.from_body.unit.name}移送：{r.title}", unit_id=r.unit_id, evidence_type="oversight.referral",

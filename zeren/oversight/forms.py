@@ -37,7 +37,7 @@ class AttachmentsField(forms.FileField):
         return uploads
 
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PublicationForm(forms.Form):

@@ -21,6 +21,15 @@ from django.utils.translation import gettext_lazy as _
 from zeren.org.models import Level
 
 
+class FindingCause(models.TextChoices):
+    """The causes of the findings this app raises (问题线索类型), as ``findings`` stores them."""
+
+    REFERRAL = "oversight.referral", _("移送案件")
+    DISCLOSURE_OVERDUE = "oversight.disclosure_overdue", _("逾期未公开")
+    MEETING_TASK_OVERDUE = "oversight.meeting_task_overdue", _("联席会议议定事项逾期")
+    INSPECTION = "oversight.inspection", _("联合检查发现问题")
+
+
 class BodyKind(models.TextChoices):
     """What a member body of the network is (联席会议成员单位)."""
 

@@ -15,11 +15,15 @@ from django.apps import apps
 from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from zeren.access.scope import scope_paths, scope_queryset
 from zeren.findings.models import Finding
+from zeren.findings.selectors import cause_labels
+from zeren.org.models import Level, Unit, UnitKind
 from zeren.oversight.models import (
     ExternalEvaluation,
+    FindingCause,
     InspectionIssue,
     IssueStatus,
     JointInspection,
@@ -35,7 +39,9 @@ from zeren.oversight.models import (
 )
 from zeren.oversight.rules import on_time_rate
 
-ELEMENT_APPS = [("targets", "目标管理"), ("evaluation", "绩效评估"), ("accountability", "行政问责")]
+ELEMENT_APPS = [("targets", _("目标管理")), ("evaluation", _("绩效评估")), ("accountability", _("行政问责"))]
+SOURCE_APPS = {"duties": _("职责设定"), "targets": _("目标管理"), "supervision": _("电子监察"), "oversight": _("监督网络"),
+               "evaluation": _("绩效评估"), "accountability": _("行政问责")}
 
 
 @dataclass
@@ -52,6 +58,7 @@ class Report:
     disclosure: dict[str, Any] = field(default_factory=dict)
     external: dict[str, Any] = field(default_factory=dict)
     adoptions: list[RuleAdoption] = field(default_factory=list)
+    coverage: list[tuple[str, int, int]] = field(default_factory=list)
 
 
 def _pct(value: float | None) -> str:
@@ -88,12 +95,15 @@ def build_report(user: Any, year: int) -> Report:
     """Everything the report says, for units in the user's scope, for calendar ``year``."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     paths = scope_paths(user)
-    report = Report(year=year, scope="全市" if "/" in paths else "、".join(paths), generated_at=timezone.now())
+    scope = "、".join(Unit.objects.filter(path__in=paths).order_by("path").values_list("name", flat=True))
+    report = Report(year=year, scope=str(_("全市")) if "/" in paths else scope, generated_at=timezone.now())
     report.approvals = _approvals(user, start, end)
     report.elements = _elements()
 
     findings = scope_queryset(user, Finding.objects.filter(raised_at__date__range=(start, end))).order_by()
-    report.findings = [(app, cause, n, open_) for app, cause, n, open_ in findings.values("source_app", "cause").annotate(
+    labels = {cause: label for (_app, cause), label in cause_labels().items()} | dict(FindingCause.choices)
+    report.findings = [(SOURCE_APPS.get(app, app), labels.get(cause, cause), n, open_)
+                       for app, cause, n, open_ in findings.values("source_app", "cause").annotate(
         n=Count("id"), open=Count("id", filter=Q(status__in=["open", "accepted"]))).values_list(
         "source_app", "cause", "n", "open").order_by("source_app", "-n")]
 
@@ -135,8 +145,15 @@ def build_report(user: Any, year: int) -> Report:
         .order_by("-bad", "unit__name").values_list("unit__name", "bad", "n")[:5])
     report.external = {"n": total, "ratings": [(label, ratings.get(v, 0)) for v, label in Rating.choices],
                        "satisfied": _pct(on_time_rate(ratings.get(Rating.SATISFIED, 0), total)), "worst": worst}
-    report.adoptions = list(scope_queryset(user, RuleAdoption.objects.filter(adopted_on__lte=end)
-                                           .select_related("unit")))
+    adoptions = scope_queryset(user, RuleAdoption.objects.filter(adopted_on__lte=end).select_related("unit"))
+    report.adoptions = [a for a in adoptions if a.unit.level != Level.STREET]
+    adopted = {a.unit_id for a in adoptions}
+    governments = scope_queryset(user, Unit.objects.filter(kind__in=[UnitKind.GOVERNMENT, UnitKind.STREET_OFFICE]),
+                                 unit_path_field="path").valid_on(end)
+    for level, label in Level.choices:
+        ids = [pk for pk, lvl in governments.values_list("pk", "level") if lvl == level]
+        if ids:
+            report.coverage.append((str(label), sum(pk in adopted for pk in ids), len(ids)))
     return report
 
 
