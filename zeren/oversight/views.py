@@ -74,6 +74,23 @@ def _body(pk: int | None) -> Body:
     return body
 
 
+def _int(value: str | None) -> int:
+    """A query or form id as an integer; anything else is 0 (matches nothing) rather than a 500."""
+    return int(value) if value and value.isdigit() else 0
+
+
+def _lead_body(request: HttpRequest, param: str) -> tuple[Body, Any, Any]:
+    """The supervision body the user acts for (chosen by ``param``, else the highest in scope),
+    the bodies they may choose from, and the other member bodies of its jurisdiction."""
+    bodies = selectors.supervision_bodies_for(request.user)
+    body = bodies.filter(pk=_int(request.GET.get(param) or request.POST.get(param))).first() \
+        or bodies.order_by("jurisdiction__path").first()
+    if body is None:
+        raise PermissionDenied
+    mates = Body.objects.filter(jurisdiction=body.jurisdiction).exclude(pk=body.pk).select_related("unit")
+    return body, bodies, mates
+
+
 def _form_errors(request: HttpRequest, form) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
@@ -347,13 +364,8 @@ def meetings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def meeting_new(request: HttpRequest) -> HttpResponse:
-    conveners = selectors.supervision_bodies_for(request.user)
-    convener = conveners.filter(pk=request.GET.get("convener") or request.POST.get("convener") or 0).first() \
-        or conveners.order_by("jurisdiction__path").first()
-    if convener is None:
-        raise PermissionDenied
+    convener, conveners, members = _lead_body(request, "convener")
     today = timezone.localdate()
-    members = Body.objects.filter(jurisdiction=convener.jurisdiction).exclude(pk=convener.pk).select_related("unit")
     choices = [(str(b.pk), b.unit.name) for b in members]
     draft = selectors.draft_agenda(convener, today)
     form = forms.MeetingForm(request.POST or None, member_choices=choices, initial={
@@ -388,7 +400,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 _form_errors(request, form)
         elif request.POST.get("step") == "done":
-            task = get_object_or_404(MeetingTask, pk=request.POST.get("task") or 0, meeting=m)
+            task = get_object_or_404(MeetingTask, pk=_int(request.POST.get("task")), meeting=m)
             form = forms.TaskDoneForm(request.POST)
             if form.is_valid():
                 d = form.cleaned_data
@@ -417,12 +429,7 @@ def inspections(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def inspection_new(request: HttpRequest) -> HttpResponse:
-    leads = selectors.supervision_bodies_for(request.user)
-    lead = leads.filter(pk=request.GET.get("lead") or request.POST.get("lead") or 0).first() \
-        or leads.order_by("jurisdiction__path").first()
-    if lead is None:
-        raise PermissionDenied
-    team = Body.objects.filter(jurisdiction=lead.jurisdiction).exclude(pk=lead.pk).select_related("unit")
+    lead, leads, team = _lead_body(request, "lead")
     today = timezone.localdate()
     form = forms.InspectionForm(request.POST or None, team_choices=[(str(b.pk), b.unit.name) for b in team],
                                 initial={"lead": lead.pk, "starts_on": today, "ends_on": today})
@@ -449,7 +456,7 @@ def inspection(request: HttpRequest, pk: int) -> HttpResponse:
         step = request.POST.get("step", "")
         issue = None
         if step in ("rectify", "accept"):
-            issue = get_object_or_404(InspectionIssue, pk=request.POST.get("issue") or 0, inspection=i)
+            issue = get_object_or_404(InspectionIssue, pk=_int(request.POST.get("issue")), inspection=i)
         handlers = {
             "issue": (forms.IssueForm, lambda d: actions.do_record_inspection_issue(
                 actor=request.user, inspection=i, unit=_unit(d["unit"]), description=d["description"],

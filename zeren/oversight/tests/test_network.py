@@ -154,3 +154,21 @@ def test_congress_report_page_and_pdf(client, net, tmp_path):
         text = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True).stdout
         assert "行政责任体系运行情况" in text and "移送案件" in text
     assert client.get("/oversight/report/?year=99999").status_code == 404
+
+
+def test_bad_ids_are_not_errors(client, net):
+    client.force_login(net["users"]["officer"])
+    assert client.get("/oversight/meetings/new/?convener=abc").status_code == 200
+    assert client.get("/oversight/inspections/new/?lead=1x").status_code == 200
+    inspection = plan(net)
+    response = client.post(f"/oversight/inspections/{inspection.pk}/", {"step": "accept", "issue": "x"})
+    assert response.status_code == 404
+
+
+def test_pages_in_english(client, net):
+    refer(net)
+    client.force_login(net["users"]["officer"])
+    client.cookies["django_language"] = "en"
+    page = client.get("/oversight/referrals/").content.decode()
+    assert "Referrals" in page and "Finance body：1" in page and "违规使用财政资金" not in page
+    assert "Sunshine disclosure" in client.get("/sunshine/").content.decode()
