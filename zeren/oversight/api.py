@@ -136,7 +136,7 @@ class LoadOut(Schema):
     issues_overdue: int
 
 
-@router.get("/publications", response=list[PublicationOut], auth=None)
+@router.get("/publications", response=list[PublicationOut], auth=None, openapi_extra={"x-zeren-public": True})
 @paginate(BoundedLimitOffsetPagination)
 def list_publications(request, q: str = "", category: str = "", unit: str = "", year: int | None = None):
     """The public sunshine register (published and withdrawn items, newest first); no log-in needed."""
