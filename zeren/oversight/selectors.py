@@ -66,8 +66,9 @@ def get_public_publication(pk: int) -> Publication:
 
 
 def publications_for(user: Any, *, status: str = "", q: str = "") -> QuerySet[Publication]:
-    """The register as staff see it: their units' items in every state, and everything public."""
-    qs = scope_queryset(user, Publication.objects.select_related("unit"), public=Q(status__in=PUBLIC_STATUSES))
+    """The register as staff see it: their units' items in every state (the public pages show the
+    published items of every unit)."""
+    qs = scope_queryset(user, Publication.objects.select_related("unit"))
     if status:
         qs = qs.filter(status=status)
     if q:
