@@ -535,3 +535,13 @@ def do_decide_appeal(*, actor: Any, appeal: Appeal, grade: str | None, decision:
         record_change(actor=actor, action="targets.decide_appeal", obj=appeal, before=before, after=snapshot(appeal),
                       extra={"late": decided_on > appeal.decide_by})
         return appeal
+
+
+def do_raise_check_findings(*, actor: Any, year: int, issues: list[Any]) -> int:
+    """Raise the consistency problems of ``zeren targets check`` as findings (idempotent); warnings
+    (siblings' weights) are only reported. Returns how many findings were new."""
+    specs = [FindingSpec(
+        dedupe_key=f"{i.cause}:{year}:{i.code}:{i.person_id or ''}", cause=i.cause, source_app="targets",
+        title=i.message[:300], unit_id=i.unit_id, person_id=i.person_id, evidence_type="targets.target",
+        evidence_id=i.code, details={"year": year}) for i in issues if not i.warning]
+    return do_raise_findings(actor=actor, specs=specs, reason=f"targets check {year}")

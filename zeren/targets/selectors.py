@@ -4,6 +4,7 @@ facts the status rules run on."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -110,11 +111,75 @@ def unit_leader(unit: Unit, on: date) -> Person | None:
     return membership.person if membership else None
 
 
-def member_units(person_ids: list[int], on: date) -> dict[int, set[str]]:
-    """``person id → unit paths`` of the memberships each holds on ``on``."""
-    found: dict[int, set[str]] = defaultdict(set)
-    rows = (Membership.objects.filter(person_id__in=person_ids)
-            .exclude(start_date__gt=on).exclude(end_date__lt=on).values_list("person_id", "unit__path"))
-    for person_id, path in rows:
-        found[person_id].add(path)
+@dataclass(frozen=True)
+class Issue:
+    """A consistency problem of a year's targets (``zeren targets check``); warnings raise no finding."""
+
+    cause: str
+    code: str  # the target's code, or the unit's for a leader without a target
+    unit_id: int
+    message: str
+    person_id: int | None = None
+    warning: bool = False
+
+
+def consistency_issues(year: int) -> list[Issue]:
+    """The checks of a year's active targets: additive children short of their parent; no responsible
+    leader; a leader or person not a member of the owning unit (or a unit above it) on the start
+    date; a unit leader holding no target; siblings' weights not summing to 100 (warning)."""
+    targets = list(Target.objects.filter(year=year, state=TargetState.ACTIVE).values(
+        "id", "code", "parent_id", "unit_id", "unit__path", "unit__code", "leader_id", "person_id", "start",
+        "weight", "target_value", "baseline", "additive"))
+    by_id = {t["id"]: t for t in targets}
+    children: dict[int, list[dict]] = defaultdict(list)
+    for t in targets:
+        if t["parent_id"] in by_id:
+            children[t["parent_id"]].append(t)
+    issues: list[Issue] = []
+    for parent_id, kids in children.items():
+        parent = by_id[parent_id]
+        if parent["additive"] and parent["target_value"] is not None:
+            gap = rules.additive_shortfall(parent["target_value"], [k["target_value"] or 0 for k in kids],
+                                           lower_better=rules.lower_is_better(parent["baseline"], parent["target_value"]))
+            if gap > 0:
+                issues.append(Issue("targets.additive_shortfall", parent["code"], parent["unit_id"],
+                                    f"下级目标值合计比 {parent['code']} 的目标值少 {gap:g}"))
+        if rules.weights_off([k["weight"] for k in kids]):
+            issues.append(Issue("targets.weights", parent["code"], parent["unit_id"],
+                                f"{parent['code']} 的下级目标权重合计 {sum(k['weight'] for k in kids):g}，不等于 100（按比例折算）",
+                                warning=True))
+    people = {p for t in targets for p in (t["leader_id"], t["person_id"]) if p}
+    held = _memberships(list(people))
+    for t in targets:
+        if t["leader_id"] is None:
+            issues.append(Issue("targets.no_leader", t["code"], t["unit_id"], f"{t['code']} 没有责任领导"))
+        for role, person_id in (("责任领导", t["leader_id"]), ("责任人", t["person_id"])):
+            if person_id and not any(_member_on(span, t["start"]) and t["unit__path"].startswith(path)
+                                     for path, span in held.get(person_id, [])):
+                issues.append(Issue("targets.not_member", t["code"], t["unit_id"],
+                                    f"{t['code']} 的{role}在 {t['start']} 不是 {t['unit__code']} 或其上级单位的成员",
+                                    person_id=person_id))
+    units_with_targets = {t["unit_id"] for t in targets}
+    holders = {p for t in targets for p in (t["leader_id"], t["person_id"]) if p}
+    year_start, year_end = date(year, 1, 1), date(year, 12, 31)
+    heads = (Membership.objects.filter(unit_id__in=units_with_targets, post__is_leading=True)
+             .exclude(start_date__gt=year_end).exclude(end_date__lt=year_start)
+             .values_list("person_id", "unit_id", "unit__code", "person__name"))
+    for person_id, unit_id, unit_code, name in heads:
+        if person_id not in holders:
+            issues.append(Issue("targets.leader_without_target", unit_code, unit_id,
+                                f"{unit_code} 的领导 {name} 在 {year} 年没有承担任何目标", person_id=person_id))
+    return issues
+
+
+def _memberships(person_ids: list[int]) -> dict[int, list[tuple[str, tuple[date | None, date | None]]]]:
+    found: dict[int, list] = defaultdict(list)
+    for person_id, path, start, end in Membership.objects.filter(person_id__in=person_ids).values_list(
+            "person_id", "unit__path", "start_date", "end_date"):
+        found[person_id].append((path, (start, end)))
     return found
+
+
+def _member_on(span: tuple[date | None, date | None], day: date) -> bool:
+    start, end = span
+    return (start is None or start <= day) and (end is None or end >= day)
