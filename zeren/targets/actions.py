@@ -478,7 +478,7 @@ def do_record_assessments(*, actor: Any, unit: Unit, year: int, entries: list[As
 
 def _raise_incompetent(actor: Any, assessment: Assessment) -> None:
     do_raise_finding(
-        actor=actor, dedupe_key=f"targets.incompetent:{assessment.year}:{assessment.person.code}",
+        actor=actor, dedupe_key=f"targets.incompetent:{assessment.year}:{assessment.person_id}",
         cause="targets.incompetent", source_app="targets",
         title=f"{assessment.year} 年度考核不称职：{assessment.person.name}", unit=assessment.unit,
         person=assessment.person, evidence_type="targets.assessment", evidence_id=str(assessment.pk),

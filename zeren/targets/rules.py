@@ -48,6 +48,25 @@ class Calendar(Protocol):
     def add_workdays(self, day: date, n: int) -> date: ...
 
 
+class Memoised:
+    """A calendar that remembers its answers: a city's targets share a handful of start dates,
+    deadlines and as-of dates, so a tree of 20,000 asks the same few questions again and again."""
+
+    def __init__(self, cal: Calendar) -> None:
+        self.cal = cal
+        self._between: dict[tuple[date, date], int] = {}
+
+    def workdays_between(self, start: date, end: date) -> int:
+        key = (start, end)
+        found = self._between.get(key)
+        if found is None:
+            found = self._between[key] = self.cal.workdays_between(start, end)
+        return found
+
+    def add_workdays(self, day: date, n: int) -> date:
+        return self.cal.add_workdays(day, n)
+
+
 @dataclass(frozen=True)
 class MilestoneFacts:
     """A milestone (节点目标): due date, expected value (quantitative), first date reported done."""
@@ -205,6 +224,7 @@ def evaluate(targets: Iterable[Facts], as_of: date, cal: Calendar) -> dict[int, 
     """The status of every target of a forest at ``as_of``: leaves from their reports, parents from
     their children (weighted mean of progress; "reported" for a parent means some target below it
     has a report on or before D). A child whose parent is not in ``targets`` is a root here."""
+    cal = cal if isinstance(cal, Memoised) else Memoised(cal)
     by_id = {f.id: f for f in targets}
     children: dict[int, list[int]] = {}
     for f in by_id.values():

@@ -93,13 +93,17 @@ def load_facts(targets: QuerySet[Target]) -> list[rules.Facts]:
 
 
 def statuses(targets: QuerySet[Target], as_of: date) -> dict[int, rules.Status]:
-    """The computed status of each of ``targets`` (and the roll-up of their subtrees) at ``as_of``.
-    Descendants outside ``targets`` are loaded too, so a parent always rolls up its whole subtree."""
+    """The computed status of each of ``targets`` and of their descendants at ``as_of``. The subtrees
+    are loaded level by level (one query a level), so a parent always rolls up all of its children."""
     from zeren.workcal.selectors import get_calendar
 
-    years = set(targets.values_list("year", flat=True).distinct())
-    tree = Target.objects.filter(year__in=years).exclude(state=TargetState.WITHDRAWN)
-    return rules.evaluate(load_facts(tree), as_of, get_calendar())
+    ids = set(targets.exclude(state=TargetState.WITHDRAWN).values_list("id", flat=True))
+    level = ids
+    while level:
+        level = set(Target.objects.filter(parent_id__in=level).exclude(state=TargetState.WITHDRAWN)
+                    .values_list("id", flat=True)) - ids
+        ids |= level
+    return rules.evaluate(load_facts(Target.objects.filter(pk__in=ids)), as_of, get_calendar())
 
 
 def unit_leader(unit: Unit, on: date) -> Person | None:
