@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from zeren.access.rules import SUPERVISE
@@ -97,12 +97,7 @@ def statuses(targets: QuerySet[Target], as_of: date) -> dict[int, rules.Status]:
     are loaded level by level (one query a level), so a parent always rolls up all of its children."""
     from zeren.workcal.selectors import get_calendar
 
-    ids = set(targets.exclude(state=TargetState.WITHDRAWN).values_list("id", flat=True))
-    level = ids
-    while level:
-        level = set(Target.objects.filter(parent_id__in=level).exclude(state=TargetState.WITHDRAWN)
-                    .values_list("id", flat=True)) - ids
-        ids |= level
+    ids = _subtree_ids(list(targets.exclude(state=TargetState.WITHDRAWN).values_list("id", flat=True)))
     return rules.evaluate(load_facts(Target.objects.filter(pk__in=ids)), as_of, get_calendar())
 
 
@@ -187,3 +182,73 @@ def _memberships(person_ids: list[int]) -> dict[int, list[tuple[str, tuple[date 
 def _member_on(span: tuple[date | None, date | None], day: date) -> bool:
     start, end = span
     return (start is None or start <= day) and (end is None or end >= day)
+
+
+TREE_PAGE = 20
+MAX_CHILDREN = 30
+
+
+def tree_for(user: Any, unit: Unit, year: int, as_of: date, page: int | str | None) -> tuple[Any, dict[int, rules.Status]]:
+    """A page of ``unit``'s own targets of ``year`` (scoped), each with up to MAX_CHILDREN direct
+    children (``t.kids``, ``t.more``), and the statuses of all of them at ``as_of``."""
+    from django.core.paginator import Paginator
+
+    own = targets_for(user, year=year).filter(unit=unit).exclude(state=TargetState.WITHDRAWN).order_by("code")
+    page_obj = Paginator(own, TREE_PAGE).get_page(page)
+    tops = list(page_obj)
+    computed = statuses(Target.objects.filter(pk__in=[t.pk for t in tops]), as_of) if tops else {}
+    kids: dict[int, list[Target]] = defaultdict(list)
+    for child in (Target.objects.filter(parent__in=tops).exclude(state=TargetState.WITHDRAWN)
+                  .select_related("unit", "leader", "person").order_by("unit__path", "code")):
+        kids[child.parent_id].append(child)
+    for t in tops:
+        t.kids, t.more = kids[t.pk][:MAX_CHILDREN], max(0, len(kids[t.pk]) - MAX_CHILDREN)
+    return page_obj, computed
+
+
+def chart_series(target: Target, as_of: date) -> dict[str, Any]:
+    """The target page's chart. A quantitative leaf: its reported values and the expected line
+    (baseline + e(d) × (target − baseline)); otherwise progress in % at each month end and the
+    expected progress, both from the same rules as the status."""
+    from zeren.workcal.selectors import get_calendar
+
+    cal = rules.Memoised(get_calendar())
+    end = min(as_of, target.deadline)
+    days = [target.start + (target.deadline - target.start) * i // 24 for i in range(25)]
+    leaf = not target.children.exists()
+    if leaf and target.is_quantitative and target.target_value is not None:
+        base = target.baseline or 0.0
+        expected = [[d.isoformat(), round(base + rules.expected_progress(cal, target.start, target.deadline, d)
+                                          * (target.target_value - base), 3)] for d in days]
+        reported = [[d.isoformat(), v] for d, v in ProgressReport.objects.filter(
+            target=target, superseded_by__isnull=True, value__isnull=False).order_by("date", "id").values_list("date", "value")]
+        return {"unit": target.measure, "expected": expected, "reported": reported, "target": target.target_value}
+    month_ends = sorted({min(_month_end(d), end) for d in days if d <= end})
+    facts = load_facts(Target.objects.filter(pk__in=_subtree_ids([target.pk])))
+    reported = [[d.isoformat(), round(rules.evaluate(facts, d, cal)[target.pk].progress * 100, 1)] for d in month_ends]
+    expected = [[d.isoformat(), round(rules.expected_progress(cal, target.start, target.deadline, d) * 100, 1)] for d in days]
+    return {"unit": "%", "expected": expected, "reported": reported, "target": 100}
+
+
+def _month_end(day: date) -> date:
+    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)
+
+
+def _subtree_ids(ids: list[int]) -> set[int]:
+    found, level = set(ids), set(ids)
+    while level:
+        level = set(Target.objects.filter(parent_id__in=level).exclude(state=TargetState.WITHDRAWN)
+                    .values_list("id", flat=True)) - found
+        found |= level
+    return found
+
+
+def history_of(target: Target) -> QuerySet[Any]:
+    """The audit entries about this target (创建、审批、报告…)."""
+    from zeren.audit.models import AuditEntry
+
+    report_ids = [str(i) for i in target.reports.values_list("id", flat=True)]
+    return AuditEntry.objects.filter(
+        Q(object_type="targets.target", object_id=str(target.pk))
+        | Q(object_type="targets.progressreport", object_id__in=report_ids)).order_by("-seq")[:50]

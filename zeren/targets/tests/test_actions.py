@@ -38,7 +38,7 @@ def test_a_correction_supersedes_and_only_the_latest_counts(targets, users):
     with pytest.raises(ValidationError):  # a superseded report cannot be superseded again
         actions.do_report_progress(actor=users["market"], target=leaf, day=date(2026, 3, 3), value=13, supersedes=first)
     assert ProgressReport.objects.filter(target=leaf).count() == 2  # nothing edited or deleted
-    status = selectors.statuses(Target.objects.filter(pk=leaf.pk), date(2026, 3, 3))
+    status = selectors.statuses(Target.objects.filter(code="T-1"), date(2026, 3, 3))  # T-1 and its subtree
     assert status[leaf.pk].progress == pytest.approx(12 / 60)
     # the roll-up: T-1-1 has one child → same progress; T-1 likewise
     assert status[targets["T-1"].pk].progress == pytest.approx(12 / 60)
@@ -131,3 +131,16 @@ def test_draft_target_waits_for_the_owning_office(tree, users):
     with pytest.raises(PermissionDenied):
         actions.do_approve_target(actor=users["market"], target=draft)
     assert actions.do_approve_target(actor=users["market_head"], target=draft).state == TargetState.ACTIVE
+
+
+def test_indicator_sources_for_evaluation(targets, users):
+    """As of 30 Jun 2026 the three market/city targets are due; the division reports 60 of 60 on
+    29 Jun: its target and (one child each) its parents are completed."""
+    from zeren.targets.indicators import SOURCES
+
+    actions.do_report_progress(actor=users["market"], target=targets["T-1-1-1"], day=date(2026, 6, 29), value=60)
+    period = (date(2026, 1, 1), date(2026, 6, 30))
+    rate = SOURCES["targets.completion_rate"]["compute"](["SZ", "SZ-SCJG", "SZ-ZJ"], *period)
+    assert rate == {"SZ": (1.0, 1.0), "SZ-SCJG": (1.0, 1.0)}  # housing's target is due in September: absent
+    later = SOURCES["targets.overdue_share"]["compute"](["SZ-ZJ"], date(2026, 1, 1), date(2026, 12, 31))
+    assert later == {"SZ-ZJ": (1.0, 1.0)}
