@@ -270,15 +270,17 @@ class AgendaDraft:
 
 
 def draft_agenda(convener: Body, today: date, top: int = 5) -> AgendaDraft:
-    """The agenda the data suggests for the convener's next meeting, since its last one:
-    units with the most red cards (电子监察红牌), units with the most overdue targets (as findings
-    ``targets.*``), referrals still open, and the last meeting's follow-ups and their state."""
+    """The agenda the data suggests for the convener's next meeting: units with the most red cards
+    since the last meeting (电子监察红牌), units with the most targets still overdue (findings
+    ``targets.overdue``), referrals received since then and still open, and the last meeting's
+    follow-ups and their state."""
     last = JointMeeting.objects.filter(convener=convener, held_on__lte=today).order_by("-held_on", "-id").first()
     since = last.held_on if last else None
     scope = convener.jurisdiction.path
-    findings = Finding.objects.filter(unit__path__startswith=scope, status__in=OPEN_STATUSES).order_by()
+    open_findings = Finding.objects.filter(unit__path__startswith=scope, status__in=OPEN_STATUSES).order_by()
+    red_cards = open_findings.filter(source_app="supervision", cause="red_card")
     if since:
-        findings = findings.filter(raised_at__date__gt=since)
+        red_cards = red_cards.filter(raised_at__date__gt=since)
 
     def top_units(qs: QuerySet[Finding]) -> list[tuple[str, int]]:
         return list(qs.values("unit__name").annotate(n=Count("id")).order_by("-n", "unit__name")
@@ -289,8 +291,9 @@ def draft_agenda(convener: Body, today: date, top: int = 5) -> AgendaDraft:
         referrals = referrals.filter(referred_on__gt=since)
     return AgendaDraft(
         since=since,
-        red_card_units=top_units(findings.filter(source_app="supervision", cause="red_card")),
-        overdue_targets=top_units(findings.filter(source_app="targets")),
+        red_card_units=top_units(red_cards),
+        # Targets still overdue, however long ago they fell due (zeren.targets raises them).
+        overdue_targets=top_units(open_findings.filter(source_app="targets", cause="targets.overdue")),
         open_referrals=list(referrals.select_related("unit").order_by("referred_on")[:20]),
         last_tasks=list(tasks_of(last)) if last else [],
     )
