@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -78,17 +78,16 @@ def _finding_key(cause: str, evidence_type: str, evidence_id: Any) -> str:
 # --- incidents and responsibility reviews (责任检讨及失职道歉) --------------------------------------
 
 
-def check_manage_incidents(actor: Any) -> None:
-    """The supervision bureau keeps the incident register (city-wide supervision)."""
-    root = Unit.objects.filter(parent__isnull=True).order_by("path").first()
-    if actor is not None and (root is None or not can(actor, SUPERVISE, root)):
-        raise PermissionDenied("only city-wide supervision officers register incidents")
+def check_manage_incidents(actor: Any, units: list[Unit]) -> None:
+    """The supervision body over the responsible units registers an incident (a command: ``actor=None``)."""
+    denied = [u.code for u in units if actor is not None and not can(actor, SUPERVISE, u)]
+    if denied:
+        raise PermissionDenied(f"may not register incidents of {', '.join(denied)}")
 
 
 def do_register_incidents(*, actor: Any, rows: list[dict[str, Any]], source: str = "") -> list[Incident]:
     """Register incidents with one review per responsible unit, due on the 20th working day after
     the incident (责任检讨期限). All or nothing: every problem of every row is listed first."""
-    check_manage_incidents(actor)
     units = {u.code: u for u in Unit.objects.all()}
     where = source or "incidents"
     errors, seen = [], set()
@@ -104,6 +103,7 @@ def do_register_incidents(*, actor: Any, rows: list[dict[str, Any]], source: str
     errors += [f"{where} field code: incident {code!r} is already registered" for code in sorted(known)]
     if errors:
         raise ValidationError(errors)
+    check_manage_incidents(actor, [units[c] for row in rows for c in row["units"]])
     cal, now, created = _cal(), timezone.now(), []
     with transaction.atomic():
         for row in rows:
@@ -237,7 +237,7 @@ def do_escalate_overdue_reviews(*, as_of: date | None = None, actor: Any = None)
     as_of = _today(as_of)
     escalated = 0
     with transaction.atomic():
-        overdue = (IncidentReview.objects.select_for_update().select_related("unit__parent", "incident")
+        overdue = (IncidentReview.objects.select_for_update(of=("self",)).select_related("unit__parent", "incident")
                    .filter(submitted_on__isnull=True, escalated_on__isnull=True, due__lt=as_of).order_by("pk"))
         for review in overdue:
             before = snapshot(review, REVIEW_FIELDS)
@@ -301,12 +301,14 @@ def check_attachment(name: str, data: bytes) -> str:
 def do_submit_complaint(*, actor: Any, channel: str, category: ComplaintCategory, unit: Unit, description: str,
                         complainant: dict[str, str] | None = None, address: str = "", lat: float | None = None,
                         long: float | None = None, client_token: str | None = None,
-                        attachments: list[tuple[str, bytes]] | None = None) -> tuple[Complaint, bool]:
+                        attachments: list[tuple[str, bytes]] | None = None,
+                        received_at: datetime | None = None) -> tuple[Complaint, bool]:
     """File a complaint (投诉登记) from any channel; returns ``(complaint, created)``.
 
     A re-submitted form (the same ``client_token``) returns the first complaint. The complaint is
     routed to the competent supervision body and must be accepted or refused within the
     acceptance limit (working days). The audit entry says whether a complainant was named, never who.
+    ``received_at`` is when a letter or call was received, if earlier than its entry (not in the future).
     """
     from zeren.core.uploads import UploadRejected
 
@@ -326,6 +328,8 @@ def do_submit_complaint(*, actor: Any, channel: str, category: ComplaintCategory
             raise ValidationError({"attachment": str(exc)}) from exc
     handling_body = route_complaint(unit)
     now = timezone.now()
+    _require(received_at is None or received_at <= now, "received_at", "cannot be in the future")
+    now = received_at or now
     received = timezone.localdate(now)
     person = {k: (v or "").strip() for k, v in (complainant or {}).items() if k in
               ("name", "phone", "email", "address", "device_id", "account_id")}

@@ -81,3 +81,18 @@ def test_a_refusal_needs_its_reason(tree, officer):
         do_accept_complaint(actor=officer, complaint=complaint, accept=False, reason=" ")
     assert do_accept_complaint(actor=officer, complaint=complaint, accept=False, reason="不属于行政过错").status == "rejected"
     assert category().complaints.count() == 1
+
+
+def test_indicator_sources_count_substantiated_complaints_per_unit_subtree(tree, officer):
+    from zeren.accountability.indicators import SOURCES
+
+    for unit, conclusion in ((tree["market"], "substantiated"), (tree["market_div"], "partly"),
+                             (tree["housing"], "unsubstantiated")):
+        complaint, _ = complain(unit)
+        complaint = do_accept_complaint(actor=officer, complaint=complaint, accept=True)
+        do_conclude_complaint(actor=officer, complaint=complaint, conclusion=conclusion, note="查明",
+                              on=date(2026, 3, 1))
+    compute = SOURCES["accountability.substantiated_complaints"]["compute"]
+    assert compute(["SZ-SCJG", "SZ-ZJ", "SZ-FT"], date(2026, 1, 1), date(2026, 12, 31)) == {
+        "SZ-SCJG": (2.0, None), "SZ-ZJ": (0.0, None), "SZ-FT": (0.0, None)}
+    assert compute(["SZ-SCJG"], date(2025, 1, 1), date(2025, 12, 31)) == {"SZ-SCJG": (0.0, None)}
