@@ -444,7 +444,7 @@ def raise_complaint_finding(actor: Any, complaint: Complaint) -> Finding:
     finding, _ = do_raise_finding(
         actor=actor, dedupe_key=_finding_key("complaint_substantiated", "accountability.complaint", complaint.pk),
         cause=f"{APP}.complaint_substantiated", source_app=APP, unit=complaint.unit,
-        title=f"投诉{complaint.get_conclusion_display()}：{complaint.category.name}（{complaint.unit.name}）",
+        title=f"{complaint.get_conclusion_display()}：{complaint.category.name}（{complaint.unit.name}）",
         evidence_type="accountability.complaint", evidence_id=str(complaint.pk),
         evidence_url=f"/accountability/complaints/{complaint.pk}/", occurred_on=complaint.concluded_on,
         details={"tracking_number": complaint.tracking_number, "category": complaint.category.code})

@@ -186,7 +186,7 @@ OPEN_COMPLAINT_STATUSES = frozenset({ComplaintStatus.RECEIVED, ComplaintStatus.A
 class Conclusion(models.TextChoices):
     NONE = "", _("未作结论")
     SUBSTANTIATED = "substantiated", _("投诉属实")
-    PARTLY = "partly", _("部分属实")
+    PARTLY = "partly", _("投诉部分属实")
     UNSUBSTANTIATED = "unsubstantiated", _("投诉不实")
 
 

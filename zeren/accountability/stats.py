@@ -104,7 +104,8 @@ def annual_report(year: int) -> dict[str, Any]:
         "substantiated": complaints.filter(conclusion__in=[Conclusion.SUBSTANTIATED, Conclusion.PARTLY]).count(),
         "response": response_times(complaints),
         "reviews": reviews.count(),
-        "reviews_late": sum(1 for due, sub in reviews.values_list("due", "submitted_on") if sub is None or sub > due),
+        "reviews_late": sum(1 for due, sub in reviews.values_list("due", "submitted_on")
+                            if (sub or timezone.localdate()) > due),  # submitted late, or overdue now
         "apologies": Apology.objects.filter(published_on__year=year).select_related("review__unit", "review__incident"),
         "anonymise": anonymise,
         "generated": timezone.localdate(),
