@@ -374,17 +374,21 @@ def check_handle_complaint(actor: Any, complaint: Complaint) -> None:
         raise PermissionDenied("only officers of the handling body handle this complaint")
 
 
-def _move_complaint(actor: Any, complaint: Complaint, action: str, reason: str = "", **changes: Any) -> Complaint:
-    before = snapshot(complaint, COMPLAINT_AUDIT_FIELDS)
+def _move(actor: Any, obj: Any, fields: list[str], action: str, reason: str = "", **changes: Any) -> Any:
+    """Apply ``changes`` to ``obj``, save, and audit the ``fields`` before and after."""
+    before = snapshot(obj, fields)
     for name, value in changes.items():
-        setattr(complaint, name, value)
-    complaint.updated_at = timezone.now()
-    complaint.save()
-    # The free texts (internal notes, reply, reasons) are not copied into the entry: they may quote
-    # the complainant. The entry records the move, its dates and status.
-    record_change(actor=actor, action=f"accountability.{action}", obj=complaint, before=before,
-                  after=snapshot(complaint, COMPLAINT_AUDIT_FIELDS), reason=reason)
-    return complaint
+        setattr(obj, name, value)
+    obj.save()
+    record_change(actor=actor, action=f"accountability.{action}", obj=obj, before=before,
+                  after=snapshot(obj, fields), reason=reason)
+    return obj
+
+
+def _move_complaint(actor: Any, complaint: Complaint, action: str, reason: str = "", **changes: Any) -> Complaint:
+    # Only COMPLAINT_AUDIT_FIELDS enter the entry: the free texts (internal notes, reply, reasons)
+    # may quote the complainant. The entry records the move, its dates and status.
+    return _move(actor, complaint, COMPLAINT_AUDIT_FIELDS, action, reason, updated_at=timezone.now(), **changes)
 
 
 def _locked(complaint: Complaint, *statuses: str) -> Complaint:
@@ -604,13 +608,7 @@ def do_accept_findings(*, actor: Any, findings: list[Finding], reason: str = "")
 
 
 def _move_case(actor: Any, case: FaultCase, action: str, reason: str = "", **changes: Any) -> FaultCase:
-    before = snapshot(case, CASE_FIELDS)
-    for name, value in changes.items():
-        setattr(case, name, value)
-    case.save()
-    record_change(actor=actor, action=f"accountability.{action}", obj=case, before=before,
-                  after=snapshot(case, CASE_FIELDS), reason=reason)
-    return case
+    return _move(actor, case, CASE_FIELDS, action, reason, **changes)
 
 
 def _locked_case(case: FaultCase, *statuses: str) -> FaultCase:

@@ -502,19 +502,26 @@ def commendations(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def stats_page(request: HttpRequest) -> HttpResponse:
-    year = int(request.GET.get("year", "") or timezone.localdate().year) if request.GET.get("year", "").isdigit() \
-        or not request.GET.get("year") else timezone.localdate().year
+    text = request.GET.get("year", "")
+    year = int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else timezone.localdate().year
     return render(request, "accountability/statistics.html", {"year": year, "stats": statistics(request.user, year)})
+
+
+def _check_year(year: int) -> None:
+    if not 2000 <= year <= 2100:
+        raise Http404("no report for that year")
 
 
 def report(request: HttpRequest, year: int) -> HttpResponse:
     """The annual accountability report (年度问责报告), public and anonymised as configured."""
+    _check_year(year)
     return render(request, "accountability/report.html", {"year": year, "report": annual_report(year)})
 
 
 def report_pdf(request: HttpRequest, year: int) -> HttpResponse:
     from zeren.accountability.stats import report_pdf as render_pdf
 
+    _check_year(year)
     response = HttpResponse(render_pdf(year), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="accountability-{year}.pdf"'
     return response

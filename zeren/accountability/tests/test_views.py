@@ -109,3 +109,11 @@ def test_apologies_are_public_and_the_report_renders_as_pdf(client, tree):
     assert "年度行政问责报告" in report and "某区疫情处置迟缓" in report
     pdf = client.get(reverse("accountability:report_pdf", args=[2026]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_odd_years_and_dates_are_not_errors(client, officer):
+    assert client.get(reverse("accountability:report", args=[0])).status_code == 404
+    assert client.get(reverse("accountability:report_pdf", args=[99999])).status_code == 404
+    client.force_login(officer)
+    assert client.get(reverse("accountability:statistics"), {"year": "0"}).status_code == 200
+    assert client.get(reverse("accountability:repeat"), {"start": "2026-02-30", "min": "x"}).status_code == 200
