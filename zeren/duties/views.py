@@ -211,13 +211,32 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def positions(request: HttpRequest) -> HttpResponse:
-    """Position descriptions (职位说明书) and the coverage check of the units in the user's scope."""
-    unit = request.GET.get("unit", "").strip()
-    report = selectors.coverage_for(request.user, unit)
-    paths = actions.catalogue_scope(request.user)
-    for row in report:
-        row.may_edit = path_in_scope(row.unit.path, paths)
-    return render(request, "duties/positions.html", {"report": report, "unit": unit})
+    """Position descriptions (职位说明书) and the coverage check of the units in the user's scope, as figures
+    per unit (paginated); with ``?unit=CODE``, that unit's posts grouped by rank (paginated)."""
+    code = request.GET.get("unit", "").strip()
+    rows = selectors.coverage_for(request.user, code)
+    totals = {"units": len(rows), "items": sum(r.items for r in rows), "covered": sum(r.covered for r in rows),
+              "posts": sum(r.posts for r in rows), "described": sum(r.described for r in rows)}
+    totals["coverage"] = totals["covered"] / totals["items"] if totals["items"] else None
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"unit": code, "totals": totals, "query": query.urlencode()}
+    if code and len(rows) == 1:
+        row = rows[0]
+        row.may_edit = path_in_scope(row.unit.path, actions.catalogue_scope(request.user))
+        page = Paginator(selectors.posts_of_unit_for(request.user, row.unit), PAGE_SIZE).get_page(
+            request.GET.get("page"))
+        context.update(row=row, page=page, groups=_by_rank(page))
+        return render(request, "duties/positions_unit.html", context)
+    context["page"] = Paginator(rows, 25).get_page(request.GET.get("page"))
+    return render(request, "duties/positions.html", context)
+
+
+def _by_rank(posts) -> list[tuple[str, list]]:
+    groups: dict[str, list] = {}
+    for post in posts:
+        groups.setdefault(post.get_rank_display(), []).append(post)
+    return list(groups.items())
 
 
 @login_required

@@ -291,6 +291,8 @@ def test_public_import_and_position_pages_in_a_browser(live_server, page, catalo
     post = do_create_post(actor=None, unit=units["housing"], code="ZJ-P1", label="燃气许可审查岗", rank="staff")
     page.goto(f"{live_server.url}/duties/positions/")
     page.screenshot(path=str(shots / "positions.png"), full_page=True)
+    page.click("a:has-text('深圳市住房和建设局')")  # the unit's posts, grouped by rank
+    page.wait_for_selector("h3:has-text('科员')")
     page.click("a.badge:has-text('燃气许可审查岗')")
     page.check("input[value=ZJ-1]")
     page.fill("textarea[name=duties]", "受理燃气经营许可申请\n组织现场核查")
@@ -303,3 +305,24 @@ def test_public_import_and_position_pages_in_a_browser(live_server, page, catalo
     import shutil
 
     shutil.copytree(shots, "/tmp/duties-shots", dirs_exist_ok=True)
+
+
+def test_positions_page_shows_coverage_as_figures_and_posts_grouped_by_rank(client, catalogue,
+                                                                           django_assert_max_num_queries):
+    units, _ = catalogue
+    for n in range(30):  # a unit with many identical posts: counted by rank, not listed one chip each
+        do_create_post(actor=None, unit=units["market_div"], code=f"SC-P{n:02d}", label="一级科员", rank="staff")
+    leader = do_create_post(actor=None, unit=units["market"], code="SC-L1", label="局长", rank="bureau_chief")
+    do_save_position_description(actor=None, post=leader, item_codes=["SC-000", "SC-001", "SC-002"],
+                                 duties=["统筹"], qualifications=[], assessment_criteria=[], training_requirements=[])
+    client.force_login(make_user("admin", "admin", units["city"]))
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("duties:positions")).content.decode()
+    row = page.split("深圳市市场监督管理局")[1].split("</tr>")[0]
+    # 122 led items (120 SC-, DUP-2, TWO), 3 covered: 2 %; 31 posts, 1 described; 30 科员 without duties
+    assert ">122<" in row and ">3<" in row and "2%" in row and ">31<" in row and "科员 <b>30</b>" in row
+    assert page.count("一级科员") == 0
+    with django_assert_max_num_queries(12):
+        detail = client.get(reverse("duties:positions"), {"unit": "SZ-SCJG"}).content.decode()
+    assert "厅局级正职" in detail and "科员" in detail and detail.count("一级科员") == 30
+    assert "SC-003" in detail  # an uncovered item
