@@ -438,15 +438,18 @@ def do_record_findings(*, actor: Any, report: Any) -> dict[str, int]:
             if row is None:
                 new.append(DutyFinding(key=key, kind=f.kind, item_codes=f.items, unit_codes=f.units,
                                        unit_id=units.get(f.scope_unit), score=f.score, summary=f.summary[:500],
-                                       evidence=f.evidence))
+                                       evidence=f.evidence, size=max(1, len(f.items)),
+                                       area=f.evidence.get("area", "")))
             else:
                 row.score, row.evidence, row.summary = f.score, f.evidence, f.summary[:500]
+                row.size, row.area = max(1, len(f.items)), f.evidence.get("area", "")
                 if row.status == FindingStatus.CLEARED:
                     row.status = FindingStatus.OPEN
                     reopened.append(row.pk)
                 seen.append(row)
         DutyFinding.objects.bulk_create(new, batch_size=1000)
-        DutyFinding.objects.bulk_update(seen, ["score", "evidence", "summary", "status"], batch_size=500)
+        DutyFinding.objects.bulk_update(seen, ["score", "evidence", "summary", "status", "size", "area"],
+                                        batch_size=500)
         cleared = [r.pk for k, r in known.items() if k not in found and r.status == FindingStatus.OPEN]
         DutyFinding.objects.filter(pk__in=cleared).update(status=FindingStatus.CLEARED)
         do_follow_sources(evidence_type="duties.dutyfinding", evidence_ids=[str(pk) for pk in cleared],

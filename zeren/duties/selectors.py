@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from ninja import Schema
 
@@ -129,9 +129,13 @@ def date_diff(old: date, new: date) -> dict[str, list[dict]]:
     return diff_catalogues(state_as_of(old), state_as_of(new))
 
 
-def findings_for(user: Any, *, kind: str = "", status: str = "", unit: str = "") -> QuerySet[DutyFinding]:
+def findings_for(user: Any, *, kind: str = "", status: str = "", unit: str = "",
+                 area: str = "") -> QuerySet[DutyFinding]:
+    """Findings in the user's scope, most confident first and, at equal confidence, the largest cluster first."""
     qs = scope_queryset(user, DutyFinding.objects.select_related("unit"), unit_path_field="unit__path",
-                        capability=VIEW)
+                        capability=VIEW).order_by(F("score").desc(nulls_last=True), "-size", "kind", "key")
+    if area:
+        qs = qs.filter(area=area)
     if kind:
         qs = qs.filter(kind=kind)
     if status:

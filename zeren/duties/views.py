@@ -136,7 +136,8 @@ def batches(request: HttpRequest) -> HttpResponse:
 def analysis(request: HttpRequest) -> HttpResponse:
     """Findings of the analysis, filtered; near-duplicate pairs with their matching parts marked."""
     kind, status, unit = request.GET.get("kind", ""), request.GET.get("status", "open"), request.GET.get("unit", "")
-    qs = selectors.findings_for(request.user, kind=kind, status=status, unit=unit)
+    area = request.GET.get("area", "")
+    qs = selectors.findings_for(request.user, kind=kind, status=status, unit=unit, area=area)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for finding in page:
         _decorate(finding)
@@ -145,7 +146,8 @@ def analysis(request: HttpRequest) -> HttpResponse:
     counts = dict(selectors.finding_counts(request.user, status))
     return render(request, "duties/analysis.html", {
         "page": page, "kinds": [(k, label, counts.get(k, 0)) for k, label in FindingKind.choices],
-        "statuses": FindingStatus.choices, "kind": kind, "status": status, "unit": unit,
+        "statuses": FindingStatus.choices, "kind": kind, "status": status, "unit": unit, "area": area,
+        "areas": Area.choices,
         "query": query.urlencode(),
     })
 
@@ -165,7 +167,10 @@ def _decorate(finding) -> None:
 def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     finding = selectors.get_finding_for(request.user, pk)
     _decorate(finding)
+    links = [{**link, "row": [link["contributions"].get(k, 0) for k in ("object", "name", "action", "basis", "category")]}
+             for link in finding.evidence.get("links", []) if "contributions" in link]
     return render(request, "duties/finding.html", {"finding": finding, "may_resolve": _may_resolve(request, finding),
+                                                   "links": links,
                                                    "evidence": json.dumps(finding.evidence, ensure_ascii=False,
                                                                           indent=1)})
 

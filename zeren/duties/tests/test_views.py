@@ -326,3 +326,25 @@ def test_positions_page_shows_coverage_as_figures_and_posts_grouped_by_rank(clie
         detail = client.get(reverse("duties:positions"), {"unit": "SZ-SCJG"}).content.decode()
     assert "厅局级正职" in detail and "科员" in detail and detail.count("一级科员") == 30
     assert "SC-003" in detail  # an uncovered item
+
+
+def test_one_function_written_by_three_units_is_one_finding_resolved_at_once(client, catalogue):
+    units, _ = catalogue
+    load([content("YL-1", "养老机构设立许可", ["SZ-SCJG"], basis="《中华人民共和国老年人权益保障法》第四十四条"),
+          content("YL-2", "设立养老机构的审批", ["SZ-ZJ"], basis="《老年人权益保障法》第44条"),
+          content("YL-3", "开办养老机构许可", ["SZ-JC"], basis="《老年人权益保障法》（2018年修正）第四十四条")],
+         "养老", date(2026, 2, 1))
+    do_record_findings(actor=None, report=analyse())
+    cluster = DutyFinding.objects.get(item_codes=["YL-1", "YL-2", "YL-3"])
+    assert cluster.kind == "multi_head" and cluster.size == 3  # same provision, same action, same object
+    client.force_login(make_user("admin", "admin", units["city"]))
+    page = client.get(reverse("duties:analysis"), {"kind": "multi_head"}).content.decode()
+    assert "设立养老机构的审批" in page and "开办养老机构许可" in page
+    detail = client.get(reverse("duties:finding", args=[cluster.pk])).content.decode()
+    assert "《老年人权益保障法》第44条" in detail and "各项证据的贡献" in detail
+    response = client.post(reverse("duties:resolve", args=[cluster.pk]), {"how": "merge", "keep": "YL-1",
+                                                                          "reason": "合并为一项"})
+    assert "已处理" in response.content.decode()
+    assert set(FunctionItem.objects.filter(code__startswith="YL-", is_active=True).values_list("code", flat=True)) \
+        == {"YL-1"}
+    assert AuditEntry.objects.filter(action="duties.resolve_merge", object_id=str(cluster.pk)).count() == 1
