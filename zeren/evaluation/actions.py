@@ -322,8 +322,10 @@ def do_import_values(*, actor: Any, rnd: Round, rows: list[dict[str, Any]], file
     if errors:
         raise ImportRejected(errors)
     with transaction.atomic():
-        for v in values:
-            Value.objects.filter(round=rnd, unit_id=v.unit_id, indicator=v.indicator).delete()
+        pairs = {(v.unit_id, v.indicator.pk) for v in values}
+        stale = [pk for pk, unit_id, ind_id in Value.objects.filter(round=rnd).values_list("pk", "unit_id", "indicator_id")
+                 if (unit_id, ind_id) in pairs]
+        Value.objects.filter(pk__in=stale).delete()
         Value.objects.bulk_create(values, batch_size=2000)
         record_event(actor=actor, action="evaluation.import_values", object_type="evaluation.round",
                      object_id=str(rnd.pk), changes={"values": len(values)},
