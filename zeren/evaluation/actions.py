@@ -613,6 +613,47 @@ def do_submit_response(*, survey: Survey, token: str, answers: dict[str, Any], a
         return response
 
 
+def do_record_responses(*, actor: Any, survey: Survey, submissions: list[tuple[str, dict[str, Any]]],
+                        file: str = "responses") -> int:
+    """Record questionnaires collected offline (纸质问卷录入) in one go: ``(token, answers)`` pairs.
+
+    The same checks as :func:`do_submit_response` — valid unused token, quota not full, answers
+    within their choices — all or nothing, every error listed by row; one audit entry."""
+    check_evaluate(actor)
+    questions = list(survey.questions.all())
+    with transaction.atomic():
+        invitations = {i.token_sha256: i for i in Invitation.objects.select_for_update().filter(
+            survey=survey, token_sha256__in=[token_hash(t) for t, _ in submissions])}
+        quotas = {q.district_id: q for q in Quota.objects.select_for_update().filter(survey=survey)}
+        errors, rows, seen = [], [], set()
+        now = timezone.now()
+        for row, (token, answers) in enumerate(submissions, start=1):
+            invitation = invitations.get(token_hash(token))
+            if invitation is None or invitation.used_at is not None or invitation.pk in seen:
+                errors.append(f"{file}: row {row}: the invitation token is unknown or used already")
+                continue
+            seen.add(invitation.pk)
+            quota = quotas.get(invitation.district_id)
+            if quota is None or quota.full:
+                errors.append(f"{file}: row {row}: the quota of district {invitation.district_id} is full")
+                continue
+            clean, problems = _answers(questions, answers)
+            errors += [f"{file}: row {row}: {p}" for p in problems]
+            likert = [clean[str(q.pk)] for q in questions if q.kind == QuestionKind.LIKERT and str(q.pk) in clean]
+            quota.filled += 1
+            invitation.used_at = now
+            rows.append(Response(survey=survey, district_id=invitation.district_id, invitation=invitation,
+                                 answers=clean, satisfaction=rules.satisfaction(likert), submitted_at=now))
+        if errors:
+            raise ImportRejected(errors)
+        Response.objects.bulk_create(rows, batch_size=1000)
+        Invitation.objects.bulk_update([r.invitation for r in rows], ["used_at"], batch_size=1000)
+        Quota.objects.bulk_update(list(quotas.values()), ["filled"])
+        record_event(actor=actor, action="evaluation.record_responses", object_type="evaluation.survey",
+                     object_id=str(survey.pk), changes={"responses": len(rows)}, extra={"file": file})
+        return len(rows)
+
+
 def _answers(questions: list[Question], answers: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     clean: dict[str, Any] = {}
     errors = []

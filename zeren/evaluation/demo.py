@@ -26,6 +26,7 @@ from zeren.evaluation.actions import (
     do_import_values,
     do_issue_invitations,
     do_move_round,
+    do_record_responses,
     do_score_round,
     do_submit_response,
 )
@@ -150,6 +151,8 @@ def _survey(ctx: DemoContext, districts: list[str], halfway) -> object:
     when = timezone.make_aware(timezone.datetime.combine(halfway + timedelta(days=30), timezone.datetime.min.time()))
     from zeren.evaluation.models import Response
 
+    first_token, first_answers = "", {}
+    submissions = []
     for k, code in enumerate(districts):
         tokens = do_issue_invitations(actor=None, survey=survey, district=units[code], count=per_district + 3)
         lean = rng.uniform(-0.8, 0.8)
@@ -163,7 +166,13 @@ def _survey(ctx: DemoContext, districts: list[str], halfway) -> object:
                     answers[str(q.pk)] = rng.choice(q.choices)
                 elif q.kind == QuestionKind.MULTIPLE:
                     answers[str(q.pk)] = rng.sample(q.choices, rng.randint(1, 2))
-            do_submit_response(survey=survey, token=token, answers=answers)
+            if not first_token:
+                first_token, first_answers = token, answers
+            else:
+                submissions.append((token, answers))
+    # One questionnaire through the public form's path, the rest entered from paper in one batch.
+    do_submit_response(survey=survey, token=first_token, answers=first_answers)
+    do_record_responses(actor=None, survey=survey, submissions=submissions, file="paper-questionnaires")
     # The responses were collected during the second half of the year (the demo's clock, not the machine's).
     Response.objects.filter(survey=survey).update(submitted_at=when)
     return survey
