@@ -99,8 +99,8 @@ def round_values(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("evaluation:round", pk=pk)
 
 
-@login_required
 def round_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PDF of a round's results: published rounds are public (结果公开), others for the office."""
     from zeren.evaluation.reports import round_pdf as render_pdf
 
     rnd = selectors.get_round_for(request.user, pk)
@@ -109,6 +109,9 @@ def round_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(render_pdf(rnd), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="round-{rnd.pk}.pdf"'
     return response
+
+
+round_pdf.public = True  # type: ignore[attr-defined]
 
 
 @login_required
@@ -186,3 +189,5 @@ def survey_form(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "evaluation/survey_thanks.html", context)
     return render(request, "evaluation/survey_form.html", context)
 
+
+survey_form.public = True  # type: ignore[attr-defined]  # the questionnaire is for the public

@@ -60,9 +60,11 @@ def test_used_token_and_full_quota_are_refused_and_not_counted(survey):
     [row] = survey_results(s)
     assert row["responses"] == 2 and row["full"] and row["index"] == pytest.approx((87.5 + 50) / 2)
     assert row["low"] < row["index"] < row["high"]
-    from datetime import date, timedelta
+    from datetime import timedelta
 
-    today = date.today()
+    from django.utils import timezone
+
+    today = timezone.localdate()
     value, n = satisfaction_index(["SZ-FT"], today - timedelta(days=1), today + timedelta(days=1))["SZ-FT"]
     assert value == pytest.approx(68.75) and n == 2
 
