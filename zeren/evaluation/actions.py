@@ -31,6 +31,7 @@ from zeren.evaluation.models import (
     PeerGroup,
     Polarity,
     Proposal,
+    ProposalKind,
     ProposalStatus,
     Question,
     QuestionKind,
@@ -784,15 +785,40 @@ def do_decide_proposal(*, actor: Any, proposal: Proposal, accept: bool, reason: 
 
 
 def _draft(actor: Any, proposal: Proposal) -> str:
-    """Hand an accepted proposal to its owner as a draft; returns what was made."""
+    """Hand an accepted proposal to its owner as a draft; returns what was made.
+
+    Targets too soft or unrealistic: a draft target for next year in ``zeren.targets`` (state
+    ``draft``, counting nowhere until the unit's office approves it) with the suggested value. A
+    duty to review: the duties catalogue has no draft items yet, so a finding to the unit (cause
+    ``evaluation.recalibration``) that its office takes up into a reform batch. An indicator without
+    variance concerns the performance office's own system: noted for its next revision."""
+    if proposal.kind in (ProposalKind.TARGET_TOO_SOFT, ProposalKind.TARGET_UNREALISTIC) and proposal.unit:
+        return _draft_target(actor, proposal)
+    if proposal.kind == ProposalKind.ZERO_VARIANCE:
+        return f"evaluation.indicator:{proposal.indicator.code if proposal.indicator else ''} (next system revision)"
     from zeren.findings.actions import do_raise_finding
 
     unit = proposal.unit or Unit.objects.filter(parent__isnull=True).order_by("path").first()
     finding, _ = do_raise_finding(
         actor=actor, dedupe_key=f"evaluation:recalibration:{proposal.pk}", cause="evaluation.recalibration",
         source_app="evaluation", title=f"校准建议（草案）：{proposal.summary}"[:300], unit=unit,
-        evidence_type="evaluation.proposal", evidence_id=str(proposal.pk),
-        evidence_url=f"/evaluation/proposals/{proposal.pk}/",
+        evidence_type="evaluation.proposal", evidence_id=str(proposal.pk), evidence_url="/evaluation/proposals/",
         details={"kind": proposal.kind, "suggestion": proposal.suggestion, "evidence": proposal.evidence},
         reason=proposal.decision_reason)
     return f"findings.finding:{finding.pk}"
+
+
+def _draft_target(actor: Any, proposal: Proposal) -> str:
+    from zeren.targets.actions import TargetSpec, do_create_draft_target
+
+    year = proposal.round.period_end.year + 1
+    indicator = proposal.indicator
+    ratios = proposal.evidence.get("attainment") or [1.0]
+    base = indicator.target if indicator and indicator.target else None
+    value = round(base * ratios[-1], 4) if base else None
+    spec = TargetSpec(code=f"EVAL-{year}-{proposal.unit.code}-{indicator.code if indicator else proposal.pk}"[:80],
+                      year=year, title=f"{indicator.name if indicator else proposal.summary}（绩效评估校准）"[:300],
+                      unit=proposal.unit, start=date(year, 1, 1), deadline=date(year, 12, 31),
+                      measure=indicator.unit if indicator else "", target_value=value, note=proposal.suggestion)
+    target = do_create_draft_target(actor=actor, spec=spec, reason=proposal.decision_reason)
+    return f"targets.target:{target.code}"
