@@ -118,7 +118,7 @@ def do_create_checkpoint() -> Checkpoint | None:
         leaves = []
         for row in iter_rows(start, head.seq):
             if not walker.step(row):
-                raise ChainBroken(walker.problem.message)
+                raise ChainBroken(walker.problem.message if walker.problem else f"entry #{row[0]}")
             leaves.append(leaf_hash(row[3]))
         if walker.expected_seq != head.seq + 1 or walker.prev_hash != head.hash:
             raise ChainBroken(f"entry #{walker.expected_seq} is missing or the chain head does not match")

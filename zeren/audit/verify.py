@@ -165,7 +165,7 @@ def verify_log(chunk_size: int = CHUNK) -> Report:
 
 def _check_head(walker: ChainWalker, report: Report) -> None:
     """The last entry must be the chain head every writer locks (catches entries cut off the end or added)."""
-    head: dict[str, Any] | None = AuditHead.objects.filter(pk=1).values("seq", "hash").first()
+    head = AuditHead.objects.filter(pk=1).values("seq", "hash").first()
     last_seq, last_hash = walker.expected_seq - 1, walker.prev_hash
     head_seq, head_hash = (head["seq"], head["hash"]) if head else (0, GENESIS_HASH)
     if head_seq > last_seq:

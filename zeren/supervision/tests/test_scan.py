@@ -151,3 +151,15 @@ def test_scan_reads_only_cases_that_can_hold_an_alert(cases):
     # A (deadline 10-26) is read; the five cases received on 10-21 are weeks from their deadlines
     # and hold nothing, so they are not (B and D were received after 10-23).
     assert again.cases == 1
+
+
+def test_one_rule_row_per_scope_on_every_database(tree):
+    """The city row too: the constraint is enforced on SQLite as well as PostgreSQL (no W047)."""
+    from django.db import IntegrityError, transaction
+
+    RuleConfig.objects.create(yellow_threshold_days=5)
+    RuleConfig.objects.create(unit=tree["housing"], yellow_threshold_days=3)
+    for scope in ({}, {"unit": tree["housing"]}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            RuleConfig.objects.create(yellow_threshold_days=1, **scope)
+    assert RuleConfig.objects.count() == 2
