@@ -231,15 +231,21 @@ def _store_batch(source, digest: str, bad, result, now) -> IngestBatch | None:
     batch = IngestBatch.objects.create(source=source, received_at=now, accepted=result.accepted,
                                        duplicates=result.duplicates, rejected=result.rejected, sha256=digest)
     if bad:
-        rejected = []
+        # Each payload once per source (a re-sent rejection is not stored again), inserted plainly:
+        # a conflict-ignoring insert would also swallow a payload the database refuses (SQLite's
+        # INSERT OR IGNORE skips a failed JSON check), and a rejection the API reports is stored.
+        rejected: dict[str, RejectedEvent] = {}
         for _, raw, problem in bad:
             payload, payload_sha256 = storable_payload(raw)
             event_id = raw.get("event_id") if isinstance(raw, dict) else None
-            rejected.append(RejectedEvent(
+            rejected.setdefault(payload_sha256, RejectedEvent(
                 source=source, received_at=now, field=storable_text(problem.field)[:32],
                 reason=storable_text(problem.reason), payload=payload, payload_sha256=payload_sha256,
                 event_id=storable_text(str(event_id or ""))[:128] if isinstance(raw, dict) else ""))
-        RejectedEvent.objects.bulk_create(rejected, ignore_conflicts=True)
+        known = {sha for sha, in storage.select_in(
+            f"SELECT payload_sha256 FROM {RejectedEvent._meta.db_table} WHERE source_id = %s AND", "payload_sha256",
+            list(rejected), [source.pk])}
+        RejectedEvent.objects.bulk_create([r for sha, r in rejected.items() if sha not in known])
     record_event(actor=None, action="supervision.ingest_batch", object_type="supervision.ingestbatch",
                  object_id=str(batch.pk), changes={"accepted": result.accepted, "duplicates": result.duplicates,
                                                    "rejected": result.rejected},

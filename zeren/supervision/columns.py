@@ -207,7 +207,7 @@ def read_columns(events: list[Any], first_index: int = 0
         [r if type(r) is str else "" for r in (recorded if len(present) == len(dicts) else
                                                 [recorded[i] for i in present.tolist()])])
     ok[present] &= rec_ok
-    storable, raw_json = _storable(dicts)
+    storable, raw_json = _storable(dicts, flat)
     ok &= storable
     cols = EventColumns(
         index=list(range(first_index, first_index + n)) if len(dicts) == n else
@@ -253,17 +253,20 @@ def _kinds_ok(kind: list[Any], step: list[str], outcome: list[Any]) -> npt.NDArr
                         if type(k) is str else False for k, s, o in zip(kind, step, outcome, strict=True)), bool, n)
 
 
-def _storable(rows: list[dict]) -> tuple[npt.NDArray[np.bool_] | bool, bytes | None]:
-    """False for rows with a NUL or a lone surrogate anywhere: one orjson call for the whole batch,
-    row by row only when it finds one. Its text (keys sorted: for flat rows the canonical JSON the
+def _storable(rows: list[dict], flat: bool) -> tuple[npt.NDArray[np.bool_] | bool, bytes | None]:
+    """False for rows that may be :func:`~zeren.supervision.events.unacceptable` (a NUL or a lone
+    surrogate anywhere; in a batch that is not ``flat``, any value other than a string, integer,
+    boolean or null — NaN, nesting: those rows take the long way): one orjson call for a flat batch,
+    row by row otherwise or when it finds one. Its text (keys sorted: for flat rows the canonical JSON the
     batch's digest is taken of, see :func:`~zeren.supervision.events.canonical_digest`) is returned
     for the digest and for shipping the batch."""
-    try:
-        text = orjson.dumps(rows, option=orjson.OPT_SORT_KEYS)
-        if b"\\u0000" not in text:
-            return True, text
-    except TypeError:
-        pass
+    if flat:
+        try:
+            text = orjson.dumps(rows, option=orjson.OPT_SORT_KEYS)
+            if b"\\u0000" not in text:
+                return True, text
+        except TypeError:
+            pass
     return np.fromiter((not _suspect_text(r) for r in rows), bool, len(rows)), None
 
 

@@ -123,8 +123,8 @@ def _file_chunks(path: Path, chunk: int) -> Iterator[tuple[list[Any], int]]:
             try:  # a blank line is not JSON either: it too takes the long way
                 events = list(map(orjson.loads, lines))
             except orjson.JSONDecodeError:  # skip blank lines, word each bad line with its number
-                events = [parse_line(line.decode("utf-8", errors="replace").rstrip("\r\n"), number + n)
-                          for n, line in enumerate(lines, 1) if line.strip()]
+                events = [parse_line(line.rstrip(b"\r\n"), number + n) for n, line in enumerate(lines, 1)
+                          if line.strip()]
             number += len(lines)
             yield events, consumed
 
