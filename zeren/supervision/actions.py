@@ -5,14 +5,11 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import os
 import secrets
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import partial
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -155,15 +152,7 @@ def _ingest_read(source: SourceSystem, read: ReadBatch, catalog: Catalog) -> Ing
     """The transaction of :func:`do_ingest_events`, for a batch already read and validated."""
 
     result = IngestResult(duplicates=read.duplicates)
-    staged = read.staged
-    if staged is not None:
-        storage.attach_stage(staged)
-    try:
-        _ingest_transaction(source, read, catalog, result)
-    finally:
-        if staged is not None:
-            storage.detach_stage()
-            os.remove(staged)
+    _ingest_transaction(source, read, catalog, result)
     return result
 
 
@@ -176,23 +165,22 @@ def _ingest_transaction(source: SourceSystem, read: ReadBatch, catalog: Catalog,
     now = timezone.now()
     with transaction.atomic():
         storage.lock_ingestion()
-        staged = read.staged is not None
-        known = storage.known_event_ids(source.pk, cols.event_id, staged=staged)
+        known = storage.known_event_ids(source.pk, cols.event_id)
         if known:
             keep = np.array([event_id not in known for event_id in cols.event_id], dtype=bool)
             result.duplicates += len(cols) - int(keep.sum())
         # The batch's cases (some may have only duplicates left: loaded for nothing, harmlessly).
-        row_of, loaded = storage.load_case_columns(read.grouped.case_ids, staged=staged)
+        row_of, loaded = storage.load_case_columns(read.grouped.case_ids)
         identity = {case_id: (loaded["item_id"][row], loaded["unit_id"][row]) for case_id, row in row_of.items()}
         owns = read.owns
         for n, case_id in enumerate(cols.case_id if read.mixed or not read.agrees_with(identity) else ()):
             if keep[n] and identity.setdefault(case_id, owns[n]) != owns[n]:
                 name = "item_code" if identity[case_id][0] != owns[n][0] else "unit_code"
-                bad.append((cols.index[n], read.raws()[n], Rejection(
+                bad.append((cols.index[n], cols.raw[n], Rejection(
                     name, f"{name}: case {case_id!r} belongs to another {'item' if name == 'item_code' else 'unit'}")))
                 keep[n] = False
         if not keep.all():
-            read = read.keeping(keep)  # its staged rows no longer match: inserted row by row
+            read = read.keeping(keep)
         for index, raw, problem in sorted(bad, key=lambda b: b[0]):
             result.reject(index, raw, problem)
         result.accepted = len(read.cols)
@@ -209,11 +197,7 @@ def _store_cases_and_events(catalog: Catalog, cal, source: SourceSystem, batch: 
     sqlite = connection.vendor == "sqlite"
     writer = CaseWriter(catalog, cal, source.pk, storage.instant_adapter()(now), sqlite)
     writer.fold_batch(read.grouped, row_of, loaded)
-    storage.require_keys(source.pk, writer.rules)
     storage.write_cases(writer.new, writer.changed, writer.continued)
-    if read.staged is not None:
-        storage.insert_staged_events(source.pk, batch.pk)
-        return
     pks = {case_id: loaded["id"][row] for case_id, row in row_of.items()}
     if writer.new:
         pks.update(storage.case_pks([row[0] for row in writer.new]))
@@ -258,35 +242,18 @@ def ingest_file(path: Path, *, source: SourceSystem | None = None, chunk: int = 
     """Ingest a JSONL file in chunks of ``chunk`` events, each its own committed batch.
 
     Memory stays bounded, and a run killed half-way is finished by running it again: committed
-    chunks come back as duplicates and the rest lands, with the same final state. The next chunk
-    is read and validated in a second process while this one is written (:func:`reading.read_file`).
+    chunks come back as duplicates and the rest lands, with the same final state. Nothing is
+    written outside the database.
     """
     source = source or cli_source()
     catalog = Catalog.load()
     total = IngestResult()
-    sqlite = connection.vendor == "sqlite"
-    staging = sqlite and not connection.in_atomic_block  # SQLite attaches files only outside a transaction
-    with (tempfile.TemporaryDirectory(prefix="zeren-ingest-") as scratch, without_gc(),
-          storage.keys_checked_per_batch() if staging else contextlib.nullcontext(),
-          storage.checkpoints_aside() if staging else contextlib.nullcontext() as checkpointer):
-        for read in read_file(path, chunk, _identity_checker(catalog, source), texts=not sqlite,
-                              stage=partial(_stage_events, scratch) if staging else None):
+    with without_gc():
+        for read in read_file(path, chunk, _identity_checker(catalog, source)):
             total.merge(_ingest_read(source, read, catalog))
-            if checkpointer is not None:
-                checkpointer.nudge()
             if progress is not None:
                 progress(read.consumed)
     return total
-
-
-def _stage_events(directory: str, read: ReadBatch) -> None:
-    """SQLite: the batch's event rows into a scratch file (in the reading process), for one
-    ``INSERT … SELECT`` in the main one."""
-    cols = read.cols
-    read.staged = str(Path(directory) / f"events-{read.first_index}.sqlite3")
-    at, recorded, amount = event_values(cols, sqlite=True, blank=storage.BLANK)
-    storage.stage_events(read.staged, [cols.event_id, read.grouped.row_case.tolist(), cols.kind, at, recorded,
-                                       cols.step, amount, cols.outcome, cols.reason], read.grouped.case_ids)
 
 
 @contextlib.contextmanager

@@ -74,13 +74,12 @@ def instants(cols: EventColumns, rows: list[int] | range, sqlite: bool) -> list:
     return [cols.at_text[r] if cols.usual[r] else moment(int(cols.at_us[r])) for r in rows]
 
 
-def event_values(cols: EventColumns, sqlite: bool, blank: str | None = None) -> tuple[list, list, list]:
+def event_values(cols: EventColumns, sqlite: bool) -> tuple[list, list, list]:
     """``at``, ``recorded_at`` and ``amount`` of every row as the database takes them (see
-    :func:`instants`; amounts as decimal text on SQLite; on SQLite ``blank`` for none, see
-    :data:`zeren.supervision.storage.BLANK`)."""
+    :func:`instants`; amounts as decimal text on SQLite)."""
     if sqlite:
-        return (utc_texts(cols.at_us), optional_utc_texts(cols.rec_us, blank),
-                [blank if a is None else str(a) for a in cols.amount])
+        return (utc_texts(cols.at_us), optional_utc_texts(cols.rec_us),
+                [None if a is None else str(a) for a in cols.amount])
     recorded = [None if rec == NO_TIME else text if usual else moment(rec)
                 for rec, text, usual in zip(cols.rec_us.tolist(), cols.recorded_text, cols.usual.tolist(), strict=True)]
     return instants(cols, range(len(cols)), sqlite), recorded, cols.amount
@@ -204,10 +203,8 @@ class CaseWriter:
                      (s.mark_day + EPOCH_ORDINAL).tolist(), s.ext_at_mark.tolist(), last_at, e.rank[s.last_row].tolist(),
                      last_id, strict=True)]
 
-        blank = storage.BLANK if self.sqlite else None
-
         def dates(values: Ints) -> list:
-            return day_texts(values, NONE, blank)
+            return day_texts(values, NONE)
         # Flags as 0/1 integers, not bools: the sqlite3 module binds a bool (or None) through its
         # adapter look-up, several times slower than an int or a str.
         is_open = ((s.decided_day == NONE) & (s.withdrawn_day == NONE)).astype(np.int64).tolist()

@@ -316,8 +316,8 @@ def _merged(a: EventColumns, b: EventColumns) -> EventColumns:
 
 # Formatting dates and instants for the database, many at a time.
 
-def day_texts(days: Ints, none: int | None = None, blank: str | None = None) -> list[str | None]:
-    """``YYYY-MM-DD`` for each day (days since the epoch); ``blank`` for the value ``none``. A batch
+def day_texts(days: Ints, none: int | None = None) -> list[str | None]:
+    """``YYYY-MM-DD`` for each day (days since the epoch); None for the value ``none``. A batch
     has a few hundred distinct days: each is written once."""
     if len(days) == 0:
         return []
@@ -330,7 +330,7 @@ def day_texts(days: Ints, none: int | None = None, blank: str | None = None) -> 
     buf[:, 10] = ord("\n")
     table = np.array(buf.tobytes().decode("ascii").split("\n")[:-1], dtype=object)
     if none is not None:
-        table[distinct == none] = blank
+        table[distinct == none] = None
     return table[where].tolist()
 
 
@@ -357,10 +357,10 @@ def utc_texts(micros: Ints) -> list[str]:
     return texts
 
 
-def optional_utc_texts(micros: Ints, blank: str | None = None) -> list[str | None]:
-    """:func:`utc_texts`, ``blank`` where there is no instant (:data:`NO_TIME`)."""
+def optional_utc_texts(micros: Ints) -> list[str | None]:
+    """:func:`utc_texts`, None where there is no instant (:data:`NO_TIME`)."""
     present = np.flatnonzero(micros != NO_TIME).tolist()
-    out: list[str | None] = [blank] * len(micros)
+    out: list[str | None] = [None] * len(micros)
     for r, text in zip(present, utc_texts(micros[present]), strict=True):
         out[r] = text
     return out
