@@ -378,7 +378,9 @@ def do_scan(*, as_of: date | None = None, actor: Any = None) -> ScanSummary:
     cal = get_calendar()
     catalog = Catalog.load()
     with transaction.atomic():
-        storage.large_cache()
+        # The ingestion lock, before anything is read: a batch committing mid-scan (PostgreSQL,
+        # READ COMMITTED) would otherwise have its cases' ``rescan`` cleared unevaluated.
+        storage.lock_ingestion()
         active = scanning.active_alerts()
         pop = scanning.load_population(as_of, catalog, cal, scanning.alert_cases(active))
         replayed = scanning.replay_past(pop, as_of, catalog, cal)
