@@ -170,7 +170,7 @@ def _ingest_transaction(source: SourceSystem, read: ReadBatch, catalog: Catalog,
             keep = np.array([event_id not in known for event_id in cols.event_id], dtype=bool)
             result.duplicates += len(cols) - int(keep.sum())
         # The batch's cases (some may have only duplicates left: loaded for nothing, harmlessly).
-        row_of, loaded = storage.load_case_columns(read.grouped.case_ids)
+        row_of, loaded = storage.load_case_columns(source.pk, read.grouped.case_ids)
         identity = {case_id: (loaded["item_id"][row], loaded["unit_id"][row]) for case_id, row in row_of.items()}
         owns = read.owns
         for n, case_id in enumerate(cols.case_id if read.mixed or not read.agrees_with(identity) else ()):
@@ -189,6 +189,13 @@ def _ingest_transaction(source: SourceSystem, read: ReadBatch, catalog: Catalog,
             _store_cases_and_events(catalog, cal, source, batch, read, row_of, loaded, now)
         if batch is not None:
             result.batches.append(batch.pk)
+            # Last and briefly: the audit chain's head is one row every audited write of the city
+            # waits for, so it is locked only once the batch's heavy writes are done.
+            record_event(actor=None, action="supervision.ingest_batch", object_type="supervision.ingestbatch",
+                         object_id=str(batch.pk), changes={"accepted": result.accepted,
+                                                           "duplicates": result.duplicates,
+                                                           "rejected": result.rejected},
+                         extra={"sha256": read.digest, "source": source.code})
 
 
 def _store_cases_and_events(catalog: Catalog, cal, source: SourceSystem, batch: IngestBatch, read: ReadBatch,
@@ -200,7 +207,7 @@ def _store_cases_and_events(catalog: Catalog, cal, source: SourceSystem, batch: 
     storage.write_cases(writer.new, writer.changed, writer.continued)
     pks = {case_id: loaded["id"][row] for case_id, row in row_of.items()}
     if writer.new:
-        pks.update(storage.case_pks([row[0] for row in writer.new]))
+        pks.update(storage.case_pks(source.pk, [row[0] for row in writer.new]))
     cols = read.cols
     n = len(cols)
     at, recorded, amount = event_values(cols, sqlite)
@@ -230,10 +237,6 @@ def _store_batch(source, digest: str, bad, result, now) -> IngestBatch | None:
             f"SELECT payload_sha256 FROM {RejectedEvent._meta.db_table} WHERE source_id = %s AND", "payload_sha256",
             list(rejected), [source.pk])}
         RejectedEvent.objects.bulk_create([r for sha, r in rejected.items() if sha not in known])
-    record_event(actor=None, action="supervision.ingest_batch", object_type="supervision.ingestbatch",
-                 object_id=str(batch.pk), changes={"accepted": result.accepted, "duplicates": result.duplicates,
-                                                   "rejected": result.rejected},
-                 extra={"sha256": digest, "source": source.code})
     return batch
 
 
@@ -409,18 +412,19 @@ def _finding_specs(opened: list[tuple[int, str]], as_of: date) -> list[FindingSp
     cases = {}
     with connection.cursor() as cursor:  # plain SQL: a scan can raise thousands (no model row each)
         for condition, params in storage.where_in("c.id", sorted({pk for pk, _ in opened})):
-            cursor.execute(f"SELECT c.id, c.case_id, c.unit_id, i.code, i.name, c.statutory_deadline "
+            cursor.execute(f"SELECT c.id, c.case_id, c.unit_id, i.code, i.name, c.statutory_deadline, s.code "
                            f"FROM {storage.CASE_TABLE} AS c JOIN {ApprovalItem._meta.db_table} AS i "
-                           f"ON i.id = c.item_id WHERE {condition}", params)
+                           f"ON i.id = c.item_id JOIN {SourceSystem._meta.db_table} AS s ON s.id = c.source_id "
+                           f"WHERE {condition}", params)
             cases.update((row[0], row) for row in cursor.fetchall())
     specs = []
     for pk, alert_type in opened:
-        _, case_id, unit_id, item_code, item_name, deadline = cases[pk]
+        _, case_id, unit_id, item_code, item_name, deadline, source_code = cases[pk]
         specs.append(FindingSpec(
             dedupe_key=finding_key("supervision", alert_type, "supervision.approvalcase", case_id),
             cause=alert_type, source_app="supervision", title=f"{labels[alert_type]}：{item_name} {case_id}",
             unit_id=unit_id, evidence_type="supervision.approvalcase", evidence_id=case_id,
-            evidence_url=f"/supervision/cases/{case_id}/", occurred_on=as_of,
+            evidence_url=f"/supervision/cases/{case_id}/?source={source_code}", occurred_on=as_of,
             details={"item_code": item_code, "statutory_deadline": str(deadline)},  # ISO (a date, or SQLite's text)
         ))
     return specs

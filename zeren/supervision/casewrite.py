@@ -229,13 +229,14 @@ class CaseWriter:
                                   [pks[row_of[ids[n]]] for n in stored], strict=True)
 
     def _head(self, batch: Batch, ids: list[str], pairs: list[tuple[int, int]], s: CaseColumns) -> list[list]:
-        """``case_id, item, unit, received_at, received_date`` of the new cases."""
+        """:data:`~zeren.supervision.storage.HEAD_COLUMNS` and ``received_at, received_date`` of the new cases."""
         assert s.start_row is not None
         fresh = np.flatnonzero(s.new)
         starts = batch.order[s.start_row[fresh]].tolist()
         received = s.received_day[fresh]
         rows = fresh.tolist()
-        return [[ids[n] for n in rows], [pairs[n][0] for n in rows], [pairs[n][1] for n in rows],
+        return [[ids[n] for n in rows], [self.source_pk] * len(rows), [pairs[n][0] for n in rows],
+                [pairs[n][1] for n in rows],
                 instants(batch.cols, starts, self.sqlite), day_texts(received, NONE)]
 
     def refold_stored(self, cases: list[tuple[int, int, int, str]]) -> int:

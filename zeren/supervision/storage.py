@@ -19,13 +19,16 @@ from zeren.supervision.rules import EVENT_ALERTS, CaseState, Event, FoldCursor
 CHUNK = 900  # ids per IN (...) query
 CASE_TABLE = ApprovalCase._meta.db_table
 EVENT_TABLE = ApprovalEvent._meta.db_table
-CASE_COLUMNS = (
-    "case_id", "item_id", "unit_id", "received_at", "received_date", "last_event_date", "is_open",
-    "suspended_since", "suspension_count", "extension_days", "decided_date", "outcome", "withdrawn_date",
-    "delivered_date", "fees_total", "completed_steps", "statutory_deadline", "promised_deadline", "provisional",
-    "fee_exceeded_on", "missing_step_on", "order_violation_on", "suspension_abuse_on", "step_overtime_on",
-    "denied_without_reason_on", "late_entry_on", "event_count", "rescan", "updated_at",
+# A case row's columns by what writes them: HEAD once, when the case is created; RECEIVED by a
+# fold from its first event (so not when a case folds on from its stored state); FOLDED by every fold.
+HEAD_COLUMNS = ("case_id", "source_id", "item_id", "unit_id")
+RECEIVED_COLUMNS = ("received_at", "received_date")
+FOLDED_COLUMNS = (
+    "last_event_date", "is_open", "suspended_since", "suspension_count", "extension_days", "decided_date", "outcome",
+    "withdrawn_date", "delivered_date", "fees_total", "completed_steps", "statutory_deadline", "promised_deadline",
+    "provisional", *EVENT_ALERTS.values(), "event_count", "fold", "rescan", "updated_at",
 )
+REFOLDED_COLUMNS = RECEIVED_COLUMNS + FOLDED_COLUMNS  # what state_params gives, in this order
 EVENT_COLUMNS = ("source_id", "event_id", "case_id", "type", "at", "recorded_at", "step", "amount", "outcome",
                  "reason", "batch_id")
 
@@ -126,10 +129,6 @@ def stored_events(case_pks: Sequence[int]) -> dict[int, list[Event]]:
     return by_case
 
 
-# The state columns of a case, in the order ``state_params`` gives them.
-STATE_COLUMNS = CASE_COLUMNS[3:-2] + ("fold",)
-
-
 def pack_cursor(cursor: FoldCursor, rules_tag: int, source_id: int) -> str:
     """The ``fold`` column: the rules and source it was folded under, then the cursor."""
     at, rank, event_id = cursor.last
@@ -152,18 +151,19 @@ def day_number(column: str, none: int) -> str:
     return f"COALESCE({column} - DATE '1970-01-01', {none})"
 
 
-def load_case_columns(case_ids: Sequence[str]) -> tuple[dict[str, int], dict[str, list[Any]]]:
-    """The stored cases among ``case_ids``: ``case_id -> row`` and :data:`LOADED_COLUMNS` as lists,
-    dates as days since the epoch (:data:`batchfold.NONE` for none, as the batch fold takes them)."""
+def load_case_columns(source_id: int, case_ids: Sequence[str]) -> tuple[dict[str, int], dict[str, list[Any]]]:
+    """The source's stored cases among ``case_ids``: ``case_id -> row`` and :data:`LOADED_COLUMNS`
+    as lists, dates as days since the epoch (:data:`batchfold.NONE` for none, as the batch fold takes them)."""
     cols = ", ".join(day_number(f"c.{c}", NONE) if c in _DATE_COLUMNS else f"c.{c}" for c in LOADED_COLUMNS)
-    rows = select_in(f"SELECT c.case_id, {cols} FROM {CASE_TABLE} AS c WHERE", "c.case_id", case_ids)
+    rows = select_in(f"SELECT c.case_id, {cols} FROM {CASE_TABLE} AS c WHERE c.source_id = %s AND", "c.case_id",
+                     case_ids, [source_id])
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in range(len(LOADED_COLUMNS) + 1)]
     return ({case_id: n for n, case_id in enumerate(columns[0])},
             {name: list(values) for name, values in zip(LOADED_COLUMNS, columns[1:], strict=True)})
 
 
 def state_params(s: CaseState, fold: str, stamp: Any, sqlite: bool, adapt) -> tuple:
-    """Parameters for :data:`STATE_COLUMNS` plus ``rescan, updated_at``."""
+    """Parameters for :data:`REFOLDED_COLUMNS`."""
     if sqlite:
         def d(v):
             return None if v is None else v.isoformat()
@@ -179,13 +179,13 @@ def state_params(s: CaseState, fold: str, stamp: Any, sqlite: bool, adapt) -> tu
 
 
 def write_cases(new: list[tuple], changed: list[tuple], continued: list[tuple]) -> None:
-    """Insert new cases (``case_id, item pk, unit pk, *state params``), update refolded ones
-    (``*state params, pk``) and continued ones (the same without ``received_at, received_date``,
-    which folding on cannot change — so the indexes on them are left alone). No conflict handling
+    """Insert new cases (:data:`HEAD_COLUMNS`, then :data:`REFOLDED_COLUMNS`), update refolded ones
+    (:data:`REFOLDED_COLUMNS`, then the pk) and continued ones (:data:`FOLDED_COLUMNS`, then the pk:
+    the received date, which folding on cannot change, and its indexes are left alone). No conflict handling
     is needed under the ingestion lock. SQLite: executemany. PostgreSQL: ``COPY`` (one stream per
     statement instead of a round trip per row) — new cases straight into the table, updates into
     a temporary staging table and then one ``UPDATE … FROM`` each."""
-    columns = CASE_COLUMNS[:3] + STATE_COLUMNS + ("rescan", "updated_at")
+    columns = HEAD_COLUMNS + REFOLDED_COLUMNS
     if connection.vendor == "postgresql":
         _write_cases_copy(columns, new, changed, continued)
         return
@@ -196,9 +196,9 @@ def write_cases(new: list[tuple], changed: list[tuple], continued: list[tuple]) 
         if new:
             cursor.executemany(f"INSERT INTO {CASE_TABLE} ({', '.join(columns)}) VALUES ({_in(len(columns))})", new)
         if changed:
-            cursor.executemany(f"UPDATE {CASE_TABLE} SET {sets(columns[3:])} WHERE id = %s", changed)
+            cursor.executemany(f"UPDATE {CASE_TABLE} SET {sets(REFOLDED_COLUMNS)} WHERE id = %s", changed)
         if continued:
-            cursor.executemany(f"UPDATE {CASE_TABLE} SET {sets(columns[5:])} WHERE id = %s", continued)
+            cursor.executemany(f"UPDATE {CASE_TABLE} SET {sets(FOLDED_COLUMNS)} WHERE id = %s", continued)
 
 
 def copy_rows(cursor, table: str, columns: Sequence[str], rows: Iterable[tuple]) -> None:
@@ -225,17 +225,19 @@ def _write_cases_copy(columns: tuple[str, ...], new: list[tuple], changed: list[
     with connection.cursor() as cursor:
         if new:
             copy_rows(cursor, CASE_TABLE, columns, new)
-        for rows, names in ((changed, columns[3:]), (continued, columns[5:])):
+        for rows, names in ((changed, REFOLDED_COLUMNS), (continued, FOLDED_COLUMNS)):
             if not rows:
                 continue
-            stage_like(cursor, CASE_STAGE, CASE_TABLE, f"id, {', '.join(columns[3:])}")
+            stage_like(cursor, CASE_STAGE, CASE_TABLE, f"id, {', '.join(REFOLDED_COLUMNS)}")
             copy_rows(cursor, CASE_STAGE, (*names, "id"), rows)
             cursor.execute(f"UPDATE {CASE_TABLE} AS c SET {', '.join(f'{n} = s.{n}' for n in names)} "
                            f"FROM {CASE_STAGE} AS s WHERE c.id = s.id")
 
 
-def case_pks(case_ids: Sequence[str]) -> dict[str, int]:
-    return dict(select_in(f"SELECT case_id, id FROM {CASE_TABLE} WHERE", "case_id", case_ids))
+def case_pks(source_id: int, case_ids: Sequence[str]) -> dict[str, int]:
+    """``case_id -> pk`` of the source's cases among ``case_ids``."""
+    return dict(select_in(f"SELECT case_id, id FROM {CASE_TABLE} WHERE source_id = %s AND", "case_id", case_ids,
+                          [source_id]))
 
 
 def insert_events(rows: list[tuple]) -> None:

@@ -97,3 +97,30 @@ def test_nan_and_infinity_rejections_are_always_stored(items):
     assert (result.accepted, result.rejected) == (1, 2)
     assert [(r["event_id"], r["field"]) for r in result.rejections] == [("n1", "extra"), ("n2", "extra.x")]
     assert sorted(RejectedEvent.objects.values_list("event_id", flat=True)) == ["n1", "n2"]
+
+
+def test_case_ids_are_unique_per_source_not_city_wide(client, items, tree):
+    """A system cannot claim another department's case number: the same id from two systems is two cases."""
+    from zeren.org.testing import make_user
+    from zeren.supervision.actions import do_ingest_events
+    from zeren.supervision.models import ApprovalCase
+
+    market, _ = do_create_source(actor=None, code="scjg", name="市场监管审批系统", unit=tree["market"])
+    housing, _ = do_create_source(actor=None, code="zj", name="住建审批系统", unit=tree["housing"])
+    first = do_ingest_events(source=market, events=[event("m1", "X-1", "received", "2026-11-02T09:00:00+08:00")])
+    theirs = do_ingest_events(source=housing, events=[
+        event("h1", "X-1", "received", "2026-11-03T09:00:00+08:00", item="ZJ-001", unit="SZ-ZJ"),
+        event("h2", "X-1", "decided", "2026-11-04T09:00:00+08:00", item="ZJ-001", unit="SZ-ZJ", outcome="approved")])
+    assert (first.accepted, theirs.accepted, theirs.rejected) == (1, 2, 0)
+    cases = {c.source.code: c for c in ApprovalCase.objects.filter(case_id="X-1").select_related("source", "unit")}
+    assert cases["scjg"].unit.code == "SZ-SCJG" and cases["scjg"].is_open and cases["scjg"].event_count == 1
+    assert cases["zj"].unit.code == "SZ-ZJ" and not cases["zj"].is_open and cases["zj"].event_count == 2
+    # Within one system a case still has one item and unit.
+    again = do_ingest_events(source=market, events=[
+        event("m2", "X-1", "suspended", "2026-11-05T09:00:00+08:00", unit="SZ-SCJG-01")])
+    assert again.rejected == 1 and "belongs to another unit" in again.rejections[0]["reason"]
+    # The case page names the system when two report the same id.
+    client.force_login(make_user("o", "supervision_officer", tree["city"]))
+    assert "建筑工程施工许可" in client.get("/supervision/cases/X-1/?source=zj").content.decode()
+    assert "企业设立登记" in client.get("/supervision/cases/X-1/?source=scjg").content.decode()
+    assert client.get("/supervision/cases/X-1/?source=nope").status_code == 404

@@ -61,7 +61,7 @@ def test_scan_is_idempotent_and_raises_each_finding_once(cases):
     red = Finding.objects.get(cause="red_card", evidence_id="A")
     assert red.details == {"item_code": "SCJG-001", "statutory_deadline": "2026-10-26"}
     assert red.status == "open" and red.unit.code == "SZ-SCJG" and red.occurred_on == date(2026, 11, 30)
-    assert red.evidence_url == "/supervision/cases/A/" and red.title.endswith("企业设立登记 A")
+    assert red.evidence_url == "/supervision/cases/A/?source=cli" and red.title.endswith("企业设立登记 A")
     assert Alert.objects.count() == first.in_force
     assert AuditEntry.objects.filter(action="supervision.scan").count() == 2
 
