@@ -4,7 +4,7 @@
 :func:`zeren.supervision.events.parse_event` done once per column (types, lengths, event types, the
 usual ``YYYY-MM-DDTHH:MM:SS+08:00`` instants parsed from one byte buffer with numpy). Rows the
 column checks do not accept outright — another offset, fractions of a second, anything odd — go through :func:`parse_event` one by one, which accepts exactly the same events and names
-the field of a rejection. So the two paths agree by construction (``test_columns.py`` checks it).
+the field of a rejection. So the two paths agree by construction (``tests/test_batchfold.py`` checks it).
 """
 
 from __future__ import annotations

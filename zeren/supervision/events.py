@@ -142,7 +142,7 @@ def parse_event(raw: Any) -> ParsedEvent | Rejection:
 
     The common case — a well-formed event — is accepted by a straight-line check; anything that
     check does not accept outright goes through :func:`check_event`, which names the fault.
-    Both accept exactly the same events (``test_events.py`` holds them to it). An event with a
+    It accepts only events that :func:`check_event` accepts, with the same values. An event with a
     string the database cannot store (U+0000, a lone surrogate) is refused first, naming its field.
     """
     if type(raw) is dict:
