@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "zeren.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "zeren.core.middleware.ChosenLanguageMiddleware",
@@ -143,6 +144,13 @@ CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (zeren.core.middleware): nothing from other origins; scripts from this site
+# (htmx, ECharts, the pages' own files) and inline ones only with the response's nonce. Styles may be
+# inline: ECharts' tooltips and htmx write style attributes, which a nonce cannot cover, and a style
+# cannot run code. data: images are ECharts' and Swagger UI's icons.
+ZEREN_CSP = ("default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
+             "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+             "form-action 'self'; frame-ancestors 'none'")
 if PRODUCTION:
     DEBUG = False
     SESSION_COOKIE_SECURE = True
