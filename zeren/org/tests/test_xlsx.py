@@ -5,6 +5,7 @@ import pytest
 from openpyxl import Workbook
 
 from zeren.audit.models import AuditEntry
+from zeren.core.tests.test_uploads import with_member
 from zeren.org.models import Level, Membership, Person, Post, Unit, UnitKind
 from zeren.org.testing import run_command
 
@@ -103,17 +104,8 @@ def test_a_file_that_is_not_a_workbook_is_rejected(tmp_path):
 
 
 def _with_member(path, member: str, payload: bytes, content_type: bytes = b""):
-    import zipfile
-
-    source = zipfile.ZipFile(path)
     out = path.with_name("hostile-" + path.name)
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "[Content_Types].xml":
-                data = data.replace(b"</Types>", content_type + b"</Types>")
-            target.writestr(item, data)
-        target.writestr(member, payload)
+    out.write_bytes(with_member(path.read_bytes(), member, payload, content_types_extra=content_type))
     return out
 
 
