@@ -30,6 +30,7 @@ from zeren.duties.models import (
     ResponsibilityRole,
 )
 from zeren.duties.rules import classify_change
+from zeren.findings.actions import do_follow_source, do_follow_sources
 from zeren.org.models import Unit
 
 
@@ -320,6 +321,10 @@ def _resolve(finding: DutyFinding, actor: Any, resolution: str, reason: str, ext
     finding.save(update_fields=["status", "resolution", "resolution_reason", "resolved_by", "resolved_at"])
     record_change(actor=actor, action=f"duties.resolve_{resolution}", obj=finding, before=before,
                   after=snapshot(finding, ["status", "resolution", "resolution_reason"]), reason=reason, extra=extra)
+    # The shared finding (问题线索) follows: confirmed reasonable → dismissed, otherwise resolved.
+    do_follow_source(evidence_type="duties.dutyfinding", evidence_id=str(finding.pk), actor=actor,
+                     outcome="dismissed" if resolution == Resolution.INTENDED else "resolved",
+                     reason=f"{Resolution(resolution).label}：{reason}")
     if not items_before:
         return
     after = current_contents(items_before)
@@ -484,7 +489,7 @@ def do_record_findings(*, actor: Any, report: Any) -> dict[str, int]:
         units = dict(Unit.objects.values_list("code", "pk"))
         found = {f.key: f for f in report.findings}
         known = {f.key: f for f in DutyFinding.objects.all()}
-        new, seen = [], []
+        new, seen, reopened = [], [], []
         for key, f in found.items():
             row = known.get(key)
             if row is None:
@@ -495,11 +500,16 @@ def do_record_findings(*, actor: Any, report: Any) -> dict[str, int]:
                 row.score, row.evidence, row.summary = f.score, f.evidence, f.summary[:500]
                 if row.status == FindingStatus.CLEARED:
                     row.status = FindingStatus.OPEN
+                    reopened.append(row.pk)
                 seen.append(row)
         DutyFinding.objects.bulk_create(new, batch_size=1000)
         DutyFinding.objects.bulk_update(seen, ["score", "evidence", "summary", "status"], batch_size=500)
         cleared = [r.pk for k, r in known.items() if k not in found and r.status == FindingStatus.OPEN]
         DutyFinding.objects.filter(pk__in=cleared).update(status=FindingStatus.CLEARED)
+        do_follow_sources(evidence_type="duties.dutyfinding", evidence_ids=[str(pk) for pk in cleared],
+                          outcome="resolved", reason="职责分析：问题已消除", actor=actor)
+        do_follow_sources(evidence_type="duties.dutyfinding", evidence_ids=[str(pk) for pk in reopened],
+                          outcome="reopened", reason="职责分析：问题再次出现", actor=actor)
         item_ids = dict(FunctionItem.objects.values_list("code", "pk"))
         through = DutyFinding.items.through
         through.objects.bulk_create(

@@ -16,7 +16,7 @@ from zeren.access.scope import can
 from zeren.audit.actions import record_change, record_event, snapshot
 from zeren.audit.rules import canonical_json
 from zeren.findings.models import Finding, FindingStatus
-from zeren.findings.rules import can_move
+from zeren.findings.rules import can_move, follow_move
 from zeren.org.models import Person, Unit
 
 
@@ -142,3 +142,37 @@ def do_set_finding_status(*, actor: Any, finding: Finding, status: str, reason: 
         record_change(actor=actor, action="findings.set_status", obj=finding, before=before,
                       after=snapshot(finding), reason=reason)
         return finding
+
+
+def do_follow_source(*, evidence_type: str, evidence_id: str, outcome: str, reason: str, actor: Any = None,
+                     cause: str | None = None) -> int:
+    """A finding follows its source (问题线索随源流转): when the record behind findings (their
+    evidence) is resolved, dismissed or reopened, every finding raised on it moves with it, saying
+    why (``reason`` becomes its 处理说明), one audit entry each. ``cause`` narrows the move to the
+    findings of one cause (a case can carry a red card and a fee alert, closed separately).
+    Returns how many moved; findings already where the outcome leads are left alone."""
+    return do_follow_sources(evidence_type=evidence_type, evidence_ids=[evidence_id], outcome=outcome,
+                             reason=reason, actor=actor, cause=cause)
+
+
+def do_follow_sources(*, evidence_type: str, evidence_ids: list[str], outcome: str, reason: str,
+                      actor: Any = None, cause: str | None = None) -> int:
+    """:func:`do_follow_source` for many sources of one type at once (an analysis run clearing many)."""
+    movable, new_status = follow_move(outcome)
+    ids = sorted({str(i) for i in evidence_ids})
+    moved = 0
+    with transaction.atomic():
+        for start in range(0, len(ids), 500):
+            qs = Finding.objects.select_for_update().filter(
+                evidence_type=evidence_type, evidence_id__in=ids[start:start + 500], status__in=movable)
+            if cause is not None:
+                qs = qs.filter(cause=cause)
+            for finding in qs.order_by("pk"):
+                before = snapshot(finding, ["status", "status_reason"])
+                finding.status, finding.status_reason = new_status, reason
+                finding.save(update_fields=["status", "status_reason"])
+                record_change(actor=actor, action=f"findings.follow_{outcome}", obj=finding, before=before,
+                              after=snapshot(finding, ["status", "status_reason"]), reason=reason,
+                              extra={"source": f"{evidence_type}:{finding.evidence_id}"})
+                moved += 1
+    return moved

@@ -26,7 +26,7 @@ from zeren.access.rules import EDIT, SUPERVISE
 from zeren.access.scope import can
 from zeren.audit.actions import record_change, record_event, snapshot
 from zeren.audit.rules import canonical_json
-from zeren.findings.actions import FindingSpec
+from zeren.findings.actions import FindingSpec, do_follow_source
 from zeren.findings.rules import dedupe_key as finding_key
 from zeren.org.models import Unit
 from zeren.supervision import storage
@@ -456,13 +456,16 @@ ALERT_MOVES = {
     AlertStatus.ACKNOWLEDGED: {AlertStatus.EXPLAINED, AlertStatus.CORRECTED},
     AlertStatus.EXPLAINED: {AlertStatus.CLOSED},
     AlertStatus.CORRECTED: {AlertStatus.CLOSED},
-    AlertStatus.CLOSED: set(),
+    AlertStatus.CLOSED: {AlertStatus.OPEN},  # reopened by supervision (重新打开)
 }
+# What closing or reopening an alert means for its finding (问题线索): closed after a correction →
+# resolved (已整改); closed on an accepted explanation → dismissed (不予采纳); reopened → open again.
+FINDING_OUTCOME = {AlertStatus.CORRECTED: "resolved", AlertStatus.EXPLAINED: "dismissed"}
 
 
 def check_move_alert(actor: Any, alert: Alert, status: str) -> None:
     """The department (edit) acknowledges, explains or corrects; the supervision officer closes."""
-    needed = SUPERVISE if status == AlertStatus.CLOSED else EDIT
+    needed = SUPERVISE if status in (AlertStatus.CLOSED, AlertStatus.OPEN) else EDIT
     if not can(actor, needed, alert.unit):
         raise PermissionDenied(f"{needed} not allowed on alerts of {alert.unit.code}")
     if status not in ALERT_MOVES[alert.status]:
@@ -472,17 +475,22 @@ def check_move_alert(actor: Any, alert: Alert, status: str) -> None:
 def do_move_alert(*, actor: Any, alert: Alert, status: str, note: str = "") -> Alert:
     """Move an alert along open → acknowledged → explained/corrected → closed (签收、说明、纠正、办结)."""
     with transaction.atomic():
-        alert = Alert.objects.select_for_update().select_related("unit").get(pk=alert.pk)
+        alert = Alert.objects.select_for_update().select_related("unit", "case").get(pk=alert.pk)
         check_move_alert(actor, alert, status)
-        if status in (AlertStatus.EXPLAINED, AlertStatus.CORRECTED) and not note.strip():
-            raise ValidationError({"note": "an explanation or the correction made is required"})
+        if status in (AlertStatus.EXPLAINED, AlertStatus.CORRECTED, AlertStatus.OPEN) and not note.strip():
+            raise ValidationError({"note": "an explanation, the correction made or why it is reopened is required"})
         before = snapshot(alert, ["status", "note", "closed_at"])
+        outcome = "reopened" if status == AlertStatus.OPEN else FINDING_OUTCOME.get(alert.status, "")
+        how = alert.get_status_display()  # 已纠正 / 已说明: says why the finding moves
         alert.status = status
         if note:
             alert.note = note
-        if status == AlertStatus.CLOSED:
-            alert.closed_at = timezone.now()
+        alert.closed_at = timezone.now() if status == AlertStatus.CLOSED else None
         alert.save(update_fields=["status", "note", "closed_at"])
         record_change(actor=actor, action=f"supervision.alert_{status}", obj=alert, before=before,
                       after=snapshot(alert, ["status", "note", "closed_at"]), reason=note)
+        if status in (AlertStatus.CLOSED, AlertStatus.OPEN) and alert.type in FINDING_TYPES:
+            do_follow_source(evidence_type="supervision.approvalcase", evidence_id=alert.case.case_id,
+                             outcome=outcome, cause=alert.type, actor=actor,
+                             reason=f"{alert.get_type_display()}{alert.get_status_display()}（{how}）：{alert.note}")
         return alert

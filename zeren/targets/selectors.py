@@ -1,0 +1,254 @@
+"""Reads of target management, scoped to the user (zeren.access.scope), and the loading of the plain
+facts the status rules run on."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from zeren.access.rules import SUPERVISE
+from zeren.access.scope import scope_queryset
+from zeren.org.models import Membership, Person, Unit
+from zeren.targets import rules
+from zeren.targets.models import (
+    OPEN_NOTICE_STATUSES,
+    Assessment,
+    IndicatorKind,
+    Letter,
+    Milestone,
+    Notice,
+    PaperState,
+    ProgressReport,
+    Target,
+    TargetState,
+    WhitePaper,
+)
+
+
+def targets_for(user: Any, *, year: int | None = None, unit: Unit | None = None) -> QuerySet[Target]:
+    """Targets the user may see, optionally of one year and one unit's subtree."""
+    qs = scope_queryset(user, Target.objects.select_related("unit", "leader", "person"))
+    if year is not None:
+        qs = qs.filter(year=year)
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    return qs
+
+
+def get_target_for(user: Any, target_id: int) -> Target:
+    return get_object_or_404(targets_for(user), pk=target_id)
+
+
+def letters_for(user: Any, *, unit: Unit | None = None) -> QuerySet[Letter]:
+    qs = scope_queryset(user, Letter.objects.select_related("unit", "signatory"))
+    return qs.filter(unit__path__startswith=unit.path) if unit is not None else qs
+
+
+def notices_for(user: Any, *, open_only: bool = False) -> QuerySet[Notice]:
+    """Follow-up notices: the supervision office sees those of its scope, a unit its own."""
+    qs = scope_queryset(user, Notice.objects.select_related("target", "unit", "addressee"))
+    return qs.filter(status__in=OPEN_NOTICE_STATUSES) if open_only else qs
+
+
+def supervised_notices_for(user: Any) -> QuerySet[Notice]:
+    return scope_queryset(user, Notice.objects.select_related("target", "unit", "addressee"), capability=SUPERVISE)
+
+
+def assessments_for(user: Any, *, year: int | None = None) -> QuerySet[Assessment]:
+    qs = scope_queryset(user, Assessment.objects.select_related("unit", "person").prefetch_related("appeal"))
+    return qs.filter(year=year) if year is not None else qs
+
+
+def published_papers() -> QuerySet[WhitePaper]:
+    return WhitePaper.objects.filter(state=PaperState.PUBLISHED).select_related("unit")
+
+
+def load_facts(targets: QuerySet[Target]) -> list[rules.Facts]:
+    """The facts of ``targets`` for :func:`rules.evaluate`: three queries whatever their number."""
+    rows = list(targets.values_list("id", "parent_id", "weight", "start", "deadline", "kind", "baseline",
+                                    "target_value"))
+    facts = {r[0]: rules.Facts(id=r[0], parent_id=r[1], weight=r[2], start=r[3], deadline=r[4],
+                               quantitative=r[5] == IndicatorKind.QUANTITATIVE, baseline=r[6], target=r[7])
+             for r in rows}
+    ids = targets.values("id")
+    done: dict[int, date] = {}
+    for target_id, milestone_id, day, value, is_done in (
+            ProgressReport.objects.filter(target__in=ids, superseded_by__isnull=True)
+            .order_by("date", "id").values_list("target_id", "milestone_id", "date", "value", "done")):
+        if milestone_id is not None and is_done:
+            done.setdefault(milestone_id, day)
+        if value is not None and target_id in facts:
+            facts[target_id].values.append((day, value))
+    for milestone_id, target_id, due, expected in (
+            Milestone.objects.filter(target__in=ids).order_by("due", "id")
+            .values_list("id", "target_id", "due", "expected")):
+        if target_id in facts:
+            facts[target_id].milestones.append(rules.MilestoneFacts(due, expected, done.get(milestone_id)))
+    return list(facts.values())
+
+
+def statuses(targets: QuerySet[Target], as_of: date) -> dict[int, rules.Status]:
+    """The computed status of each of ``targets`` and of their descendants at ``as_of``. The subtrees
+    are loaded level by level (one query a level), so a parent always rolls up all of its children."""
+    from zeren.workcal.selectors import get_calendar
+
+    ids = _subtree_ids(list(targets.exclude(state=TargetState.WITHDRAWN).values_list("id", flat=True)))
+    return rules.evaluate(load_facts(Target.objects.filter(pk__in=ids)), as_of, get_calendar())
+
+
+def unit_leader(unit: Unit, on: date) -> Person | None:
+    """The head of ``unit`` on ``on``: a person holding a leading post of the unit then (the highest
+    post first: the 正职 is created before the deputies)."""
+    membership = (Membership.objects.filter(unit=unit, post__is_leading=True)
+                  .exclude(start_date__gt=on).exclude(end_date__lt=on)
+                  .select_related("person").order_by("post_id", "id").first())
+    return membership.person if membership else None
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A consistency problem of a year's targets (``zeren targets check``); warnings raise no finding."""
+
+    cause: str
+    code: str  # the target's code, or the unit's for a leader without a target
+    unit_id: int
+    message: str
+    person_id: int | None = None
+    warning: bool = False
+
+
+def consistency_issues(year: int) -> list[Issue]:
+    """The checks of a year's active targets: additive children short of their parent; no responsible
+    leader; a leader or person not a member of the owning unit (or a unit above it) on the start
+    date; a unit leader holding no target; siblings' weights not summing to 100 (warning)."""
+    targets = list(Target.objects.filter(year=year, state=TargetState.ACTIVE).values(
+        "id", "code", "parent_id", "unit_id", "unit__path", "unit__code", "leader_id", "person_id", "start",
+        "weight", "target_value", "baseline", "additive"))
+    by_id = {t["id"]: t for t in targets}
+    children: dict[int, list[dict]] = defaultdict(list)
+    for t in targets:
+        if t["parent_id"] in by_id:
+            children[t["parent_id"]].append(t)
+    issues: list[Issue] = []
+    for parent_id, kids in children.items():
+        parent = by_id[parent_id]
+        if parent["additive"] and parent["target_value"] is not None:
+            gap = rules.additive_shortfall(parent["target_value"], [k["target_value"] or 0 for k in kids],
+                                           lower_better=rules.lower_is_better(parent["baseline"], parent["target_value"]))
+            if gap > 0:
+                issues.append(Issue("targets.additive_shortfall", parent["code"], parent["unit_id"],
+                                    f"下级目标值合计比 {parent['code']} 的目标值少 {gap:g}"))
+        if rules.weights_off([k["weight"] for k in kids]):
+            issues.append(Issue("targets.weights", parent["code"], parent["unit_id"],
+                                f"{parent['code']} 的下级目标权重合计 {sum(k['weight'] for k in kids):g}，不等于 100（按比例折算）",
+                                warning=True))
+    people = {p for t in targets for p in (t["leader_id"], t["person_id"]) if p}
+    held = _memberships(list(people))
+    for t in targets:
+        if t["leader_id"] is None:
+            issues.append(Issue("targets.no_leader", t["code"], t["unit_id"], f"{t['code']} 没有责任领导"))
+        for role, person_id in (("责任领导", t["leader_id"]), ("责任人", t["person_id"])):
+            if person_id and not any(_member_on(span, t["start"]) and t["unit__path"].startswith(path)
+                                     for path, span in held.get(person_id, [])):
+                issues.append(Issue("targets.not_member", t["code"], t["unit_id"],
+                                    f"{t['code']} 的{role}在 {t['start']} 不是 {t['unit__code']} 或其上级单位的成员",
+                                    person_id=person_id))
+    units_with_targets = {t["unit_id"] for t in targets}
+    holders = {p for t in targets for p in (t["leader_id"], t["person_id"]) if p}
+    year_start, year_end = date(year, 1, 1), date(year, 12, 31)
+    heads = (Membership.objects.filter(unit_id__in=units_with_targets, post__is_leading=True)
+             .exclude(start_date__gt=year_end).exclude(end_date__lt=year_start)
+             .values_list("person_id", "unit_id", "unit__code", "person__name"))
+    for person_id, unit_id, unit_code, name in heads:
+        if person_id not in holders:
+            issues.append(Issue("targets.leader_without_target", unit_code, unit_id,
+                                f"{unit_code} 的领导 {name} 在 {year} 年没有承担任何目标", person_id=person_id))
+    return issues
+
+
+def _memberships(person_ids: list[int]) -> dict[int, list[tuple[str, tuple[date | None, date | None]]]]:
+    found: dict[int, list] = defaultdict(list)
+    for person_id, path, start, end in Membership.objects.filter(person_id__in=person_ids).values_list(
+            "person_id", "unit__path", "start_date", "end_date"):
+        found[person_id].append((path, (start, end)))
+    return found
+
+
+def _member_on(span: tuple[date | None, date | None], day: date) -> bool:
+    start, end = span
+    return (start is None or start <= day) and (end is None or end >= day)
+
+
+TREE_PAGE = 20
+MAX_CHILDREN = 30
+
+
+def tree_for(user: Any, unit: Unit, year: int, as_of: date, page: int | str | None) -> tuple[Any, dict[int, rules.Status]]:
+    """A page of ``unit``'s own targets of ``year`` (scoped), each with up to MAX_CHILDREN direct
+    children (``t.kids``, ``t.more``), and the statuses of all of them at ``as_of``."""
+    from django.core.paginator import Paginator
+
+    own = targets_for(user, year=year).filter(unit=unit).exclude(state=TargetState.WITHDRAWN).order_by("code")
+    page_obj = Paginator(own, TREE_PAGE).get_page(page)
+    tops = list(page_obj)
+    computed = statuses(Target.objects.filter(pk__in=[t.pk for t in tops]), as_of) if tops else {}
+    kids: dict[int, list[Target]] = defaultdict(list)
+    for child in (Target.objects.filter(parent__in=tops).exclude(state=TargetState.WITHDRAWN)
+                  .select_related("unit", "leader", "person").order_by("unit__path", "code")):
+        kids[child.parent_id].append(child)
+    for t in tops:
+        t.kids, t.more = kids[t.pk][:MAX_CHILDREN], max(0, len(kids[t.pk]) - MAX_CHILDREN)
+    return page_obj, computed
+
+
+def chart_series(target: Target, as_of: date) -> dict[str, Any]:
+    """The target page's chart. A quantitative leaf: its reported values and the expected line
+    (baseline + e(d) × (target − baseline)); otherwise progress in % at each month end and the
+    expected progress, both from the same rules as the status."""
+    from zeren.workcal.selectors import get_calendar
+
+    cal = rules.Memoised(get_calendar())
+    end = min(as_of, target.deadline)
+    days = [target.start + (target.deadline - target.start) * i // 24 for i in range(25)]
+    leaf = not target.children.exists()
+    if leaf and target.is_quantitative and target.target_value is not None:
+        base = target.baseline or 0.0
+        expected = [[d.isoformat(), round(base + rules.expected_progress(cal, target.start, target.deadline, d)
+                                          * (target.target_value - base), 3)] for d in days]
+        reported = [[d.isoformat(), v] for d, v in ProgressReport.objects.filter(
+            target=target, superseded_by__isnull=True, value__isnull=False).order_by("date", "id").values_list("date", "value")]
+        return {"unit": target.measure, "expected": expected, "reported": reported, "target": target.target_value}
+    month_ends = sorted({min(_month_end(d), end) for d in days if d <= end})
+    facts = load_facts(Target.objects.filter(pk__in=_subtree_ids([target.pk])))
+    reported = [[d.isoformat(), round(rules.evaluate(facts, d, cal)[target.pk].progress * 100, 1)] for d in month_ends]
+    expected = [[d.isoformat(), round(rules.expected_progress(cal, target.start, target.deadline, d) * 100, 1)] for d in days]
+    return {"unit": "%", "expected": expected, "reported": reported, "target": 100}
+
+
+def _month_end(day: date) -> date:
+    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)
+
+
+def _subtree_ids(ids: list[int]) -> set[int]:
+    found, level = set(ids), set(ids)
+    while level:
+        level = set(Target.objects.filter(parent_id__in=level).exclude(state=TargetState.WITHDRAWN)
+                    .values_list("id", flat=True)) - found
+        found |= level
+    return found
+
+
+def history_of(target: Target) -> QuerySet[Any]:
+    """The audit entries about this target (创建、审批、报告…)."""
+    from zeren.audit.models import AuditEntry
+
+    report_ids = [str(i) for i in target.reports.values_list("id", flat=True)]
+    return AuditEntry.objects.filter(
+        Q(object_type="targets.target", object_id=str(target.pk))
+        | Q(object_type="targets.progressreport", object_id__in=report_ids)).order_by("-seq")[:50]

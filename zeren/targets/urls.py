@@ -1,0 +1,17 @@
+from django.urls import path
+
+from zeren.targets import views
+
+app_name = "targets"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("t/<int:target_id>/", views.target, name="target"),
+    path("t/<int:target_id>/report/", views.report, name="report"),
+    path("letters/", views.letters, name="letters"),
+    path("notices/", views.notices, name="notices"),
+    path("notices/<int:notice_id>/", views.notice_action, name="notice_action"),
+    path("assessments/", views.assessments, name="assessments"),
+    path("import/", views.import_page, name="import"),
+    path("white-papers/", views.papers, name="papers"),
+    path("white-papers/<str:unit_code>/<int:year>/", views.paper, name="paper"),
+]
