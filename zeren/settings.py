@@ -166,7 +166,7 @@ if PRODUCTION:
 # Rate limits of anonymous requests per client IP (zeren.core.ratelimit; docs/trust.md):
 # named limits, and the path prefixes they guard (first match wins). Views and API operations
 # can also take a named limit with @ratelimit("name").
-ZEREN_RATELIMITS = {"public": "600/m", "api": "1200/m", "login": "60/m", "login_username": "10/m"}
+ZEREN_RATELIMITS = {"public": "600/m", "api": "1200/m", "login": "60/m", "login_username": "10/m", "survey": "20/m"}
 ZEREN_RATELIMIT_PATHS = [("/api/v1/", "api"), ("/login/", "login"), ("/admin/login/", "login"), ("/", "public")]
 # Log-in forms: their POSTs also count per username (limit "login_username"), whatever the address.
 ZEREN_LOGIN_PATHS = ["/login/", "/admin/login/"]
