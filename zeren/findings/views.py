@@ -16,7 +16,8 @@ def index(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     cause = request.GET.get("cause", "")
     unit = request.GET.get("unit", "")
-    qs = findings_for(request.user, status=status, cause=cause, unit_code=unit)
+    # The picker offers "名称 · CODE"; a bare code works too.
+    qs = findings_for(request.user, status=status, cause=cause, unit_code=unit.rsplit("·", 1)[-1].strip())
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     labels = cause_labels()
     kinds: dict[str, str] = {}
