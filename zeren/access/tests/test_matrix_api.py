@@ -43,6 +43,10 @@ PUBLIC_NAMES = {
     "home", "login", "logout", "set_language",
     # The unit tree and posts are public (zeren/org/api.py, test_org_matrix.py); people stay scoped.
     "org:index", "org:tree_children", "org:unit", "org:search",
+    # Accountability's public side (zeren/accountability/views.py: no log-in): the complaint form and its
+    # tracking by code (投诉), the public apologies (失职道歉) and the annual report.
+    "accountability:complain", "accountability:track", "accountability:track_lookup", "accountability:apologies",
+    "accountability:report", "accountability:report_pdf",
 }
 PUBLIC_API = {
     "/api/v1/openapi.json", "/api/v1/docs", "/api/v1/",
