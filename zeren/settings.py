@@ -153,7 +153,7 @@ if PRODUCTION:
 # Rate limits of anonymous requests per client IP (zeren.core.ratelimit; docs/trust.md):
 # named limits, and the path prefixes they guard (first match wins). Views and API operations
 # can also take a named limit with @ratelimit("name").
-ZEREN_RATELIMITS = {"public": "600/m", "api": "1200/m", "login": "60/m"}
+ZEREN_RATELIMITS = {"public": "600/m", "api": "1200/m", "login": "60/m", "survey": "20/m"}
 ZEREN_RATELIMIT_PATHS = [("/api/v1/", "api"), ("/login/", "login"), ("/", "public")]
 MIDDLEWARE += ["zeren.core.ratelimit.RateLimitMiddleware"]  # after authentication: signed-in users are not limited
 # API pagination (django-ninja LimitOffsetPagination): a limit over this gets 422, not a database overflow.

@@ -29,3 +29,6 @@ for _app in ["org", "audit", "duties", "targets", "supervision", "evaluation", "
 
 # Investment-project supervision lives inside supervision (zeren.supervision.projects).
 urlpatterns.append(path("supervision/projects/", include("zeren.supervision.projects.urls")))
+
+# Open311 GeoReport v2 for fault complaints (zeren.accountability.open311), at the path clients expect.
+urlpatterns.append(path("open311/", include("zeren.accountability.open311")))

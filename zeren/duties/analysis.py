@@ -16,22 +16,27 @@ candidate pair is rescored with the full cosine and kept if at or above the thre
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import hashlib
 import json
-from collections import defaultdict
-from collections.abc import Iterator
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
 from django.conf import settings
+from scipy.sparse import hstack
 
 from zeren.duties import rules
 
-DEFAULT_THRESHOLD = 0.5
-TOP_K = 5
 CANDIDATES_PER_TEXT = 40
-BLOCKING_MAX_DF = 0.02  # n-grams in more than 2 % of the texts do not propose candidates
+MAX_LISTED = 60  # items and links written into a cluster's evidence
+BLOCKING_MAX_DF = 0.02  # features in more than 2 % of the texts do not propose candidates…
+BLOCKING_MIN_DF = 50  # …unless in 50 texts or fewer (small lists: every shared word may propose)
 LIST_UNIT_KINDS = ("department", "street_office")  # units expected to hold list items
 
 
@@ -73,7 +78,9 @@ class Finding:
     @property
     def key(self) -> str:
         key = f"{self.kind}:{','.join(sorted(self.items))}:{','.join(sorted(self.units))}:{self.extra_key}"
-        return key[:255]
+        if len(key) <= 255:
+            return key
+        return f"{self.kind}:{len(self.items)}:sha256:{hashlib.sha256(key.encode()).hexdigest()}"
 
     def as_json(self) -> dict[str, Any]:
         out = {"kind": self.kind, "items": self.items, "units": self.units, "summary": self.summary,
@@ -128,20 +135,20 @@ class Context:
 
 
 def analyse_records(items: list[ItemRecord], units: list[UnitRecord], *, threshold: float | None = None,
-                    rule_table: list[dict[str, Any]] | None = None, top_k: int = TOP_K) -> Report:
-    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+                    rule_table: list[dict[str, Any]] | None = None,
+                    weights: rules.OverlapWeights = rules.DEFAULT_WEIGHTS) -> Report:
+    if threshold is not None:
+        weights = dataclasses.replace(weights, threshold=threshold)
     ctx = Context(units)
     findings: list[Finding] = []
-    multi = multi_head(items, ctx)
-    findings += multi
+    findings += several_leads(items, ctx)
     findings += orphans(items, units, ctx)
     findings += no_responsibility(items, ctx)
     findings += level_mismatch(items, ctx, level_rules() if rule_table is None else rule_table)
-    covered = {frozenset(pair) for f in multi for pair in _pairs(f.items)}
-    near, stats = near_duplicates(items, ctx, threshold=threshold, top_k=top_k, covered=covered)
-    findings += near
+    clusters, stats = overlaps(items, ctx, weights=weights)
+    findings += clusters
     stats["items"] = len(items)
-    return Report(findings=findings, threshold=threshold, stats=stats)
+    return Report(findings=findings, threshold=weights.threshold, stats=stats)
 
 
 def _pairs(codes: list[str]) -> Iterator[tuple[str, str]]:
@@ -150,45 +157,14 @@ def _pairs(codes: list[str]) -> Iterator[tuple[str, str]]:
             yield a, b
 
 
-def multi_head(items: list[ItemRecord], ctx: Context) -> list[Finding]:
-    """多头管理: an item with several lead units; and the same legal basis and action (category)
-    held by different units of one government, or by a city and a district department."""
-    out = [
+def several_leads(items: list[ItemRecord], ctx: Context) -> list[Finding]:
+    """多头管理: an item with several lead units (the same basis and action held by several units is
+    found by :func:`overlaps`)."""
+    return [
         Finding("multi_head", [i.code], f"{i.name}：{len(i.lead_units)} 个牵头单位", {"lead_units": i.lead_units},
                 units=i.lead_units, scope_unit=ctx.scope_of(i.lead_units))
         for i in items if len(i.lead_units) > 1
     ]
-    groups: dict[Any, list[ItemRecord]] = defaultdict(list)
-    for item in items:
-        key = rules.matter_key({"category": item.category, "legal_basis": item.legal_basis})
-        if key and item.lead_units:
-            groups[key].append(item)
-    for key, group in groups.items():
-        if len({tuple(i.lead_units) for i in group}) < 2:
-            continue
-        by_gov: dict[str, list[ItemRecord]] = defaultdict(list)
-        for item in group:
-            home = ctx.home(item)
-            if home:
-                by_gov[home[0]].append(item)
-        clusters = [g for g in by_gov.values() if len({tuple(i.lead_units) for i in g}) > 1]
-        city_govs = [gov for gov, g in by_gov.items() if ctx.home(g[0])[1] == "city"]
-        for gov, g in by_gov.items():
-            for city in city_govs:
-                if gov != city and gov.startswith(city) and ctx.home(g[0])[1] == "district":
-                    clusters.append(by_gov[city] + g)
-        for cluster in clusters:
-            units = sorted({u for i in cluster for u in i.lead_units})
-            law = "、".join(f"《{law}》{art}" for law, art in key[1])
-            out.append(Finding(
-                "multi_head", sorted(i.code for i in cluster),
-                f"{law} 同一{_category_label(key[0])}由 {len(units)} 个单位分别实施",
-                {"legal_basis": [list(b) for b in key[1]], "category": key[0],
-                 "names": {i.code: i.name for i in cluster}, "lead_units": units,
-                 "vertical": len({ctx.home(i)[1] for i in cluster}) > 1},
-                units=units, scope_unit=ctx.scope_of(units), extra_key="basis",
-            ))
-    return out
 
 
 def _category_label(code: str) -> str:
@@ -235,99 +211,248 @@ def level_mismatch(items: list[ItemRecord], ctx: Context, table: list[dict[str, 
     return out
 
 
-def similar_text_pairs(texts: list[str], threshold: float, per_text: int = CANDIDATES_PER_TEXT,
-                       max_df: float = BLOCKING_MAX_DF) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pairs (i < j) of distinct texts whose char 2–3-gram TF-IDF cosine is ≥ ``threshold``.
+@dataclass
+class _Text:
+    """One distinct wording (name, category, cited articles) and the items written with it."""
 
-    Candidates: each text's ``per_text`` best neighbours over the rare n-grams (df ≤ ``max_df``);
-    then the full cosine of every candidate pair."""
+    name: str
+    category: str
+    cites: frozenset[tuple[str, int, int, int]]
+    action: str = ""
+    object: str = ""
+    words: str = ""  # the object with its wording evened out (rules.object_text)
+    tokens: list[str] = field(default_factory=list)  # and cut into words
+    items: list[ItemRecord] = field(default_factory=list)
+    by_home: dict[tuple[str, str], list[ItemRecord]] = field(default_factory=dict)
+
+
+def segmenter() -> Callable[[str], list[str]]:
+    """jieba's word segmentation (its dictionary ships in the package; loaded once per process, ~1 s).
+    Words, not only character pairs: 律师执业 and 医师执业 share the pair 师执 but no word."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return functools.lru_cache(maxsize=None)(functools.partial(jieba.lcut, HMM=False))
+
+
+def _distinct_texts(items: list[ItemRecord], ctx: Context) -> list[_Text]:
+    texts: dict[tuple[Any, ...], _Text] = {}
+    for item in items:
+        home = ctx.home(item)
+        if home is None:
+            continue
+        cites = frozenset(rules.citations(item.legal_basis))
+        key = (item.name, item.category, cites)
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = _Text(item.name, item.category, cites)
+        text.items.append(item)
+        text.by_home.setdefault(home, []).append(item)
+    out = list(texts.values())
+    cut = segmenter()
+    for text in out:
+        text.action, text.object = rules.parse_frame(text.name, text.category)
+        text.words = rules.object_text(text.object)
+        text.tokens = rules.object_tokens(text.words, cut)
+    return out
+
+
+def _tfidf(docs: list[Any], rarity: float = 1.0, **options: Any) -> Any:
+    """TF-IDF rows, unit length; ``rarity`` > 1 raises the weights to that power before normalising, so the
+    rare words (the object: 出版物, 养老机构) outweigh the common ones (the frame: 经营, 信息, 单位)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
 
-    n = len(texts)
-    if n < 2:
-        empty = np.array([], dtype=np.int64)
-        return empty, empty, np.array([], dtype=np.float32)
-    x = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True, dtype=np.float32).fit_transform(texts)
-    x = x.tocsr()
-    df = np.bincount(x.indices, minlength=x.shape[1])
-    rare = np.flatnonzero(df <= max(2, int(max_df * n)))
-    block = x[:, rare].tocsr()
-    xt = block.T.tocsr()
-    rows, cols = [], []
-    chunk = 2000
-    for start in range(0, n, chunk):
-        product = (block[start:start + chunk] @ xt).tocsr()
-        for r in range(product.shape[0]):
-            lo, hi = product.indptr[r], product.indptr[r + 1]
-            if hi == lo:
-                continue
-            idx, val = product.indices[lo:hi], product.data[lo:hi]
-            if hi - lo > per_text:
-                keep = np.argpartition(-val, per_text)[:per_text]
-                idx = idx[keep]
-            i = start + r
-            idx = idx[idx > i]
-            rows.append(np.full(len(idx), i, dtype=np.int64))
-            cols.append(idx.astype(np.int64))
-    if not rows:
-        empty = np.array([], dtype=np.int64)
-        return empty, empty, np.array([], dtype=np.float32)
-    a, b = np.concatenate(rows), np.concatenate(cols)
-    scores = np.empty(len(a), dtype=np.float32)
+    x = TfidfVectorizer(sublinear_tf=True, dtype=np.float32, **options).fit_transform(docs).tocsr()
+    if rarity != 1.0:
+        x.data **= rarity
+        x = normalize(x, copy=False)
+    return x
+
+
+def _row_dots(x: Any, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    out = np.empty(len(a), dtype=np.float32)
     step = 200_000
     for s in range(0, len(a), step):
-        scores[s:s + step] = np.asarray(x[a[s:s + step]].multiply(x[b[s:s + step]]).sum(axis=1)).ravel()
-    keep = scores >= threshold
-    return a[keep], b[keep], scores[keep]
+        out[s:s + step] = np.asarray(x[a[s:s + step]].multiply(x[b[s:s + step]]).sum(axis=1)).ravel()
+    return out
 
 
-def near_duplicates(items: list[ItemRecord], ctx: Context, *, threshold: float, top_k: int,
-                    covered: set[frozenset[str]]) -> tuple[list[Finding], dict[str, Any]]:
-    """疑似重复: pairs of items of the same category (the same kind of power) held by different units,
-    comparable (same government or vertical), whose texts are similar. Per item, at most one match in
-    any other unit (its best) and ``top_k`` in all; pairs already reported as multi-head are left out."""
-    groups: dict[tuple[str, str], list[ItemRecord]] = defaultdict(list)  # (category, text) → items
-    for item in items:
-        if item.lead_units or item.assisting_units:
-            groups[(item.category, rules.similarity_text(item.name, item.legal_basis))].append(item)
-    by_category: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for key in groups:
-        by_category[key[0]].append(key)
-    candidates: list[tuple[float, ItemRecord, ItemRecord]] = []
-    for keys in by_category.values():
-        a, b, scores = similar_text_pairs([k[1] for k in keys], threshold)
-        for i, j, s in zip(a.tolist(), b.tolist(), scores.tolist(), strict=True):
-            candidates += [(s, x, y) for x in groups[keys[i]] for y in groups[keys[j]]]
-    for group in groups.values():  # the same text held by several units
-        candidates += [(1.0, x, y) for k, x in enumerate(group) for y in group[k + 1:]]
-    candidates.sort(key=lambda c: (-c[0], c[1].code, c[2].code))
-    per_item: dict[str, int] = defaultdict(int)
-    matched_in: set[tuple[str, tuple[str, ...]]] = set()  # (item, other unit set) already given its best match
+def candidate_pairs(x: Any, per_text: int = CANDIDATES_PER_TEXT,
+                    max_df: float = BLOCKING_MAX_DF) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (i < j) of rows of ``x`` worth scoring: each row's ``per_text`` best neighbours by a sparse
+    product over the rarer features only (document frequency ≤ ``max_df``), so the words every item
+    shares (经营, 单位…) do not make every pair a candidate."""
+    n = x.shape[0]
+    empty = np.array([], dtype=np.int64)
+    if n < 2:
+        return empty, empty
+    df = np.bincount(x.indices, minlength=x.shape[1])
+    block = x[:, np.flatnonzero(df <= max(BLOCKING_MIN_DF, int(max_df * n)))].tocsr()
+    xt = block.T.tocsr()
+    rows, cols = [], []
+    for start in range(0, n, 2000):
+        product = (block[start:start + 2000] @ xt).tocsr()
+        for r in range(product.shape[0]):
+            lo, hi = product.indptr[r], product.indptr[r + 1]
+            idx, val = product.indices[lo:hi], product.data[lo:hi]
+            if hi - lo > per_text:
+                idx = idx[np.argpartition(-val, per_text)[:per_text]]
+            idx = idx[idx != start + r]
+            rows.append(np.full(len(idx), start + r, dtype=np.int64))
+            cols.append(idx.astype(np.int64))
+    if not rows:
+        return empty, empty
+    a, b = np.concatenate(rows), np.concatenate(cols)
+    pairs = np.unique(np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1), axis=0)
+    return pairs[:, 0], pairs[:, 1]
+
+
+@dataclass
+class _Edge:
+    score: float
+    kind: str
+    x: ItemRecord
+    y: ItemRecord
+    evidence: dict[str, Any]
+
+
+def overlaps(items: list[ItemRecord], ctx: Context, *, weights: rules.OverlapWeights = rules.DEFAULT_WEIGHTS,
+             ) -> tuple[list[Finding], dict[str, Any]]:
+    """多头执法 and 疑似重复 as clusters: one finding per function written by several units.
+
+    Every pair of comparable items held by different units is scored from five kinds of evidence
+    (:class:`rules.OverlapWeights`): the object read from the phrasing frame (its words and character pairs,
+    rare ones weighing most, word order ignored: 设立养老机构 = 养老机构设立), the name's character n-grams, the action (审批 = 许可), the cited articles and the
+    category. A pair that shares an article, has the same action and a similar object is multi-head
+    enforcement (多头执法); any other pair at or above the threshold is a near-duplicate. Pairs are joined
+    into clusters, best first, as long as no unit would hold two items of one cluster."""
+    texts = _distinct_texts(items, ctx)
+    n, w = len(texts), weights
+    empty = np.array([], dtype=np.int64)
+    a, b = empty, empty
+    if n >= 2:
+        words = _tfidf([t.tokens or [t.object] for t in texts], w.rarity, analyzer=lambda d: d)
+        chars = _tfidf([t.words for t in texts], w.rarity, analyzer="char_wb", ngram_range=(2, 2))
+        names = _tfidf([t.name for t in texts], analyzer="char", ngram_range=(2, 3))
+        a, b = candidate_pairs(hstack([words, chars]).tocsr())
+    edges: list[_Edge] = []
+    if len(a):
+        obj = w.object_words * _row_dots(words, a, b) + (1 - w.object_words) * _row_dots(chars, a, b)
+        name = _row_dots(names, a, b)
+        actions = sorted({t.action for t in texts})
+        act_id = np.array([actions.index(t.action) for t in texts])
+        table = np.array([[rules.action_agreement(p, q) for q in actions] for p in actions], dtype=np.float32)
+        act = table[act_id[a], act_id[b]]
+        cats = np.array([t.category for t in texts])
+        cat = (cats[a] == cats[b]).astype(np.float32)
+        partial = w.object * obj + w.name * name + w.action * act + w.category * cat
+        possible = np.flatnonzero((partial + w.basis >= w.threshold)
+                                  | ((act == 1) & (obj >= w.multi_head_object)))
+        for k in possible.tolist():
+            ti, tj = texts[a[k]], texts[b[k]]
+            basis, shared = rules.basis_agreement(set(ti.cites), set(tj.cites))
+            evidence = {"object": float(obj[k]), "name": float(name[k]), "action": float(act[k]),
+                        "basis": basis, "category": float(cat[k])}
+            score = w.score(evidence)
+            multi = basis == 1.0 and act[k] == 1 and obj[k] >= w.multi_head_object
+            if multi or score >= w.threshold:
+                detail = {"evidence": {key: round(v, 4) for key, v in evidence.items()},
+                          "contributions": w.contributions(evidence), "shared_basis": shared,
+                          "actions": [ti.action, tj.action], "objects": [ti.object, tj.object]}
+                edges += [_Edge(score, "multi_head" if multi else "near_duplicate", x, y, detail)
+                          for x, y in _item_pairs(ti, tj)]
+    for t in texts:  # the same wording held by several units
+        if len(t.items) > 1:
+            basis = 1.0 if any(c[1] for c in t.cites) else 0.0
+            evidence = {"object": 1.0, "name": 1.0, "action": 1.0, "basis": basis, "category": 1.0}
+            detail = {"evidence": evidence, "contributions": w.contributions(evidence),
+                      "shared_basis": sorted({rules.format_citation(c[0], c[1]) for c in t.cites if c[1]}),
+                      "actions": [t.action, t.action], "objects": [t.object, t.object]}
+            edges += [_Edge(w.score(evidence), "multi_head" if basis == 1.0 else "near_duplicate", x, y, detail)
+                      for x, y in _item_pairs(t, t)]
+    edges.sort(key=lambda e: (-e.score, e.x.code, e.y.code))
+    findings = _clusters([e for e in edges if e.kind == "multi_head"], ctx, "multi_head")
+    together = {frozenset((x, y)) for f in findings for x, y in _pairs(f.items)}
+    findings += _clusters([e for e in edges if e.kind == "near_duplicate"
+                           and frozenset((e.x.code, e.y.code)) not in together], ctx, "near_duplicate")
+    return findings, {"distinct_texts": n, "candidate_pairs": int(len(a)), "edges": len(edges),
+                      "clusters": len(findings)}
+
+
+def _holders(item: ItemRecord) -> list[str]:
+    return item.lead_units or item.assisting_units
+
+
+def _item_pairs(ti: _Text, tj: _Text) -> Iterator[tuple[ItemRecord, ItemRecord]]:
+    """Item pairs of two wordings that may overlap: comparable homes (:func:`rules.comparable`), no common
+    holder, not parent and child."""
+    same = ti is tj
+    for hi, xs in ti.by_home.items():
+        for hj, ys in tj.by_home.items():
+            if same and hj < hi or not rules.comparable(hi[0], hi[1], hj[0], hj[1]):
+                continue
+            for n, x in enumerate(xs):
+                for y in (ys[n + 1:] if same and hi == hj else ys):
+                    if (x.parent != y.code and y.parent != x.code and x.code != y.code
+                            and not set(_holders(x)) & set(_holders(y))):
+                        yield x, y
+
+
+def _clusters(edges: list[_Edge], ctx: Context, kind: str) -> list[Finding]:
+    """Join pairs into clusters, best pair first; two clusters join only if no unit holds items in both
+    (one function written once per unit), which keeps a chain of look-alikes from growing without end."""
+    parent: dict[str, str] = {}
+    units: dict[str, set[str]] = {}
+    links: dict[str, list[_Edge]] = {}
+    record: dict[str, ItemRecord] = {}
+
+    def root(code: str) -> str:
+        while parent[code] != code:
+            parent[code] = parent[parent[code]]
+            code = parent[code]
+        return code
+
+    for edge in edges:
+        for item in (edge.x, edge.y):
+            if item.code not in parent:
+                parent[item.code], units[item.code], links[item.code] = item.code, set(_holders(item)), []
+                record[item.code] = item
+        rx, ry = root(edge.x.code), root(edge.y.code)
+        if rx == ry or units[rx] & units[ry]:
+            continue
+        parent[ry] = rx
+        units[rx] |= units.pop(ry)
+        links[rx] += links.pop(ry) + [edge]
+    members: dict[str, list[ItemRecord]] = defaultdict(list)
+    for code in parent:
+        members[root(code)].append(record[code])
     out = []
-    for score, x, y in candidates:
-        ux, uy = tuple(sorted(x.lead_units or x.assisting_units)), tuple(sorted(y.lead_units or y.assisting_units))
-        if (set(ux) & set(uy) or x.parent == y.code or y.parent == x.code or (x.code, uy) in matched_in
-                or (y.code, ux) in matched_in or not ctx.comparable(x, y)):
+    for top, group in members.items():
+        if len(group) < 2:
             continue
-        if frozenset((x.code, y.code)) in covered:  # already a multi-head finding: that is their best match
-            matched_in |= {(x.code, uy), (y.code, ux)}
-            continue
-        if per_item[x.code] >= top_k or per_item[y.code] >= top_k:
-            continue
-        per_item[x.code] += 1
-        per_item[y.code] += 1
-        matched_in |= {(x.code, uy), (y.code, ux)}
-        first, second = sorted((x, y), key=lambda r: r.code)
-        units = sorted(set(first.lead_units + second.lead_units))
+        group.sort(key=lambda i: i.code)
+        joined = links[top]
+        unit_codes = sorted({u for i in group for u in _holders(i)})
+        score = sum(e.score for e in joined) / len(joined)
+        area = Counter(i.area for i in group).most_common(1)[0][0]
+        shared = sorted({c for e in joined for c in e.evidence["shared_basis"]})
+        first = joined[0]
+        what = "、".join(shared[:2]) + " " if kind == "multi_head" and shared else ""
+        summary = (f"{what}{first.x.name}（等 {len(group)} 项）由 {len(unit_codes)} 个单位分别实施" if kind == "multi_head"
+                   else f"{first.x.name} ≈ {first.y.name}" + (f"（等 {len(group)} 项）" if len(group) > 2 else ""))
         out.append(Finding(
-            "near_duplicate", [first.code, second.code], f"{first.name} ≈ {second.name}",
-            {"names": [first.name, second.name],
-             "texts": [rules.similarity_text(first.name, first.legal_basis),
-                       rules.similarity_text(second.name, second.legal_basis)],
-             "lead_units": [first.lead_units, second.lead_units]},
-            units=units, scope_unit=ctx.scope_of(units), score=float(score),
+            kind, [i.code for i in group], summary,
+            {"size": len(group), "area": area, "action": first.evidence["actions"][0], "shared_basis": shared,
+             "names": {i.code: i.name for i in group[:MAX_LISTED]},
+             "lead_units": {i.code: _holders(i) for i in group[:MAX_LISTED]},
+             "links": [{"items": [e.x.code, e.y.code], "score": round(e.score, 4), **e.evidence}
+                       for e in joined[:MAX_LISTED]]},
+            units=unit_codes, scope_unit=ctx.scope_of(unit_codes), score=float(score),
+            extra_key="" if kind == "near_duplicate" else "basis",
         ))
-    return out, {"distinct_texts": len(groups), "candidate_pairs": len(candidates)}
+    out.sort(key=lambda f: (-(f.score or 0), -len(f.items), f.items))
+    return out
 
 
 # --- the database side -----------------------------------------------------------------------

@@ -151,8 +151,14 @@ def analysis(request: HttpRequest) -> HttpResponse:
 
 
 def _decorate(finding) -> None:
-    if finding.kind == FindingKind.NEAR_DUPLICATE and len(finding.evidence.get("names", [])) == 2:
-        finding.left, finding.right = highlight(*finding.evidence["names"])
+    """A cluster's items with their names; a pair of two has its matching parts marked."""
+    names = finding.evidence.get("names")
+    if not isinstance(names, dict):
+        return
+    finding.members = [(code, names.get(code, ""), finding.evidence.get("lead_units", {}).get(code, []))
+                       for code in finding.item_codes]
+    if finding.kind == FindingKind.NEAR_DUPLICATE and len(finding.members) == 2:
+        finding.left, finding.right = highlight(finding.members[0][1], finding.members[1][1])
 
 
 @login_required

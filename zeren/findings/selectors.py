@@ -38,6 +38,7 @@ def get_finding_for(user: Any, finding_id: int) -> Finding:
 CAUSE_CHOICES = {
     "supervision": ("zeren.supervision.models.AlertType", ""),
     "duties": ("zeren.duties.models.FindingKind", "duties_"),
+    "accountability": ("zeren.accountability.models.FindingCause", "accountability."),
 }
 
 

@@ -12,5 +12,6 @@ def test_overlaps_bench_small_prints_its_json_line():
     run = subprocess.run([sys.executable, str(BENCH), "--small"], capture_output=True, text=True, timeout=120,
                          check=True)
     result = json.loads(run.stdout.strip().splitlines()[-1])
-    assert result["bench"] == "overlaps" and result["items"] == 3000
-    assert result["near_duplicates"] > 0 and result["baseline_pairs_per_second"] > 0 and result["ratio"] > 0
+    assert result["bench"] == "overlaps" and 2_900 <= result["items"] <= 3_100
+    assert result["planted_found"] >= 0.9 * result["planted"]  # the paraphrases written into the workload
+    assert result["near_duplicate_clusters"] > 0 and result["baseline_pairs_per_second"] > 0 and result["ratio"] > 0
