@@ -48,3 +48,28 @@ def test_white_paper_pdf_renders_chinese(tmp_path, targets, users):
 def test_unknown_unit_is_a_clear_message(tmp_path, db):
     code, out = run_command("targets", "white-paper", "SZ-NOPE", "2026", "--output", str(tmp_path / "x.pdf"))
     assert code != 0 and "未知单位：SZ-NOPE" in out and not (tmp_path / "x.pdf").exists()
+
+
+def test_white_paper_workflow_is_audited_and_only_published_is_public(client, tree, users, targets):
+    """Draft → approved → published → withdrawn by the unit's head, each move audited; the public
+    page shows it only while published; staff may not publish; a published paper is not redrafted."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from zeren.audit.models import AuditEntry
+
+    paper = actions.do_draft_white_paper(actor=users["market"], unit=tree["market"], year=2026,
+                                         content=whitepaper.content_for(tree["market"], 2026, as_of=date(2026, 3, 1)))
+    with pytest.raises(PermissionDenied):
+        actions.do_move_white_paper(actor=users["market"], paper=paper, state="approved")
+    with pytest.raises(ValidationError):
+        actions.do_move_white_paper(actor=users["market_head"], paper=paper, state="published")
+    actions.do_move_white_paper(actor=users["market_head"], paper=paper, state="approved")
+    actions.do_move_white_paper(actor=users["market_head"], paper=paper, state="published")
+    assert client.get("/targets/white-papers/SZ-SCJG/2026/").status_code == 200
+    with pytest.raises(ValidationError):
+        actions.do_draft_white_paper(actor=users["market"], unit=tree["market"], year=2026, content={})
+    actions.do_move_white_paper(actor=users["market_head"], paper=paper, state="withdrawn", reason="数据更正")
+    assert client.get("/targets/white-papers/SZ-SCJG/2026/").status_code == 404
+    actions_logged = list(AuditEntry.objects.filter(object_type="targets.whitepaper").order_by("seq").values_list("action", flat=True))
+    assert actions_logged == ["targets.draft_white_paper", "targets.white_paper_approved", "targets.white_paper_published",
+                              "targets.white_paper_withdrawn"]
