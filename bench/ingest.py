@@ -25,31 +25,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from benchdb import setup_django
-
-
-def build_catalog() -> list:
-    """Ten departments with four items each, as a city's approval catalogue."""
-    from decimal import Decimal
-
-    from zeren.org.models import Unit
-    from zeren.org.testing import make_unit
-    from zeren.supervision.models import ApprovalEvent, ApprovalItem
-    from zeren.supervision.simulate import ItemSpec
-
-    if ApprovalEvent.objects.exists():
-        sys.exit("the benchmark database already holds approval events; use an empty one")
-    city = Unit.objects.filter(code="BENCH").first() or make_unit("BENCH", kind="government", name="基准市")
-    specs = []
-    for d in range(10):
-        unit = Unit.objects.filter(code=f"BENCH-D{d}").first() or make_unit(f"BENCH-D{d}", city)
-        for i in range(4):
-            fee = Decimal("100") if i == 3 else Decimal("0")
-            item, _ = ApprovalItem.objects.update_or_create(code=f"BENCH-{d}-{i}", defaults=dict(
-                name=f"事项{d}-{i}", unit=unit, statutory_days=20, promised_days=10, fee_standard=fee,
-                required_steps=["review", "approve"]))
-            specs.append(ItemSpec(item.code, unit.code, 20, 10, fee))
-    return specs
+from benchdb import build_catalog, setup_django
 
 
 def write_events(specs: list, n: int, path: Path) -> None:
@@ -84,6 +60,8 @@ def main() -> None:
         from zeren.supervision.actions import ingest_file
         from zeren.supervision.models import ApprovalCase, ApprovalEvent
 
+        if ApprovalEvent.objects.exists():
+            sys.exit("the benchmark database already holds approval events; use an empty one")
         specs = build_catalog()
         path = Path(home) / "events.jsonl"
         # Written by a child process: the measured one then holds only what `zeren ingest` would
