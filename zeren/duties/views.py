@@ -20,8 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zeren.access.rules import EDIT, path_in_scope
-from zeren.access.scope import can
+from zeren.access.rules import path_in_scope
 from zeren.core.exports import download
 from zeren.core.ratelimit import ratelimit
 from zeren.duties import actions, selectors
@@ -165,21 +164,18 @@ def _decorate(finding) -> None:
 def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     finding = selectors.get_finding_for(request.user, pk)
     _decorate(finding)
-    return render(request, "duties/finding.html", {"finding": finding, "may_resolve": _may_resolve(request, finding),
+    return render(request, "duties/finding.html", {"finding": finding, "may_resolve": actions.may_resolve(request.user, finding),
                                                    "evidence": json.dumps(finding.evidence, ensure_ascii=False,
                                                                           indent=1)})
-
-
-def _may_resolve(request: HttpRequest, finding) -> bool:
-    return finding.unit is not None and can(request.user, EDIT, finding.unit)
 
 
 @login_required
 @require_POST
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    """The resolution forms (htmx): assign a lead unit, merge, split, or mark as intended."""
+    """The resolution forms (htmx): assign a lead unit, merge, split, or mark as intended. The 编办 only
+    (``administer_duties``); the actions check every item and unit against the user's scope."""
     finding = selectors.get_finding_for(request.user, pk)
-    if not _may_resolve(request, finding):
+    if not actions.may_resolve(request.user, finding):
         raise PermissionDenied
     how, reason, p = request.POST.get("how", ""), request.POST.get("reason", "").strip(), request.POST
     error = ""
@@ -203,10 +199,12 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
             error = _("未知的处理方式")
     except actions.CatalogueError as exc:
         error = str(exc)
+    except PermissionDenied:  # an item or unit outside the user's scope; 200 so that htmx shows the message
+        error = _("无权处理：所涉单位超出本人的职责管理范围")
     finding.refresh_from_db()
     _decorate(finding)
     return render(request, "duties/_resolution.html", {"finding": finding, "error": error,
-                                                       "may_resolve": _may_resolve(request, finding)})
+                                                       "may_resolve": actions.may_resolve(request.user, finding)})
 
 
 @login_required

@@ -500,12 +500,23 @@ def do_supersede_round(*, actor: Any, rnd: Round, reason: str, name: str = "") -
         return new
 
 
-def do_raise_round_findings(*, actor: Any, rnd: Round, bottom_share: float = rules.BOTTOM_SHARE,
-                            floor: float = rules.FLOOR, top_share: float = rules.TOP_SHARE) -> tuple[int, int]:
+def do_raise_round_findings(*, actor: Any, rnd: Round, bottom_share: float | None = None,
+                            floor: float | None = None, top_share: float | None = None) -> tuple[int, int]:
     """Results feed accountability (评估结果运用): the bottom of the ranking (last ``bottom_share``,
     and any score under ``floor``) becomes a finding, the top a commendation candidate — through
-    :mod:`zeren.findings.actions`, idempotent per round and unit. Returns ``(findings, commendations)``."""
+    :mod:`zeren.findings.actions`, idempotent per round and unit. Returns ``(findings, commendations)``.
+
+    The rule is the city's setting ``ZEREN_EVALUATION_FINDINGS`` (``{"bottom_share", "floor",
+    "top_share"}``) over the defaults of :mod:`zeren.evaluation.rules` (last 10 %, under 60, top 10 %)."""
+    from django.conf import settings
+
     from zeren.findings.actions import FindingSpec, do_raise_findings
+
+    rule = {"bottom_share": rules.BOTTOM_SHARE, "floor": rules.FLOOR, "top_share": rules.TOP_SHARE,
+            **getattr(settings, "ZEREN_EVALUATION_FINDINGS", {})}
+    bottom_share = rule["bottom_share"] if bottom_share is None else bottom_share
+    floor = rule["floor"] if floor is None else floor
+    top_share = rule["top_share"] if top_share is None else top_share
 
     results = list(rnd.results.select_related("unit").order_by("rank", "unit__code"))
     low, top = rules.flagged([r.rank for r in results], [r.score if r.score is not None else math.nan for r in results],

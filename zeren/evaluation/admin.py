@@ -1,19 +1,7 @@
 from django.contrib import admin
 
+from zeren.core.admin import ReadOnlyAdmin as ReadOnly
 from zeren.evaluation.models import Indicator, IndicatorSystem, PeerGroup, Proposal, Result, Round, Survey
-
-
-class ReadOnly(admin.ModelAdmin):
-    """Evaluation records change only through its actions (audited); the admin only shows them."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(IndicatorSystem)

@@ -13,7 +13,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 
@@ -115,8 +116,12 @@ class RuleConfig(models.Model):
         verbose_name = _("监察规则")
         verbose_name_plural = _("监察规则")
         constraints = [
-            models.UniqueConstraint(fields=["unit", "item"], name="supervision_rule_scope_unique",
-                                    nulls_distinct=False),
+            # One row per scope, the city row (no unit, no item) included. Written over
+            # COALESCE(…, 0) rather than with nulls_distinct=False, which SQLite cannot enforce
+            # (Django's W047): ids start at 1, so 0 stands for "none" on both databases.
+            models.UniqueConstraint(Coalesce("unit", Value(0), output_field=models.BigIntegerField()),
+                                    Coalesce("item", Value(0), output_field=models.BigIntegerField()),
+                                    name="supervision_rule_scope_unique"),
             models.CheckConstraint(condition=Q(unit__isnull=True) | Q(item__isnull=True),
                                    name="supervision_rule_one_scope"),
         ]

@@ -1,10 +1,11 @@
 """The demo's evaluation, end to end: every unit's contributions add up, pages, PDF and API answer."""
 
 import pytest
+from django.db import models
 from django.test import Client
 
 from zeren.access.models import User
-from zeren.evaluation.models import Proposal, Result, Round, RoundStatus
+from zeren.evaluation.models import Proposal, Result, Round, RoundStatus, Value
 from zeren.findings.models import Finding
 from zeren.org.testing import run_command
 
@@ -24,6 +25,24 @@ def test_demo_rounds_explain_every_score_and_pages_answer(django_assert_max_num_
         assert -1e-9 <= r.score <= 100 + 1e-9 and r.rank >= 1
     assert Finding.objects.filter(source_app="evaluation", cause="evaluation.low_score").exists()
     assert Proposal.objects.exists() and Proposal.objects.exclude(status="open").exists()
+
+    # The automatic sources: a handful of aggregate queries, and the on-time rate is what the cases say.
+    from zeren.evaluation.sources import compute
+    from zeren.supervision.models import ApprovalCase
+
+    district = rounds[-1].scope.filter(kind="government").first() or rounds[-1].scope.first()
+    period = (rounds[-1].period_start, rounds[-1].period_end)
+    with django_assert_max_num_queries(3):
+        on_time = compute("supervision.on_time_rate", [district.code], *period)
+    cases = ApprovalCase.objects.filter(unit__path__startswith=district.path, received_date__range=period,
+                                        decided_date__isnull=False)
+    if cases.exists():
+        late = cases.filter(decided_date__gt=models.F("statutory_deadline")).count()
+        assert on_time[district.code] == pytest.approx((1 - late / cases.count(), cases.count()))
+    with django_assert_max_num_queries(3):
+        compute("duties.open_findings", [district.code], *period)
+    assert Value.objects.filter(source="supervision.red_cards_per_100").exists()
+    assert Value.objects.filter(source="evaluation.satisfaction_index").exists()
 
     client = Client()
     client.force_login(User.objects.get(username="perf"))

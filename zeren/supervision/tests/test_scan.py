@@ -195,3 +195,14 @@ def test_a_batch_committed_mid_scan_is_evaluated_by_the_next_scan(cases, monkeyp
     assert committed.is_set()
     do_scan(as_of=date(2026, 10, 23))
     assert in_force(date(2026, 10, 23)) == [("A", "missing_step"), ("A", "promise_broken")]
+
+def test_one_rule_row_per_scope_on_every_database(tree):
+    """The city row too: the constraint is enforced on SQLite as well as PostgreSQL (no W047)."""
+    from django.db import IntegrityError, transaction
+
+    RuleConfig.objects.create(yellow_threshold_days=5)
+    RuleConfig.objects.create(unit=tree["housing"], yellow_threshold_days=3)
+    for scope in ({}, {"unit": tree["housing"]}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            RuleConfig.objects.create(yellow_threshold_days=1, **scope)
+    assert RuleConfig.objects.count() == 2
