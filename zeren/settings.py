@@ -179,9 +179,10 @@ ZEREN_LOGIN_PATHS = ["/login/", "/admin/login/"]
 MIDDLEWARE += ["zeren.core.ratelimit.RateLimitMiddleware"]  # after authentication: signed-in users are not limited
 # API pagination (django-ninja LimitOffsetPagination): a limit over this gets 422, not a database overflow.
 NINJA_PAGINATION_MAX_LIMIT = 1000
-# Uploads (zeren.core.uploads): file size, uncompressed size and ratio of .xlsx, zip members.
-ZEREN_UPLOAD_LIMITS = {"max_bytes": 20 * 1024 * 1024, "max_uncompressed_bytes": 200 * 1024 * 1024,
-                       "max_ratio": 100, "max_members": 2000}
+# Web uploads (zeren.core.uploads): file size (ZEREN_UPLOAD_MAX_MB, default 20), uncompressed size
+# and ratio of .xlsx, zip members. Command-line imports read files of any size.
+ZEREN_UPLOAD_LIMITS = {"max_bytes": int(float(os.environ.get("ZEREN_UPLOAD_MAX_MB", "20")) * 1024 * 1024),
+                       "max_uncompressed_bytes": 200 * 1024 * 1024, "max_ratio": 100, "max_members": 2000}
 
 NINJA_PAGINATION_CLASS = "zeren.core.pagination.BoundedLimitOffsetPagination"
 

@@ -36,7 +36,15 @@ from zeren.supervision.columns import (
     optional_utc_texts,
     utc_texts,
 )
-from zeren.supervision.rules import EVENT_ALERTS, CaseRules, Event, fold, set_deadlines, sorted_events
+from zeren.supervision.rules import (
+    EVENT_ALERTS,
+    CaseRules,
+    Event,
+    deadlines,
+    fold,
+    set_deadlines,
+    sorted_events,
+)
 from zeren.workdays import WorkCalendar
 
 _DATES = ("received_day", "last_day", "suspended_since", "decided_day", "withdrawn_day", "delivered_day")
@@ -186,13 +194,11 @@ class CaseWriter:
 
     def _rows(self, batch: Batch, ids: list[str], pairs: list[tuple[int, int]], rules: list[tuple[CaseRules, int]],
               s: CaseColumns, e: SortedEvents, row_of: dict[str, int], loaded: dict[str, list]) -> None:
-        """Deadlines (行政许可法 第四十二条、第四十五条、第八十二条; see rules.set_deadlines) and the rows."""
+        """Deadlines (by rules.deadlines) and the rows."""
         cal, cols = self.cal, batch.cols
         received = s.received_day.astype("datetime64[D]")
-        stat = cal.add_workdays_array(received, np.array([r.statutory_days for r, _ in rules]) + s.extension_days,
-                                      with_flag=True)
-        prom = cal.add_workdays_array(received, np.array([r.promised_days for r, _ in rules]) + s.extension_days,
-                                      with_flag=True)
+        stat, prom = deadlines(received, [r.statutory_days for r, _ in rules], [r.promised_days for r, _ in rules],
+                               s.extension_days, cal)
         assert s.last_row is not None and s.start_row is not None
         last = batch.order[s.last_row].tolist()
         last_at, last_id = cols.at_us[last].tolist(), [cols.event_id[r] for r in last]
