@@ -40,6 +40,14 @@ def page(browser):
     context.close()
 
 
+def pytest_configure(config):
+    """Tests count rate limits in a process-local cache: the suite is one process, and the cache every
+    worker shares (the database's table, Redis) is tested on its own in zeren/core/tests/test_ratelimit.py."""
+    from django.conf import settings
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache, so rate-limit counters never leak between tests."""

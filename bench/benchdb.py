@@ -18,3 +18,31 @@ def setup_django(home: str, database_url: str | None) -> None:
 
     django.setup()
     call_command("migrate", verbosity=0, interactive=False)
+
+
+def build_catalog(departments: int = 10, units_per_department: int = 300, items_per_department: int = 30) -> list:
+    """A city's catalogue as the benchmarks need it — thousands of units, hundreds of items — and
+    the simulator's item specs: each item handled by one of its department's sub-units."""
+    from decimal import Decimal
+
+    from zeren.org.models import Unit
+    from zeren.org.testing import make_unit
+    from zeren.supervision.models import ApprovalItem
+    from zeren.supervision.simulate import ItemSpec
+
+    city = make_unit("BENCH", kind="government", name="基准市")
+
+    def units(parent: Unit, codes: list[str]) -> list[Unit]:
+        return Unit.objects.bulk_create([Unit(code=code, name=code, kind="department", level=parent.level, parent=parent,
+                                              path=Unit.path_for(code, parent.path)) for code in codes])
+    specs, items = [], []
+    for department in units(city, [f"BENCH-D{d}" for d in range(departments)]):
+        subunits = units(department, [f"{department.code}-{k:03d}" for k in range(units_per_department)])
+        for i in range(items_per_department):
+            fee = Decimal("100") if i % 4 == 3 else Decimal("0")
+            code = f"{department.code}-I{i:02d}"
+            items.append(ApprovalItem(code=code, name=f"事项{code}", unit=department, statutory_days=20,
+                                      promised_days=10, fee_standard=fee, required_steps=["review", "approve"]))
+            specs.append(ItemSpec(code, subunits[i % len(subunits)].code, 20, 10, fee))
+    ApprovalItem.objects.bulk_create(items)
+    return specs

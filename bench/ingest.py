@@ -3,14 +3,14 @@
 1,000,000 events for 200,000 cases (a time-ordered feed from ``zeren.supervision.simulate``) are
 written to a JSONL file and loaded with ``ingest_file`` — what ``zeren ingest`` runs: JSON parsing,
 validation, duplicate detection, the order-independent case fold, case upserts, event inserts,
-one audited batch per 50,000-event chunk. Baseline, from the same run and database: a raw
+one audited batch per 100,000-event chunk. Baseline, from the same run and database: a raw
 ``executemany`` INSERT of the same rows (already as tuples) into a bare table with no index.
 
     python bench/ingest.py                 # 1,000,000 events, temp SQLite database
     python bench/ingest.py --small         # 20,000 events (CI smoke test)
     python bench/ingest.py --database-url postgres://postgres@127.0.0.1:5432/zeren_bench
 
-Goal: ratio ≥ 0.25. Prints the figures and a final JSON line.
+Goal: ratio ≥ 0.1 on SQLite, ≥ 0.25 on PostgreSQL. Catalogue: ``benchdb.build_catalog``. Prints the figures and a final JSON line.
 """
 
 from __future__ import annotations
@@ -25,31 +25,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from benchdb import setup_django
-
-
-def build_catalog() -> list:
-    """Ten departments with four items each, as a city's approval catalogue."""
-    from decimal import Decimal
-
-    from zeren.org.models import Unit
-    from zeren.org.testing import make_unit
-    from zeren.supervision.models import ApprovalEvent, ApprovalItem
-    from zeren.supervision.simulate import ItemSpec
-
-    if ApprovalEvent.objects.exists():
-        sys.exit("the benchmark database already holds approval events; use an empty one")
-    city = Unit.objects.filter(code="BENCH").first() or make_unit("BENCH", kind="government", name="基准市")
-    specs = []
-    for d in range(10):
-        unit = Unit.objects.filter(code=f"BENCH-D{d}").first() or make_unit(f"BENCH-D{d}", city)
-        for i in range(4):
-            fee = Decimal("100") if i == 3 else Decimal("0")
-            item, _ = ApprovalItem.objects.update_or_create(code=f"BENCH-{d}-{i}", defaults=dict(
-                name=f"事项{d}-{i}", unit=unit, statutory_days=20, promised_days=10, fee_standard=fee,
-                required_steps=["review", "approve"]))
-            specs.append(ItemSpec(item.code, unit.code, 20, 10, fee))
-    return specs
+from benchdb import build_catalog, setup_django
 
 
 def write_events(specs: list, n: int, path: Path) -> None:
@@ -84,11 +60,13 @@ def main() -> None:
         from zeren.supervision.actions import ingest_file
         from zeren.supervision.models import ApprovalCase, ApprovalEvent
 
+        if ApprovalEvent.objects.exists():
+            sys.exit("the benchmark database already holds approval events; use an empty one")
         specs = build_catalog()
         path = Path(home) / "events.jsonl"
         # Written by a child process: the measured one then holds only what `zeren ingest` would
         # (a million generated events leave hundreds of MB of freed heap that every fork copies).
-        # Waited for without being reaped, so its memory stays out of the reading process's figure.
+        # Waited for without being reaped, so its memory stays out of the measured process's figure.
         writer = os.fork()
         if writer == 0:
             code = 1
@@ -122,16 +100,17 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE bench_raw_events")
         vendor = connection.vendor
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the reading process's is below
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     os.waitpid(writer, 0)
+    goal = 0.1 if vendor == "sqlite" else 0.25
     figures = {"bench": "ingest", "database": vendor, "events": n, "cases": n_cases, "seconds": round(ours, 2),
                "events_per_s": round(n / ours), "raw_seconds": round(raw, 2), "raw_events_per_s": round(n / raw),
-               "ratio": round(raw / ours, 3), "goal_ratio": 0.25, "peak_rss_mb": round(rss_mb),
-               "reader_peak_rss_mb": round(child_mb)}
+               "ratio": round(raw / ours, 3), "goal_ratio": goal, "peak_rss_mb": round(rss_mb),
+               "writer_peak_rss_mb": round(child_mb)}
     print(f"ingest {n:,} events / {n_cases:,} cases on {vendor}: {ours:.1f} s = {n / ours:,.0f} events/s")
     print(f"raw executemany of the same rows into a bare table: {raw:.1f} s = {n / raw:,.0f} rows/s")
-    print(f"ratio {raw / ours:.3f} (goal ≥ 0.25); peak RSS {rss_mb:.0f} MB, reading process {child_mb:.0f} MB")
+    print(f"ratio {raw / ours:.3f} (goal ≥ {goal}); peak RSS {rss_mb:.0f} MB, events-file writer {child_mb:.0f} MB")
     print(json.dumps(figures))
 
 

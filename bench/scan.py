@@ -29,7 +29,7 @@ import tempfile
 import time
 from datetime import date, timedelta
 
-from benchdb import setup_django
+from benchdb import build_catalog, setup_django
 
 AS_OF = date(2026, 11, 20)
 
@@ -39,27 +39,23 @@ def build(n: int) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from zeren.org.testing import make_unit
+    from zeren.supervision.actions import cli_source
     from zeren.supervision.models import ApprovalCase, ApprovalItem
     from zeren.workdays import WorkCalendar
 
     if ApprovalCase.objects.exists():
         sys.exit("the benchmark database already holds cases; use an empty one")
     cal = WorkCalendar.china()
-    city = make_unit("BENCH", kind="government", name="基准市")
-    items = []
-    for d in range(10):
-        unit = make_unit(f"BENCH-D{d}", city)
-        for i in range(4):
-            items.append(ApprovalItem.objects.create(code=f"BENCH-{d}-{i}", name=f"事项{d}-{i}", unit=unit,
-                                                     statutory_days=20, promised_days=10))
+    build_catalog()
+    items = list(ApprovalItem.objects.all())
+    source = cli_source()
     days = [cal.add_workdays(AS_OF, -k) for k in range(30)]
     rng = random.Random(6)
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
-    cols = ("case_id, item_id, unit_id, received_date, last_event_date, is_open, suspended_since, suspension_count, "
+    cols = ("case_id, source_id, item_id, unit_id, received_date, last_event_date, is_open, suspended_since, suspension_count, "
             "extension_days, outcome, fees_total, completed_steps, statutory_deadline, promised_deadline, provisional, "
             "fee_exceeded_on, event_count, fold, rescan, updated_at")
-    sql = f"INSERT INTO supervision_approvalcase ({cols}) VALUES ({', '.join(['%s'] * 20)})"
+    sql = f"INSERT INTO supervision_approvalcase ({cols}) VALUES ({', '.join(['%s'] * 21)})"
     with transaction.atomic(), connection.cursor() as cursor:
         rows = []
         for k in range(n):
@@ -68,7 +64,7 @@ def build(n: int) -> None:
             suspended = received + timedelta(days=1) if rng.random() < 0.05 else None
             fee = received if rng.random() < 0.002 else None
             deadline = cal.add_workdays(received, 20)
-            rows.append((f"B{k:08d}", item.pk, item.unit_id, received.isoformat(), received.isoformat(), True,
+            rows.append((f"B{k:08d}", source.pk, item.pk, item.unit_id, received.isoformat(), received.isoformat(), True,
                          suspended and suspended.isoformat(), int(suspended is not None), 0, "", "0", "[]",
                          deadline.isoformat(), cal.add_workdays(received, 10).isoformat(), False,
                          fee and fee.isoformat(), 1, "", True, stamp))

@@ -7,8 +7,21 @@ from importlib import import_module
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.openapi.docs import ABS_TPL_PATH, Swagger
+
+
+class BundledSwagger(Swagger):
+    """The docs page with the swagger-ui files django-ninja ships, not its CDN (which may be unreachable).
+
+    django-ninja uses its bundled page only when "ninja" is an installed app; zeren does not
+    install it (settings.NINJA_DIR says why), so the "CDN" template is pointed at the bundled one.
+    """
+
+    template_cdn = str(ABS_TPL_PATH / "swagger.html")
+
 
 api = NinjaAPI(
+    docs=BundledSwagger(),
     title="zeren API",
     version="1",
     description="zeren (责任): administrative responsibility system — organisation, duties, supervision.",

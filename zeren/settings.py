@@ -7,6 +7,7 @@ Production: PostgreSQL through ``ZEREN_DATABASE_URL`` (dj-database-url, psycopg 
 
 import os
 import warnings
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -17,7 +18,12 @@ ZEREN_HOME = Path(os.environ.get("ZEREN_HOME", os.getcwd())).resolve()
 ZEREN_HOME.mkdir(parents=True, exist_ok=True)  # a new ZEREN_HOME is made, not an obscure "unable to open" later
 PRODUCTION = os.environ.get("ZEREN_PROFILE", "") == "production"
 
-SECRET_KEY = os.environ.get("ZEREN_SECRET_KEY", "zeren-insecure-development-key-change-me")
+INSECURE_KEY = "zeren-insecure-development-key-change-me"
+SECRET_KEY = os.environ.get("ZEREN_SECRET_KEY", "") or INSECURE_KEY
+if PRODUCTION and SECRET_KEY == INSECURE_KEY:
+    # Sessions, CSRF tokens and password-reset links would be signed with a key anyone can read.
+    raise SystemExit("zeren: ZEREN_PROFILE=production needs ZEREN_SECRET_KEY (a long random string, e.g. from "
+                     "`python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`); refusing to start")
 DEBUG = os.environ.get("ZEREN_DEBUG", "") == "1"
 ALLOWED_HOSTS = [h for h in os.environ.get("ZEREN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 
@@ -29,7 +35,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "ninja",
     "huey.contrib.djhuey",
     "zeren.core",
     "zeren.audit",
@@ -51,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "zeren.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "zeren.core.middleware.ChosenLanguageMiddleware",
@@ -69,10 +75,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# django-ninja's bundled API docs page (swagger-ui, no CDN: zeren.api.BundledSwagger) takes its
+# templates and static files from the package folder. "ninja" is not an installed app: importing
+# it (pydantic and all) at start-up would cost every command ~0.7 s that only the API uses.
+NINJA_DIR = Path(find_spec("ninja").submodule_search_locations[0])
+STATICFILES_DIRS = [NINJA_DIR / "static"]
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [BASE_DIR / "templates", NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -138,6 +150,13 @@ CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (zeren.core.middleware): nothing from other origins; scripts from this site
+# (htmx, ECharts, the pages' own files) and inline ones only with the response's nonce. Styles may be
+# inline: ECharts' tooltips and htmx write style attributes, which a nonce cannot cover, and a style
+# cannot run code. data: images are ECharts' and Swagger UI's icons.
+ZEREN_CSP = ("default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
+             "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+             "form-action 'self'; frame-ancestors 'none'")
 if PRODUCTION:
     DEBUG = False
     SESSION_COOKIE_SECURE = True
@@ -153,18 +172,34 @@ if PRODUCTION:
 # Rate limits of anonymous requests per client IP (zeren.core.ratelimit; docs/trust.md):
 # named limits, and the path prefixes they guard (first match wins). Views and API operations
 # can also take a named limit with @ratelimit("name").
-ZEREN_RATELIMITS = {"public": "600/m", "api": "1200/m", "login": "60/m"}
-ZEREN_RATELIMIT_PATHS = [("/api/v1/", "api"), ("/login/", "login"), ("/", "public")]
+ZEREN_RATELIMITS = {"public": "600/m", "api": "1200/m", "login": "60/m", "login_username": "10/m", "survey": "20/m"}
+ZEREN_RATELIMIT_PATHS = [("/api/v1/", "api"), ("/login/", "login"), ("/admin/login/", "login"), ("/", "public")]
+# Log-in forms: their POSTs also count per username (limit "login_username"), whatever the address.
+ZEREN_LOGIN_PATHS = ["/login/", "/admin/login/"]
 MIDDLEWARE += ["zeren.core.ratelimit.RateLimitMiddleware"]  # after authentication: signed-in users are not limited
 # API pagination (django-ninja LimitOffsetPagination): a limit over this gets 422, not a database overflow.
 NINJA_PAGINATION_MAX_LIMIT = 1000
-# Uploads (zeren.core.uploads): file size, uncompressed size and ratio of .xlsx, zip members.
-ZEREN_UPLOAD_LIMITS = {"max_bytes": 20 * 1024 * 1024, "max_uncompressed_bytes": 200 * 1024 * 1024,
-                       "max_ratio": 100, "max_members": 2000}
+# Web uploads (zeren.core.uploads): file size (ZEREN_UPLOAD_MAX_MB, default 20), uncompressed size
+# and ratio of .xlsx, zip members. Command-line imports read files of any size.
+ZEREN_UPLOAD_LIMITS = {"max_bytes": int(float(os.environ.get("ZEREN_UPLOAD_MAX_MB", "20")) * 1024 * 1024),
+                       "max_uncompressed_bytes": 200 * 1024 * 1024, "max_ratio": 100, "max_members": 2000}
 
 NINJA_PAGINATION_CLASS = "zeren.core.pagination.BoundedLimitOffsetPagination"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One cache every worker process shares (rate-limit counters must be counted once, not per worker):
+# Redis when ZEREN_REDIS_URL is set, else a table of the database (made by `zeren migrate`: see
+# zeren.core.apps). The test run uses a process-local cache instead (conftest.py).
+ZEREN_REDIS_URL = os.environ.get("ZEREN_REDIS_URL", "")
+if ZEREN_REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": ZEREN_REDIS_URL,
+                          "KEY_PREFIX": "zeren", "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2}}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "zeren_cache"}}
+
+# Audit checkpoints without a scheduler (zeren.audit.schedule): one whenever an entry whose number is
+# a multiple of EVERY commits, and every SECONDS in each web worker; 0 turns either off.
+ZEREN_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("ZEREN_AUDIT_CHECKPOINT_EVERY", "500"))
+ZEREN_AUDIT_CHECKPOINT_SECONDS = int(os.environ.get("ZEREN_AUDIT_CHECKPOINT_SECONDS", "600"))
 
 HUEY = {
     "huey_class": "huey.SqliteHuey",

@@ -23,6 +23,7 @@ from django.db import models
 
 from zeren.access.rules import ADMINISTER
 from zeren.access.scope import ALL, scope_paths
+from zeren.org.models import Membership  # access builds on the org tree (pyproject's layer contracts)
 
 MASK = "●●●"
 Predicate = Callable[[Any, Any], bool]
@@ -113,8 +114,6 @@ def person_self_or_registry_admin(user: Any, person: Any) -> bool:
         return False
     if paths == ALL:
         return True
-    from zeren.org.models import Membership
-
     unit_paths = Membership.objects.filter(person_id=_pk(person)).values_list("unit__path", flat=True)
     return any(p.startswith(tuple(paths)) for p in unit_paths)
 

@@ -15,6 +15,7 @@ class Role(models.TextChoices):
     SUPERVISION_OFFICER = "supervision_officer", _("监察人员")
     PERFORMANCE_OFFICER = "performance_officer", _("绩效管理人员")
     LEADER = "leader", _("政府领导")
+    ESTABLISHMENT_OFFICER = "establishment_officer", _("编办人员")
     ADMIN = "admin", _("系统管理员")
 
 

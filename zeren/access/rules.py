@@ -14,6 +14,9 @@ APPROVE = "approve"  # sign off on a unit's records (负责人审核)
 SUPERVISE = "supervise"  # supervision: alerts, cases, referrals (监察)
 EVALUATE = "evaluate"  # performance evaluation (绩效评估)
 ADMINISTER = "administer"  # registry, imports, users
+# The function catalogue's owner (机构编制部门, 编办): decides who leads an item, merges and splits items
+# when resolving duty findings. Not a department's own staff: they are a party to the overlap.
+ADMINISTER_DUTIES = "administer_duties"
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.STAFF: frozenset({VIEW, EDIT}),
@@ -21,7 +24,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.SUPERVISION_OFFICER: frozenset({VIEW, SUPERVISE}),
     Role.PERFORMANCE_OFFICER: frozenset({VIEW, EVALUATE}),
     Role.LEADER: frozenset({VIEW}),
-    Role.ADMIN: frozenset({VIEW, EDIT, APPROVE, SUPERVISE, EVALUATE, ADMINISTER}),
+    Role.ESTABLISHMENT_OFFICER: frozenset({VIEW, ADMINISTER_DUTIES}),
+    Role.ADMIN: frozenset({VIEW, EDIT, APPROVE, SUPERVISE, EVALUATE, ADMINISTER, ADMINISTER_DUTIES}),
 }
 
 

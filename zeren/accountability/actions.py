@@ -727,7 +727,11 @@ def do_propose_commendation(*, actor: Any, unit: Unit, reason: str, finding: Fin
         return row, True
 
 
+COMMENDATION_CAUSE = "evaluation.commendation"  # what evaluation raises for the top of a ranking (奖勤)
+
+
 def do_decide_commendation(*, actor: Any, commendation: Commendation, award: bool, reason: str = "") -> Commendation:
+    """Commend or not (表彰/不予表彰); the candidate's finding, if any, is resolved or dismissed with it."""
     if not can(actor, SUPERVISE, commendation.unit):
         raise PermissionDenied("may not decide commendations for this unit")
     with transaction.atomic():
@@ -739,4 +743,15 @@ def do_decide_commendation(*, actor: Any, commendation: Commendation, award: boo
         row.save(update_fields=["status", "decided_by"])
         record_change(actor=actor, action="accountability.decide_commendation", obj=row, before=before,
                       after=snapshot(row, ["status"]), reason=reason)
+        if row.finding_id:
+            finding = Finding.objects.get(pk=row.finding_id)
+            for status in ([FindingStatus.ACCEPTED, FindingStatus.RESOLVED] if award else [FindingStatus.DISMISSED]):
+                do_set_finding_status(actor=actor, finding=finding, status=status,
+                                      reason=reason or ("予以表彰" if award else "不予表彰"))
         return row
+
+
+def do_take_commendation_findings(*, actor: Any, findings: list[Finding]) -> int:
+    """Turn commendation findings (e.g. the top of an evaluation ranking) into candidates; once each."""
+    return sum(do_propose_commendation(actor=actor, unit=f.unit, person=f.person, finding=f, reason=f.title)[1]
+               for f in findings if f.cause == COMMENDATION_CAUSE and f.is_open)

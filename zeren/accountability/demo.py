@@ -17,7 +17,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from zeren.accountability import actions
-from zeren.accountability.models import ComplaintCategory, Conclusion, IncidentReview
+from zeren.accountability.models import Commendation, ComplaintCategory, Conclusion, IncidentReview
 from zeren.demo.context import DemoContext
 from zeren.findings.models import Finding, FindingStatus
 from zeren.org.models import Person, Unit, UnitKind
@@ -46,14 +46,16 @@ def build(ctx: DemoContext) -> None:
             "name": name, "name_en": name_en, "description": description, "keywords": keywords, "group": group})
     actions.sanction_ladder()
     units = list(Unit.objects.filter(kind__in=[UnitKind.DEPARTMENT, UnitKind.STREET_OFFICE]).order_by("path"))
-    rng = ctx.rng
     _open311(ctx, units)
     _complaints(ctx, units, officer, ctx.scaled(21, 42))
     _incident(ctx, officer, admin)
     _cases(ctx, officer, admin, ctx.scaled(4, 12))
-    for unit in rng.sample(units, min(len(units), ctx.scaled(2, 5))):
-        actions.do_propose_commendation(actor=officer, unit=unit, on=ctx.today - timedelta(days=rng.randint(5, 60)),
-                                        reason="年度绩效评估优秀，全年无红牌、无属实投诉")
+    # The top of the evaluation rankings (evaluation's commendation findings), when that step ran.
+    tops = list(Finding.objects.filter(cause=actions.COMMENDATION_CAUSE, status=FindingStatus.OPEN)
+                .select_related("unit", "person"))
+    actions.do_take_commendation_findings(actor=officer, findings=tops)
+    for n, row in enumerate(Commendation.objects.filter(status="candidate").order_by("pk")[:2]):
+        actions.do_decide_commendation(actor=officer, commendation=row, award=n == 0)
 
 
 def _open311(ctx: DemoContext, units: list[Unit]) -> None:

@@ -490,6 +490,13 @@ def repeat(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def commendations(request: HttpRequest) -> HttpResponse:
+    pending = selectors.inbox_for(request.user, status="open", cause=actions.COMMENDATION_CAUSE).filter(
+        commendation__isnull=True)
+    if request.method == "POST" and request.POST.get("take"):
+        # Excellent results raised by evaluation become candidates here (奖勤), once each.
+        _act(request, lambda: actions.do_take_commendation_findings(actor=request.user, findings=list(pending[:500])),
+             _("已列为表彰候选"))
+        return redirect("accountability:commendations")
     if request.method == "POST":
         row = get_object_or_404(Commendation, pk=request.POST.get("id", 0))
         _act(request, lambda: actions.do_decide_commendation(actor=request.user, commendation=row,
@@ -497,7 +504,8 @@ def commendations(request: HttpRequest) -> HttpResponse:
                                                              reason=request.POST.get("reason", "")), _("已保存"))
         return redirect("accountability:commendations")
     qs = scope_queryset(request.user, Commendation.objects.select_related("unit", "person", "finding"))
-    return render(request, "accountability/commendations.html", {"page": _page(request, qs)})
+    return render(request, "accountability/commendations.html", {"page": _page(request, qs),
+                                                                 "pending": pending.count()})
 
 
 @login_required

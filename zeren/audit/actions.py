@@ -17,6 +17,7 @@ from zeren.audit.rules import (
     merkle_root,
     normalise,
 )
+from zeren.audit.schedule import every_entries, seal_quietly
 from zeren.audit.verify import ChainWalker, iter_rows
 
 
@@ -72,6 +73,9 @@ def record_event(
         entry.hash = entry_hash(head.hash, entry.body())
         entry.save(force_insert=True)
         AuditHead.objects.filter(pk=1).update(seq=entry.seq, hash=entry.hash)
+        every = every_entries()
+        if every and entry.seq % every == 0:  # seal the log as it grows, once this transaction has committed
+            transaction.on_commit(seal_quietly)
         return entry
 
 
@@ -118,7 +122,7 @@ def do_create_checkpoint() -> Checkpoint | None:
         leaves = []
         for row in iter_rows(start, head.seq):
             if not walker.step(row):
-                raise ChainBroken(walker.problem.message)
+                raise ChainBroken(walker.problem.message if walker.problem else f"entry #{row[0]}")
             leaves.append(leaf_hash(row[3]))
         if walker.expected_seq != head.seq + 1 or walker.prev_hash != head.hash:
             raise ChainBroken(f"entry #{walker.expected_seq} is missing or the chain head does not match")

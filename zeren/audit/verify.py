@@ -37,6 +37,11 @@ class Report:
     entries: int = 0
     checkpoints: int = 0
     problems: list[Problem] = field(default_factory=list)
+    sealed: int = 0  # entries covered by a checkpoint; the rest are protected by the chain alone
+
+    @property
+    def unsealed(self) -> int:
+        return self.entries - self.sealed
 
     @property
     def ok(self) -> bool:
@@ -135,7 +140,8 @@ def _checkpoint_problems(checkpoints: list[Checkpoint]) -> list[Problem]:
 def verify_log(chunk_size: int = CHUNK) -> Report:
     """Recompute the whole chain and every checkpoint; the report names the first bad entry."""
     checkpoints = list(Checkpoint.objects.order_by("last_seq"))
-    report = Report(checkpoints=len(checkpoints), problems=_checkpoint_problems(checkpoints))
+    report = Report(checkpoints=len(checkpoints), problems=_checkpoint_problems(checkpoints),
+                    sealed=checkpoints[-1].last_seq if checkpoints else 0)
     walker = ChainWalker()
     pending = iter(checkpoints)
     cp = next(pending, None)
@@ -165,7 +171,7 @@ def verify_log(chunk_size: int = CHUNK) -> Report:
 
 def _check_head(walker: ChainWalker, report: Report) -> None:
     """The last entry must be the chain head every writer locks (catches entries cut off the end or added)."""
-    head: dict[str, Any] | None = AuditHead.objects.filter(pk=1).values("seq", "hash").first()
+    head = AuditHead.objects.filter(pk=1).values("seq", "hash").first()
     last_seq, last_hash = walker.expected_seq - 1, walker.prev_hash
     head_seq, head_hash = (head["seq"], head["hash"]) if head else (0, GENESIS_HASH)
     if head_seq > last_seq:

@@ -6,10 +6,13 @@
   language switch (cookie) is the only way to change it.
 - NUL characters: no text field anywhere in zeren may hold U+0000 (PostgreSQL refuses it in a
   string literal), so a request carrying one in its path, query or form is a client error.
+- Content-Security-Policy: every response carries ``settings.ZEREN_CSP`` with a fresh nonce; an
+  inline ``<script>`` runs only with ``nonce="{{ request.csp_nonce }}"`` (docs/trust.md).
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -51,3 +54,19 @@ class RejectNulMiddleware:
 
 def _has_nul(params: Any) -> bool:
     return any("\x00" in key or any("\x00" in v for v in values) for key, values in params.lists())
+
+
+class ContentSecurityPolicyMiddleware:
+    """The site loads nothing from elsewhere: scripts from itself, inline ones only with this response's
+    nonce (so an injected ``<script>`` does not run); see ``settings.ZEREN_CSP`` for the whole policy."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.csp_nonce = secrets.token_urlsafe(18)
+        response = self.get_response(request)
+        policy = getattr(settings, "ZEREN_CSP", "")
+        if policy:
+            response.headers.setdefault("Content-Security-Policy", policy.format(nonce=request.csp_nonce))
+        return response

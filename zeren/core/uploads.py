@@ -1,9 +1,10 @@
 """Checks on uploaded files before anything parses them (上传文件安全检查).
 
-Every Excel import opens its file through :func:`safe_load_workbook`: size limit, the xlsx
-zip signature, a zip-bomb check (total uncompressed size, compression ratio, member count),
-no macros (``.xlsm`` / ``vbaProject.bin``), and by default no formulas in cells. A rejection
-raises :class:`UploadRejected` naming the file and the reason.
+Every Excel import opens its file through :func:`safe_load_workbook`: the xlsx zip signature,
+no macros (``.xlsm`` / ``vbaProject.bin``), by default no formulas in cells, and for web uploads
+a size limit (``ZEREN_UPLOAD_MAX_MB``) and a zip-bomb check (total uncompressed size, compression
+ratio, member count). A command's file (a path) has no size limit. A rejection raises
+:class:`UploadRejected` naming the file and the reason in the UI language.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 MB = 1024 * 1024
 XLSX_MAGIC = b"PK\x03\x04"
@@ -21,11 +23,14 @@ MACRO_CONTENT_TYPE = "application/vnd.ms-excel.sheet.macroEnabled"
 
 
 class UploadRejected(ValueError):
-    """An uploaded file failed a safety check; the message names the file and why."""
+    """An uploaded file failed a safety check; the message names the file and why (in the UI language)."""
 
 
 def limits() -> dict[str, int]:
-    """The limits in force: ``settings.ZEREN_UPLOAD_LIMITS`` over these defaults."""
+    """The limits in force: ``settings.ZEREN_UPLOAD_LIMITS`` over these defaults.
+
+    ``max_bytes`` comes from ``ZEREN_UPLOAD_MAX_MB`` in the settings (default 20 MB).
+    """
     return {
         "max_bytes": 20 * MB,  # the file as uploaded
         "max_uncompressed_bytes": 200 * MB,  # all zip members, uncompressed
@@ -35,48 +40,69 @@ def limits() -> dict[str, int]:
     }
 
 
+def too_large(name: str, max_bytes: int) -> UploadRejected:
+    """The refusal of a web upload over the limit: it names the limit and the two ways past it."""
+    return UploadRejected(_("%(name)s：文件大于网页上传上限 %(limit)s MB。可改用命令行导入（不限大小，如 "
+                            "`zeren duties import 文件`），或由管理员调大环境变量 ZEREN_UPLOAD_MAX_MB 后重启服务。")
+                          % {"name": name, "limit": f"{max_bytes / MB:.3g}"})
+
+
 def read_upload(source: str | Path | IO[bytes], name: str | None = None) -> tuple[bytes, str]:
-    """The bytes of a path, a Django ``UploadedFile`` or a binary file object, within the size limit."""
-    max_bytes = limits()["max_bytes"]
+    """The bytes of a path, a Django ``UploadedFile`` or a binary file object.
+
+    A path is an administrator's file given to a command: it is read whatever its size (the
+    machine's memory is the limit). A file object is a web upload: it is refused over
+    ``max_bytes`` (``ZEREN_UPLOAD_MAX_MB``) before it is parsed.
+    """
     if isinstance(source, str | Path):
         path = Path(source)
-        name = name or path.name
-        if path.stat().st_size > max_bytes:
-            raise UploadRejected(f"{name}: larger than {max_bytes // MB} MB")
-        return path.read_bytes(), name
+        return path.read_bytes(), name or path.name
     name = name or getattr(source, "name", None) or "upload"
+    max_bytes = limits()["max_bytes"]
     data = source.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise UploadRejected(f"{name}: larger than {max_bytes // MB} MB")
+        raise too_large(name, max_bytes)
     return data, name
 
 
-def check_xlsx(data: bytes, name: str) -> None:
-    """Reject what is not a plain, sane .xlsx: wrong signature, zip bomb, macros."""
+def check_xlsx(archive_source: bytes | Path, name: str, *, uploaded: bool = True) -> None:
+    """Reject what is not a plain, sane .xlsx: wrong signature, macros, and for uploads a zip bomb.
+
+    ``archive_source`` is the bytes of an upload or the path of a command's file (opened in
+    place, not read into memory); size and ratio limits apply to uploads only.
+    """
     lim = limits()
-    if not data.startswith(XLSX_MAGIC):
-        raise UploadRejected(f"{name}: not an .xlsx file (Excel 2007+ workbook expected)")
+    if isinstance(archive_source, Path):
+        with archive_source.open("rb") as head:
+            magic = head.read(len(XLSX_MAGIC))
+        opened: Any = archive_source
+    else:
+        magic, opened = archive_source[:len(XLSX_MAGIC)], io.BytesIO(archive_source)
+    if magic != XLSX_MAGIC:
+        raise UploadRejected(_("%(name)s：不是 .xlsx 文件（需要 Excel 2007 及以后版本的工作簿）") % {"name": name})
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
-        names = {m.filename for m in members}
-        content_types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+        with zipfile.ZipFile(opened) as archive:
+            members = archive.infolist()
+            names = {m.filename for m in members}
+            content_types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
     except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, OSError) as exc:
-        raise UploadRejected(f"{name}: damaged workbook ({exc})") from exc
+        raise UploadRejected(_("%(name)s：工作簿已损坏（%(error)s）") % {"name": name, "error": exc}) from exc
     if "xl/workbook.xml" not in names or not content_types:
-        raise UploadRejected(f"{name}: not an .xlsx workbook")
-    if len(members) > lim["max_members"]:
-        raise UploadRejected(f"{name}: too many parts in the workbook ({len(members)})")
+        raise UploadRejected(_("%(name)s：不是 .xlsx 工作簿") % {"name": name})
     if any(n.lower().endswith("vbaproject.bin") for n in names) or MACRO_CONTENT_TYPE.encode() in content_types:
-        raise UploadRejected(f"{name}: workbooks with macros (.xlsm) are not accepted")
+        raise UploadRejected(_("%(name)s：不接受带宏的工作簿（.xlsm）") % {"name": name})
+    if not uploaded:
+        return
+    if len(members) > lim["max_members"]:
+        raise UploadRejected(_("%(name)s：工作簿部件过多（%(n)s 个）") % {"name": name, "n": len(members)})
     total = sum(m.file_size for m in members)
     if total > lim["max_uncompressed_bytes"]:
-        raise UploadRejected(f"{name}: expands to more than {lim['max_uncompressed_bytes'] // MB} MB")
-    for member in members:
-        if member.file_size > 1 * MB and member.file_size > lim["max_ratio"] * max(member.compress_size, 1):
-            raise UploadRejected(f"{name}: {member.filename} is compressed suspiciously well (zip bomb?)")
-    if total > 1 * MB and total > lim["max_ratio"] * max(sum(m.compress_size for m in members), 1):
-        raise UploadRejected(f"{name}: compressed suspiciously well (zip bomb?)")
+        raise UploadRejected(_("%(name)s：解压后超过 %(limit)s MB") % {
+            "name": name, "limit": lim["max_uncompressed_bytes"] // MB})
+    suspicious = any(m.file_size > 1 * MB and m.file_size > lim["max_ratio"] * max(m.compress_size, 1)
+                     for m in members)
+    if suspicious or (total > 1 * MB and total > lim["max_ratio"] * max(sum(m.compress_size for m in members), 1)):
+        raise UploadRejected(_("%(name)s：压缩率异常（疑似压缩炸弹），已拒绝") % {"name": name})
 
 
 def safe_load_workbook(source: str | Path | IO[bytes], *, name: str | None = None, allow_formulas: bool = False,
@@ -88,17 +114,25 @@ def safe_load_workbook(source: str | Path | IO[bytes], *, name: str | None = Non
     """
     import openpyxl
 
-    data, name = read_upload(source, name)
-    check_xlsx(data, name)
+    if isinstance(source, str | Path):  # a command's file: checked and read in place, any size
+        path = Path(source)
+        name = name or path.name
+        check_xlsx(path, name, uploaded=False)
+        opened: Any = path
+    else:
+        data, name = read_upload(source, name)
+        check_xlsx(data, name)
+        opened = io.BytesIO(data)
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), **{"data_only": False, **options})
+        workbook = openpyxl.load_workbook(opened, **{"data_only": False, **options})
     except Exception as exc:  # openpyxl raises many kinds for a malformed part
-        raise UploadRejected(f"{name}: cannot be read as a workbook ({exc})") from exc
+        raise UploadRejected(_("%(name)s：无法作为工作簿读取（%(error)s）") % {"name": name, "error": exc}) from exc
     if not allow_formulas:
         for sheet in workbook.worksheets:
             for row in sheet.iter_rows():
                 for cell in row:
                     if cell.data_type == "f":
-                        raise UploadRejected(f"{name}: sheet {sheet.title}, cell {cell.coordinate}: "
-                                             "formulas are not accepted, paste values instead")
+                        raise UploadRejected(_("%(name)s：工作表「%(sheet)s」单元格 %(cell)s 含公式，"
+                                               "请改为粘贴数值") % {"name": name, "sheet": sheet.title,
+                                                                  "cell": cell.coordinate})
     return workbook

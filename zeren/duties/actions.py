@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from zeren.access.rules import ADMINISTER, APPROVE, path_in_scope
+from zeren.access.rules import ADMINISTER, ADMINISTER_DUTIES, APPROVE, path_in_scope
 from zeren.access.scope import can, scope_paths
 from zeren.audit.actions import record_change, record_event, snapshot
 from zeren.audit.rules import canonical_json
@@ -276,9 +276,42 @@ def do_remove_items(*, actor: Any, codes: list[str], batch: ReformBatch, reason:
 
 
 # --- resolving findings (问题处理) ----------------------------------------------------------
+#
+# Who decides: the 编办 (机构编制部门) — whoever holds ``administer_duties`` — over the finding's unit
+# and over every unit of every item the resolution touches, old holders and new ones alike. The
+# departments are parties to an overlap, not its judges (docs/duties.md, "Resolution workflow").
 
 
-def _resolve(finding: DutyFinding, actor: Any, resolution: str, reason: str, extra: dict[str, Any]) -> None:
+def may_resolve(actor: Any, finding: DutyFinding) -> bool:
+    """May ``actor`` resolve ``finding`` at all (its own unit; a finding of no unit needs city-wide scope)?"""
+    paths = scope_paths(actor, ADMINISTER_DUTIES)
+    return path_in_scope(finding.unit.path, paths) if finding.unit_id else "/" in paths
+
+
+def _check_resolve(actor: Any, finding: DutyFinding, items: dict[str, dict[str, Any]], new_units: Iterable[str]) -> None:
+    """Every object the resolution touches is checked here, inside the action: the finding; the items,
+    which must be the finding's own; every unit now on those items and every unit they will name."""
+    if not may_resolve(actor, finding):
+        raise PermissionDenied(f"administer_duties not allowed on finding {finding.pk}")
+    foreign = sorted(set(items) - set(finding.item_codes))
+    if foreign:
+        raise CatalogueError(f"事项 {'、'.join(foreign)} 不属于该问题")
+    codes = {u for c in items.values() for u in c["lead_units"] + c["assisting_units"]} | set(new_units)
+    paths = dict(Unit.objects.filter(code__in=codes).values_list("code", "path")) if codes else {}
+    missing = sorted(codes - set(paths))
+    if missing:
+        raise CatalogueError(f"单位代码不存在：{'、'.join(missing)}")
+    allowed = scope_paths(actor, ADMINISTER_DUTIES)
+    outside = sorted(code for code, path in paths.items() if not path_in_scope(path, allowed))
+    if outside:
+        raise PermissionDenied(f"administer_duties not allowed on {', '.join(outside)}")
+
+
+def _resolve(finding: DutyFinding, actor: Any, resolution: str, reason: str, extra: dict[str, Any],
+             items_before: dict[str, dict[str, Any] | None] | None = None) -> None:
+    """Close ``finding`` with ``resolution`` (audited on the finding) and write one audit entry on each item
+    the resolution changed (``items_before``: code → content before, ``None`` for a new item), so each
+    item's own history shows who changed it, why and under which finding."""
     before = snapshot(finding, ["status", "resolution", "resolution_reason"])
     finding.status = FindingStatus.INTENDED if resolution == Resolution.INTENDED else FindingStatus.RESOLVED
     finding.resolution = resolution
@@ -292,6 +325,20 @@ def _resolve(finding: DutyFinding, actor: Any, resolution: str, reason: str, ext
     do_follow_source(evidence_type="duties.dutyfinding", evidence_id=str(finding.pk), actor=actor,
                      outcome="dismissed" if resolution == Resolution.INTENDED else "resolved",
                      reason=f"{Resolution(resolution).label}：{reason}")
+    if not items_before:
+        return
+    after = current_contents(items_before)
+    for item in _by_code(FunctionItem.objects.all(), items_before):
+        old, new = items_before[item.code], after.get(item.code, (None, None))[1]
+        record_change(actor=actor, action=f"duties.item.{resolution}", obj=item,
+                      before=None if old is None else _item_state(old, True),
+                      after=_item_state(new if new is not None else old, new is not None),
+                      reason=reason, extra={**extra, "finding": finding.pk})
+
+
+def _item_state(content: dict[str, Any], active: bool) -> dict[str, Any]:
+    keys = ("name", "parent", "lead_units", "assisting_units", "responsibility_matters", "accountability_situations")
+    return {**{k: content.get(k) for k in keys}, "is_active": active}
 
 
 def _require_open(finding: DutyFinding) -> None:
@@ -304,6 +351,7 @@ def do_mark_intended(*, actor: Any, finding: DutyFinding, reason: str) -> DutyFi
     if not reason.strip():
         raise CatalogueError("确认合理须说明理由")
     with transaction.atomic():
+        _check_resolve(actor, finding, {}, [])
         _require_open(finding)
         _resolve(finding, actor, Resolution.INTENDED, reason.strip(), {})
         return finding
@@ -313,14 +361,15 @@ def do_assign_lead(*, actor: Any, finding: DutyFinding, item_code: str, unit_cod
                    batch: ReformBatch | None = None) -> DutyFinding:
     """Assign one lead unit (指定牵头单位) to an item: the other former leads become assisting units."""
     with transaction.atomic():
+        content = dict(_current(item_code))
+        _check_resolve(actor, finding, {item_code: content}, [unit_code])
         _require_open(finding)
         batch = batch or adjustment_batch(actor)
-        content = dict(_current(item_code))
         others = [u for u in content["lead_units"] + content["assisting_units"] if u != unit_code]
-        content["lead_units"], content["assisting_units"] = [unit_code], others
-        apply_contents(contents=[content], batch=batch)
+        changed = {**content, "lead_units": [unit_code], "assisting_units": others}
+        apply_contents(contents=[changed], batch=batch)
         _resolve(finding, actor, Resolution.ASSIGN_LEAD, reason,
-                 {"item": item_code, "lead_unit": unit_code, "batch": batch.name})
+                 {"item": item_code, "lead_unit": unit_code, "batch": batch.name}, {item_code: content})
         return finding
 
 
@@ -329,13 +378,15 @@ def do_merge_items(*, actor: Any, finding: DutyFinding, keep_code: str, merge_co
     """Merge duplicate items into one (合并事项): the kept item gains the others' units (as assisting),
     responsibility matters and accountability situations; the others are cancelled."""
     with transaction.atomic():
-        _require_open(finding)
         if keep_code in merge_codes or not merge_codes:
             raise CatalogueError("须保留一个事项并至少合并一个其他事项")
+        before = {code: _current(code) for code in [keep_code, *merge_codes]}
+        _check_resolve(actor, finding, before, [])
+        _require_open(finding)
         batch = batch or adjustment_batch(actor)
-        keep = dict(_current(keep_code))
+        keep = dict(before[keep_code])
         for code in merge_codes:
-            other = _current(code)
+            other = before[code]
             for key in ("responsibility_matters", "accountability_situations"):
                 keep[key] = keep[key] + [m for m in other[key] if m not in keep[key]]
             keep["assisting_units"] = keep["assisting_units"] + [
@@ -343,27 +394,33 @@ def do_merge_items(*, actor: Any, finding: DutyFinding, keep_code: str, merge_co
                 if u not in keep["lead_units"] and u not in keep["assisting_units"]]
         apply_contents(contents=[keep], batch=batch, removed=merge_codes)
         _resolve(finding, actor, Resolution.MERGE, reason, {"kept": keep_code, "merged": merge_codes,
-                                                             "batch": batch.name})
+                                                             "batch": batch.name}, before)
         return finding
 
 
 def do_split_item(*, actor: Any, finding: DutyFinding, item_code: str, parts: list[tuple[str, str, str]],
                   reason: str, batch: ReformBatch | None = None) -> DutyFinding:
-    """Split an item (拆分事项) into sub-items ``(code, name, lead unit)``: each part is a child of the item,
+    """Split an item (拆分事项) into new sub-items ``(code, name, lead unit)``: each part is a child of the item,
     inheriting its category, basis, matters and situations, so each unit holds a distinct part."""
     if len(parts) < 2:
         raise CatalogueError("拆分须至少给出两个子事项")
     with transaction.atomic():
-        _require_open(finding)
-        batch = batch or adjustment_batch(actor)
         base = _current(item_code)
+        _check_resolve(actor, finding, {item_code: base}, [unit for _code, _name, unit in parts])
+        _require_open(finding)
+        codes = [code for code, _name, _unit in parts]
+        taken = sorted({i.code for i in _by_code(FunctionItem.objects.only("code"), codes)} | {
+            c for c in codes if codes.count(c) > 1})
+        if taken:
+            raise CatalogueError(f"子事项编码已存在或重复：{'、'.join(taken)}")
+        batch = batch or adjustment_batch(actor)
         children = [
             {**base, "code": code, "name": name, "lead_units": [unit], "assisting_units": [], "parent": item_code}
             for code, name, unit in parts
         ]
         apply_contents(contents=children, batch=batch)
-        _resolve(finding, actor, Resolution.SPLIT, reason,
-                 {"item": item_code, "parts": [p[0] for p in parts], "batch": batch.name})
+        _resolve(finding, actor, Resolution.SPLIT, reason, {"item": item_code, "parts": codes, "batch": batch.name},
+                 {item_code: base, **dict.fromkeys(codes)})
         return finding
 
 
@@ -438,15 +495,18 @@ def do_record_findings(*, actor: Any, report: Any) -> dict[str, int]:
             if row is None:
                 new.append(DutyFinding(key=key, kind=f.kind, item_codes=f.items, unit_codes=f.units,
                                        unit_id=units.get(f.scope_unit), score=f.score, summary=f.summary[:500],
-                                       evidence=f.evidence))
+                                       evidence=f.evidence, size=max(1, len(f.items)),
+                                       area=f.evidence.get("area", "")))
             else:
                 row.score, row.evidence, row.summary = f.score, f.evidence, f.summary[:500]
+                row.size, row.area = max(1, len(f.items)), f.evidence.get("area", "")
                 if row.status == FindingStatus.CLEARED:
                     row.status = FindingStatus.OPEN
                     reopened.append(row.pk)
                 seen.append(row)
         DutyFinding.objects.bulk_create(new, batch_size=1000)
-        DutyFinding.objects.bulk_update(seen, ["score", "evidence", "summary", "status"], batch_size=500)
+        DutyFinding.objects.bulk_update(seen, ["score", "evidence", "summary", "status", "size", "area"],
+                                        batch_size=500)
         cleared = [r.pk for k, r in known.items() if k not in found and r.status == FindingStatus.OPEN]
         DutyFinding.objects.filter(pk__in=cleared).update(status=FindingStatus.CLEARED)
         do_follow_sources(evidence_type="duties.dutyfinding", evidence_ids=[str(pk) for pk in cleared],

@@ -357,27 +357,36 @@ def overlaps(items: list[ItemRecord], ctx: Context, *, weights: rules.OverlapWei
             score = w.score(evidence)
             multi = basis == 1.0 and act[k] == 1 and obj[k] >= w.multi_head_object
             if multi or score >= w.threshold:
-                detail = {"evidence": {key: round(v, 4) for key, v in evidence.items()},
-                          "contributions": w.contributions(evidence), "shared_basis": shared,
-                          "actions": [ti.action, tj.action], "objects": [ti.object, tj.object]}
+                detail = {"evidence": evidence, "shared_basis": shared, "actions": [ti.action, tj.action],
+                          "objects": [ti.object, tj.object]}
                 edges += [_Edge(score, "multi_head" if multi else "near_duplicate", x, y, detail)
                           for x, y in _item_pairs(ti, tj)]
     for t in texts:  # the same wording held by several units
         if len(t.items) > 1:
             basis = 1.0 if any(c[1] for c in t.cites) else 0.0
             evidence = {"object": 1.0, "name": 1.0, "action": 1.0, "basis": basis, "category": 1.0}
-            detail = {"evidence": evidence, "contributions": w.contributions(evidence),
-                      "shared_basis": sorted({rules.format_citation(c[0], c[1]) for c in t.cites if c[1]}),
+            detail = {"evidence": evidence, "shared_basis": sorted({rules.format_citation(c[0], c[1]) for c in t.cites if c[1]}),
                       "actions": [t.action, t.action], "objects": [t.object, t.object]}
             edges += [_Edge(w.score(evidence), "multi_head" if basis == 1.0 else "near_duplicate", x, y, detail)
                       for x, y in _item_pairs(t, t)]
     edges.sort(key=lambda e: (-e.score, e.x.code, e.y.code))
-    findings = _clusters([e for e in edges if e.kind == "multi_head"], ctx, "multi_head")
+    findings = _clusters([e for e in edges if e.kind == "multi_head"], ctx, "multi_head", w)
     together = {frozenset((x, y)) for f in findings for x, y in _pairs(f.items)}
     findings += _clusters([e for e in edges if e.kind == "near_duplicate"
-                           and frozenset((e.x.code, e.y.code)) not in together], ctx, "near_duplicate")
+                           and frozenset((e.x.code, e.y.code)) not in together], ctx, "near_duplicate", w)
     return findings, {"distinct_texts": n, "candidate_pairs": int(len(a)), "edges": len(edges),
                       "clusters": len(findings)}
+
+
+def _link(edge: _Edge, weights: rules.OverlapWeights) -> dict[str, Any]:
+    """One pair of a cluster as its finding shows it: the score, each evidence and what it contributed."""
+    evidence = edge.evidence["evidence"]
+    return {"items": [edge.x.code, edge.y.code], "score": round(edge.score, 4),
+            **edge.evidence, "evidence": {key: round(v, 4) for key, v in evidence.items()},
+            "contributions": weights.contributions(evidence)}
+
+
+_comparable = functools.lru_cache(maxsize=None)(rules.comparable)  # a few hundred homes: cache every answer
 
 
 def _holders(item: ItemRecord) -> list[str]:
@@ -390,16 +399,17 @@ def _item_pairs(ti: _Text, tj: _Text) -> Iterator[tuple[ItemRecord, ItemRecord]]
     same = ti is tj
     for hi, xs in ti.by_home.items():
         for hj, ys in tj.by_home.items():
-            if same and hj < hi or not rules.comparable(hi[0], hi[1], hj[0], hj[1]):
+            if same and hj < hi or not _comparable(hi[0], hi[1], hj[0], hj[1]):
                 continue
             for n, x in enumerate(xs):
+                hx = _holders(x)
                 for y in (ys[n + 1:] if same and hi == hj else ys):
                     if (x.parent != y.code and y.parent != x.code and x.code != y.code
-                            and not set(_holders(x)) & set(_holders(y))):
+                            and set(hx).isdisjoint(_holders(y))):
                         yield x, y
 
 
-def _clusters(edges: list[_Edge], ctx: Context, kind: str) -> list[Finding]:
+def _clusters(edges: list[_Edge], ctx: Context, kind: str, weights: rules.OverlapWeights) -> list[Finding]:
     """Join pairs into clusters, best pair first; two clusters join only if no unit holds items in both
     (one function written once per unit), which keeps a chain of look-alikes from growing without end."""
     parent: dict[str, str] = {}
@@ -446,8 +456,7 @@ def _clusters(edges: list[_Edge], ctx: Context, kind: str) -> list[Finding]:
             {"size": len(group), "area": area, "action": first.evidence["actions"][0], "shared_basis": shared,
              "names": {i.code: i.name for i in group[:MAX_LISTED]},
              "lead_units": {i.code: _holders(i) for i in group[:MAX_LISTED]},
-             "links": [{"items": [e.x.code, e.y.code], "score": round(e.score, 4), **e.evidence}
-                       for e in joined[:MAX_LISTED]]},
+             "links": [_link(e, weights) for e in joined[:MAX_LISTED]]},
             units=unit_codes, scope_unit=ctx.scope_of(unit_codes), score=float(score),
             extra_key="" if kind == "near_duplicate" else "basis",
         ))

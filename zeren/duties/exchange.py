@@ -57,7 +57,8 @@ class ImportRejected(Exception):
         super().__init__(self.describe())
 
     def describe(self) -> str:
-        lines = [f"{self.source} 第 {e.row} 行「{e.field}」：{e.message}" for e in self.errors[:MAX_ERRORS]]
+        lines = [f"{self.source} 第 {e.row} 行「{e.field}」：{e.message}" if e.row else f"{self.source}：{e.message}"
+                 for e in self.errors[:MAX_ERRORS]]
         if len(self.errors) > MAX_ERRORS:
             lines.append(f"……另有 {len(self.errors) - MAX_ERRORS} 处错误")
         return "\n".join(lines)
@@ -86,8 +87,8 @@ def read_rows(source: Path | IO[bytes], name: str | None = None) -> tuple[list[t
             return list(enumerate(rows, 1)), False
         if suffix == ".xlsx":
             return list(_xlsx_rows(source, name)), True
-    except UploadRejected as exc:
-        raise ImportRejected(name, [RowError(0, "—", str(exc))]) from None
+    except UploadRejected as exc:  # a problem of the whole file: no row, no column
+        raise ImportRejected(name, [RowError(0, "", str(exc).removeprefix(f"{name}："))]) from None
     raise ImportRejected(name, [RowError(0, "—", "只支持 .xlsx 与 .json 文件")])
 
 

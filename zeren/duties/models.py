@@ -194,6 +194,11 @@ class DutyFinding(models.Model):
     unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="duty_findings", verbose_name=_("所属单位"))
     score = models.FloatField(null=True, blank=True, verbose_name=_("相似度"))
+    # A cluster (one function written by several units) is one finding: its number of items and the
+    # function area most of them belong to, for ranking and grouping the list.
+    size = models.PositiveIntegerField(default=1, verbose_name=_("事项数"))
+    area = models.CharField(max_length=32, choices=Area.choices, blank=True, db_index=True,
+                            verbose_name=_("职能领域"))
     summary = models.CharField(max_length=500, verbose_name=_("摘要"))
     evidence = models.JSONField(default=dict, verbose_name=_("证据"))
     status = models.CharField(max_length=16, choices=FindingStatus.choices, default=FindingStatus.OPEN,

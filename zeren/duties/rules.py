@@ -14,6 +14,7 @@ Legal sources:
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -287,20 +288,27 @@ def citations(legal_basis: list[dict[str, str]]) -> set[tuple[str, int, int, int
     第十条之一 counts as article 10.1 → 10_001). A basis naming a law but no article gives ``(law, 0, 0, 0)``."""
     out: set[tuple[str, int, int, int]] = set()
     for b in legal_basis:
-        law = normalise_law(b.get("law", ""))
-        if not law:
-            continue
-        where = unicodedata.normalize("NFKC", b.get("article", "") or "")
+        out |= _provisions(b.get("law", "") or "", b.get("article", "") or "", (b.get("text", "") or "")[:40])
+    return out
+
+
+@functools.lru_cache(maxsize=65536)
+def _provisions(law: str, article: str, text: str) -> frozenset[tuple[str, int, int, int]]:
+    """:func:`citations` of one basis entry (cached: a list repeats the same citations thousands of times)."""
+    out: set[tuple[str, int, int, int]] = set()
+    law = normalise_law(law)
+    if law:
+        where = unicodedata.normalize("NFKC", article)
         found = list(_CITATION.finditer(where)) or list(_CITATION.finditer(
-            _EDITION.sub("", unicodedata.normalize("NFKC", b.get("text", "") or ""))[:24]))
+            _EDITION.sub("", unicodedata.normalize("NFKC", text))[:24]))
         for m in found:
-            article = chinese_number_value(m[1]) or 0
+            number = chinese_number_value(m[1]) or 0
             if m[2]:
-                article = article * 1000 + (chinese_number_value(m[2]) or 0)
-            out.add((law, article, chinese_number_value(m[3] or "") or 0, chinese_number_value(m[4] or "") or 0))
+                number = number * 1000 + (chinese_number_value(m[2]) or 0)
+            out.add((law, number, chinese_number_value(m[3] or "") or 0, chinese_number_value(m[4] or "") or 0))
         if not found:
             out.add((law, 0, 0, 0))
-    return out
+    return frozenset(out)
 
 
 def format_citation(law: str, article: int) -> str:

@@ -9,12 +9,13 @@ gets none of them.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from ninja import Schema
 
@@ -29,7 +30,7 @@ from zeren.duties.models import (
     ReformBatch,
 )
 from zeren.duties.rules import diff_catalogues
-from zeren.org.models import Post, Unit, UnitKind
+from zeren.org.models import Post, Rank, Unit, UnitKind
 
 
 class CatalogueFilter(Schema):
@@ -128,9 +129,13 @@ def date_diff(old: date, new: date) -> dict[str, list[dict]]:
     return diff_catalogues(state_as_of(old), state_as_of(new))
 
 
-def findings_for(user: Any, *, kind: str = "", status: str = "", unit: str = "") -> QuerySet[DutyFinding]:
+def findings_for(user: Any, *, kind: str = "", status: str = "", unit: str = "",
+                 area: str = "") -> QuerySet[DutyFinding]:
+    """Findings in the user's scope, most confident first and, at equal confidence, the largest cluster first."""
     qs = scope_queryset(user, DutyFinding.objects.select_related("unit"), unit_path_field="unit__path",
-                        capability=VIEW)
+                        capability=VIEW).order_by(F("score").desc(nulls_last=True), "-size", "kind", "key")
+    if area:
+        qs = qs.filter(area=area)
     if kind:
         qs = qs.filter(kind=kind)
     if status:
@@ -176,44 +181,70 @@ def finding_counts(user: Any, status: str = "") -> list[tuple[str, int]]:
 @dataclass
 class UnitCoverage:
     unit: Unit
-    items: int
-    uncovered: list[str]
+    items: int  # items the unit leads
+    covered: int  # of which performed by at least one of its posts
+    uncovered: list[str]  # codes of the others
     posts: int
-    posts_without_duties: list[Post]
+    described: int  # posts whose description names at least one item
+    without_by_rank: list[tuple[str, int]]  # posts without duties, counted by rank (职级)
+
+    @property
+    def coverage(self) -> float | None:
+        """Share of the led items performed by some post (None when the unit leads none)."""
+        return self.covered / self.items if self.items else None
 
 
-def coverage_for(user: Any, unit_code: str = "", limit: int = 40) -> list[UnitCoverage]:
+def coverage_for(user: Any, unit_code: str = "") -> list[UnitCoverage]:
     """Coverage check (职责覆盖): every item a unit leads should be among the duties of at least one post of
-    the unit (or of its internal divisions); posts without duties are flagged. Units in the user's scope,
-    the least covered first."""
-    units = scope_queryset(user, Unit.objects.filter(kind__in=["department", "street_office"]), unit_path_field="path")
+    the unit (or of its internal divisions); posts without duties are counted by rank. Units in the user's
+    scope, the least covered first. Five queries whatever the size of the city (no post is loaded as an
+    object: the page shows figures, the posts of one unit are listed by :func:`posts_of_unit_for`)."""
+    units_qs = scope_queryset(user, Unit.objects.filter(kind__in=["department", "street_office"]),
+                              unit_path_field="path")
     if unit_code:
-        units = units.filter(code=unit_code)
-    units = {u.pk: u for u in units}
+        units_qs = units_qs.filter(code=unit_code)
+    units = {u.pk: u for u in units_qs.only("id", "code", "name", "path", "kind")}
     led: dict[int, set[int]] = {}
     for unit_id, item_id in ItemResponsibility.objects.filter(
             role="lead", item__is_active=True, unit_id__in=list(units)).values_list("unit_id", "item_id"):
         led.setdefault(unit_id, set()).add(item_id)
-    home = {}  # post unit → the list-holding unit it belongs to (itself, or the department of a division)
-    posts = list(Post.objects.filter(Q(unit_id__in=list(units)) | Q(unit__parent_id__in=list(units)))
-                 .select_related("unit").prefetch_related("description__items"))
+    owner_of = {}  # post → the list-holding unit it belongs to (its unit, or the department of its division)
+    rank_of = {}
+    for pk, unit_id, parent_id, rank in Post.objects.filter(
+            Q(unit_id__in=list(units)) | Q(unit__parent_id__in=list(units))).values_list(
+            "pk", "unit_id", "unit__parent_id", "rank"):
+        owner_of[pk] = unit_id if unit_id in units else parent_id
+        rank_of[pk] = rank
     covered: dict[int, set[int]] = {}
-    without: dict[int, list[Post]] = {}
-    for post in posts:
-        owner = post.unit_id if post.unit_id in units else post.unit.parent_id
-        home[post.pk] = owner
-        pd = getattr(post, "description", None)  # the reverse one-to-one raises AttributeError when absent
-        ids = {i.pk for i in pd.items.all()} if pd else set()
-        covered.setdefault(owner, set()).update(ids)
-        if not ids:
-            without.setdefault(owner, []).append(post)
-    codes = dict(FunctionItem.objects.filter(pk__in={i for s in led.values() for i in s}).values_list("pk", "code"))
+    described: set[int] = set()
+    for post_id, item_id in PositionDescription.items.through.objects.filter(
+            positiondescription__post_id__in=list(owner_of)).values_list("positiondescription__post_id",
+                                                                          "functionitem_id"):
+        covered.setdefault(owner_of[post_id], set()).add(item_id)
+        described.add(post_id)
+    missing = {i for pk, s in led.items() for i in s - covered.get(pk, set())}
+    codes = dict(FunctionItem.objects.filter(pk__in=missing).values_list("pk", "code")) if missing else {}
+    posts: dict[int, list[int]] = {}
+    for pk, owner in owner_of.items():
+        posts.setdefault(owner, []).append(pk)
+    labels = dict(Rank.choices)
     rows = []
     for pk, unit in units.items():
         items = led.get(pk, set())
+        mine = posts.get(pk, [])
+        if not items and not mine:
+            continue
         uncovered = sorted(codes[i] for i in items - covered.get(pk, set()))
-        n_posts = sum(1 for owner in home.values() if owner == pk)
-        if items or n_posts:
-            rows.append(UnitCoverage(unit, len(items), uncovered, n_posts, without.get(pk, [])))
-    rows.sort(key=lambda r: (-len(r.uncovered), -len(r.posts_without_duties), r.unit.path))
-    return rows[:limit]
+        ranks = Counter(rank_of[p] for p in mine if p not in described)
+        rows.append(UnitCoverage(unit, len(items), len(items) - len(uncovered), uncovered, len(mine),
+                                 sum(1 for p in mine if p in described),
+                                 [(str(labels.get(r, r)), n) for r, n in sorted(ranks.items(), key=lambda x: -x[1])]))
+    rows.sort(key=lambda r: (-len(r.uncovered), -(r.posts - r.described), r.unit.path))
+    return rows
+
+
+def posts_of_unit_for(user: Any, unit: Unit) -> QuerySet[Post]:
+    """The posts of a list-holding unit and of its divisions, by rank then code, with their descriptions."""
+    return (posts_for(user).filter(Q(unit=unit) | Q(unit__parent=unit))
+            .select_related("unit", "description").annotate(n_items=Count("description__items"))
+            .order_by("rank", "unit__path", "code"))

@@ -20,8 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zeren.access.rules import EDIT, path_in_scope
-from zeren.access.scope import can
+from zeren.access.rules import path_in_scope
 from zeren.core.exports import download
 from zeren.core.ratelimit import ratelimit
 from zeren.duties import actions, selectors
@@ -136,7 +135,8 @@ def batches(request: HttpRequest) -> HttpResponse:
 def analysis(request: HttpRequest) -> HttpResponse:
     """Findings of the analysis, filtered; near-duplicate pairs with their matching parts marked."""
     kind, status, unit = request.GET.get("kind", ""), request.GET.get("status", "open"), request.GET.get("unit", "")
-    qs = selectors.findings_for(request.user, kind=kind, status=status, unit=unit)
+    area = request.GET.get("area", "")
+    qs = selectors.findings_for(request.user, kind=kind, status=status, unit=unit, area=area)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for finding in page:
         _decorate(finding)
@@ -145,7 +145,8 @@ def analysis(request: HttpRequest) -> HttpResponse:
     counts = dict(selectors.finding_counts(request.user, status))
     return render(request, "duties/analysis.html", {
         "page": page, "kinds": [(k, label, counts.get(k, 0)) for k, label in FindingKind.choices],
-        "statuses": FindingStatus.choices, "kind": kind, "status": status, "unit": unit,
+        "statuses": FindingStatus.choices, "kind": kind, "status": status, "unit": unit, "area": area,
+        "areas": Area.choices,
         "query": query.urlencode(),
     })
 
@@ -165,21 +166,21 @@ def _decorate(finding) -> None:
 def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     finding = selectors.get_finding_for(request.user, pk)
     _decorate(finding)
-    return render(request, "duties/finding.html", {"finding": finding, "may_resolve": _may_resolve(request, finding),
+    links = [{**link, "row": [link["contributions"].get(k, 0) for k in ("object", "name", "action", "basis", "category")]}
+             for link in finding.evidence.get("links", []) if "contributions" in link]
+    return render(request, "duties/finding.html", {"finding": finding, "links": links,
+                                                   "may_resolve": actions.may_resolve(request.user, finding),
                                                    "evidence": json.dumps(finding.evidence, ensure_ascii=False,
                                                                           indent=1)})
-
-
-def _may_resolve(request: HttpRequest, finding) -> bool:
-    return finding.unit is not None and can(request.user, EDIT, finding.unit)
 
 
 @login_required
 @require_POST
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    """The resolution forms (htmx): assign a lead unit, merge, split, or mark as intended."""
+    """The resolution forms (htmx): assign a lead unit, merge, split, or mark as intended. The 编办 only
+    (``administer_duties``); the actions check every item and unit against the user's scope."""
     finding = selectors.get_finding_for(request.user, pk)
-    if not _may_resolve(request, finding):
+    if not actions.may_resolve(request.user, finding):
         raise PermissionDenied
     how, reason, p = request.POST.get("how", ""), request.POST.get("reason", "").strip(), request.POST
     error = ""
@@ -203,21 +204,42 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
             error = _("未知的处理方式")
     except actions.CatalogueError as exc:
         error = str(exc)
+    except PermissionDenied:  # an item or unit outside the user's scope; 200 so that htmx shows the message
+        error = _("无权处理：所涉单位超出本人的职责管理范围")
     finding.refresh_from_db()
     _decorate(finding)
     return render(request, "duties/_resolution.html", {"finding": finding, "error": error,
-                                                       "may_resolve": _may_resolve(request, finding)})
+                                                       "may_resolve": actions.may_resolve(request.user, finding)})
 
 
 @login_required
 def positions(request: HttpRequest) -> HttpResponse:
-    """Position descriptions (职位说明书) and the coverage check of the units in the user's scope."""
-    unit = request.GET.get("unit", "").strip()
-    report = selectors.coverage_for(request.user, unit)
-    paths = actions.catalogue_scope(request.user)
-    for row in report:
-        row.may_edit = path_in_scope(row.unit.path, paths)
-    return render(request, "duties/positions.html", {"report": report, "unit": unit})
+    """Position descriptions (职位说明书) and the coverage check of the units in the user's scope, as figures
+    per unit (paginated); with ``?unit=CODE``, that unit's posts grouped by rank (paginated)."""
+    code = request.GET.get("unit", "").strip()
+    rows = selectors.coverage_for(request.user, code)
+    totals = {"units": len(rows), "items": sum(r.items for r in rows), "covered": sum(r.covered for r in rows),
+              "posts": sum(r.posts for r in rows), "described": sum(r.described for r in rows)}
+    totals["coverage"] = totals["covered"] / totals["items"] if totals["items"] else None
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"unit": code, "totals": totals, "query": query.urlencode()}
+    if code and len(rows) == 1:
+        row = rows[0]
+        row.may_edit = path_in_scope(row.unit.path, actions.catalogue_scope(request.user))
+        page = Paginator(selectors.posts_of_unit_for(request.user, row.unit), PAGE_SIZE).get_page(
+            request.GET.get("page"))
+        context.update(row=row, page=page, groups=_by_rank(page))
+        return render(request, "duties/positions_unit.html", context)
+    context["page"] = Paginator(rows, 25).get_page(request.GET.get("page"))
+    return render(request, "duties/positions.html", context)
+
+
+def _by_rank(posts) -> list[tuple[str, list]]:
+    groups: dict[str, list] = {}
+    for post in posts:
+        groups.setdefault(post.get_rank_display(), []).append(post)
+    return list(groups.items())
 
 
 @login_required

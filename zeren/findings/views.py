@@ -16,15 +16,17 @@ def index(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     cause = request.GET.get("cause", "")
     unit = request.GET.get("unit", "")
-    qs = findings_for(request.user, status=status, cause=cause, unit_code=unit)
+    # The picker offers "名称 · CODE"; a bare code works too.
+    qs = findings_for(request.user, status=status, cause=cause, unit_code=unit.rsplit("·", 1)[-1].strip())
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     labels = cause_labels()
     kinds: dict[str, str] = {}
     for finding in page:
-        finding.cause_label = labels.get((finding.source_app, finding.cause), finding.cause)
+        # Display-only attributes for the template, set on the page's objects.
+        finding.cause_label = labels.get((finding.source_app, finding.cause), finding.cause)  # type: ignore[attr-defined]
         if finding.evidence_type not in kinds:
             kinds[finding.evidence_type] = evidence_label(finding.evidence_type)
-        finding.evidence_label = kinds[finding.evidence_type]
+        finding.evidence_label = kinds[finding.evidence_type]  # type: ignore[attr-defined]
     return render(request, "findings/index.html", {
         "page": page, "status": status, "cause": cause, "unit": unit, "statuses": FindingStatus.choices,
         "causes": cause_options(request.user),

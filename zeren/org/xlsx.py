@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from django.db.models import TextChoices
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from zeren.core.uploads import UploadRejected, safe_load_workbook
 from zeren.org.models import Gender, Level, Rank
 from zeren.org.registry import MembershipRow, PersonRow, PostRow, RegistryData, RegistryError, UnitRow
 from zeren.org.rules import chinese_labels
@@ -142,10 +142,10 @@ def _progress(quiet: bool) -> Progress:
 def read_org_xlsx(path: str | Path, *, quiet: bool = False) -> RegistryData:
     """Read an org-xlsx workbook; raise :class:`RegistryError` naming file, sheet, row and column."""
     path = Path(path)
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise RegistryError([f"not an Excel .xlsx workbook ({exc})"], str(path)) from None
+    try:  # the checks every upload passes: size, zip bomb, macros, formulas (docs/trust.md)
+        book = safe_load_workbook(path, read_only=True)
+    except UploadRejected as exc:
+        raise RegistryError([f"refused: {str(exc).removeprefix(f'{path.name}: ')}"], str(path)) from None
     problems: list[str] = []
     sheets = {ws.title.strip().lower(): ws for ws in book.worksheets}
     unit_ws = next((sheets[n] for n in UNIT_SHEETS if n in sheets), None)

@@ -5,14 +5,11 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import os
 import secrets
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import partial
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -155,15 +152,7 @@ def _ingest_read(source: SourceSystem, read: ReadBatch, catalog: Catalog) -> Ing
     """The transaction of :func:`do_ingest_events`, for a batch already read and validated."""
 
     result = IngestResult(duplicates=read.duplicates)
-    staged = read.staged
-    if staged is not None:
-        storage.attach_stage(staged)
-    try:
-        _ingest_transaction(source, read, catalog, result)
-    finally:
-        if staged is not None:
-            storage.detach_stage()
-            os.remove(staged)
+    _ingest_transaction(source, read, catalog, result)
     return result
 
 
@@ -176,23 +165,22 @@ def _ingest_transaction(source: SourceSystem, read: ReadBatch, catalog: Catalog,
     now = timezone.now()
     with transaction.atomic():
         storage.lock_ingestion()
-        staged = read.staged is not None
-        known = storage.known_event_ids(source.pk, cols.event_id, staged=staged)
+        known = storage.known_event_ids(source.pk, cols.event_id)
         if known:
             keep = np.array([event_id not in known for event_id in cols.event_id], dtype=bool)
             result.duplicates += len(cols) - int(keep.sum())
         # The batch's cases (some may have only duplicates left: loaded for nothing, harmlessly).
-        row_of, loaded = storage.load_case_columns(read.grouped.case_ids, staged=staged)
+        row_of, loaded = storage.load_case_columns(source.pk, read.grouped.case_ids)
         identity = {case_id: (loaded["item_id"][row], loaded["unit_id"][row]) for case_id, row in row_of.items()}
         owns = read.owns
         for n, case_id in enumerate(cols.case_id if read.mixed or not read.agrees_with(identity) else ()):
             if keep[n] and identity.setdefault(case_id, owns[n]) != owns[n]:
                 name = "item_code" if identity[case_id][0] != owns[n][0] else "unit_code"
-                bad.append((cols.index[n], read.raws()[n], Rejection(
+                bad.append((cols.index[n], cols.raw[n], Rejection(
                     name, f"{name}: case {case_id!r} belongs to another {'item' if name == 'item_code' else 'unit'}")))
                 keep[n] = False
         if not keep.all():
-            read = read.keeping(keep)  # its staged rows no longer match: inserted row by row
+            read = read.keeping(keep)
         for index, raw, problem in sorted(bad, key=lambda b: b[0]):
             result.reject(index, raw, problem)
         result.accepted = len(read.cols)
@@ -201,6 +189,13 @@ def _ingest_transaction(source: SourceSystem, read: ReadBatch, catalog: Catalog,
             _store_cases_and_events(catalog, cal, source, batch, read, row_of, loaded, now)
         if batch is not None:
             result.batches.append(batch.pk)
+            # Last and briefly: the audit chain's head is one row every audited write of the city
+            # waits for, so it is locked only once the batch's heavy writes are done.
+            record_event(actor=None, action="supervision.ingest_batch", object_type="supervision.ingestbatch",
+                         object_id=str(batch.pk), changes={"accepted": result.accepted,
+                                                           "duplicates": result.duplicates,
+                                                           "rejected": result.rejected},
+                         extra={"sha256": read.digest, "source": source.code})
 
 
 def _store_cases_and_events(catalog: Catalog, cal, source: SourceSystem, batch: IngestBatch, read: ReadBatch,
@@ -209,14 +204,10 @@ def _store_cases_and_events(catalog: Catalog, cal, source: SourceSystem, batch: 
     sqlite = connection.vendor == "sqlite"
     writer = CaseWriter(catalog, cal, source.pk, storage.instant_adapter()(now), sqlite)
     writer.fold_batch(read.grouped, row_of, loaded)
-    storage.require_keys(source.pk, writer.rules)
     storage.write_cases(writer.new, writer.changed, writer.continued)
-    if read.staged is not None:
-        storage.insert_staged_events(source.pk, batch.pk)
-        return
     pks = {case_id: loaded["id"][row] for case_id, row in row_of.items()}
     if writer.new:
-        pks.update(storage.case_pks([row[0] for row in writer.new]))
+        pks.update(storage.case_pks(source.pk, [row[0] for row in writer.new]))
     cols = read.cols
     n = len(cols)
     at, recorded, amount = event_values(cols, sqlite)
@@ -231,19 +222,21 @@ def _store_batch(source, digest: str, bad, result, now) -> IngestBatch | None:
     batch = IngestBatch.objects.create(source=source, received_at=now, accepted=result.accepted,
                                        duplicates=result.duplicates, rejected=result.rejected, sha256=digest)
     if bad:
-        rejected = []
+        # Each payload once per source (a re-sent rejection is not stored again), inserted plainly:
+        # a conflict-ignoring insert would also swallow a payload the database refuses (SQLite's
+        # INSERT OR IGNORE skips a failed JSON check), and a rejection the API reports is stored.
+        rejected: dict[str, RejectedEvent] = {}
         for _, raw, problem in bad:
             payload, payload_sha256 = storable_payload(raw)
             event_id = raw.get("event_id") if isinstance(raw, dict) else None
-            rejected.append(RejectedEvent(
+            rejected.setdefault(payload_sha256, RejectedEvent(
                 source=source, received_at=now, field=storable_text(problem.field)[:32],
                 reason=storable_text(problem.reason), payload=payload, payload_sha256=payload_sha256,
                 event_id=storable_text(str(event_id or ""))[:128] if isinstance(raw, dict) else ""))
-        RejectedEvent.objects.bulk_create(rejected, ignore_conflicts=True)
-    record_event(actor=None, action="supervision.ingest_batch", object_type="supervision.ingestbatch",
-                 object_id=str(batch.pk), changes={"accepted": result.accepted, "duplicates": result.duplicates,
-                                                   "rejected": result.rejected},
-                 extra={"sha256": digest, "source": source.code})
+        known = {sha for sha, in storage.select_in(
+            f"SELECT payload_sha256 FROM {RejectedEvent._meta.db_table} WHERE source_id = %s AND", "payload_sha256",
+            list(rejected), [source.pk])}
+        RejectedEvent.objects.bulk_create([r for sha, r in rejected.items() if sha not in known])
     return batch
 
 
@@ -252,35 +245,18 @@ def ingest_file(path: Path, *, source: SourceSystem | None = None, chunk: int = 
     """Ingest a JSONL file in chunks of ``chunk`` events, each its own committed batch.
 
     Memory stays bounded, and a run killed half-way is finished by running it again: committed
-    chunks come back as duplicates and the rest lands, with the same final state. The next chunk
-    is read and validated in a second process while this one is written (:func:`reading.read_file`).
+    chunks come back as duplicates and the rest lands, with the same final state. Nothing is
+    written outside the database.
     """
     source = source or cli_source()
     catalog = Catalog.load()
     total = IngestResult()
-    sqlite = connection.vendor == "sqlite"
-    staging = sqlite and not connection.in_atomic_block  # SQLite attaches files only outside a transaction
-    with (tempfile.TemporaryDirectory(prefix="zeren-ingest-") as scratch, without_gc(),
-          storage.keys_checked_per_batch() if staging else contextlib.nullcontext(),
-          storage.checkpoints_aside() if staging else contextlib.nullcontext() as checkpointer):
-        for read in read_file(path, chunk, _identity_checker(catalog, source), texts=not sqlite,
-                              stage=partial(_stage_events, scratch) if staging else None):
+    with without_gc():
+        for read in read_file(path, chunk, _identity_checker(catalog, source)):
             total.merge(_ingest_read(source, read, catalog))
-            if checkpointer is not None:
-                checkpointer.nudge()
             if progress is not None:
                 progress(read.consumed)
     return total
-
-
-def _stage_events(directory: str, read: ReadBatch) -> None:
-    """SQLite: the batch's event rows into a scratch file (in the reading process), for one
-    ``INSERT … SELECT`` in the main one."""
-    cols = read.cols
-    read.staged = str(Path(directory) / f"events-{read.first_index}.sqlite3")
-    at, recorded, amount = event_values(cols, sqlite=True, blank=storage.BLANK)
-    storage.stage_events(read.staged, [cols.event_id, read.grouped.row_case.tolist(), cols.kind, at, recorded,
-                                       cols.step, amount, cols.outcome, cols.reason], read.grouped.case_ids)
 
 
 @contextlib.contextmanager
@@ -405,7 +381,9 @@ def do_scan(*, as_of: date | None = None, actor: Any = None) -> ScanSummary:
     cal = get_calendar()
     catalog = Catalog.load()
     with transaction.atomic():
-        storage.large_cache()
+        # The ingestion lock, before anything is read: a batch committing mid-scan (PostgreSQL,
+        # READ COMMITTED) would otherwise have its cases' ``rescan`` cleared unevaluated.
+        storage.lock_ingestion()
         active = scanning.active_alerts()
         pop = scanning.load_population(as_of, catalog, cal, scanning.alert_cases(active))
         replayed = scanning.replay_past(pop, as_of, catalog, cal)
@@ -434,18 +412,19 @@ def _finding_specs(opened: list[tuple[int, str]], as_of: date) -> list[FindingSp
     cases = {}
     with connection.cursor() as cursor:  # plain SQL: a scan can raise thousands (no model row each)
         for condition, params in storage.where_in("c.id", sorted({pk for pk, _ in opened})):
-            cursor.execute(f"SELECT c.id, c.case_id, c.unit_id, i.code, i.name, c.statutory_deadline "
+            cursor.execute(f"SELECT c.id, c.case_id, c.unit_id, i.code, i.name, c.statutory_deadline, s.code "
                            f"FROM {storage.CASE_TABLE} AS c JOIN {ApprovalItem._meta.db_table} AS i "
-                           f"ON i.id = c.item_id WHERE {condition}", params)
+                           f"ON i.id = c.item_id JOIN {SourceSystem._meta.db_table} AS s ON s.id = c.source_id "
+                           f"WHERE {condition}", params)
             cases.update((row[0], row) for row in cursor.fetchall())
     specs = []
     for pk, alert_type in opened:
-        _, case_id, unit_id, item_code, item_name, deadline = cases[pk]
+        _, case_id, unit_id, item_code, item_name, deadline, source_code = cases[pk]
         specs.append(FindingSpec(
             dedupe_key=finding_key("supervision", alert_type, "supervision.approvalcase", case_id),
             cause=alert_type, source_app="supervision", title=f"{labels[alert_type]}：{item_name} {case_id}",
             unit_id=unit_id, evidence_type="supervision.approvalcase", evidence_id=case_id,
-            evidence_url=f"/supervision/cases/{case_id}/", occurred_on=as_of,
+            evidence_url=f"/supervision/cases/{case_id}/?source={source_code}", occurred_on=as_of,
             details={"item_code": item_code, "statutory_deadline": str(deadline)},  # ISO (a date, or SQLite's text)
         ))
     return specs

@@ -48,7 +48,6 @@ def post_events(request: HttpRequest) -> dict[str, Any]:
     Answers after the batch committed: counts, and every rejection with its index and the field
     at fault. Events for units outside the token's unit are rejected.
     """
-    body = request.body.decode("utf-8", errors="replace")
-    result = do_ingest_events(source=request.auth, events=parse_body(body))
+    result = do_ingest_events(source=request.auth, events=parse_body(request.body))
     return {"batch": result.batches[0] if result.batches else None, "accepted": result.accepted,
             "duplicates": result.duplicates, "rejected": result.rejected, "rejections": result.rejections}

@@ -36,7 +36,15 @@ from zeren.supervision.columns import (
     optional_utc_texts,
     utc_texts,
 )
-from zeren.supervision.rules import EVENT_ALERTS, CaseRules, Event, fold, set_deadlines, sorted_events
+from zeren.supervision.rules import (
+    EVENT_ALERTS,
+    CaseRules,
+    Event,
+    deadlines,
+    fold,
+    set_deadlines,
+    sorted_events,
+)
 from zeren.workdays import WorkCalendar
 
 _DATES = ("received_day", "last_day", "suspended_since", "decided_day", "withdrawn_day", "delivered_day")
@@ -74,13 +82,12 @@ def instants(cols: EventColumns, rows: list[int] | range, sqlite: bool) -> list:
     return [cols.at_text[r] if cols.usual[r] else moment(int(cols.at_us[r])) for r in rows]
 
 
-def event_values(cols: EventColumns, sqlite: bool, blank: str | None = None) -> tuple[list, list, list]:
+def event_values(cols: EventColumns, sqlite: bool) -> tuple[list, list, list]:
     """``at``, ``recorded_at`` and ``amount`` of every row as the database takes them (see
-    :func:`instants`; amounts as decimal text on SQLite; on SQLite ``blank`` for none, see
-    :data:`zeren.supervision.storage.BLANK`)."""
+    :func:`instants`; amounts as decimal text on SQLite)."""
     if sqlite:
-        return (utc_texts(cols.at_us), optional_utc_texts(cols.rec_us, blank),
-                [blank if a is None else str(a) for a in cols.amount])
+        return (utc_texts(cols.at_us), optional_utc_texts(cols.rec_us),
+                [None if a is None else str(a) for a in cols.amount])
     recorded = [None if rec == NO_TIME else text if usual else moment(rec)
                 for rec, text, usual in zip(cols.rec_us.tolist(), cols.recorded_text, cols.usual.tolist(), strict=True)]
     return instants(cols, range(len(cols)), sqlite), recorded, cols.amount
@@ -187,13 +194,11 @@ class CaseWriter:
 
     def _rows(self, batch: Batch, ids: list[str], pairs: list[tuple[int, int]], rules: list[tuple[CaseRules, int]],
               s: CaseColumns, e: SortedEvents, row_of: dict[str, int], loaded: dict[str, list]) -> None:
-        """Deadlines (行政许可法 第四十二条、第四十五条、第八十二条; see rules.set_deadlines) and the rows."""
+        """Deadlines (by rules.deadlines) and the rows."""
         cal, cols = self.cal, batch.cols
         received = s.received_day.astype("datetime64[D]")
-        stat = cal.add_workdays_array(received, np.array([r.statutory_days for r, _ in rules]) + s.extension_days,
-                                      with_flag=True)
-        prom = cal.add_workdays_array(received, np.array([r.promised_days for r, _ in rules]) + s.extension_days,
-                                      with_flag=True)
+        stat, prom = deadlines(received, [r.statutory_days for r, _ in rules], [r.promised_days for r, _ in rules],
+                               s.extension_days, cal)
         assert s.last_row is not None and s.start_row is not None
         last = batch.order[s.last_row].tolist()
         last_at, last_id = cols.at_us[last].tolist(), [cols.event_id[r] for r in last]
@@ -204,10 +209,8 @@ class CaseWriter:
                      (s.mark_day + EPOCH_ORDINAL).tolist(), s.ext_at_mark.tolist(), last_at, e.rank[s.last_row].tolist(),
                      last_id, strict=True)]
 
-        blank = storage.BLANK if self.sqlite else None
-
         def dates(values: Ints) -> list:
-            return day_texts(values, NONE, blank)
+            return day_texts(values, NONE)
         # Flags as 0/1 integers, not bools: the sqlite3 module binds a bool (or None) through its
         # adapter look-up, several times slower than an int or a str.
         is_open = ((s.decided_day == NONE) & (s.withdrawn_day == NONE)).astype(np.int64).tolist()
@@ -232,13 +235,14 @@ class CaseWriter:
                                   [pks[row_of[ids[n]]] for n in stored], strict=True)
 
     def _head(self, batch: Batch, ids: list[str], pairs: list[tuple[int, int]], s: CaseColumns) -> list[list]:
-        """``case_id, item, unit, received_at, received_date`` of the new cases."""
+        """:data:`~zeren.supervision.storage.HEAD_COLUMNS` and ``received_at, received_date`` of the new cases."""
         assert s.start_row is not None
         fresh = np.flatnonzero(s.new)
         starts = batch.order[s.start_row[fresh]].tolist()
         received = s.received_day[fresh]
         rows = fresh.tolist()
-        return [[ids[n] for n in rows], [pairs[n][0] for n in rows], [pairs[n][1] for n in rows],
+        return [[ids[n] for n in rows], [self.source_pk] * len(rows), [pairs[n][0] for n in rows],
+                [pairs[n][1] for n in rows],
                 instants(batch.cols, starts, self.sqlite), day_texts(received, NONE)]
 
     def refold_stored(self, cases: list[tuple[int, int, int, str]]) -> int:

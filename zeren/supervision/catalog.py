@@ -51,6 +51,12 @@ class Catalog:
     units: dict[str, tuple[int, str]]  # code -> (pk, path)
     configs: dict[tuple[int | None, int | None], dict]  # (unit pk, item pk) -> set fields
     _effective: dict[tuple[int, int], Effective] = field(default_factory=dict)
+    _path: dict[int, str] = field(default_factory=dict)  # unit pk -> path
+    _pk: dict[str, int] = field(default_factory=dict)  # unit code -> pk
+
+    def __post_init__(self) -> None:
+        self._path = {pk: path for pk, path in self.units.values()}
+        self._pk = {code: pk for code, (pk, _) in self.units.items()}
 
     @classmethod
     def load(cls) -> Catalog:
@@ -78,10 +84,9 @@ class Catalog:
         return self._effective[key]
 
     def _resolve(self, item: ItemInfo, unit_pk: int) -> Effective:
-        path = next(p for pk, p in self.units.values() if pk == unit_pk)
-        by_code = {code: pk for code, (pk, _) in self.units.items()}
+        path = self._path[unit_pk]
         layers = [self.configs.get((None, item.pk), {})]
-        layers += [self.configs.get((by_code[code], None), {}) for code in reversed(path.strip("/").split("/"))]
+        layers += [self.configs.get((self._pk[code], None), {}) for code in reversed(path.strip("/").split("/"))]
         layers.append(self.configs.get((None, None), {}))
         defaults = {"yellow_threshold_days": item.yellow_threshold_days, "suspension_limit": DEFAULT_SUSPENSION_LIMIT,
                     "late_entry_hours": DEFAULT_LATE_ENTRY_HOURS, "enabled_types": list(ALERT_TYPES)}

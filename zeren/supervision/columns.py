@@ -4,7 +4,7 @@
 :func:`zeren.supervision.events.parse_event` done once per column (types, lengths, event types, the
 usual ``YYYY-MM-DDTHH:MM:SS+08:00`` instants parsed from one byte buffer with numpy). Rows the
 column checks do not accept outright — another offset, fractions of a second, anything odd — go through :func:`parse_event` one by one, which accepts exactly the same events and names
-the field of a rejection. So the two paths agree by construction (``test_columns.py`` checks it).
+the field of a rejection. So the two paths agree by construction (``tests/test_batchfold.py`` checks it).
 """
 
 from __future__ import annotations
@@ -207,7 +207,7 @@ def read_columns(events: list[Any], first_index: int = 0
         [r if type(r) is str else "" for r in (recorded if len(present) == len(dicts) else
                                                 [recorded[i] for i in present.tolist()])])
     ok[present] &= rec_ok
-    storable, raw_json = _storable(dicts)
+    storable, raw_json = _storable(dicts, flat)
     ok &= storable
     cols = EventColumns(
         index=list(range(first_index, first_index + n)) if len(dicts) == n else
@@ -253,17 +253,20 @@ def _kinds_ok(kind: list[Any], step: list[str], outcome: list[Any]) -> npt.NDArr
                         if type(k) is str else False for k, s, o in zip(kind, step, outcome, strict=True)), bool, n)
 
 
-def _storable(rows: list[dict]) -> tuple[npt.NDArray[np.bool_] | bool, bytes | None]:
-    """False for rows with a NUL or a lone surrogate anywhere: one orjson call for the whole batch,
-    row by row only when it finds one. Its text (keys sorted: for flat rows the canonical JSON the
+def _storable(rows: list[dict], flat: bool) -> tuple[npt.NDArray[np.bool_] | bool, bytes | None]:
+    """False for rows that may be :func:`~zeren.supervision.events.unacceptable` (a NUL or a lone
+    surrogate anywhere; in a batch that is not ``flat``, any value other than a string, integer,
+    boolean or null — NaN, nesting: those rows take the long way): one orjson call for a flat batch,
+    row by row otherwise or when it finds one. Its text (keys sorted: for flat rows the canonical JSON the
     batch's digest is taken of, see :func:`~zeren.supervision.events.canonical_digest`) is returned
     for the digest and for shipping the batch."""
-    try:
-        text = orjson.dumps(rows, option=orjson.OPT_SORT_KEYS)
-        if b"\\u0000" not in text:
-            return True, text
-    except TypeError:
-        pass
+    if flat:
+        try:
+            text = orjson.dumps(rows, option=orjson.OPT_SORT_KEYS)
+            if b"\\u0000" not in text:
+                return True, text
+        except TypeError:
+            pass
     return np.fromiter((not _suspect_text(r) for r in rows), bool, len(rows)), None
 
 
@@ -313,8 +316,8 @@ def _merged(a: EventColumns, b: EventColumns) -> EventColumns:
 
 # Formatting dates and instants for the database, many at a time.
 
-def day_texts(days: Ints, none: int | None = None, blank: str | None = None) -> list[str | None]:
-    """``YYYY-MM-DD`` for each day (days since the epoch); ``blank`` for the value ``none``. A batch
+def day_texts(days: Ints, none: int | None = None) -> list[str | None]:
+    """``YYYY-MM-DD`` for each day (days since the epoch); None for the value ``none``. A batch
     has a few hundred distinct days: each is written once."""
     if len(days) == 0:
         return []
@@ -327,7 +330,7 @@ def day_texts(days: Ints, none: int | None = None, blank: str | None = None) -> 
     buf[:, 10] = ord("\n")
     table = np.array(buf.tobytes().decode("ascii").split("\n")[:-1], dtype=object)
     if none is not None:
-        table[distinct == none] = blank
+        table[distinct == none] = None
     return table[where].tolist()
 
 
@@ -354,10 +357,10 @@ def utc_texts(micros: Ints) -> list[str]:
     return texts
 
 
-def optional_utc_texts(micros: Ints, blank: str | None = None) -> list[str | None]:
-    """:func:`utc_texts`, ``blank`` where there is no instant (:data:`NO_TIME`)."""
+def optional_utc_texts(micros: Ints) -> list[str | None]:
+    """:func:`utc_texts`, None where there is no instant (:data:`NO_TIME`)."""
     present = np.flatnonzero(micros != NO_TIME).tolist()
-    out: list[str | None] = [blank] * len(micros)
+    out: list[str | None] = [None] * len(micros)
     for r, text in zip(present, utc_texts(micros[present]), strict=True):
         out[r] = text
     return out

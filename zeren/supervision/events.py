@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -71,40 +75,62 @@ _TYPES = frozenset(EVENT_TYPES)
 _OPTIONAL_TEXT = (None, "")
 
 
-def unstorable_text(value: Any, where: str = "") -> Rejection | None:
-    """The first string in ``value`` (keys included, at any depth) that no database text column can
-    hold: one with U+0000 (PostgreSQL refuses NUL in text and jsonb) or a lone surrogate (not
-    encodable as UTF-8, so neither storable nor digestible). Named by its field path."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            return Rejection(where or "event", f"{where or 'event'}: contains a NUL character (U+0000)")
-        if not value.isascii():
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                return Rejection(where or "event", f"{where or 'event'}: contains a lone surrogate "
-                                                   "(not a Unicode character)")
-        return None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            key_text = str(key)
-            found = unstorable_text(key_text, where or "event")
-            if found is not None:  # the key itself, which cannot name the field: name its object
-                return Rejection(found.field, f"{found.field}: a key {found.reason.split(': ', 1)[1]}")
-            found = unstorable_text(item, f"{where}.{key_text}" if where else key_text)
-            if found is not None:
-                return found
-    elif isinstance(value, list):
-        for n, item in enumerate(value):
-            found = unstorable_text(item, f"{where}[{n}]" if where else f"[{n}]")
-            if found is not None:
-                return found
+MAX_DEPTH = 16  # levels of nesting an event may have (the event object is level 1)
+MAX_NUMBER = 40  # characters a JSON number may be written with
+# What the bounded reader (:func:`load_json`) puts in place of a value it will not build — a
+# number written with more than MAX_NUMBER characters, a value nested deeper than MAX_DEPTH — as
+# text starting with U+0000, which no accepted event can hold: the event is refused naming its field.
+UNREAD = "\x00zeren: "
+
+
+def unacceptable(value: Any, where: str = "") -> Rejection | None:
+    """The first value in ``value`` (keys included, at any depth) that makes it unacceptable,
+    named by its field path: a string no database text column can hold (U+0000 — PostgreSQL
+    refuses NUL in text and jsonb — or a lone surrogate, not encodable as UTF-8), NaN or an
+    infinity (not JSON numbers: jsonb and SQLite's JSON refuse them), a number or a nesting beyond
+    the bounds (:data:`MAX_NUMBER`, :data:`MAX_DEPTH`; a nesting is named by its top field).
+    Iterative: no recursion, whatever the depth."""
+    stack = [(value, where, 1)]
+    while stack:
+        value, where, depth = stack.pop()
+        name = where or "event"
+        kind = type(value)
+        if kind is str:
+            if value.startswith(UNREAD):
+                top = name.split(".", 1)[0].split("[", 1)[0] or "event"
+                return Rejection(top, f"{name if len(name) <= 64 else top}: {value[len(UNREAD):]}")
+            if "\x00" in value:
+                return Rejection(name, f"{name}: contains a NUL character (U+0000)")
+            if not value.isascii():
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError:
+                    return Rejection(name, f"{name}: contains a lone surrogate (not a Unicode character)")
+        elif kind is float:
+            if value != value or value in (math.inf, -math.inf):
+                return Rejection(name, f"{name}: {value} is not a JSON number")
+        elif kind is dict or kind is list:
+            if depth > MAX_DEPTH:
+                top = name.split(".", 1)[0].split("[", 1)[0] or "event"
+                return Rejection(top, f"{top}: nested deeper than {MAX_DEPTH} levels")
+            if kind is dict:
+                for key in value:
+                    found = unacceptable(str(key))
+                    if found is not None:  # the key itself, which cannot name the field: name its object
+                        return Rejection(name, f"{name}: a key {found.reason.split(': ', 1)[1]}")
+                items = [(item, f"{where}.{key}" if where else str(key)) for key, item in value.items()]
+            else:
+                items = [(item, f"{where}[{n}]" if where else f"[{n}]") for n, item in enumerate(value)]
+            stack.extend((item, path, depth + 1) for item, path in reversed(items))
     return None
 
 
 def _suspect_text(raw: dict) -> bool:
-    """Whether ``raw`` may hold a NUL or a lone surrogate: one orjson call (≈ 0.6 µs), which refuses
-    surrogates and writes NUL as ``\\u0000``; :func:`unstorable_text` then finds the exact field."""
+    """Whether ``raw`` may be :func:`unacceptable`: one orjson call (≈ 0.6 µs), which refuses
+    surrogates, NaN, infinities and deep nesting, and writes NUL as ``\\u0000``; anything it
+    does not refuse outright is looked at by :func:`unacceptable`, which finds the exact field."""
+    if not FLAT_SAFE.issuperset(map(type, raw.values())):
+        return True
     try:
         return b"\\u0000" in orjson.dumps(raw)
     except TypeError:  # a lone surrogate (or an integer beyond 64 bits: harmless, checked later)
@@ -116,7 +142,7 @@ def parse_event(raw: Any) -> ParsedEvent | Rejection:
 
     The common case — a well-formed event — is accepted by a straight-line check; anything that
     check does not accept outright goes through :func:`check_event`, which names the fault.
-    Both accept exactly the same events (``test_events.py`` holds them to it). An event with a
+    It accepts only events that :func:`check_event` accepts, with the same values. An event with a
     string the database cannot store (U+0000, a lone surrogate) is refused first, naming its field.
     """
     if type(raw) is dict:
@@ -151,7 +177,7 @@ def check_event(raw: Any) -> ParsedEvent | Rejection:
     """:func:`parse_event` the long way: every check in turn, the first fault found named."""
     if not isinstance(raw, dict):
         return Rejection("event", f"event: expected a JSON object, got {type(raw).__name__}")
-    unstorable = unstorable_text(raw)
+    unstorable = unacceptable(raw)
     if unstorable is not None:
         return unstorable
     for name in REQUIRED:
@@ -209,32 +235,76 @@ def parse_amount(value: Any) -> Decimal | Rejection:
     return amount
 
 
-def parse_body(text: str) -> list[Any]:
+def parse_body(body: bytes) -> list[Any]:
     """A request body or file: a JSON array, one JSON object, or JSONL (one object per line).
 
-    A JSONL line that is not JSON comes back as an :class:`Unparsed` in its place.
+    What is not JSON comes back as an :class:`Unparsed` in its place: a JSONL line (named by its
+    number), or the whole body of an array. Text must be UTF-8.
     """
-    stripped = text.strip()
+    stripped = body.strip()
     if not stripped:
         return []
-    if stripped[0] == "[":
-        try:
-            data = json.loads(stripped)
-        except json.JSONDecodeError as exc:
-            return [Unparsed(stripped, Rejection("json", f"json: not valid JSON ({exc.msg} at line {exc.lineno})"))]
+    if stripped[:1] == b"[":
+        data = parse_line(stripped, 0, depth=MAX_DEPTH + 1)  # the array is one more level
+        if isinstance(data, Unparsed):
+            return [data]
         return data if isinstance(data, list) else [data]
     return [parse_line(line, number) for number, line in enumerate(stripped.splitlines(), 1) if line.strip()]
 
 
-def parse_line(line: str, number: int) -> Any:
+def parse_line(line: bytes, number: int, depth: int = MAX_DEPTH) -> Any:
+    """One JSON text (``number`` 0: the whole body), or its :class:`Unparsed` rejection naming the line."""
+    where = f"line {number}" if number else "the body"
     try:
         return orjson.loads(line)
     except orjson.JSONDecodeError:
-        pass  # not necessarily invalid for json (NaN, huge integers): json decides, and words the error
+        pass  # not necessarily invalid (NaN, huge numbers, deep nesting): load_json decides
     try:
-        return json.loads(line)
-    except json.JSONDecodeError as exc:
-        return Unparsed(line, Rejection("json", f"json: line {number} is not valid JSON ({exc.msg})"))
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Unparsed(line.decode("utf-8", errors="replace"),
+                        Rejection("json", f"json: {where} is not UTF-8 (byte {exc.start + 1})"))
+    try:
+        return load_json(text, depth)
+    except ValueError as exc:  # json.JSONDecodeError among them
+        return Unparsed(text, Rejection("json", f"json: {where} is not valid JSON ({getattr(exc, 'msg', exc)})"))
+
+
+_BRACKETS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+
+
+def _bounded_number(text: str, parse: Callable[[str], Any]) -> Any:
+    if len(text) > MAX_NUMBER:
+        return f"{UNREAD}a number of {len(text)} characters (at most {MAX_NUMBER})"
+    return parse(text)
+
+
+def load_json(text: str, depth: int = MAX_DEPTH) -> Any:
+    """``json.loads`` within bounds: a value nested deeper than ``depth`` levels, or a number
+    written with more than :data:`MAX_NUMBER` characters, is read as an :data:`UNREAD` text saying
+    so (then refused by :func:`unacceptable`, naming its field); NaN and the infinities are read as
+    floats (refused there too). Never a ``RecursionError``."""
+    cuts, level, start = [], 0, 0
+    for match in _BRACKETS.finditer(text):
+        bracket = match.group()
+        if bracket in "[{":
+            level += 1
+            if level == depth + 1:
+                start = match.start()
+        elif bracket in "]}":
+            if level == depth + 1:
+                cuts.append((start, match.end()))
+            level -= 1
+    if level > depth:
+        raise ValueError(f"{level} arrays or objects are not closed")
+    if cuts:
+        parts, end = [], 0
+        for cut_start, cut_end in cuts:
+            parts += [text[end:cut_start], json.dumps(f"{UNREAD}nested deeper than {MAX_DEPTH} levels")]
+            end = cut_end
+        text = "".join([*parts, text[end:]])
+    return json.loads(text, parse_int=partial(_bounded_number, parse=int),
+                      parse_float=partial(_bounded_number, parse=float))
 
 
 FLAT_SAFE = frozenset({str, int, bool, type(None)})  # value types orjson writes exactly as canonical_json
@@ -261,7 +331,7 @@ def canonical_digest(records: list[Any], *, flat: bool = False) -> str:
 
 def storable_text(text: str) -> str:
     """``text`` with U+0000 and lone surrogates written as visible ``\\u0000`` / ``\\ud800`` escapes."""
-    if unstorable_text(text) is None:
+    if unacceptable(text) is None:
         return text
     return text.replace("\x00", "\\u0000").encode("utf-8", "backslashreplace").decode("utf-8")
 
@@ -269,15 +339,17 @@ def storable_text(text: str) -> str:
 def storable_payload(raw: Any) -> tuple[dict[str, Any], str]:
     """What the rejected-events store keeps of ``raw``, and the SHA-256 it is known by.
 
-    As received when the database can hold it; otherwise (a NUL or a lone surrogate anywhere) the
-    whole of it as ASCII-escaped JSON text under ``escaped_json``, with the reason — kept, not dropped.
+    As received when the database can hold it; otherwise (a NUL, a lone surrogate, NaN or an
+    infinity anywhere, or what :func:`load_json` did not read) the whole of it as ASCII-escaped JSON
+    text under ``escaped_json``, with the reason — kept, not dropped.
     """
     from zeren.audit.rules import canonical_json
 
     payload = raw if isinstance(raw, dict) else {"value": raw}
-    unstorable = unstorable_text(payload)
+    unstorable = unacceptable(payload)
     text = canonical_json(raw)
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     if unstorable is None:
-        return payload, hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return ({"escaped_json": json.dumps(raw, sort_keys=True, ensure_ascii=True), "unstorable": unstorable.reason},
-            hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
+        return payload, digest
+    return ({"escaped_json": json.dumps(raw, sort_keys=True, ensure_ascii=True),
+             "unstorable": unstorable.reason}, digest)

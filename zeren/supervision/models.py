@@ -13,7 +13,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 
@@ -115,8 +116,12 @@ class RuleConfig(models.Model):
         verbose_name = _("监察规则")
         verbose_name_plural = _("监察规则")
         constraints = [
-            models.UniqueConstraint(fields=["unit", "item"], name="supervision_rule_scope_unique",
-                                    nulls_distinct=False),
+            # One row per scope, the city row (no unit, no item) included. Written over
+            # COALESCE(…, 0) rather than with nulls_distinct=False, which SQLite cannot enforce
+            # (Django's W047): ids start at 1, so 0 stands for "none" on both databases.
+            models.UniqueConstraint(Coalesce("unit", Value(0), output_field=models.BigIntegerField()),
+                                    Coalesce("item", Value(0), output_field=models.BigIntegerField()),
+                                    name="supervision_rule_scope_unique"),
             models.CheckConstraint(condition=Q(unit__isnull=True) | Q(item__isnull=True),
                                    name="supervision_rule_one_scope"),
         ]
@@ -182,7 +187,11 @@ class ApprovalCase(models.Model):
     (NULL = none). ``rescan`` is set whenever new events arrive, cleared by a scan that saw them.
     """
 
-    case_id = models.CharField(max_length=64, unique=True, verbose_name=_("办件编号"))
+    # A case number is the reporting system's own: unique per source system, not city-wide (a
+    # system cannot claim another department's number and so have that department's events refused).
+    case_id = models.CharField(max_length=64, verbose_name=_("办件编号"))
+    source = models.ForeignKey(SourceSystem, on_delete=models.PROTECT, related_name="cases",
+                               verbose_name=_("报送系统"), db_index=False)
     # No separate FK indexes: the (unit, day) and (item, day) indexes below serve them, and every
     # index costs ingestion time.
     item = models.ForeignKey(ApprovalItem, on_delete=models.PROTECT, related_name="cases", verbose_name=_("事项"),
@@ -223,6 +232,8 @@ class ApprovalCase(models.Model):
         ordering = ["-received_date", "case_id"]
         verbose_name = _("办件")
         verbose_name_plural = _("办件")
+        # Led by case_id: also the index case pages and projects look a case up by.
+        constraints = [models.UniqueConstraint(fields=["case_id", "source"], name="supervision_case_per_source")]
         indexes = [
             models.Index(fields=["unit", "received_date"], name="supervision_case_unit_day"),
             # Also the scan's way to the open cases whose deadline can be near (scanning.load_population):

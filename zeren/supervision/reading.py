@@ -1,24 +1,11 @@
 """Reading a batch of reported events before its transaction (读取与校验): parsing, validation,
 the item and unit of each event, duplicates within the batch, grouping by case. Pure: no database.
-
-A file is read chunk by chunk; :func:`read_file` can do it in a second process, so that the next
-chunk is parsed and validated while the main process writes this one (a machine has more than one
-core, a database connection only one writer). The main process then does only what needs the
-database; the batches, their order and their results are the same either way.
+A file is read chunk by chunk (:func:`read_file`), each chunk a batch of its own.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import multiprocessing
-import os
-import pickle
-import queue
-import shutil
-import sys
-import tempfile
-import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -51,7 +38,6 @@ class ReadBatch:
     grouped: Batch
     digest: str
     consumed: int = 0
-    staged: str | None = None  # a scratch file holding the event rows (see read_file)
     mixed: bool = False  # some case's events name different items or units
 
     def agrees_with(self, stored: dict[str, tuple[int, int]]) -> bool:
@@ -60,19 +46,12 @@ class ReadBatch:
         number = {case_id: k for k, case_id in enumerate(grouped.case_ids)}
         return all(grouped.identity[number[case_id]] == pair for case_id, pair in stored.items())
 
-    def raws(self) -> list[Any]:
-        """The events as reported (shipped between processes as one JSON text: see :func:`_packed`)."""
-        if isinstance(self.cols.raw, bytes):
-            self.cols.raw = orjson.loads(self.cols.raw)
-        return self.cols.raw
-
     def keeping(self, keep: np.ndarray) -> ReadBatch:
         """The same batch with only the rows where ``keep`` is true (found stored, or refused, later)."""
-        self.raws()
         cols = self.cols.take(keep)
         owns = [o for o, k in zip(self.owns, keep.tolist(), strict=True) if k]
         return ReadBatch(self.first_index, cols, owns, self.bad, self.duplicates, group_batch(cols, owns),
-                         _digest(cols), self.consumed, staged=None, mixed=self.mixed)
+                         _digest(cols), self.consumed, mixed=self.mixed)
 
 
 def read_batch(events: list[Any], check: Check, first_index: int = 0, consumed: int = 0) -> ReadBatch:
@@ -123,102 +102,15 @@ def _file_chunks(path: Path, chunk: int) -> Iterator[tuple[list[Any], int]]:
             try:  # a blank line is not JSON either: it too takes the long way
                 events = list(map(orjson.loads, lines))
             except orjson.JSONDecodeError:  # skip blank lines, word each bad line with its number
-                events = [parse_line(line.decode("utf-8", errors="replace").rstrip("\r\n"), number + n)
-                          for n, line in enumerate(lines, 1) if line.strip()]
+                events = [parse_line(line.rstrip(b"\r\n"), number + n) for n, line in enumerate(lines, 1)
+                          if line.strip()]
             number += len(lines)
             yield events, consumed
 
 
-def read_file(path: Path, chunk: int, check: Check, *, texts: bool = True,
-              stage: Callable[[ReadBatch], None] | None = None, background: bool = True) -> Iterator[ReadBatch]:
-    """The batches of a JSONL file, read (with :func:`read_batch`) in a second process when
-    ``background`` and the platform can fork, else here. Without ``texts`` the reported time texts
-    may be left out of the columns (see :func:`_packed`); ``stage`` may write a batch's rows to a
-    scratch file (``staged``) while still in the reading process."""
-    def batches() -> Iterator[ReadBatch]:
-        first = 0
-        for events, consumed in _file_chunks(path, chunk):
-            batch = read_batch(events, check, first, consumed)
-            if stage is not None and len(batch.cols):
-                stage(batch)
-            yield batch
-            first += len(events)
-    if background and "fork" in multiprocessing.get_all_start_methods():
-        return _in_child(batches, texts)
-    return batches()
-
-
-def _packed(batch: ReadBatch, texts: bool) -> ReadBatch:
-    """The batch made cheap to send: the raw events as one JSON text (a fraction of the cost of
-    pickling each dict), repeated strings as one object each (pickled once), and the reported time
-    texts left out unless ``texts`` (the database takes the instants instead)."""
-    cols, events = batch.cols, batch.grouped.events
-    for name in ("kind", "step", "outcome", "reason", "item_code", "unit_code", "case_id"):
-        setattr(cols, name, list(map(sys.intern, getattr(cols, name))))
-    events.step, events.outcome = list(map(sys.intern, events.step)), list(map(sys.intern, events.outcome))
-    if not texts:
-        cols.at_text = cols.recorded_text = None  # type: ignore[assignment]
-    if cols.raw_json is not None:
-        cols.raw, cols.raw_json = cols.raw_json, None  # type: ignore[assignment]
-    with contextlib.suppress(TypeError):  # an integer beyond 64 bits, a lone surrogate: shipped as they are
-        if not isinstance(cols.raw, bytes):
-            cols.raw = orjson.dumps(cols.raw)  # type: ignore[assignment]
-    return batch
-
-
-def _in_child(produce: Callable[[], Iterator[ReadBatch]], texts: bool) -> Iterator[ReadBatch]:
-    """Run ``produce`` in a forked process, one batch ahead; its exceptions are raised here.
-
-    Each batch crosses as a pickle file (its path through the queue): reading a file is one copy,
-    where a pipe delivers tens of megabytes in thousands of small pieces."""
-    context = multiprocessing.get_context("fork")
-    channel = context.Queue(maxsize=1)
-    parent = os.getpid()
-    scratch = Path(tempfile.mkdtemp(prefix="zeren-read-"))
-
-    def run() -> None:
-        try:
-            for n, batch in enumerate(produce()):
-                path = scratch / f"batch-{n}.pickle"
-                with open(path, "wb") as handle:
-                    pickle.dump(_packed(batch, texts), handle, protocol=pickle.HIGHEST_PROTOCOL)
-                _put(channel, ("batch", str(path)), parent)
-            _put(channel, ("done", None), parent)
-        except Exception:  # noqa: BLE001 - reported to the parent, which raises it
-            _put(channel, ("error", traceback.format_exc()), parent)
-
-    child = context.Process(target=run, name="zeren-read", daemon=True)
-    child.start()
-    try:
-        while True:
-            try:
-                kind, payload = channel.get(timeout=1)
-            except queue.Empty:
-                if child.is_alive():
-                    continue
-                try:
-                    kind, payload = channel.get(timeout=1)
-                except queue.Empty:
-                    raise RuntimeError(f"the reading process ended unexpectedly (exit code {child.exitcode})") from None
-            if kind == "done":
-                return
-            if kind == "error":
-                raise RuntimeError(f"reading the file failed:\n{payload}")
-            data = Path(payload).read_bytes()
-            os.remove(payload)
-            yield pickle.loads(data)
-    finally:
-        child.kill()
-        child.join()
-        shutil.rmtree(scratch, ignore_errors=True)
-
-
-def _put(channel: Any, item: Any, parent: int) -> None:
-    """Hand ``item`` to the parent; give up when the parent is gone (killed mid-file)."""
-    while True:
-        try:
-            channel.put(item, timeout=1)
-            return
-        except queue.Full:
-            if os.getppid() != parent:
-                os._exit(0)
+def read_file(path: Path, chunk: int, check: Check) -> Iterator[ReadBatch]:
+    """The batches of a JSONL file, each of ``chunk`` lines, read with :func:`read_batch`."""
+    first = 0
+    for events, consumed in _file_chunks(path, chunk):
+        yield read_batch(events, check, first, consumed)
+        first += len(events)

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import numpy.typing as npt
 
-from zeren.workdays import Policy, WorkCalendar
+from zeren.workdays import FlaggedArray, Policy, WorkCalendar
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 DEFAULT_YELLOW_DAYS = 2
@@ -273,14 +273,24 @@ def fold(state: CaseState | None, cursor: FoldCursor | None, ordered: list[Event
     return s, cursor
 
 
+def deadlines(received: npt.ArrayLike, statutory_days: npt.ArrayLike, promised_days: npt.ArrayLike,
+              extension_days: npt.ArrayLike, cal: WorkCalendar) -> tuple[FlaggedArray, FlaggedArray]:
+    """THE deadline rule, for any number of cases (the fold, ingestion and the scan all use it):
+    deadline = ``add_workdays(received, limit + extensions)``, statutory and promised — the limit in
+    working days from receipt (行政许可法 第四十二条、第八十二条), each closed suspension's working days
+    added (第四十五条); provisional when it reaches a year with no official holiday schedule."""
+    received = np.asarray(received, dtype="datetime64[D]")
+    extension = np.asarray(extension_days, dtype=np.int64)
+    return (cal.add_workdays_array(received, np.asarray(statutory_days, dtype=np.int64) + extension, with_flag=True),
+            cal.add_workdays_array(received, np.asarray(promised_days, dtype=np.int64) + extension, with_flag=True))
+
+
 def set_deadlines(s: CaseState, rules: CaseRules, cal: WorkCalendar) -> None:
-    """Deadline = ``cal.add_workdays(received_date, limit + extensions)``, statutory and promised
-    (行政许可法 第四十二条、第四十五条、第八十二条); provisional when it reaches a year with no official
-    holiday schedule."""
-    statutory = cal.add_workdays(s.received_date, rules.statutory_days + s.extension_days, with_flag=True)
-    promised = cal.add_workdays(s.received_date, rules.promised_days + s.extension_days, with_flag=True)
-    s.statutory_deadline, s.promised_deadline = statutory.value, promised.value
-    s.provisional = statutory.provisional or promised.provisional
+    """The case's deadlines by :func:`deadlines`."""
+    statutory, promised = deadlines([s.received_date], [rules.statutory_days], [rules.promised_days],
+                                    [s.extension_days], cal)
+    s.statutory_deadline, s.promised_deadline = statutory.values[0].item(), promised.values[0].item()
+    s.provisional = bool(statutory.provisional[0] or promised.provisional[0])
 
 
 @dataclass(frozen=True)
@@ -374,8 +384,7 @@ def scan_arrays(cases: CaseArrays, as_of: date, cal: WorkCalendar) -> ScanResult
     """
     day = np.datetime64(as_of, "D")
     one = np.timedelta64(1, "D")
-    stat = cal.add_workdays_array(cases.received, cases.statutory_days + cases.extension_days, with_flag=True)
-    prom = cal.add_workdays_array(cases.received, cases.promised_days + cases.extension_days, with_flag=True)
+    stat, prom = deadlines(cases.received, cases.statutory_days, cases.promised_days, cases.extension_days, cal)
     decided = ~np.isnat(cases.decided)
     running = ~decided & np.isnat(cases.withdrawn) & ~cases.suspended
     holds: dict[str, npt.NDArray[np.bool_]] = {}

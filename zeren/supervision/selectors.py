@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
 from zeren.access.rules import VIEW
 from zeren.access.scope import scope_queryset
@@ -46,9 +46,15 @@ def alerts_for(user: Any, *, as_of: date | None = None, unit_code: str = "", ale
     return qs
 
 
-def get_case_for(user: Any, case_id: str) -> ApprovalCase:
+def get_case_for(user: Any, case_id: str, source_code: str = "") -> ApprovalCase:
+    """The case ``case_id`` the user may see; case ids are unique per source system, so
+    ``source_code`` names the system when two report the same id (else the first reported)."""
     qs = scope_queryset(user, ApprovalCase.objects.select_related("item", "unit"), capability=VIEW)
-    return get_object_or_404(qs, case_id=case_id)
+    qs = qs.filter(case_id=case_id, **({"source__code": source_code} if source_code else {})).order_by("pk")
+    case = qs.first()
+    if case is None:
+        raise Http404(case_id)
+    return case
 
 
 def case_timeline(case: ApprovalCase) -> QuerySet[ApprovalEvent]:

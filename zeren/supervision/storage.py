@@ -3,34 +3,32 @@ PostgreSQL (``INSERT … ON CONFLICT``), called only from :mod:`zeren.supervisio
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
-from itertools import chain
 from typing import Any
 
 import orjson
-from django.db import IntegrityError, connection
+from django.db import connection
 
-from zeren.org.models import Unit
 from zeren.supervision.batchfold import NONE
 from zeren.supervision.columns import micros
-from zeren.supervision.models import ApprovalCase, ApprovalEvent, ApprovalItem, SourceSystem
+from zeren.supervision.models import ApprovalCase, ApprovalEvent
 from zeren.supervision.rules import EVENT_ALERTS, CaseState, Event, FoldCursor
 
 CHUNK = 900  # ids per IN (...) query
 CASE_TABLE = ApprovalCase._meta.db_table
 EVENT_TABLE = ApprovalEvent._meta.db_table
-CASE_COLUMNS = (
-    "case_id", "item_id", "unit_id", "received_at", "received_date", "last_event_date", "is_open",
-    "suspended_since", "suspension_count", "extension_days", "decided_date", "outcome", "withdrawn_date",
-    "delivered_date", "fees_total", "completed_steps", "statutory_deadline", "promised_deadline", "provisional",
-    "fee_exceeded_on", "missing_step_on", "order_violation_on", "suspension_abuse_on", "step_overtime_on",
-    "denied_without_reason_on", "late_entry_on", "event_count", "rescan", "updated_at",
+# A case row's columns by what writes them: HEAD once, when the case is created; RECEIVED by a
+# fold from its first event (so not when a case folds on from its stored state); FOLDED by every fold.
+HEAD_COLUMNS = ("case_id", "source_id", "item_id", "unit_id")
+RECEIVED_COLUMNS = ("received_at", "received_date")
+FOLDED_COLUMNS = (
+    "last_event_date", "is_open", "suspended_since", "suspension_count", "extension_days", "decided_date", "outcome",
+    "withdrawn_date", "delivered_date", "fees_total", "completed_steps", "statutory_deadline", "promised_deadline",
+    "provisional", *EVENT_ALERTS.values(), "event_count", "fold", "rescan", "updated_at",
 )
+REFOLDED_COLUMNS = RECEIVED_COLUMNS + FOLDED_COLUMNS  # what state_params gives, in this order
 EVENT_COLUMNS = ("source_id", "event_id", "case_id", "type", "at", "recorded_at", "step", "amount", "outcome",
                  "reason", "batch_id")
 
@@ -86,96 +84,6 @@ def lock_ingestion() -> None:
     large_cache()
 
 
-@contextlib.contextmanager
-def keys_checked_per_batch() -> Iterator[None]:
-    """SQLite, outside a transaction: for the duration, no foreign-key check per written row
-    (Django's ``disable_constraint_checking``); :func:`require_keys` checks each batch's keys once
-    instead. A file's million events would otherwise cost three parent look-ups each (source, case,
-    batch) — a fifth of their insert — for keys that cannot be missing: every case pk comes from a
-    join with the case table in the same transaction, the batch is the one just written, and the
-    item, unit and source are checked per batch. Checking is back on afterwards, whatever happens."""
-    disabled = connection.vendor == "sqlite" and connection.disable_constraint_checking()
-    try:
-        yield
-    finally:
-        if disabled:
-            connection.enable_constraint_checking()
-
-
-class Checkpointer:
-    """SQLite in WAL mode: the write-ahead log copied back into the database file by a thread of
-    its own after each committed batch (``nudge``), instead of by the committing connection inside
-    its commit (SQLite's automatic checkpoint, switched off for the duration). A passive checkpoint
-    never blocks the writer, and the sqlite3 module releases the GIL while it runs, so the next
-    batch is folded and written meanwhile: 0.7 s of a million events' 10 commits. Durability is
-    unchanged — a committed transaction is in the log either way."""
-
-    def __init__(self, path: str) -> None:
-        self.path, self.wake, self.done = path, threading.Event(), False
-        self.thread = threading.Thread(target=self._run, name="zeren-checkpoint", daemon=True)
-
-    def _run(self) -> None:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-        try:
-            while True:
-                self.wake.wait()
-                self.wake.clear()
-                db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-                if self.done:
-                    return
-        finally:
-            db.close()
-
-    def nudge(self) -> None:
-        self.wake.set()
-
-
-@contextlib.contextmanager
-def checkpoints_aside() -> Iterator[Checkpointer | None]:
-    """A :class:`Checkpointer` for the default connection's database file while the block runs
-    (None where there is none: PostgreSQL, an in-memory or non-WAL SQLite database)."""
-    if connection.vendor != "sqlite":
-        yield None
-        return
-    with connection.cursor() as cursor:
-        path = next((row[2] for row in cursor.execute("PRAGMA database_list") if row[1] == "main"), "")
-        wal = cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        interval = cursor.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
-    if not path or not wal:
-        yield None
-        return
-    checkpointer = Checkpointer(path)
-    checkpointer.thread.start()
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA wal_autocheckpoint = 0")
-    try:
-        yield checkpointer
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA wal_autocheckpoint = {int(interval)}")
-        checkpointer.done = True
-        checkpointer.nudge()
-        checkpointer.thread.join()
-
-
-def require_keys(source_pk: int, identities: Iterable[tuple[int, int]]) -> None:
-    """Inside the ingesting transaction, when :func:`keys_checked_per_batch` has foreign-key checks
-    off: fail (``IntegrityError``, the batch rolls back) if the source or any (item, unit) of the
-    batch no longer exists — e.g. deleted since the catalogue was read. A few look-ups a batch."""
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        if cursor.execute("PRAGMA foreign_keys").fetchone()[0]:
-            return
-        pairs = set(identities)
-        wanted = [(SourceSystem._meta.db_table, {source_pk}), (ApprovalItem._meta.db_table, {i for i, _ in pairs}),
-                  (Unit._meta.db_table, {u for _, u in pairs})]
-        for table, pks in wanted:
-            cursor.execute(f"SELECT count(*) FROM {table} WHERE id IN ({_in(len(pks))})", list(pks))
-            if cursor.fetchone()[0] != len(pks):
-                raise IntegrityError(f"ingestion: a row of {table} the batch refers to no longer exists")
-
-
 def large_cache() -> None:
     """On SQLite, give this connection a page cache large enough for the event, case and alert
     indexes (256 MB at most, used only as needed; SQLite's default is 2 MB)."""
@@ -194,14 +102,8 @@ def instant_adapter():
     return naive_utc_text
 
 
-def known_event_ids(source_id: int, event_ids: Sequence[str], *, staged: bool = False) -> set[str]:
-    """Those of ``event_ids`` already stored for the source; ``staged``: the ids are those of the
-    attached :func:`stage_events` file, looked up in one statement."""
-    if staged:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT s.event_id FROM {STAGE}.staged AS s JOIN {EVENT_TABLE} AS e "
-                           f"ON e.source_id = %s AND e.event_id = s.event_id", [source_id])
-            return {row[0] for row in cursor.fetchall()}
+def known_event_ids(source_id: int, event_ids: Sequence[str]) -> set[str]:
+    """Those of ``event_ids`` already stored for the source."""
     return {row[0] for row in select_in(f"SELECT event_id FROM {EVENT_TABLE} WHERE source_id = %s AND", "event_id",
                                         event_ids, [source_id])}
 
@@ -227,10 +129,6 @@ def stored_events(case_pks: Sequence[int]) -> dict[int, list[Event]]:
     return by_case
 
 
-# The state columns of a case, in the order ``state_params`` gives them.
-STATE_COLUMNS = CASE_COLUMNS[3:-2] + ("fold",)
-
-
 def pack_cursor(cursor: FoldCursor, rules_tag: int, source_id: int) -> str:
     """The ``fold`` column: the rules and source it was folded under, then the cursor."""
     at, rank, event_id = cursor.last
@@ -253,26 +151,19 @@ def day_number(column: str, none: int) -> str:
     return f"COALESCE({column} - DATE '1970-01-01', {none})"
 
 
-def load_case_columns(case_ids: Sequence[str], *, staged: bool = False
-                      ) -> tuple[dict[str, int], dict[str, list[Any]]]:
-    """The stored cases among ``case_ids`` (``staged``: the attached :func:`stage_events` file's,
-    in one statement): ``case_id -> row`` and :data:`LOADED_COLUMNS` as lists, dates as days
-    since the epoch (:data:`batchfold.NONE` for none, as the batch fold takes them)."""
+def load_case_columns(source_id: int, case_ids: Sequence[str]) -> tuple[dict[str, int], dict[str, list[Any]]]:
+    """The source's stored cases among ``case_ids``: ``case_id -> row`` and :data:`LOADED_COLUMNS`
+    as lists, dates as days since the epoch (:data:`batchfold.NONE` for none, as the batch fold takes them)."""
     cols = ", ".join(day_number(f"c.{c}", NONE) if c in _DATE_COLUMNS else f"c.{c}" for c in LOADED_COLUMNS)
-    if staged:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT c.case_id, {cols} FROM {STAGE}.cases AS s "
-                           f"JOIN {CASE_TABLE} AS c ON c.case_id = s.case_id")
-            rows = cursor.fetchall()
-    else:
-        rows = select_in(f"SELECT c.case_id, {cols} FROM {CASE_TABLE} AS c WHERE", "c.case_id", case_ids)
+    rows = select_in(f"SELECT c.case_id, {cols} FROM {CASE_TABLE} AS c WHERE c.source_id = %s AND", "c.case_id",
+                     case_ids, [source_id])
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in range(len(LOADED_COLUMNS) + 1)]
     return ({case_id: n for n, case_id in enumerate(columns[0])},
             {name: list(values) for name, values in zip(LOADED_COLUMNS, columns[1:], strict=True)})
 
 
 def state_params(s: CaseState, fold: str, stamp: Any, sqlite: bool, adapt) -> tuple:
-    """Parameters for :data:`STATE_COLUMNS` plus ``rescan, updated_at``."""
+    """Parameters for :data:`REFOLDED_COLUMNS`."""
     if sqlite:
         def d(v):
             return None if v is None else v.isoformat()
@@ -288,73 +179,26 @@ def state_params(s: CaseState, fold: str, stamp: Any, sqlite: bool, adapt) -> tu
 
 
 def write_cases(new: list[tuple], changed: list[tuple], continued: list[tuple]) -> None:
-    """Insert new cases (``case_id, item pk, unit pk, *state params``), update refolded ones
-    (``*state params, pk``) and continued ones (the same without ``received_at, received_date``,
-    which folding on cannot change — so the indexes on them are left alone). No conflict handling
-    is needed under the ingestion lock. SQLite: new cases as multi-row ``VALUES`` (:func:`insert_flat`),
-    updates by executemany, "no date" as :data:`BLANK`. PostgreSQL: ``COPY`` (one
-    stream per statement instead of a round trip per row) — new cases straight into the table,
-    updates into a temporary staging table and then one ``UPDATE … FROM`` each."""
-    columns = CASE_COLUMNS[:3] + STATE_COLUMNS + ("rescan", "updated_at")
+    """Insert new cases (:data:`HEAD_COLUMNS`, then :data:`REFOLDED_COLUMNS`), update refolded ones
+    (:data:`REFOLDED_COLUMNS`, then the pk) and continued ones (:data:`FOLDED_COLUMNS`, then the pk:
+    the received date, which folding on cannot change, and its indexes are left alone). No conflict handling
+    is needed under the ingestion lock. SQLite: executemany. PostgreSQL: ``COPY`` (one stream per
+    statement instead of a round trip per row) — new cases straight into the table, updates into
+    a temporary staging table and then one ``UPDATE … FROM`` each."""
+    columns = HEAD_COLUMNS + REFOLDED_COLUMNS
     if connection.vendor == "postgresql":
         _write_cases_copy(columns, new, changed, continued)
         return
 
     def sets(names):
-        return ", ".join(f"{c} = {_slot(c, '%s')}" for c in names)
-    if new:
-        connection.ensure_connection()
-        insert_flat(connection.connection, CASE_TABLE, columns, list(chain.from_iterable(new)),
-                    [_slot(c, "?") for c in columns])
+        return ", ".join(f"{c} = %s" for c in names)
     with connection.cursor() as cursor:
+        if new:
+            cursor.executemany(f"INSERT INTO {CASE_TABLE} ({', '.join(columns)}) VALUES ({_in(len(columns))})", new)
         if changed:
-            cursor.executemany(f"UPDATE {CASE_TABLE} SET {sets(columns[3:])} WHERE id = %s", changed)
+            cursor.executemany(f"UPDATE {CASE_TABLE} SET {sets(REFOLDED_COLUMNS)} WHERE id = %s", changed)
         if continued:
-            cursor.executemany(f"UPDATE {CASE_TABLE} SET {sets(columns[5:])} WHERE id = %s", continued)
-
-
-# SQLite: what the case writer and the staged events pass for "none" in a date, instant or amount
-# column, turned into NULL by the statement (``NULLIF(?, '')``; never a valid value there). The
-# sqlite3 module binds None (and bools) through its adapter look-up, several times slower than a
-# str or an int: ten such columns a case were 0.8 s of a million events' case inserts.
-BLANK = ""
-_BLANKABLE = frozenset({"suspended_since", "decided_date", "withdrawn_date", "delivered_date",
-                        *EVENT_ALERTS.values(), "recorded_at", "amount"})
-
-
-def _slot(column: str, mark: str) -> str:
-    return f"NULLIF({mark}, '')" if column in _BLANKABLE else mark
-
-
-def insert_flat(db: sqlite3.Connection, table: str, columns: Sequence[str], flat: list[Any],
-                slots: Sequence[str] | None = None) -> None:
-    """SQLite: ``INSERT`` the rows laid out one after another in ``flat`` as multi-row ``VALUES``
-    statements of up to 500 rows, on a DB-API connection (``slots``: an expression of ``?`` per
-    column, plain ``?`` by default). Against ``executemany`` (one statement run per row) this saves
-    each row the statement's start and end — for a table with ``AUTOINCREMENT``, a read and a write
-    of ``sqlite_sequence`` — a quarter of the time for the case table, a fifth for the staged
-    events."""
-    width = len(columns)
-    per = max(1, min(500, db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width))
-    row = f"({', '.join(slots or '?' * width)})"
-    head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-    full = head + ", ".join([row] * per)
-    cursor = db.cursor()
-    try:
-        for start in range(0, len(flat), per * width):
-            part = flat[start:start + per * width]
-            cursor.execute(full if len(part) == per * width else head + ", ".join([row] * (len(part) // width)), part)
-    finally:
-        cursor.close()
-
-
-def interleaved(columns: Sequence[Sequence[Any]]) -> list[Any]:
-    """The rows of equally long ``columns`` laid out one after another, for :func:`insert_flat`."""
-    width = len(columns)
-    flat: list[Any] = [None] * (width * len(columns[0]))
-    for j, column in enumerate(columns):
-        flat[j::width] = column
-    return flat
+            cursor.executemany(f"UPDATE {CASE_TABLE} SET {sets(FOLDED_COLUMNS)} WHERE id = %s", continued)
 
 
 def copy_rows(cursor, table: str, columns: Sequence[str], rows: Iterable[tuple]) -> None:
@@ -381,71 +225,19 @@ def _write_cases_copy(columns: tuple[str, ...], new: list[tuple], changed: list[
     with connection.cursor() as cursor:
         if new:
             copy_rows(cursor, CASE_TABLE, columns, new)
-        for rows, names in ((changed, columns[3:]), (continued, columns[5:])):
+        for rows, names in ((changed, REFOLDED_COLUMNS), (continued, FOLDED_COLUMNS)):
             if not rows:
                 continue
-            stage_like(cursor, CASE_STAGE, CASE_TABLE, f"id, {', '.join(columns[3:])}")
+            stage_like(cursor, CASE_STAGE, CASE_TABLE, f"id, {', '.join(REFOLDED_COLUMNS)}")
             copy_rows(cursor, CASE_STAGE, (*names, "id"), rows)
             cursor.execute(f"UPDATE {CASE_TABLE} AS c SET {', '.join(f'{n} = s.{n}' for n in names)} "
                            f"FROM {CASE_STAGE} AS s WHERE c.id = s.id")
 
 
-def case_pks(case_ids: Sequence[str]) -> dict[str, int]:
-    return dict(select_in(f"SELECT case_id, id FROM {CASE_TABLE} WHERE", "case_id", case_ids))
-
-
-STAGED_COLUMNS = ("event_id", "case_k", "type", "at", "recorded_at", "step", "amount", "outcome", "reason")
-STAGE = "zeren_stage"
-CASE_PK = "zeren_case_pk"
-
-
-def stage_events(path: str, columns: Sequence[Sequence[Any]], case_ids: Sequence[str]) -> None:
-    """Write a batch's event rows (:data:`STAGED_COLUMNS`, as lists: ``case_k`` numbers the case
-    in ``case_ids``, instants as stored) and its case ids to a scratch SQLite file, for
-    :func:`insert_staged_events`. Plain sqlite3, no Django: the reading process runs it, so the main
-    process binds no parameters per event."""
-    scratch = sqlite3.connect(path, isolation_level=None)
-    try:
-        scratch.execute("PRAGMA page_size=65536")  # 16 times fewer pages to write here and read in the main process
-        scratch.execute("PRAGMA journal_mode=OFF")
-        scratch.execute("PRAGMA synchronous=OFF")  # a scratch file: rebuilt by re-reading if lost
-        scratch.execute(f"CREATE TABLE staged ({', '.join(STAGED_COLUMNS)})")
-        scratch.execute("CREATE TABLE cases (k INTEGER PRIMARY KEY, case_id TEXT)")
-        scratch.execute("BEGIN")
-        insert_flat(scratch, "staged", STAGED_COLUMNS, interleaved(columns))
-        insert_flat(scratch, "cases", ("k", "case_id"), interleaved([range(len(case_ids)), case_ids]))
-        scratch.execute("COMMIT")
-    finally:
-        scratch.close()
-
-
-def attach_stage(path: str) -> None:
-    """Attach a scratch file of :func:`stage_events` (SQLite; outside a transaction)."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"ATTACH DATABASE %s AS {STAGE}", [path])
-
-
-def detach_stage() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"DETACH DATABASE {STAGE}")
-
-
-def insert_staged_events(source_id: int, batch_id: int) -> None:
-    """Insert the attached staged events, each with its case's pk, in two statements (SQLite's own
-    loops, no Python per row): the pk of each of the batch's cases into a temporary table (one
-    look-up by case id per case), then the events joined to it by case number, in ``event_id``
-    order: the unique index then grows by appends instead of at random places (SQLite's sort of
-    the batch costs less than it saves; the ids follow that order). Like :func:`insert_events`, a
-    conflict fails the batch."""
-    columns = ", ".join(_slot(c, f"s.{c}") for c in STAGED_COLUMNS[2:])
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {CASE_PK} (k INTEGER PRIMARY KEY, pk INTEGER)")
-        cursor.execute(f"DELETE FROM temp.{CASE_PK}")
-        cursor.execute(f"INSERT INTO temp.{CASE_PK} SELECT s.k, c.id FROM {STAGE}.cases AS s "
-                       f"JOIN {CASE_TABLE} AS c ON c.case_id = s.case_id")
-        cursor.execute(f"INSERT INTO {EVENT_TABLE} ({', '.join(EVENT_COLUMNS)}) SELECT %s, s.event_id, m.pk, {columns}, %s "
-                       f"FROM {STAGE}.staged AS s JOIN temp.{CASE_PK} AS m ON m.k = s.case_k ORDER BY s.event_id",
-                       [source_id, batch_id])
+def case_pks(source_id: int, case_ids: Sequence[str]) -> dict[str, int]:
+    """``case_id -> pk`` of the source's cases among ``case_ids``."""
+    return dict(select_in(f"SELECT case_id, id FROM {CASE_TABLE} WHERE source_id = %s AND", "case_id", case_ids,
+                          [source_id]))
 
 
 def insert_events(rows: list[tuple]) -> None:

@@ -103,7 +103,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
-    case = get_case_for(request.user, case_id)
+    case = get_case_for(request.user, case_id, request.GET.get("source", ""))
     alerts = list(case.alerts.select_related("unit").order_by("since"))
     for alert in alerts:
         alert.severity = severity(alert.type)

@@ -21,7 +21,14 @@ from zeren.access.rules import APPROVE, EDIT, EVALUATE, SUPERVISE
 from zeren.access.scope import can
 from zeren.audit.actions import record_change, record_event, snapshot
 from zeren.audit.rules import canonical_json
-from zeren.findings.actions import FindingSpec, do_raise_finding, do_raise_findings
+from zeren.findings.actions import (
+    FindingSpec,
+    do_follow_source,
+    do_follow_sources,
+    do_raise_finding,
+    do_raise_findings,
+)
+from zeren.findings.models import OPEN_STATUSES, Finding
 from zeren.org.models import Person, Unit
 from zeren.targets import rules
 from zeren.targets.models import (
@@ -252,7 +259,34 @@ def do_report_progress(*, actor: Any, target: Target, day: date, value: float | 
             attachments=attachments or [], supersedes=supersedes,
             reported_by=actor if getattr(actor, "is_authenticated", False) else None, reported_at=timezone.now())
         record_change(actor=actor, action="targets.report", obj=report, before=None, after=snapshot(report))
+        _follow_completed(actor, _with_ancestors(target), day)
         return report
+
+
+def _with_ancestors(target: Target) -> list[int]:
+    ids, parent_id = [target.pk], target.parent_id
+    while parent_id is not None and parent_id not in ids:
+        ids.append(parent_id)
+        parent_id = Target.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+    return ids
+
+
+def _follow_completed(actor: Any, target_ids: list[int], as_of: date,
+                      computed: dict[int, rules.Status] | None = None) -> int:
+    """Findings of overdue targets follow their source: once a target is completed (late) the reason
+    is gone and its open ``targets.overdue`` findings are resolved (zeren.findings do_follow_sources)."""
+    from zeren.targets.selectors import statuses
+
+    open_ids = set(Finding.objects.filter(cause="targets.overdue", evidence_type="targets.target",
+                                          status__in=OPEN_STATUSES).values_list("evidence_id", flat=True))
+    open_ids &= {str(i) for i in target_ids}
+    if not open_ids:
+        return 0
+    if computed is None:
+        computed = statuses(Target.objects.filter(pk__in=[int(i) for i in open_ids]), as_of)
+    done = [i for i in open_ids if computed.get(int(i)) and computed[int(i)].status == rules.COMPLETED]
+    return do_follow_sources(evidence_type="targets.target", evidence_ids=done, outcome="resolved",
+                             reason=f"目标已于 {as_of} 完成", actor=actor, cause="targets.overdue") if done else 0
 
 
 def do_import_reports(*, actor: Any, reports: list[ProgressReport], source_name: str = "") -> int:
@@ -278,6 +312,7 @@ class FollowUpSummary:
     issued: int = 0
     escalated: int = 0
     findings: int = 0
+    resolved: int = 0
     statuses: Counter = field(default_factory=Counter)
 
 
@@ -296,6 +331,8 @@ def do_follow_up(*, as_of: date, actor: Any = None) -> FollowUpSummary:
                                         start__lte=as_of)
         computed = statuses(targets, as_of)
         summary.statuses = Counter(s.status for s in computed.values())
+        completed = [tid for tid, s in computed.items() if s.status == rules.COMPLETED]
+        summary.resolved = _follow_completed(actor, completed, as_of, computed) if completed else 0
         flagged = {tid: s for tid, s in computed.items() if s.status in rules.FOLLOW_UP_STATUSES}
         covered = set(Notice.objects.filter(status__in=OPEN_NOTICE_STATUSES).values_list("target_id", flat=True))
         info = {t["id"]: t for t in Target.objects.filter(pk__in=list(flagged)).values(
@@ -361,6 +398,9 @@ def do_reply_notice(*, actor: Any, notice: Notice, reply: str, revised_plan: str
         notice.status = NoticeStatus.ANSWERED
         notice.save()
         record_change(actor=actor, action="targets.reply_notice", obj=notice, before=before, after=snapshot(notice))
+        if notice.escalated_from_id:  # the escalation's finding: the unanswered notice is answered now
+            do_follow_source(evidence_type="targets.notice", evidence_id=str(notice.escalated_from_id),
+                             outcome="resolved", reason="升级后的督办通知已答复", actor=actor)
         return notice
 
 

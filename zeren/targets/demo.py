@@ -235,7 +235,9 @@ class Builder:
             if t.quantitative:
                 for day in _report_days(t, as_of):
                     share = cal.workdays_between(t.start, day) / span
-                    value = _plan(t, min(1.0, share * performance * rng.uniform(0.95, 1.05)))
+                    # on the way: the planted performance with noise; at the deadline: exactly it
+                    noise = 1.0 if day == t.deadline else rng.uniform(0.95, 1.05)
+                    value = _plan(t, min(1.0, share * performance * noise))
                     self.reports.append((report_id, t.id, None, day, value, False, f"截至 {day} 累计完成 {value:g}{t.measure}", [], now))
                     report_id += 1
                     facts.values.append((day, value))

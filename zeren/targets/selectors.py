@@ -93,12 +93,29 @@ def load_facts(targets: QuerySet[Target]) -> list[rules.Facts]:
 
 
 def statuses(targets: QuerySet[Target], as_of: date) -> dict[int, rules.Status]:
-    """The computed status of each of ``targets`` and of their descendants at ``as_of``. The subtrees
-    are loaded level by level (one query a level), so a parent always rolls up all of its children."""
+    """The computed status of each of ``targets`` and of their descendants at ``as_of``, so a parent
+    always rolls up its whole subtree. The tree is read in one query of (id, parent) per year (a
+    child has its parent's year); when the subtrees cover the whole years, the facts are loaded by
+    year rather than by a list of ids."""
     from zeren.workcal.selectors import get_calendar
 
-    ids = _subtree_ids(list(targets.exclude(state=TargetState.WITHDRAWN).values_list("id", flat=True)))
-    return rules.evaluate(load_facts(Target.objects.filter(pk__in=ids)), as_of, get_calendar())
+    live = Target.objects.exclude(state=TargetState.WITHDRAWN)
+    roots = list(targets.exclude(state=TargetState.WITHDRAWN).values_list("id", "year"))
+    if not roots:
+        return {}
+    years = sorted({year for _, year in roots})
+    tree = list(live.filter(year__in=years).values_list("id", "parent_id"))
+    children: dict[int, list[int]] = defaultdict(list)
+    for target_id, parent_id in tree:
+        children[parent_id].append(target_id)
+    ids, stack = set(), [target_id for target_id, _ in roots]
+    while stack:
+        node = stack.pop()
+        if node not in ids:
+            ids.add(node)
+            stack.extend(children.get(node, ()))
+    facts = live.filter(year__in=years) if len(ids) == len(tree) else Target.objects.filter(pk__in=ids)
+    return rules.evaluate(load_facts(facts), as_of, get_calendar())
 
 
 def unit_leader(unit: Unit, on: date) -> Person | None:

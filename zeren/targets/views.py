@@ -156,7 +156,7 @@ def assessments(request: HttpRequest) -> HttpResponse:
     return render(request, "targets/assessments.html", {
         "page": Paginator(qs, 50).get_page(request.GET.get("page")), "year": year,
         "grades": [(label, grades.get(value, 0)) for value, label in Grade.choices],
-        "quota_share": actions.excellent_share(),
+        "quota_share": f"{float(rules.Fraction(actions.excellent_share())) * 100:g}%",
     })
 
 

@@ -31,7 +31,10 @@ def _entries(days: dict[date, str], chinese_by_english: dict[str, str]) -> list[
 
 def build_schedule() -> dict[str, Any]:
     """The packaged schedule as a JSON-ready dict, built from chinesecalendar."""
-    from chinese_calendar import constants
+    try:
+        from chinese_calendar import constants
+    except ImportError:  # a maintainer's tool: the package is in the test extra, not a runtime dependency
+        sys.exit("chinesecalendar is not installed: pip install -e '.[test]' (it is a test/maintainer dependency)")
 
     chinese_by_english = {member.value: member.chinese for member in constants.Holiday}
     years = sorted({day.year for day in constants.holidays})

@@ -88,3 +88,19 @@ def test_a_unit_cannot_be_given_a_personal_sanction_and_findings_can_be_dismisse
         do_dismiss_findings(actor=officer, findings=[f4], reason="")
     assert do_dismiss_findings(actor=officer, findings=[f4], reason="数据录入错误，已核实") == 1
     assert Finding.objects.get(pk=f4.pk).status == "dismissed"
+
+
+def test_evaluation_commendation_findings_become_candidates_and_follow_the_decision(client, tree, officer):
+    from zeren.accountability.models import Commendation
+
+    top = do_raise_finding(actor=None, dedupe_key="evaluation:evaluation.commendation:1:SZ-ZJ",
+                           cause="evaluation.commendation", source_app="evaluation", title="绩效评估表彰候选：住建局 第1名",
+                           unit=tree["housing"], evidence_type="evaluation.result", evidence_id="1")[0]
+    client.force_login(officer)
+    assert "1 个表彰线索" in client.get("/accountability/commendations/").content.decode()
+    client.post("/accountability/commendations/", {"take": "1"})
+    client.post("/accountability/commendations/", {"take": "1"})  # once each
+    row = Commendation.objects.get()
+    assert row.finding == top and row.status == "candidate"
+    client.post("/accountability/commendations/", {"id": row.pk, "award": "1"})
+    assert Commendation.objects.get().status == "awarded" and Finding.objects.get(pk=top.pk).status == "resolved"

@@ -1,6 +1,7 @@
 """Uploaded workbooks: plain .xlsx opens; oversize, non-xlsx, zip bombs, macros and formulas are refused."""
 
 import io
+import random
 import zipfile
 
 import openpyxl
@@ -47,41 +48,57 @@ def test_a_plain_workbook_opens_with_its_chinese_text(tmp_path):
 
 def test_a_formula_is_refused_naming_sheet_and_cell():
     data = workbook_bytes(["a", "b"], formula="=HYPERLINK(\"http://evil\")")
-    with pytest.raises(UploadRejected, match=r"f\.xlsx: sheet 单位, cell C1: formulas"):
+    with pytest.raises(UploadRejected, match=r"f\.xlsx：工作表「单位」单元格 C1 含公式"):
         safe_load_workbook(io.BytesIO(data), name="f.xlsx")
     assert safe_load_workbook(io.BytesIO(data), allow_formulas=True)["单位"]["C1"].value.startswith("=")
 
 
 def test_not_an_xlsx_is_refused():
-    with pytest.raises(UploadRejected, match="not an .xlsx"):
+    with pytest.raises(UploadRejected, match="不是 .xlsx 文件"):
         safe_load_workbook(io.BytesIO(b"\xd0\xcf\x11\xe0 old .xls"), name="old.xls")
     zipped = io.BytesIO()
     with zipfile.ZipFile(zipped, "w") as archive:
         archive.writestr("readme.txt", "hello")
-    with pytest.raises(UploadRejected, match="not an .xlsx workbook"):
+    with pytest.raises(UploadRejected, match="不是 .xlsx 工作簿"):
         safe_load_workbook(io.BytesIO(zipped.getvalue()), name="x.xlsx")
 
 
 def test_oversize_file_is_refused(settings):
     settings.ZEREN_UPLOAD_LIMITS = {"max_bytes": 1000}
-    with pytest.raises(UploadRejected, match="larger than"):
+    with pytest.raises(UploadRejected, match="大于网页上传上限 .* MB.*ZEREN_UPLOAD_MAX_MB"):
         safe_load_workbook(io.BytesIO(workbook_bytes(["x" * 2000])), name="big.xlsx")
+
+
+def test_the_web_limit_names_itself_in_the_ui_language_and_a_command_file_has_none(settings, tmp_path):
+    from django.utils import translation
+
+    settings.ZEREN_UPLOAD_LIMITS = {"max_bytes": 1024 * 1024}
+    rng = random.Random(12)
+    data = workbook_bytes(*[[f"单位{n}", rng.randbytes(100).hex()] for n in range(12_000)])
+    assert len(data) > 1024 * 1024
+    with translation.override("en"), pytest.raises(UploadRejected) as info:
+        safe_load_workbook(io.BytesIO(data), name="big.xlsx")
+    assert str(info.value).startswith("big.xlsx: larger than the web upload limit of 1 MB")
+    assert "ZEREN_UPLOAD_MAX_MB" in str(info.value)
+    path = tmp_path / "big.xlsx"
+    path.write_bytes(data)
+    assert safe_load_workbook(path, read_only=True)["单位"]["A12000"].value == "单位11999"
 
 
 def test_zip_bomb_is_refused():
     bomb = with_member(workbook_bytes(["a"]), "xl/media/padding.bin", b"\0" * (30 * 1024 * 1024))
     assert len(bomb) < 200 * 1024
-    with pytest.raises(UploadRejected, match="zip bomb"):
+    with pytest.raises(UploadRejected, match="压缩炸弹"):
         safe_load_workbook(io.BytesIO(bomb), name="bomb.xlsx")
 
 
 def test_total_uncompressed_size_is_limited(settings):
     settings.ZEREN_UPLOAD_LIMITS = {"max_uncompressed_bytes": 4096}
-    with pytest.raises(UploadRejected, match="expands to more than"):
+    with pytest.raises(UploadRejected, match="解压后超过"):
         safe_load_workbook(io.BytesIO(workbook_bytes(["数据"] * 400)), name="wide.xlsx")
 
 
 def test_macros_are_refused():
     macro = with_member(workbook_bytes(["a"]), "xl/vbaProject.bin", b"Attribute VB_Name")
-    with pytest.raises(UploadRejected, match="macros"):
+    with pytest.raises(UploadRejected, match="带宏"):
         safe_load_workbook(io.BytesIO(macro), name="m.xlsm")

@@ -129,9 +129,51 @@ def test_unsafe_workbooks_are_refused_by_the_shared_checks(tmp_path):
     book.save(tmp_path / "formula.xlsx")
     (tmp_path / "fake.xlsx").write_bytes(b"not a zip")
     (tmp_path / "macro.xlsm").write_bytes(b"PK\x03\x04")
-    for name, message in (("formula.xlsx", "formulas are not accepted"), ("fake.xlsx", "not an .xlsx file"),
+    for name, message in (("formula.xlsx", "单元格 B2 含公式"), ("fake.xlsx", "不是 .xlsx 文件"),
                           ("macro.xlsm", "只支持 .xlsx 与 .json 文件")):
         with pytest.raises(CommandError) as info:
             call_command("duties", "import", str(tmp_path / name), verbosity=0)
         assert name in str(info.value) and message in str(info.value)
     assert not FunctionItem.objects.exists()
+
+
+def generated_list(path, count: int) -> None:
+    """A JSON list like a city's and its districts' published ones: long bases, several matters per item."""
+    units = ["SZ-SCJG", "SZ-ZJ"]
+    with path.open("w", encoding="utf-8") as out:
+        json.dump([{
+            "code": f"G-{n:06d}", "name": f"对第{n}类食品经营者未按规定建立进货查验记录制度的行政处罚",
+            "category": "行政处罚" if n % 3 else "行政许可", "area": "市场监管", "level": "市级",
+            "legal_basis": f"《中华人民共和国食品安全法》第{n % 150 + 1}条：食品经营者采购食品，应当查验供货者的许可证"
+                           "和食品出厂检验合格证或者其他合格证明，并建立食品进货查验记录制度。",
+            "lead_units": [units[n % 2]], "assisting_units": [],
+            "responsibility_matters": ["立案责任：发现涉嫌违法行为，予以审查，决定是否立案。",
+                                       "调查责任：对立案的案件，指定专人负责，及时组织调查取证。",
+                                       "决定责任：依法作出处罚决定，制作行政处罚决定书。"],
+            "accountability_situations": ["对应当立案而不予立案的", "违反法定程序实施行政处罚的"],
+        } for n in range(count)], out, ensure_ascii=False)
+
+
+def test_the_command_line_reads_a_file_over_the_web_limit_that_the_web_page_refuses(tmp_path, settings, client):
+    """The streaming path at a small scale: the command has no size limit, the upload names its own."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from zeren.org.testing import make_user
+
+    settings.ZEREN_UPLOAD_LIMITS = {"max_bytes": 100 * 1024}
+    units = make_small_tree()
+    path = tmp_path / "items.json"
+    generated_list(path, 400)
+    assert path.stat().st_size > 100 * 1024
+    client.force_login(make_user("admin", "admin", units["city"]))
+    page = client.post(reverse("duties:import"), {"batch_date": "2026-07-01", "file": SimpleUploadedFile(
+        "items.json", path.read_bytes())}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<td>items.json</td>" in page and "文件大于网页上传上限 0.0977 MB" in page and "ZEREN_UPLOAD_MAX_MB" in page
+    assert "zeren duties import" in page and not FunctionItem.objects.exists()
+
+    out = StringIO()
+    call_command("duties", "import", str(path), verbosity=0, stdout=out)
+    assert FunctionItem.objects.count() == 400
+    assert "items.json: 400 行" in out.getvalue()
+

@@ -291,6 +291,8 @@ def test_public_import_and_position_pages_in_a_browser(live_server, page, catalo
     post = do_create_post(actor=None, unit=units["housing"], code="ZJ-P1", label="燃气许可审查岗", rank="staff")
     page.goto(f"{live_server.url}/duties/positions/")
     page.screenshot(path=str(shots / "positions.png"), full_page=True)
+    page.click("a:has-text('深圳市住房和建设局')")  # the unit's posts, grouped by rank
+    page.wait_for_selector("h3:has-text('科员')")
     page.click("a.badge:has-text('燃气许可审查岗')")
     page.check("input[value=ZJ-1]")
     page.fill("textarea[name=duties]", "受理燃气经营许可申请\n组织现场核查")
@@ -303,3 +305,46 @@ def test_public_import_and_position_pages_in_a_browser(live_server, page, catalo
     import shutil
 
     shutil.copytree(shots, "/tmp/duties-shots", dirs_exist_ok=True)
+
+
+def test_positions_page_shows_coverage_as_figures_and_posts_grouped_by_rank(client, catalogue,
+                                                                           django_assert_max_num_queries):
+    units, _ = catalogue
+    for n in range(30):  # a unit with many identical posts: counted by rank, not listed one chip each
+        do_create_post(actor=None, unit=units["market_div"], code=f"SC-P{n:02d}", label="一级科员", rank="staff")
+    leader = do_create_post(actor=None, unit=units["market"], code="SC-L1", label="局长", rank="bureau_chief")
+    do_save_position_description(actor=None, post=leader, item_codes=["SC-000", "SC-001", "SC-002"],
+                                 duties=["统筹"], qualifications=[], assessment_criteria=[], training_requirements=[])
+    client.force_login(make_user("admin", "admin", units["city"]))
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("duties:positions")).content.decode()
+    row = page.split("深圳市市场监督管理局")[1].split("</tr>")[0]
+    # 122 led items (120 SC-, DUP-2, TWO), 3 covered: 2 %; 31 posts, 1 described; 30 科员 without duties
+    assert ">122<" in row and ">3<" in row and "2%" in row and ">31<" in row and "科员 <b>30</b>" in row
+    assert page.count("一级科员") == 0
+    with django_assert_max_num_queries(12):
+        detail = client.get(reverse("duties:positions"), {"unit": "SZ-SCJG"}).content.decode()
+    assert "厅局级正职" in detail and "科员" in detail and detail.count("一级科员") == 30
+    assert "SC-003" in detail  # an uncovered item
+
+
+def test_one_function_written_by_three_units_is_one_finding_resolved_at_once(client, catalogue):
+    units, _ = catalogue
+    load([content("YL-1", "养老机构设立许可", ["SZ-SCJG"], basis="《中华人民共和国老年人权益保障法》第四十四条"),
+          content("YL-2", "设立养老机构的审批", ["SZ-ZJ"], basis="《老年人权益保障法》第44条"),
+          content("YL-3", "开办养老机构许可", ["SZ-JC"], basis="《老年人权益保障法》（2018年修正）第四十四条")],
+         "养老", date(2026, 2, 1))
+    do_record_findings(actor=None, report=analyse())
+    cluster = DutyFinding.objects.get(item_codes=["YL-1", "YL-2", "YL-3"])
+    assert cluster.kind == "multi_head" and cluster.size == 3  # same provision, same action, same object
+    client.force_login(make_user("admin", "admin", units["city"]))
+    page = client.get(reverse("duties:analysis"), {"kind": "multi_head"}).content.decode()
+    assert "设立养老机构的审批" in page and "开办养老机构许可" in page
+    detail = client.get(reverse("duties:finding", args=[cluster.pk])).content.decode()
+    assert "《老年人权益保障法》第44条" in detail and "各项证据的贡献" in detail
+    response = client.post(reverse("duties:resolve", args=[cluster.pk]), {"how": "merge", "keep": "YL-1",
+                                                                          "reason": "合并为一项"})
+    assert "已处理" in response.content.decode()
+    assert set(FunctionItem.objects.filter(code__startswith="YL-", is_active=True).values_list("code", flat=True)) \
+        == {"YL-1"}
+    assert AuditEntry.objects.filter(action="duties.resolve_merge", object_id=str(cluster.pk)).count() == 1

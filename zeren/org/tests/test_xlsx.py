@@ -1,9 +1,11 @@
 from datetime import date
 
+import openpyxl
 import pytest
 from openpyxl import Workbook
 
 from zeren.audit.models import AuditEntry
+from zeren.core.tests.test_uploads import with_member
 from zeren.org.models import Level, Membership, Person, Post, Unit, UnitKind
 from zeren.org.testing import run_command
 
@@ -98,4 +100,33 @@ def test_a_file_that_is_not_a_workbook_is_rejected(tmp_path):
     path.write_text("not excel")
     code, output = run_command("import", "org-xlsx", str(path))
     assert code == 1
-    assert "not an Excel .xlsx workbook" in output
+    assert "refused: not an .xlsx file" in output
+
+
+def _with_member(path, member: str, payload: bytes, content_type: bytes = b""):
+    out = path.with_name("hostile-" + path.name)
+    out.write_bytes(with_member(path.read_bytes(), member, payload, content_types_extra=content_type))
+    return out
+
+
+@pytest.mark.parametrize("hostile", ["zip bomb", "macros", "formula"])
+def test_org_xlsx_passes_the_upload_checks(tmp_path, settings, hostile):
+    """The checks of every other Excel import (zeren.core.uploads): nothing is imported from a hostile workbook."""
+    settings.ZEREN_UPLOAD_LIMITS = {"max_uncompressed_bytes": 20 * 1024 * 1024}
+    path = workbook(tmp_path / "org.xlsx")
+    if hostile == "zip bomb":  # 1 GiB of zeros would make the same point more slowly
+        path = _with_member(path, "xl/media/pad.bin", bytes(64 * 1024 * 1024))
+        expected = "expands to more than 20 MB"
+    elif hostile == "macros":
+        path = _with_member(path, "xl/vbaProject.bin", b"Attribute VB_Name = \"x\"",
+                            b'<Override PartName="/xl/vbaProject.bin" '
+                            b'ContentType="application/vnd.ms-office.vbaProject"/>')
+        expected = "macros (.xlsm) are not accepted"
+    else:
+        book = openpyxl.load_workbook(path)
+        book["单位"]["B2"] = '=HYPERLINK("http://evil.example","x")'
+        book.save(path)
+        expected = "sheet 单位, cell B2: formulas are not accepted"
+    code, output = run_command("import", "org-xlsx", str(path), verbosity=0)
+    assert code == 1 and expected in output, output
+    assert not Unit.objects.exists() and not AuditEntry.objects.exists()

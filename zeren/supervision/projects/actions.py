@@ -50,7 +50,9 @@ def do_create_project(*, actor: Any, code: str, name: str, lead_unit: Unit, star
 
 
 def _case_for(stage_unit: Unit, case_id: str) -> ApprovalCase:
-    case = ApprovalCase.objects.select_related("unit", "item").filter(case_id=case_id).first()
+    cases = ApprovalCase.objects.select_related("unit", "item").filter(case_id=case_id).order_by("pk")
+    # Case ids are unique per source system: the one handled under the stage's unit, if any.
+    case = cases.filter(unit__path__startswith=stage_unit.path).first() or cases.first()
     if case is None:
         raise ValidationError({"case": _("办件 %(case)s 不存在") % {"case": case_id}})
     if not case.unit.path.startswith(stage_unit.path):

@@ -246,37 +246,6 @@ def test_refold_brings_cases_under_changed_rules(items, capsys):
     assert ApprovalCase.objects.get(case_id="R-1").decided_date == date(2026, 9, 21)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_file_ingestion_checks_keys_per_batch_and_restores_checking(items, tmp_path):
-    """SQLite: per-row foreign-key checks are off while a file is ingested (storage.keys_checked_per_batch);
-    a batch whose item is gone fails whole, and checking is back on afterwards, also after a failure."""
-    from django.db import IntegrityError, connection, transaction
-
-    from zeren.supervision import storage
-
-    if connection.vendor != "sqlite":
-        pytest.skip("foreign-key checking is switched per connection only on SQLite")
-    source = cli_source()
-    with storage.keys_checked_per_batch():
-        with connection.cursor() as cursor:
-            assert cursor.execute("PRAGMA foreign_keys").fetchone()[0] == 0
-        with pytest.raises(IntegrityError, match="supervision_approvalitem"), transaction.atomic():
-            storage.require_keys(source.pk, [(items["reg"].pk, items["reg"].unit_id), (10**9, items["reg"].unit_id)])
-        with transaction.atomic():
-            storage.require_keys(source.pk, [(items["reg"].pk, items["reg"].unit_id)])
-    with connection.cursor() as cursor:
-        assert cursor.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    path = tmp_path / "story.jsonl"
-    path.write_text("".join(json.dumps(e) + "\n" for e in STORY), encoding="utf-8")
-    from zeren.supervision.actions import ingest_file
-
-    assert ingest_file(path).accepted == len(STORY)
-    with connection.cursor() as cursor:
-        assert cursor.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-        assert cursor.execute("PRAGMA foreign_key_check").fetchall() == []
-    assert ApprovalEvent.objects.count() == len(STORY)
-
-
 def test_batch_digest_is_that_of_the_canonical_events_on_every_path(items, tmp_path):
     """The audit entry's SHA-256 is of canonical_json(events), whether the batch came as a list
     (what the HTTP endpoint passes) or from a file (where validation's sorted-keys text is reused)."""

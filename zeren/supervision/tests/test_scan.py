@@ -61,7 +61,7 @@ def test_scan_is_idempotent_and_raises_each_finding_once(cases):
     red = Finding.objects.get(cause="red_card", evidence_id="A")
     assert red.details == {"item_code": "SCJG-001", "statutory_deadline": "2026-10-26"}
     assert red.status == "open" and red.unit.code == "SZ-SCJG" and red.occurred_on == date(2026, 11, 30)
-    assert red.evidence_url == "/supervision/cases/A/" and red.title.endswith("企业设立登记 A")
+    assert red.evidence_url == "/supervision/cases/A/?source=cli" and red.title.endswith("企业设立登记 A")
     assert Alert.objects.count() == first.in_force
     assert AuditEntry.objects.filter(action="supervision.scan").count() == 2
 
@@ -151,3 +151,58 @@ def test_scan_reads_only_cases_that_can_hold_an_alert(cases):
     # A (deadline 10-26) is read; the five cases received on 10-21 are weeks from their deadlines
     # and hold nothing, so they are not (B and D were received after 10-23).
     assert again.cases == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_committed_mid_scan_is_evaluated_by_the_next_scan(cases, monkeypatch):
+    """PostgreSQL (READ COMMITTED): a batch that commits between the scan's read and its clearing of
+    ``rescan`` must keep its cases marked, so the next scan evaluates them (a decided case must not
+    keep a stale yellow card). The scan holds the ingestion lock, so the batch waits for it."""
+    import threading
+
+    from django.db import connection
+
+    from zeren.supervision import scanning
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's IMMEDIATE transactions already serialise the scan and ingestion")
+    do_scan(as_of=date(2026, 10, 22))
+    assert ("A", "yellow_card") in in_force(date(2026, 10, 22))
+    persist = scanning.persist
+    committed = threading.Event()
+    workers: list[threading.Thread] = []
+
+    def ingest_decision() -> None:
+        try:
+            ingest(event("a2", "A", "decided", "2026-10-23T09:00:00+08:00", outcome="approved"))
+            committed.set()
+        finally:
+            connection.close()
+
+    def persist_then_commit_a_batch(*args, **kwargs):
+        changes = persist(*args, **kwargs)
+        worker = threading.Thread(target=ingest_decision)
+        worker.start()
+        worker.join(timeout=2)  # today's code: the batch commits here, before the scan clears rescan
+        workers.append(worker)
+        return changes
+
+    monkeypatch.setattr(scanning, "persist", persist_then_commit_a_batch)
+    do_scan(as_of=date(2026, 10, 23))
+    monkeypatch.setattr(scanning, "persist", persist)
+    for worker in workers:
+        worker.join(timeout=30)
+    assert committed.is_set()
+    do_scan(as_of=date(2026, 10, 23))
+    assert in_force(date(2026, 10, 23)) == [("A", "missing_step"), ("A", "promise_broken")]
+
+def test_one_rule_row_per_scope_on_every_database(tree):
+    """The city row too: the constraint is enforced on SQLite as well as PostgreSQL (no W047)."""
+    from django.db import IntegrityError, transaction
+
+    RuleConfig.objects.create(yellow_threshold_days=5)
+    RuleConfig.objects.create(unit=tree["housing"], yellow_threshold_days=3)
+    for scope in ({}, {"unit": tree["housing"]}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            RuleConfig.objects.create(yellow_threshold_days=1, **scope)
+    assert RuleConfig.objects.count() == 2

@@ -8,8 +8,10 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from zeren.access.models import Role
 from zeren.audit.models import AuditEntry
 from zeren.findings.models import Finding
+from zeren.org.testing import make_user
 from zeren.targets import actions, selectors
 from zeren.targets.models import (
     Appeal,
@@ -70,10 +72,27 @@ def test_follow_up_issues_escalates_and_raises_findings_once(targets, users, peo
     assert actions.do_follow_up(as_of=date(2026, 3, 24)).findings == 0  # idempotent
 
 
-def test_overdue_target_raises_a_finding(targets):
+def test_overdue_target_raises_a_finding_that_follows_its_completion(targets, users):
     summary = actions.do_follow_up(as_of=date(2026, 7, 1))
     assert summary.statuses["overdue"] == 3  # T-2 runs to 30 Sep
-    assert Finding.objects.filter(cause="targets.overdue").count() == 3
+    assert Finding.objects.filter(cause="targets.overdue", status="open").count() == 3
+    # completed late: the division's 60 of 60 completes it and (one child each) its parents
+    actions.do_report_progress(actor=users["market"], target=targets["T-1-1-1"], day=date(2026, 7, 3), value=60)
+    assert Finding.objects.filter(cause="targets.overdue", status="open").count() == 0
+    assert Finding.objects.filter(cause="targets.overdue", status="resolved").count() == 3
+
+
+def test_answering_the_escalated_notice_resolves_the_escalation_finding(targets, users):
+    actions.do_follow_up(as_of=date(2026, 3, 16))
+    actions.do_follow_up(as_of=date(2026, 3, 24))
+    escalated = Notice.objects.get(target=targets["T-2"], level=1)
+    finding = Finding.objects.get(cause="targets.notice_escalated", evidence_id=str(escalated.escalated_from_id))
+    with pytest.raises(PermissionDenied):  # the escalated notice is the city government's to answer
+        actions.do_reply_notice(actor=users["housing"], notice=escalated, reply="已补报方案")
+    city = make_user("city_office", Role.STAFF, escalated.unit)
+    actions.do_reply_notice(actor=city, notice=escalated, reply="已督促住建局补报方案")
+    finding.refresh_from_db()
+    assert finding.status == "resolved"
 
 
 def test_supervision_closes_a_notice(targets, users):

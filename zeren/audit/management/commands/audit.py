@@ -39,6 +39,11 @@ class Command(BaseCommand):
             raise CommandError(f"audit log does NOT verify: first bad entry #{bad.seq}: {bad.message}")
         self.stdout.write(self.style.SUCCESS(
             f"audit log verifies: {report.entries} entries, {report.checkpoints} checkpoints ({seconds:.2f} s)"))
+        if report.unsealed:
+            self.stdout.write(f"{report.unsealed} entries (#{report.sealed + 1}–#{report.entries}) are not covered by "
+                              "a checkpoint yet: they are protected by the chain alone (`zeren audit checkpoint`)")
+        else:
+            self.stdout.write("every entry is covered by a checkpoint")
 
     def _checkpoint(self, **options):
         try:

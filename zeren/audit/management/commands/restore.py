@@ -1,4 +1,5 @@
-"""``zeren restore FILE [--force]``: load a backup into an empty migrated database, then verify the audit log."""
+"""``zeren restore FILE [--force]``: check a backup whole, then load it into an empty migrated database (or, with
+``--force``, in place of a non-empty one) in one transaction. A refusal is one line and changes nothing."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -7,17 +8,18 @@ from zeren.audit.verify import verify_log
 
 
 class Command(BaseCommand):
-    help = "Restore a `zeren backup` file into an empty, migrated database (--force empties it first)."
+    help = "Restore a `zeren backup` file into an empty, migrated database (--force replaces a non-empty one)."
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--force", action="store_true", help="empty a non-empty database first (flush)")
+        parser.add_argument("--force", action="store_true",
+                            help="replace the contents of a non-empty database (in the same transaction as the load)")
 
     def handle(self, *args, file, force, **options):
         try:
             counts = restore_backup(file, force=force)
-        except (RestoreRefused, OSError) as exc:
-            raise CommandError(str(exc)) from exc
+        except RestoreRefused as exc:
+            raise CommandError(f"restore refused, the database is unchanged: {exc}") from exc
         report = verify_log()
         if not report.ok:
             raise CommandError(f"restored, but the audit log does NOT verify: #{report.first_bad.seq}: "

@@ -115,7 +115,7 @@ class Command(BaseCommand):
     def _follow_up(self, as_of: date | None, **_):
         summary = actions.do_follow_up(as_of=as_of or timezone.localdate())
         self.stdout.write(f"{summary.as_of}: 下发督办通知 {summary.issued}，升级 {summary.escalated}，"
-                          f"新问题线索 {summary.findings}；状态 {dict(summary.statuses)}")
+                          f"新问题线索 {summary.findings}，已完成而销号 {summary.resolved}；状态 {dict(summary.statuses)}")
 
     def _white_paper(self, unit: str, year: int, output: Path, **_):
         from zeren.org.models import Unit

@@ -1,0 +1,77 @@
+"""Content-Security-Policy (issue 11, item 13): nothing from elsewhere, inline scripts only with the nonce."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import zeren
+
+SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
+
+
+def policy(response) -> dict[str, list[str]]:
+    header = response["Content-Security-Policy"]
+    return {d.split()[0]: d.split()[1:] for d in (p.strip() for p in header.split(";")) if d}
+
+
+@pytest.mark.django_db
+def test_every_page_carries_the_policy_with_a_fresh_nonce(client):
+    first, second = client.get("/"), client.get("/login/")
+    csp = policy(first)
+    assert csp["default-src"] == ["'self'"] and csp["object-src"] == ["'none'"]
+    assert csp["frame-ancestors"] == ["'none'"] and csp["base-uri"] == ["'self'"]
+    assert "'unsafe-inline'" not in csp["script-src"] and "'unsafe-eval'" not in csp["script-src"]
+    nonces = [s for s in csp["script-src"] if s.startswith("'nonce-")]
+    assert len(nonces) == 1 and len(nonces[0]) > 20
+    assert nonces != [s for s in policy(second)["script-src"] if s.startswith("'nonce-")]
+    assert not any("http" in v for values in csp.values() for v in values)  # nothing from another origin
+
+
+@pytest.mark.django_db
+def test_an_inline_script_carries_the_nonce_of_its_response(client):
+    response = client.get("/supervision/public/")
+    nonce = next(s for s in policy(response)["script-src"] if s.startswith("'nonce-"))[len("'nonce-"):-1]
+    inline = [attrs for attrs in SCRIPT_TAG.findall(response.content.decode()) if "src=" not in attrs
+              and "application/json" not in attrs]
+    assert inline and all(f'nonce="{nonce}"' in attrs for attrs in inline)
+
+
+def test_no_template_has_an_inline_script_without_the_nonce():
+    """Scripts come from static files; an inline one must carry ``nonce="{{ request.csp_nonce }}"`` or the
+    browser will not run it. Data blocks (``json_script``, ``type="application/json"``) are not scripts."""
+    offenders = []
+    for template in Path(zeren.__file__).parent.rglob("templates/**/*.html"):
+        for attrs in SCRIPT_TAG.findall(template.read_text(encoding="utf-8")):
+            if "src=" in attrs or "application/json" in attrs:
+                continue
+            if 'nonce="{{ request.csp_nonce }}"' not in attrs:
+                offenders.append(str(template))
+    assert not offenders, offenders
+    assert not [t for t in Path(zeren.__file__).parent.rglob("templates/**/*.html")
+                if re.search(r"\son[a-z]+=", t.read_text(encoding="utf-8"))], "inline event handlers do not run"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_echarts_htmx_and_the_pages_scripts_run_under_the_policy(page, live_server, settings):
+    from zeren.org.testing import make_small_tree
+
+    settings.ZEREN_RATELIMITS = {}
+    make_small_tree()
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+
+    page.goto(f"{live_server.url}/supervision/public/")  # ECharts, started by a nonce'd inline script
+    page.wait_for_selector("#rates canvas", timeout=10_000)
+
+    page.goto(f"{live_server.url}/org/")  # htmx loads the children; org/tree.js folds them
+    toggle = page.locator(".tree .toggle").first
+    toggle.click()
+    page.wait_for_function("document.querySelector('.tree .toggle').getAttribute('aria-expanded') === 'true'")
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "false"
+
+    assert refused == []

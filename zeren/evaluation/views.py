@@ -1,0 +1,193 @@
+"""Pages of performance evaluation (绩效评估): thin, reading through the selectors, writing through actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zeren.core.ratelimit import ratelimit
+from zeren.evaluation import actions, selectors
+from zeren.evaluation.models import ProposalStatus, QuestionKind, Survey, SurveyStatus
+from zeren.evaluation.reading import read_values
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.rounds_for(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "evaluation/index.html", {
+        "page": page, "office": selectors.is_performance_office(request.user),
+        "surveys": Survey.objects.order_by("-created_at")[:10],
+        "open_proposals": selectors.proposals_for(request.user, status=ProposalStatus.OPEN).count(),
+    })
+
+
+@login_required
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    rnd = selectors.get_round_for(request.user, pk)
+    results = list(selectors.results_for(request.user, rnd))
+    page = Paginator(results, 50).get_page(request.GET.get("page"))
+    chart = {"units": [r.unit.short_name or r.unit.name for r in results],
+             "scores": [None if r.score is None else round(r.score, 2) for r in results],
+             "heat": selectors.heat_map(results), "labels": {"score": _("综合得分"), "value": _("标准化值")}}
+    return render(request, "evaluation/round.html", {
+        "round": rnd, "page": page, "chart": chart, "office": selectors.is_performance_office(request.user),
+        "missing": sum(1 for r in results if r.missing), "count": len(results),
+    })
+
+
+ROUND_STEPS = {"submit", "return", "approve", "publish"}
+
+
+@login_required
+@require_POST
+def round_act(request: HttpRequest, pk: int) -> HttpResponse:
+    """One action on a round: score (collect the automatic values, then score), a workflow step,
+    supersede (with a reason), or generate recalibration proposals."""
+    rnd = selectors.get_round_for(request.user, pk)
+    step = request.POST.get("step", "")
+    reason = request.POST.get("reason", "").strip()
+    try:
+        if step == "score":
+            actions.do_collect_values(actor=request.user, rnd=rnd)
+            actions.do_score_round(actor=request.user, rnd=rnd)
+        elif step in ROUND_STEPS:
+            actions.do_move_round(actor=request.user, rnd=rnd, step=step, reason=reason)
+        elif step == "supersede":
+            new = actions.do_supersede_round(actor=request.user, rnd=rnd, reason=reason)
+            messages.success(request, _("已生成更正轮次：%(name)s") % {"name": new.name})
+            return redirect("evaluation:round", pk=new.pk)
+        elif step == "proposals":
+            n = actions.do_generate_proposals(actor=request.user, rnd=rnd)
+            messages.success(request, _("新增校准建议 %(n)d 条") % {"n": n})
+        else:
+            raise ValidationError(_("未知操作"))
+    except PermissionDenied:
+        messages.error(request, _("只有绩效管理人员可以进行此操作"))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("evaluation:round", pk=rnd.pk)
+
+
+@login_required
+@require_POST
+def round_values(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload manual or external values (Excel or JSON), all or nothing, every error listed."""
+    rnd = selectors.get_round_for(request.user, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("请选择文件"))
+        return redirect("evaluation:round", pk=pk)
+    try:
+        rows, first = read_values(upload, upload.name)
+        n = actions.do_import_values(actor=request.user, rnd=rnd, rows=rows, file=upload.name, first_row=first)
+        messages.success(request, _("已导入 %(n)d 个指标值") % {"n": n})
+    except actions.ImportRejected as exc:
+        for error in exc.errors[:50]:
+            messages.error(request, error)
+    except PermissionDenied:
+        messages.error(request, _("只有绩效管理人员可以进行此操作"))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("evaluation:round", pk=pk)
+
+
+def round_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PDF of a round's results: published rounds are public (结果公开), others for the office."""
+    from zeren.evaluation.reports import round_pdf as render_pdf
+
+    rnd = selectors.get_round_for(request.user, pk)
+    if not rnd.results.exists():
+        raise Http404(_("尚未计分"))
+    response = HttpResponse(render_pdf(rnd), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="round-{rnd.pk}.pdf"'
+    return response
+
+
+round_pdf.public = True  # type: ignore[attr-defined]
+
+
+@login_required
+def unit_result(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    rnd = selectors.get_round_for(request.user, pk)
+    result = selectors.get_result_for(request.user, rnd, code)
+    reference = selectors.peer_median(rnd)
+    details = result.details
+    total_contribution = sum(d["contribution"] for d in details)
+    radar = {"indicators": [{"name": d["name"], "max": 1} for d in details],
+             "unit": [d["normalised"] if d["normalised"] is not None else 0 for d in details],
+             "median": [round(reference.get(d["indicator"], 0), 3) for d in details],
+             "labels": {"unit": result.unit.short_name or result.unit.name, "median": _("同组中位数")}}
+    history = selectors.trend(request.user, result)
+    trend = {"rounds": [h["round"].name for h in history],
+             "scores": [None if h["score"] is None else round(h["score"], 2) for h in history],
+             "ranks": [h["rank"] for h in history], "labels": {"score": _("综合得分"), "rank": _("排名")}}
+    return render(request, "evaluation/unit.html", {
+        "round": rnd, "result": result, "details": details, "total": total_contribution, "history": history,
+        "charts": {"radar": radar, "trend": trend}, "of": rnd.results.filter(rank__gt=0).count(),
+    })
+
+
+@login_required
+def proposals(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    page = Paginator(selectors.proposals_for(request.user, status=status), 30).get_page(request.GET.get("page"))
+    return render(request, "evaluation/proposals.html", {"page": page, "status": status,
+                                                         "statuses": ProposalStatus.choices})
+
+
+@login_required
+@require_POST
+def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(selectors.proposals_for(request.user), pk=pk)
+    accept = request.POST.get("decision") == "accept"
+    try:
+        actions.do_decide_proposal(actor=request.user, proposal=proposal, accept=accept,
+                                   reason=request.POST.get("reason", ""), suggestion=request.POST.get("suggestion"))
+        messages.success(request, _("已采纳") if accept else _("已不予采纳"))
+    except PermissionDenied:
+        messages.error(request, _("只有绩效管理人员可以进行此操作"))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("evaluation:proposals")
+
+
+@login_required
+def survey_results_page(request: HttpRequest, code: str) -> HttpResponse:
+    survey = get_object_or_404(Survey, code=code)
+    return render(request, "evaluation/survey_results.html", {
+        "survey": survey, "rows": selectors.survey_results(survey), "responses": survey.responses.count()})
+
+
+@ratelimit("survey")
+def survey_form(request: HttpRequest, code: str) -> HttpResponse:
+    """The public, phone-friendly questionnaire (满意度调查问卷). A used token, a full district quota
+    or a closed survey gets a clear message and nothing is counted."""
+    survey = get_object_or_404(Survey.objects.exclude(status=SurveyStatus.DRAFT), code=code)
+    questions = list(survey.questions.all())
+    token = (request.POST.get("token") or request.GET.get("token") or "").strip()
+    context: dict[str, Any] = {"survey": survey, "questions": questions, "token": token, "kinds": QuestionKind,
+                               "likert": [(5, _("非常满意")), (4, _("满意")), (3, _("一般")), (2, _("不满意")),
+                                          (1, _("非常不满意"))]}
+    if request.method == "POST":
+        answers: dict[str, Any] = {}
+        for q in questions:
+            key = f"q{q.pk}"
+            answers[str(q.pk)] = request.POST.getlist(key) if q.kind == QuestionKind.MULTIPLE else request.POST.get(key, "")
+        try:
+            actions.do_submit_response(survey=survey, token=token, answers=answers)
+        except actions.SurveyRefused as exc:
+            context.update(error=str(exc), answers=answers)
+            return render(request, "evaluation/survey_form.html", context, status=409)
+        return render(request, "evaluation/survey_thanks.html", context)
+    return render(request, "evaluation/survey_form.html", context)
+
+
+survey_form.public = True  # type: ignore[attr-defined]  # the questionnaire is for the public
