@@ -80,7 +80,8 @@ def _complaints(ctx: DemoContext, units: list[Unit], officer, count: int) -> Non
         state = PATH[n % len(PATH)]
         received = timezone.make_aware(datetime.combine(ctx.today - timedelta(days=rng.randint(40, 300)), time(10)))
         if state == "received":
-            received = timezone.make_aware(datetime.combine(ctx.today - timedelta(days=rng.randint(0, 3)), time(9)))
+            # at least a day back: "today" 09:00 is still in the future before nine in the morning
+            received = timezone.make_aware(datetime.combine(ctx.today - timedelta(days=rng.randint(1, 3)), time(9)))
         channel = rng.choice(["web", "hotline", "letter"])
         complaint, _ = actions.do_submit_complaint(
             actor=None if channel == "web" else officer, channel=channel, category=rng.choice(categories), unit=rng.choice(units), description=rng.choice(TEXTS), received_at=received,
