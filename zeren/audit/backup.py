@@ -245,8 +245,8 @@ def _load_all(reader: BackupReader, force: bool) -> dict[str, int]:
         report = verify_log()
         if not report.ok:
             bad = report.first_bad
-            raise RestoreRefused(f"{reader.name}: its audit log does not verify (#{bad.seq}: {bad.message}): "
-                                 "the backup was tampered with")
+            where = f"#{bad.seq}: {bad.message}" if bad is not None else "the chain does not verify"
+            raise RestoreRefused(f"{reader.name}: its audit log does not verify ({where}): the backup was tampered with")
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), [apps.get_model(label) for label in counts]):
                 cursor.execute(sql)
