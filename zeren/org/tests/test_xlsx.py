@@ -100,7 +100,7 @@ def test_a_file_that_is_not_a_workbook_is_rejected(tmp_path):
     path.write_text("not excel")
     code, output = run_command("import", "org-xlsx", str(path))
     assert code == 1
-    assert "refused: not an .xlsx file" in output
+    assert "不是 .xlsx 文件" in output  # the command speaks the default UI language (zh-Hans)
 
 
 def _with_member(path, member: str, payload: bytes, content_type: bytes = b""):
@@ -109,24 +109,23 @@ def _with_member(path, member: str, payload: bytes, content_type: bytes = b""):
     return out
 
 
-@pytest.mark.parametrize("hostile", ["zip bomb", "macros", "formula"])
+# A workbook that expands beyond the web limit is accepted from a path given to a command (an administrator's
+# file, issue 12 item 2); the web upload refuses it (zeren/core/tests). Macros and formulas are refused everywhere.
+@pytest.mark.parametrize("hostile", ["macros", "formula"])
 def test_org_xlsx_passes_the_upload_checks(tmp_path, settings, hostile):
     """The checks of every other Excel import (zeren.core.uploads): nothing is imported from a hostile workbook."""
     settings.ZEREN_UPLOAD_LIMITS = {"max_uncompressed_bytes": 20 * 1024 * 1024}
     path = workbook(tmp_path / "org.xlsx")
-    if hostile == "zip bomb":  # 1 GiB of zeros would make the same point more slowly
-        path = _with_member(path, "xl/media/pad.bin", bytes(64 * 1024 * 1024))
-        expected = "expands to more than 20 MB"
-    elif hostile == "macros":
+    if hostile == "macros":
         path = _with_member(path, "xl/vbaProject.bin", b"Attribute VB_Name = \"x\"",
                             b'<Override PartName="/xl/vbaProject.bin" '
                             b'ContentType="application/vnd.ms-office.vbaProject"/>')
-        expected = "macros (.xlsm) are not accepted"
+        expected = "不接受带宏的工作簿（.xlsm）"
     else:
         book = openpyxl.load_workbook(path)
         book["单位"]["B2"] = '=HYPERLINK("http://evil.example","x")'
         book.save(path)
-        expected = "sheet 单位, cell B2: formulas are not accepted"
+        expected = "工作表「单位」单元格 B2 含公式"
     code, output = run_command("import", "org-xlsx", str(path), verbosity=0)
     assert code == 1 and expected in output, output
     assert not Unit.objects.exists() and not AuditEntry.objects.exists()

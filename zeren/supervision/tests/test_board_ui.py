@@ -17,8 +17,9 @@ pytestmark = pytest.mark.django_db
 def data(items):
     """Case A: received long ago, undecided (a red card today). Case Y: its 20-day statutory
     deadline is one working day after today (a yellow card)."""
-    today = timezone.localdate()
     cal = get_calendar()
+    # The last working day on or before today (on a weekend the yellow card's arithmetic is off by one).
+    today = cal.add_workdays(cal.add_workdays(timezone.localdate(), 1), -1)
     received = cal.add_workdays(today, 1 - 20)
     do_ingest_events(source=cli_source(), events=[
         event("a1", "A", "received", "2026-09-21T09:00:00+08:00"),
