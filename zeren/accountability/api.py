@@ -142,6 +142,8 @@ class CaseOut(Schema):
 @router.get("/cases", response=list[CaseOut])
 @paginate(BoundedLimitOffsetPagination)
 def list_cases(request, status: str = "", year: int | None = None):
+    if year is not None and not 1900 <= year <= 2200:  # a date built from it would overflow: 422, not 500
+        raise HttpError(422, "year must be between 1900 and 2200")
     return selectors.cases_for(request.user, status=status, year=year).prefetch_related("findings")
 
 

@@ -374,6 +374,18 @@ NOT_YET_IN_THE_MATRIX = {
     "evaluation:round_act": "the performance office (evaluate) — check_evaluate",
     "evaluation:round_values": "the performance office (evaluate) — check_evaluate",
     "evaluation:survey_form": "none: a public satisfaction survey (rate-limited)",
+    "POST /api/v1/oversight/referrals/{referral_id}/register": "oversight.Referral: its receiving body — check_receive",
+    "POST /api/v1/oversight/referrals/{referral_id}/report": "oversight.Referral: its receiving body — check_receive",
+    "oversight:referral": "oversight.Referral: receiving body to handle (check_receive), referring body reads status",
+    "oversight:referral_new": "the referring body the user works in and a receiver overseeing the unit — check_refer",
+    "oversight:publication": "oversight.Publication: its unit (edit to draft, approve to approve and publish)",
+    "oversight:publications": "the unit of the new publication (edit)",
+    "oversight:inspection": "oversight.Inspection: its team's bodies (supervise); a target unit reports (edit)",
+    "oversight:inspection_new": "the bodies of the team (supervise)",
+    "oversight:meeting": "oversight.Meeting: the joint meeting's member bodies (supervise)",
+    "oversight:meeting_new": "the joint meeting's member bodies (supervise)",
+    "oversight:external": "the unit evaluated by deputies (supervise records the evaluation)",
+    "oversight:run_checks": "the supervision office (supervise): overdue disclosures and meeting tasks",
 }
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -76,8 +77,19 @@ def _write(path: Path, lines: list[bytes], *, fix_header: bool = False) -> None:
 
 
 def flip_bit(path: Path) -> None:
+    """Flip a bit near the middle that changes what the file decompresses to: a flip in a gzip member's
+    header bytes that no CRC covers (its MTIME, XFL or OS field) leaves the backup intact, not damaged."""
+    original = gzip.decompress(path.read_bytes())
     data = bytearray(path.read_bytes())
-    data[len(data) // 2] ^= 0x10
+    for at in range(len(data) // 2, len(data)):
+        data[at] ^= 0x10
+        try:
+            changed = gzip.decompress(bytes(data)) != original
+        except (OSError, EOFError, zlib.error):
+            changed = True
+        if changed:
+            break
+        data[at] ^= 0x10
     path.write_bytes(bytes(data))
 
 
