@@ -182,7 +182,7 @@ def report_referral(request, referral_id: int, payload: ReportIn):
         reported_on=payload.reported_on)), view)
 
 
-@router.get("/referral-statistics", response=dict[str, list[tuple[str, int]]], auth=django_auth)
+@router.get("/referral-statistics", response=dict[str, list[list[str | int]]], auth=django_auth)
 def referral_statistics(request, year: int | None = None):
     """Referrals in your scope counted by source, type, outcome and status."""
     _check_year(year)
