@@ -32,6 +32,33 @@ def test_ahp_matches_saaty_2008_drinks_example():
     assert round(cr, 3) == 0.022
 
 
+# Saaty, T. L. (1977) "A scaling method for priorities in hierarchical structures", Journal of
+# Mathematical Psychology 15(3): 234-281, the "wealth of nations" example (judgements of Saaty &
+# Khouja 1976 on the relative world influence of seven nations): eigenvector .427 .230 .021 .052 .052
+# .123 .094 with lambda_max = 7.61, printed beside the nations' shares of GNP. Checked against the
+# paper's own numbers, not through another implementation.
+NATIONS = ["US", "USSR", "China", "France", "UK", "Japan", "W. Germany"]
+NATIONS_MATRIX = [
+    [1, 4, 9, 6, 6, 5, 5],
+    [1 / 4, 1, 7, 5, 5, 3, 4],
+    [1 / 9, 1 / 7, 1, 1 / 5, 1 / 5, 1 / 7, 1 / 5],
+    [1 / 6, 1 / 5, 5, 1, 1, 1 / 3, 1 / 3],
+    [1 / 6, 1 / 5, 5, 1, 1, 1 / 3, 1 / 3],
+    [1 / 5, 1 / 3, 7, 3, 3, 1, 2],
+    [1 / 5, 1 / 4, 5, 3, 3, 1 / 2, 1],
+]
+
+
+def test_ahp_matches_saaty_1977_wealth_of_nations():
+    weights, cr = m.ahp(NATIONS_MATRIX, NATIONS)
+    assert [round(w, 3) for w in weights] == [0.427, 0.230, 0.021, 0.052, 0.052, 0.123, 0.094]
+    a = m.check_matrix(NATIONS_MATRIX, NATIONS)
+    _w, lam = m.principal_eigenvector(a)
+    assert round(lam, 2) == 7.61
+    assert round((lam - 7) / 6, 2) == 0.10  # the consistency index the paper prints
+    assert cr == pytest.approx((lam - 7) / 6 / m.RANDOM_INDEX[7])
+
+
 def test_ahp_consistent_matrix_has_cr_zero_and_exact_weights():
     w = np.array([0.5, 0.3, 0.2])
     weights, cr = m.ahp((w[:, None] / w[None, :]).tolist())
@@ -78,7 +105,9 @@ def test_group_judgements_are_the_geometric_mean_and_stay_reciprocal():
 def test_entropy_weights_match_xu_2004():
     # Xu, X. (2004) "A note on the subjective and objective integrated approach to determine attribute
     # weights", European Journal of Operational Research 156(2): 530-532 — the decision matrix and
-    # entropy weights 0.4630, 0.3992, 0.1378, 0.0000 (the fourth attribute barely varies).
+    # entropy weights 0.4630, 0.3992, 0.1378, 0.0000 (the fourth attribute barely varies). The same
+    # matrix and weights, citing the same paper, are in the test suites of pymcdm and crispyn; the
+    # paper's table itself could not be read here, so this example is checked through them.
     data = [[30, 30, 38, 29], [19, 54, 86, 29], [19, 15, 85, 28.9], [68, 70, 60, 29]]
     assert [round(w, 4) for w in m.entropy_weights(data, [1, 1, 1, 1])] == [0.4630, 0.3992, 0.1378, 0.0000]
 
@@ -86,7 +115,8 @@ def test_entropy_weights_match_xu_2004():
 def test_entropy_weights_match_zavadskas_podvezko_2016():
     # Zavadskas, E. K. & Podvezko, V. (2016) "Integrated determination of objective criteria weights in
     # MCDM", Int. J. of Information Technology & Decision Making 15(2): 267-283 — entropy weights
-    # 0.1146, 0.1981, 0.4185, 0.2689 of their four-alternative example (two cost criteria).
+    # 0.1146, 0.1981, 0.4185, 0.2689 of their four-alternative example (two cost criteria), as the
+    # pymcdm and crispyn test suites give them citing this paper (the table itself not read here).
     data = [[3.0, 100, 10, 7], [2.5, 80, 8, 5], [1.8, 50, 20, 11], [2.2, 70, 12, 9]]
     weights = m.entropy_weights(data, [-1, 1, -1, 1])
     assert [round(w, 3) for w in weights] == [0.115, 0.198, 0.418, 0.269]
