@@ -343,16 +343,16 @@ def do_follow_up(*, as_of: date, actor: Any = None) -> FollowUpSummary:
                  for tid in sorted(flagged) if tid not in covered and tid in info]
         Notice.objects.bulk_create(fresh, batch_size=2000)
         summary.issued = len(fresh)
-        escalations: list[Notice] = []
         # past due = unanswered on a day after its due date
-        stale = Notice.objects.filter(status=NoticeStatus.OPEN, due_on__lt=as_of).select_related("unit__parent")
+        stale = list(Notice.objects.filter(status=NoticeStatus.OPEN, due_on__lt=as_of).select_related("unit__parent"))
+        escalations: list[Notice] = []
         for notice in stale:
             parent = notice.unit.parent or notice.unit
             notice.status = NoticeStatus.ESCALATED
             escalations.append(Notice(target_id=notice.target_id, unit=parent, addressee=unit_leader(parent, as_of),
                                       reason=notice.reason, issued_on=as_of, due_on=due, level=notice.level + 1,
                                       escalated_from=notice))
-        Notice.objects.bulk_update([n.escalated_from for n in escalations], ["status"], batch_size=2000)
+        Notice.objects.bulk_update(stale, ["status"], batch_size=2000)
         Notice.objects.bulk_create(escalations, batch_size=2000)
         summary.escalated = len(escalations)
         specs = [FindingSpec(
@@ -363,17 +363,17 @@ def do_follow_up(*, as_of: date, actor: Any = None) -> FollowUpSummary:
             details={"progress": round(s.progress, 4)})
             for tid, s in flagged.items() if s.status == rules.OVERDUE and tid in info]
         specs += [FindingSpec(
-            dedupe_key=f"targets.notice_escalated:{n.escalated_from.pk}", cause="targets.notice_escalated",
-            source_app="targets", title=f"督办通知逾期未答复，已升级：目标 {n.target_id}", unit_id=n.escalated_from.unit_id,
-            person_id=n.escalated_from.addressee_id, evidence_type="targets.notice",
-            evidence_id=str(n.escalated_from.pk), evidence_url=f"/targets/t/{n.target_id}/",
-            occurred_on=n.escalated_from.due_on) for n in escalations]
+            dedupe_key=f"targets.notice_escalated:{n.pk}", cause="targets.notice_escalated",
+            source_app="targets", title=f"督办通知逾期未答复，已升级：目标 {n.target_id}", unit_id=n.unit_id,
+            person_id=n.addressee_id, evidence_type="targets.notice",
+            evidence_id=str(n.pk), evidence_url=f"/targets/t/{n.target_id}/",
+            occurred_on=n.due_on) for n in stale]
         summary.findings = do_raise_findings(actor=actor, specs=specs, reason="targets follow-up")
         record_event(actor=actor, action="targets.follow_up", object_type="targets.notice",
                      object_id=f"run:{as_of.isoformat()}",
                      changes={"issued": summary.issued, "escalated": summary.escalated, "findings": summary.findings},
                      extra={"as_of": as_of.isoformat(),
-                            "sha256": digest(sorted([n.target_id for n in fresh]) + [n.escalated_from.pk for n in escalations])})
+                            "sha256": digest(sorted([n.target_id for n in fresh]) + [n.pk for n in stale])})
     return summary
 
 
@@ -556,7 +556,7 @@ def do_decide_appeal(*, actor: Any, appeal: Appeal, grade: str | None, decision:
             raise ValidationError({"status": "复核已作出决定"})
         before_assessment = snapshot(assessment)
         changed = grade is not None and grade != assessment.grade
-        if changed:
+        if grade is not None and changed:
             others = Assessment.objects.filter(unit=assessment.unit, year=assessment.year).exclude(pk=assessment.pk)
             excellent = others.filter(grade=Grade.EXCELLENT).count() + (grade == Grade.EXCELLENT)
             message = quota_message(others.count() + 1, excellent)

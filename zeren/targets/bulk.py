@@ -39,7 +39,7 @@ def _converter(field: models.Field) -> Any:
     if connection.vendor == "postgresql":
         return None
     # SQLite takes dates and datetimes as text; the few distinct values are converted once each
-    memo: dict[Any, str] = {}
+    memo: dict[Any, str | None] = {}
     if isinstance(field, models.DateTimeField):
         return lambda v: v if v is None else memo.get(v) or memo.setdefault(v, connection.ops.adapt_datetimefield_value(v))
     if isinstance(field, models.DateField):
@@ -47,7 +47,7 @@ def _converter(field: models.Field) -> Any:
     return None
 
 
-def insert(model: type[models.Model], columns: Sequence[str], rows: list[Sequence[Any]]) -> int:
+def insert(model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
     """Insert ``rows`` (tuples in the order of ``columns``, the database column names) into ``model``'s
     table. JSON fields take dicts or lists. Returns the number of rows."""
     if not rows:
@@ -57,12 +57,12 @@ def insert(model: type[models.Model], columns: Sequence[str], rows: list[Sequenc
     fields = {f.column: f for f in model._meta.concrete_fields}
     converters = [(i, conv) for i, c in enumerate(columns) if (conv := _converter(fields[c])) is not None]
     if converters:
-        converted = []
+        converted: list[list[Any]] = []
         for row in rows:
-            row = list(row)
+            values = list(row)
             for i, conv in converters:
-                row[i] = conv(row[i])
-            converted.append(row)
+                values[i] = conv(values[i])
+            converted.append(values)
         rows = converted
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -80,15 +81,28 @@ TARGET_COLUMNS = ("id", "code", "year", "title", "source", "letter_id", "unit_id
                   "weight", "start", "deadline", "kind", "measure", "baseline", "target_value", "additive", "state", "note")
 
 
+@dataclass(slots=True)
 class T:
     """A demo target before it is written: the columns of :data:`TARGET_COLUMNS`."""
 
-    __slots__ = ("additive", "baseline", "code", "deadline", "id", "kind", "leader_id", "letter_id", "measure",
-                 "parent", "person_id", "source", "start", "target_value", "title", "unit_id", "weight", "year")
-
-    def __init__(self, **fields: Any) -> None:
-        for name, value in fields.items():
-            setattr(self, name, value)
+    id: int
+    code: str
+    year: int
+    title: str
+    source: str
+    unit_id: int
+    leader_id: int | None
+    person_id: int | None
+    parent: T | None
+    weight: float
+    start: date
+    deadline: date
+    kind: str
+    measure: str
+    baseline: float | None
+    target_value: float | None
+    additive: bool
+    letter_id: int | None
 
     @property
     def quantitative(self) -> bool:
@@ -191,15 +205,19 @@ class Builder:
     def split(self, level: list[T]) -> None:
         """Siblings share 100 of weight and, for additive indicators, the parent's target value (+2 %)."""
         groups: dict[int, list[T]] = defaultdict(list)
+        parents: dict[int, T] = {}
         for t in level:
+            assert t.parent is not None, "a level below the city's has parents"
             groups[t.parent.id].append(t)
-        for siblings in groups.values():
+            parents[t.parent.id] = t.parent
+        for parent_id, siblings in groups.items():
             shares = [self.rng.uniform(0.6, 1.4) for _ in siblings]
             total = sum(shares)
+            parent_value = parents[parent_id].target_value
             for t, share in zip(siblings, shares, strict=True):
                 t.weight = round(100 * share / total, 2)
-                if t.additive:
-                    t.target_value = round(t.parent.target_value * share / total * 1.02, 3)
+                if t.additive and parent_value is not None:
+                    t.target_value = round(parent_value * share / total * 1.02, 3)
 
     # --- milestones and reports (leaves only: a parent's progress is its children's) ---
     def progress(self, as_of: date) -> None:
@@ -214,6 +232,7 @@ class Builder:
             if t.id in has_children:
                 continue
             span = max(1, cal.workdays_between(t.start, t.deadline))
+            planned: list[tuple[str, str, date, float | None, str]]
             if t.quantitative:
                 planned = [(f"M{i}", f"{d.month} 月底节点", d, _plan(t, cal.workdays_between(t.start, d) / span), "")
                            for i, d in enumerate([d for d in (date(t.year, 6, 30), date(t.year, 9, 30)) if d < t.deadline], 1)]
@@ -253,7 +272,8 @@ class Builder:
 
 def _plan(t: T, share: float) -> float:
     base = t.baseline or 0.0
-    return round(base + (t.target_value - base) * share, 3)
+    target = t.target_value if t.target_value is not None else base  # a quantitative target has one
+    return round(base + (target - base) * share, 3)
 
 
 def _pick(x: float) -> float:
@@ -303,7 +323,9 @@ def follow_up(builder: Builder, computed: dict[int, rules.Status], today: date) 
     flagged = [t for t in builder.targets if t.year == today.year and t.person_id is None and t.start <= issued
                and computed[t.id].status in rules.FOLLOW_UP_STATUSES]
     notice_id = next_id(Notice)
-    rows, escalated, escalations = [], [], []
+    rows: list[tuple[Any, ...]] = []
+    escalations: list[tuple[Any, ...]] = []
+    escalated: list[tuple[int, T]] = []
     for t in flagged:
         roll, status = rng.random(), computed[t.id].status
         if roll < 0.35:
@@ -369,7 +391,7 @@ def assessments(ctx: DemoContext, builder: Builder) -> int:
     notified = builder.cal.add_workdays(date(year + 1, 1, 9), 1)
     pilots = WhitePaperPilot.objects.filter(year=ctx.today.year).values_list("unit_id", flat=True)
     first = next_id(Assessment)
-    rows = []
+    rows: list[list[Any]] = []
     for unit_id in pilots:
         path = builder.units[unit_id]["path"]
         people = sorted({p for u in builder.units.values() if u["path"].startswith(path) for p in builder.staff.get(u["id"], [])})

@@ -42,7 +42,8 @@ YES = {"是", "yes", "true", "1", "y"}
 def read_rows(source: Path | IO[bytes], name: str | None = None) -> tuple[list[tuple[int, dict[str, Any]]], bool]:
     """``[(row number, row keyed by JSON key)]`` and whether the file was Excel. The upload checks of
     :mod:`zeren.core.uploads` run first; a failed one rejects the file."""
-    name = name or (source.name if isinstance(source, Path) else getattr(source, "name", "upload"))
+    if not name:
+        name = source.name if isinstance(source, Path) else str(getattr(source, "name", None) or "upload")
     suffix = Path(name).suffix.lower()
     try:
         if suffix == ".json":
@@ -89,7 +90,7 @@ def _from_excel(row: dict[str, Any]) -> dict[str, Any]:
     """An Excel row in the JSON shape: indicator columns folded into ``indicator``, milestones and duty
     items split from their cells (one milestone a line: 编号；节点；时限；预期值或成果)."""
     kind = str(row.pop("kind", "") or "定量").strip()
-    indicator = {"kind": KIND_LABELS.get(kind, kind)}
+    indicator: dict[str, Any] = {"kind": KIND_LABELS.get(kind, kind)}
     if indicator["kind"] == IndicatorKind.QUANTITATIVE:
         indicator.update(unit=row.pop("measure", "") or "", baseline=row.pop("baseline", None),
                          target=row.pop("target", None),

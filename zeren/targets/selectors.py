@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -147,7 +148,7 @@ def consistency_issues(year: int) -> list[Issue]:
         "id", "code", "parent_id", "unit_id", "unit__path", "unit__code", "leader_id", "person_id", "start",
         "weight", "target_value", "baseline", "additive"))
     by_id = {t["id"]: t for t in targets}
-    children: dict[int, list[dict]] = defaultdict(list)
+    children: dict[int, list[Any]] = defaultdict(list)
     for t in targets:
         if t["parent_id"] in by_id:
             children[t["parent_id"]].append(t)
@@ -205,11 +206,19 @@ TREE_PAGE = 20
 MAX_CHILDREN = 30
 
 
-def tree_for(user: Any, unit: Unit, year: int, as_of: date, page: int | str | None) -> tuple[Any, dict[int, rules.Status]]:
-    """A page of ``unit``'s own targets of ``year`` (scoped), each with up to MAX_CHILDREN direct
-    children (``t.kids``, ``t.more``), and the statuses of all of them at ``as_of``."""
-    from django.core.paginator import Paginator
+@dataclass
+class TreePage:
+    """A page of a unit's own targets, the direct children of each (``kids`` by parent id) and the
+    statuses of all of them."""
 
+    page: Page[Target]
+    kids: dict[int, list[Target]]
+    computed: dict[int, rules.Status]
+
+
+def tree_for(user: Any, unit: Unit, year: int, as_of: date, page: int | str | None) -> TreePage:
+    """A page of ``unit``'s own targets of ``year`` (scoped), each with its direct children, and the
+    statuses of all of them at ``as_of``."""
     own = targets_for(user, year=year).filter(unit=unit).exclude(state=TargetState.WITHDRAWN).order_by("code")
     page_obj = Paginator(own, TREE_PAGE).get_page(page)
     tops = list(page_obj)
@@ -217,10 +226,9 @@ def tree_for(user: Any, unit: Unit, year: int, as_of: date, page: int | str | No
     kids: dict[int, list[Target]] = defaultdict(list)
     for child in (Target.objects.filter(parent__in=tops).exclude(state=TargetState.WITHDRAWN)
                   .select_related("unit", "leader", "person").order_by("unit__path", "code")):
-        kids[child.parent_id].append(child)
-    for t in tops:
-        t.kids, t.more = kids[t.pk][:MAX_CHILDREN], max(0, len(kids[t.pk]) - MAX_CHILDREN)
-    return page_obj, computed
+        if child.parent_id is not None:
+            kids[child.parent_id].append(child)
+    return TreePage(page_obj, kids, computed)
 
 
 def chart_series(target: Target, as_of: date) -> dict[str, Any]:

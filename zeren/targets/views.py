@@ -4,16 +4,21 @@ assessments, the import page, and the public white papers. Thin: selectors read,
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from zeren.access.rules import EDIT, SUPERVISE
@@ -21,10 +26,25 @@ from zeren.access.scope import can, scope_queryset
 from zeren.core.exports import download
 from zeren.org.models import Unit
 from zeren.targets import actions, exchange, rules, selectors, whitepaper
-from zeren.targets.models import Grade, NoticeStatus, WhitePaper
+from zeren.targets.models import Grade, NoticeStatus, Target, WhitePaper
+from zeren.targets.selectors import MAX_CHILDREN
+
+ViewT = TypeVar("ViewT", bound=Callable[..., HttpResponse])
+
+
+def public(view: ViewT) -> ViewT:
+    """A page open to everyone (published records): the permission matrix reads ``view.public``."""
+    view.public = True  # type: ignore[attr-defined]  # a function attribute, as Django's own csrf_exempt sets
+    return view
+
 
 COLOURS = {rules.COMPLETED: "green", rules.ON_TRACK: "", rules.NOT_STARTED: "", rules.AT_RISK: "yellow",
            rules.OVERDUE: "red"}
+STATUS_LABELS = {rules.COMPLETED: pgettext_lazy("target status", "已完成"),
+                 rules.OVERDUE: pgettext_lazy("target status", "已逾期"),
+                 rules.AT_RISK: pgettext_lazy("target status", "有风险"),
+                 rules.NOT_STARTED: pgettext_lazy("target status", "未开始"),
+                 rules.ON_TRACK: pgettext_lazy("target status", "正常推进")}
 
 
 def _as_of(request: HttpRequest) -> date:
@@ -41,14 +61,35 @@ def _year(request: HttpRequest, default: int) -> int:
         return default
 
 
-def _decorate(targets, computed) -> None:
-    for t in targets:
-        s = computed.get(t.pk)
-        t.status = s
-        t.colour = COLOURS.get(s.status, "") if s else ""
-        t.status_label = rules.STATUS_LABELS.get(s.status, "") if s else ""
-        t.percent = round(s.progress * 100) if s else 0
-        t.expected_percent = round(s.expected * 100) if s else 0
+@dataclass
+class Shown:
+    """A target as the pages show it: with its computed status (``s``, None when withdrawn) and, in
+    the tree, its first direct children (``kids``) and how many more there are."""
+
+    t: Target
+    s: rules.Status | None
+    kids: list[Shown] = field(default_factory=list)
+    more: int = 0
+
+    @property
+    def colour(self) -> str:
+        return COLOURS.get(self.s.status, "") if self.s else ""
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self.s.status]) if self.s else ""
+
+    @property
+    def percent(self) -> int:
+        return round(self.s.progress * 100) if self.s else 0
+
+    @property
+    def expected_percent(self) -> int:
+        return round(self.s.expected * 100) if self.s else 0
+
+
+def _shown(targets: list[Target], computed: dict[int, rules.Status]) -> list[Shown]:
+    return [Shown(t, computed.get(t.pk)) for t in targets]
 
 
 @login_required
@@ -61,16 +102,17 @@ def index(request: HttpRequest) -> HttpResponse:
     unit = units.filter(code=code).first() or units.order_by("path").first()
     if unit is None:
         return render(request, "targets/index.html", {"unit": None, "year": year, "as_of": as_of})
-    page, computed = selectors.tree_for(request.user, unit, year, as_of, request.GET.get("page"))
-    _decorate(page, computed)
-    for t in page:
-        _decorate(t.kids, computed)
-    counts = Counter(s.status for s in computed.values())
+    tree = selectors.tree_for(request.user, unit, year, as_of, request.GET.get("page"))
+    rows = _shown(list(tree.page), tree.computed)
+    for row in rows:
+        kids = tree.kids.get(row.t.pk, [])
+        row.kids, row.more = _shown(kids[:MAX_CHILDREN], tree.computed), max(0, len(kids) - MAX_CHILDREN)
+    counts = Counter(s.status for s in tree.computed.values())
     return render(request, "targets/index.html", {
-        "unit": unit, "page": page, "year": year, "as_of": as_of,
+        "unit": unit, "page": tree.page, "rows": rows, "year": year, "as_of": as_of,
         "subunits": units.filter(parent=unit).order_by("sort_order", "code")[:80],
         "ancestors": units.filter(code__in=unit.ancestor_codes()).order_by("path"),
-        "counts": [(rules.STATUS_LABELS[s], COLOURS[s], counts.get(s, 0)) for s in rules.STATUSES],
+        "counts": [(STATUS_LABELS[s], COLOURS[s], counts.get(s, 0)) for s in rules.STATUSES],
     })
 
 
@@ -80,11 +122,11 @@ def target(request: HttpRequest, target_id: int) -> HttpResponse:
     notices, children and history; the owning unit reports progress here."""
     t = selectors.get_target_for(request.user, target_id)
     as_of = _as_of(request)
-    computed = selectors.statuses(type(t).objects.filter(pk=t.pk), as_of)
+    computed = selectors.statuses(Target.objects.filter(pk=t.pk), as_of)
     children = list(t.children.select_related("unit", "person").order_by("unit__path", "code")[:100])
-    _decorate([t, *children], computed)
     return render(request, "targets/target.html", {
-        "t": t, "as_of": as_of, "children": children, "chart": selectors.chart_series(t, as_of),
+        "t": t, "n": Shown(t, computed.get(t.pk)), "as_of": as_of, "children": _shown(children, computed),
+        "chart": selectors.chart_series(t, as_of),
         "milestones": t.milestones.all(), "reports": t.reports.select_related("milestone", "supersedes").order_by("-date", "-id")[:100],
         "notices": t.notices.select_related("unit", "addressee").order_by("-issued_on", "-id"),
         "history": selectors.history_of(t), "may_report": can(request.user, EDIT, t.unit),
@@ -125,9 +167,9 @@ def notices(request: HttpRequest) -> HttpResponse:
     qs = selectors.notices_for(request.user)
     qs = qs.filter(status=status) if status in NoticeStatus.values else qs
     page = Paginator(qs.order_by("due_on", "id"), 50).get_page(request.GET.get("page"))
-    for n in page:
-        n.may_close = can(request.user, SUPERVISE, n.unit)
-    return render(request, "targets/notices.html", {"page": page, "status": status, "statuses": NoticeStatus.choices})
+    closable = {n.pk for n in page if can(request.user, SUPERVISE, n.unit)}
+    return render(request, "targets/notices.html", {"page": page, "status": status, "statuses": NoticeStatus.choices,
+                                                    "closable": closable})
 
 
 @login_required
@@ -166,14 +208,15 @@ def import_page(request: HttpRequest) -> HttpResponse:
     if request.GET.get("template"):
         return download(exchange.template_bytes(), "目标任务导入模板.xlsx")
     errors = []
-    if request.method == "POST" and request.FILES.get("file"):
-        upload = request.FILES["file"]
+    upload = request.FILES.get("file") if request.method == "POST" else None
+    if isinstance(upload, UploadedFile):
         try:
-            rows, excel = exchange.read_rows(upload, upload.name)
-            specs = exchange.validate_targets(upload.name, rows, excel)
+            name = upload.name or "upload"
+            rows, excel = exchange.read_rows(upload, name)
+            specs = exchange.validate_targets(name, rows, excel)
             for spec in specs:
                 actions.check_manage_unit(request.user, spec.unit)
-            created = actions.do_import_targets(actor=request.user, specs=specs, source_name=upload.name)
+            created = actions.do_import_targets(actor=request.user, specs=specs, source_name=name)
             messages.success(request, _("导入目标 %(n)d 个") % {"n": len(created)})
             return redirect("targets:import")
         except exchange.ImportRejected as exc:
@@ -184,12 +227,14 @@ def import_page(request: HttpRequest) -> HttpResponse:
                   status=422 if errors else 200)
 
 
+@public
 def papers(request: HttpRequest) -> HttpResponse:
     """Public: the published white papers (部门责任白皮书)."""
     page = Paginator(selectors.published_papers(), 50).get_page(request.GET.get("page"))
     return render(request, "targets/papers.html", {"page": page})
 
 
+@public
 def paper(request: HttpRequest, unit_code: str, year: int) -> HttpResponse:
     """Public: one published white paper, as a page or (``?format=pdf``) a PDF."""
     found: WhitePaper | None = selectors.published_papers().filter(unit__code=unit_code, year=year).first()
@@ -206,6 +251,4 @@ def paper(request: HttpRequest, unit_code: str, year: int) -> HttpResponse:
     return render(request, "targets/paper.html", {"paper": found.content, "record": found})
 
 
-papers.public = True  # white papers are published to everyone (the permission matrix reads this)
-paper.public = True
 
