@@ -13,12 +13,16 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from zeren.access.rules import ADMINISTER, ADMINISTER_DUTIES, APPROVE, path_in_scope
+from zeren.access.rules import ADMINISTER, ADMINISTER_DUTIES, APPROVE, EVALUATE, path_in_scope
 from zeren.access.scope import can, scope_paths
 from zeren.audit.actions import record_change, record_event, snapshot
 from zeren.audit.rules import canonical_json
 from zeren.duties.models import (
     ChangeKind,
+    DraftBatch,
+    DraftChange,
+    DraftKind,
+    DraftStatus,
     DutyFinding,
     FindingStatus,
     FunctionItem,
@@ -29,7 +33,7 @@ from zeren.duties.models import (
     Resolution,
     ResponsibilityRole,
 )
-from zeren.duties.rules import classify_change
+from zeren.duties.rules import FieldError, classify_change, item_content
 from zeren.findings.actions import do_follow_source, do_follow_sources
 from zeren.org.models import Unit
 
@@ -297,6 +301,11 @@ def _check_resolve(actor: Any, finding: DutyFinding, items: dict[str, dict[str, 
     if foreign:
         raise CatalogueError(f"事项 {'、'.join(foreign)} 不属于该问题")
     codes = {u for c in items.values() for u in c["lead_units"] + c["assisting_units"]} | set(new_units)
+    _check_administer(actor, codes)
+
+
+def _check_administer(actor: Any, codes: set[str]) -> None:
+    """Every unit in ``codes`` exists and lies in ``actor``'s ``administer_duties`` scope (the 编办's)."""
     paths = dict(Unit.objects.filter(code__in=codes).values_list("code", "path")) if codes else {}
     missing = sorted(codes - set(paths))
     if missing:
@@ -429,6 +438,155 @@ def _current(code: str) -> dict[str, Any]:
     if found is None:
         raise CatalogueError(f"事项 {code} 不存在或已取消")
     return found[1]
+
+
+# --- draft adjustment batches (调整批次草案) -----------------------------------------------
+#
+# Anyone with a stake may propose a change to the catalogue — the performance office from its
+# recalibration proposals (loop 1), a unit head for their unit, the 编办 itself — and it waits in a
+# draft batch until the 编办 (``administer_duties`` over every unit the change touches) approves it,
+# which applies it through :func:`apply_contents` under a reform batch, or rejects it with a reason.
+
+AMENDABLE = ("name", "category", "area", "level", "legal_basis", "parent", "lead_units", "assisting_units",
+             "responsibility_matters", "accountability_situations")
+
+
+def draft_batch_name(day: date | None = None) -> str:
+    """The default draft batch of a year (年度权责清单调整批次（草案）)."""
+    return f"{(day or timezone.localdate()).year}年度权责清单调整批次（草案）"
+
+
+def check_propose_change(actor: Any, unit: Unit | None) -> None:
+    """A change may be proposed by the performance office (``evaluate``), the unit's head (``approve``)
+    or the 编办 (``administer_duties``) over the unit concerned; with no unit, over the city."""
+    if actor is None:  # the demo and commands act as the system
+        return
+    if unit is None:
+        unit = Unit.objects.filter(parent__isnull=True).order_by("path").first()
+    if unit is None or not any(can(actor, cap, unit) for cap in (EVALUATE, APPROVE, ADMINISTER_DUTIES)):
+        raise PermissionDenied("may not propose changes to the catalogue for this unit")
+
+
+APPENDABLE = ("assisting_units", "responsibility_matters", "accountability_situations")
+
+
+def do_propose_change(*, actor: Any, kind: str, item_code: str, content: dict[str, Any] | None = None,
+                      append: dict[str, list[str]] | None = None, reason: str, unit: Unit | None = None,
+                      origin: str = "", origin_url: str = "", batch_name: str = "") -> DraftChange:
+    """Put a proposed change (草案条目) into a draft batch (default: this year's): ``add`` with the
+    item's full content, ``amend`` with the fields to change (of :data:`AMENDABLE`) and/or entries to
+    add to a list field (``append``, of :data:`APPENDABLE`, e.g. a responsibility matter), ``remove``.
+    Checked now against the current catalogue (the item exists, the fields and unit codes are
+    valid) and again when the 编办 decides. Audited; nothing in the catalogue changes yet."""
+    check_propose_change(actor, unit)
+    content = dict(content or {})
+    item_code = item_code.strip()
+    if not reason.strip():
+        raise CatalogueError("须说明调整理由")
+    if kind not in DraftKind.values:
+        raise CatalogueError(f"未知的调整类型：{kind}")
+    base: dict[str, Any] = {}
+    if kind == DraftKind.ADD:
+        if FunctionItem.objects.filter(code=content.get("code") or item_code).exists():
+            raise CatalogueError(f"事项编码 {content.get('code') or item_code} 已存在")
+        content = _valid_content({**content, "code": item_code})
+        _unit_ids(set(content["lead_units"]) | set(content["assisting_units"]))
+    else:
+        base = _current(item_code)
+        if kind == DraftKind.AMEND:
+            unknown = sorted(set(content) - set(AMENDABLE)) + sorted(set(append or {}) - set(APPENDABLE))
+            if unknown:
+                raise CatalogueError(f"不能修订的字段：{'、'.join(unknown)}")
+            for key, extra in (append or {}).items():
+                listed = list(content.get(key, base[key]))
+                content[key] = listed + [e.strip() for e in extra if e.strip() and e.strip() not in listed]
+            merged = _valid_content({**base, **content})
+            content = {k: merged[k] for k in content}
+            if not content or all(content[k] == base.get(k) for k in content):
+                raise CatalogueError("修订草案须写明要修改的内容")
+            _unit_ids(set(merged["lead_units"]) | set(merged["assisting_units"]))
+        else:
+            content = {}
+    with transaction.atomic():
+        name = batch_name or draft_batch_name()
+        batch = DraftBatch.objects.filter(name=name).first()
+        if batch is None:
+            batch = DraftBatch.objects.create(name=name)
+            record_change(actor=actor, action="duties.create_draft_batch", obj=batch, before=None,
+                          after=snapshot(batch))
+        change = DraftChange.objects.create(
+            batch=batch, kind=kind, item_code=item_code, content=content, base=base, unit=unit,
+            reason=reason.strip(), origin=origin[:200], origin_url=origin_url[:300],
+            proposed_by=actor if getattr(actor, "is_authenticated", False) else None)
+        record_change(actor=actor, action="duties.propose_change", obj=change, before=None, after=snapshot(change),
+                      reason=change.reason, extra={"batch": batch.name, "origin": origin})
+        return change
+
+
+def _valid_content(row: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return item_content(row)
+    except FieldError as exc:
+        raise CatalogueError(f"{exc.field}：{exc}") from None
+
+
+def proposed_content(change: DraftChange) -> dict[str, Any] | None:
+    """What the item would be if ``change`` were approved now (``None``: cancelled)."""
+    if change.kind == DraftKind.REMOVE:
+        return None
+    if change.kind == DraftKind.ADD:
+        return change.content
+    return _valid_content({**_current(change.item_code), **change.content})
+
+
+def do_decide_change(*, actor: Any, change: DraftChange, approve: bool, reason: str,
+                     day: date | None = None) -> DraftChange:
+    """The 编办 approves (批准) or rejects (不予批准) a proposed change, with its reason. Approval
+    applies it to the catalogue through :func:`apply_contents` under the reform batch
+    「<draft batch>（<day>）」, audited on the change and on the item; a change that would not alter
+    the item, or whose item has gone, is refused and stays pending."""
+    if not reason.strip():
+        raise CatalogueError("须填写审核意见")
+    day = day or timezone.localdate()
+    with transaction.atomic():
+        change = DraftChange.objects.select_for_update().select_related("batch").get(pk=change.pk)
+        if change.status != DraftStatus.PENDING:
+            raise CatalogueError(f"该草案条目已{change.get_status_display()}")
+        now = current_contents([change.item_code]).get(change.item_code, (None, None))[1]
+        after = proposed_content(change) if approve else None
+        units = {u for c in (now, after) if c for u in c["lead_units"] + c["assisting_units"]}
+        if actor is not None:  # the demo and commands act as the system
+            _check_administer(actor, units)
+            if not units and "/" not in scope_paths(actor, ADMINISTER_DUTIES):
+                raise PermissionDenied("an item of no unit is decided with administer_duties over the whole city")
+        before = snapshot(change)
+        change.status = DraftStatus.APPROVED if approve else DraftStatus.REJECTED
+        change.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+        change.decided_at = timezone.now()
+        change.decision_reason = reason.strip()
+        if approve:
+            if change.kind == DraftKind.ADD and now is not None:
+                raise CatalogueError(f"事项 {change.item_code} 已存在，不能再新增")
+            if change.kind != DraftKind.ADD and now is None:
+                raise CatalogueError(f"事项 {change.item_code} 不存在或已取消")
+            if after is not None and classify_change(now, after) is None:
+                raise CatalogueError("该草案不改变事项内容，无需批准")
+            batch = do_get_or_create_batch(actor=actor, name=f"{change.batch.name}（{day.isoformat()}）", day=day)
+            result = apply_contents(contents=[after] if after else [], batch=batch,
+                                    removed=[change.item_code] if after is None else [])
+            change.applied_batch = batch
+        change.save()
+        record_change(actor=actor, action="duties.approve_change" if approve else "duties.reject_change",
+                      obj=change, before=before, after=snapshot(change), reason=change.decision_reason,
+                      extra={"item": change.item_code, "kind": change.kind, "origin": change.origin})
+        if approve:
+            item = FunctionItem.objects.get(code=change.item_code)
+            record_change(actor=actor, action=f"duties.item.draft_{change.kind}", obj=item,
+                          before=None if now is None else _item_state(now, True),
+                          after=_item_state(after if after is not None else now, after is not None),
+                          reason=change.decision_reason,
+                          extra={"draft_change": change.pk, "batch": batch.name, "counts": result.counts})
+        return change
 
 
 # --- position descriptions (职位说明书) -----------------------------------------------------

@@ -107,3 +107,36 @@ def list_findings(request, kind: str = "", status: str = "", unit: str = ""):
 @router.get("/findings/{finding_id}", response=FindingOut, auth=django_auth)
 def get_finding(request, finding_id: int):
     return _finding(selectors.get_finding_for(request.user, finding_id))
+
+
+class DraftOut(Schema):
+    id: int
+    batch: str
+    kind: str
+    item_code: str
+    content: dict[str, Any]
+    unit: str | None
+    reason: str
+    origin: str
+    status: str
+    decision_reason: str
+    applied_batch: str | None
+
+    @staticmethod
+    def resolve_batch(obj) -> str:
+        return obj.batch.name
+
+    @staticmethod
+    def resolve_unit(obj) -> str | None:
+        return obj.unit.code if obj.unit_id else None
+
+    @staticmethod
+    def resolve_applied_batch(obj) -> str | None:
+        return obj.applied_batch.name if obj.applied_batch_id else None
+
+
+@router.get("/drafts", response=list[DraftOut], auth=django_auth)
+@paginate(BoundedLimitOffsetPagination)
+def list_drafts(request, status: str = ""):
+    """Proposed catalogue changes (调整批次草案) for the 编办 and the performance office, in their scope."""
+    return selectors.draft_changes_for(request.user, status=status)

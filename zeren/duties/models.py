@@ -254,3 +254,76 @@ class PositionDescription(models.Model):
 
     def __str__(self) -> str:
         return str(self.post)
+
+
+class DraftBatch(models.Model):
+    """A draft adjustment batch (调整批次草案): proposed changes to the catalogue — from the 编办's own
+    review, or from evaluation's recalibration (loop 1) — that the 编办 (``administer_duties``)
+    approves or rejects one by one. An approved change is applied under a :class:`ReformBatch`
+    named after the draft batch and the day of approval, so the catalogue's versions record it."""
+
+    name = models.CharField(max_length=200, unique=True, verbose_name=_("批次名称"))
+    note = models.TextField(blank=True, verbose_name=_("说明"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("创建时间"))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("调整批次草案")
+        verbose_name_plural = _("调整批次草案")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DraftKind(models.TextChoices):
+    ADD = "add", _("新增事项")
+    AMEND = "amend", _("修订事项")
+    REMOVE = "remove", _("取消事项")
+
+
+class DraftStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("不予批准")
+
+
+class DraftChange(models.Model):
+    """One proposed change to an item (草案条目): add, amend (``content`` holds the fields to change)
+    or remove. ``origin`` names where it came from (e.g. ``evaluation.proposal:12``)."""
+
+    batch = models.ForeignKey(DraftBatch, on_delete=models.CASCADE, related_name="changes",
+                              verbose_name=_("调整批次"))
+    kind = models.CharField(max_length=8, choices=DraftKind.choices, verbose_name=_("类型"))
+    item_code = models.CharField(max_length=64, db_index=True, verbose_name=_("事项编码"))
+    # add: the full content (the JSON import form); amend: the fields to change; remove: {}.
+    content = models.JSONField(default=dict, blank=True, verbose_name=_("拟调整内容"))
+    # The item's content when the change was proposed (amend, remove), to show what it changes.
+    base = models.JSONField(default=dict, blank=True, verbose_name=_("提出时的内容"))
+    unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("相关单位"))
+    reason = models.TextField(verbose_name=_("调整理由"))
+    origin = models.CharField(max_length=200, blank=True, verbose_name=_("来源"))
+    origin_url = models.CharField(max_length=300, blank=True, verbose_name=_("来源链接"))
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("提出人"))
+    proposed_at = models.DateTimeField(auto_now_add=True, verbose_name=_("提出时间"))
+    status = models.CharField(max_length=8, choices=DraftStatus.choices, default=DraftStatus.PENDING,
+                              db_index=True, verbose_name=_("状态"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("审核人"))
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("审核时间"))
+    decision_reason = models.TextField(blank=True, verbose_name=_("审核意见"))
+    applied_batch = models.ForeignKey(ReformBatch, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="draft_changes", verbose_name=_("生效批次"))
+
+    class Meta:
+        ordering = ["status", "-proposed_at", "-pk"]
+        verbose_name = _("草案条目")
+        verbose_name_plural = _("草案条目")
+        constraints = [
+            models.CheckConstraint(condition=~Q(status="approved") | Q(applied_batch__isnull=False),
+                                   name="duties_draft_approved_applied"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.item_code}"

@@ -19,9 +19,10 @@ from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from ninja import Schema
 
-from zeren.access.rules import VIEW
-from zeren.access.scope import scope_queryset
+from zeren.access.rules import ADMINISTER_DUTIES, EVALUATE, VIEW
+from zeren.access.scope import scope_paths, scope_queryset
 from zeren.duties.models import (
+    DraftChange,
     DutyFinding,
     FunctionItem,
     ItemResponsibility,
@@ -248,3 +249,27 @@ def posts_of_unit_for(user: Any, unit: Unit) -> QuerySet[Post]:
     return (posts_for(user).filter(Q(unit=unit) | Q(unit__parent=unit))
             .select_related("unit", "description").annotate(n_items=Count("description__items"))
             .order_by("rank", "unit__path", "code"))
+
+
+def draft_changes_for(user: Any, *, status: str = "") -> QuerySet[DraftChange]:
+    """Proposed catalogue changes (草案条目) for the 编办 (``administer_duties``) and the performance
+    office (``evaluate``, to follow its proposals) in their scope; a change of no unit concerns the
+    whole catalogue and is seen by both. Nobody else: drafts are internal until approved."""
+    qs = DraftChange.objects.select_related("batch", "unit", "applied_batch", "proposed_by", "decided_by")
+    paths = set(scope_paths(user, ADMINISTER_DUTIES)) | set(scope_paths(user, EVALUATE))
+    if not paths:
+        return qs.none()
+    if "/" not in paths:
+        condition = Q(unit__isnull=True)
+        for path in paths:
+            condition |= Q(unit__path__startswith=path)
+        qs = qs.filter(condition)
+    return qs.filter(status=status) if status else qs
+
+
+def draft_rows(change: DraftChange) -> list[tuple[str, Any, Any]]:
+    """``(field, now, proposed)`` of the fields a change touches, for the review page."""
+    if change.kind == "remove":
+        return [("name", change.base.get("name"), None)]
+    before = change.base if change.kind == "amend" else {}
+    return [(key, before.get(key), value) for key, value in change.content.items() if key != "code"]

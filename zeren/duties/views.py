@@ -16,11 +16,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zeren.access.rules import path_in_scope
+from zeren.access.rules import ADMINISTER_DUTIES, path_in_scope
+from zeren.access.scope import scope_paths
 from zeren.core.exports import download
 from zeren.core.ratelimit import ratelimit
 from zeren.duties import actions, selectors
@@ -37,6 +39,7 @@ from zeren.duties.models import (
     Area,
     Category,
     ChangeKind,
+    DraftStatus,
     FindingKind,
     FindingStatus,
     FunctionItem,
@@ -324,3 +327,50 @@ def position_edit(request: HttpRequest, post_id: int) -> HttpResponse:
         "post": post, "pd": pd, "texts": texts, "chosen": set(chosen), "offered": offered, "error": error,
         "other_items": "、".join(c for c in chosen if c not in offered_codes),
     })
+
+
+@login_required
+def drafts(request: HttpRequest) -> HttpResponse:
+    """Draft adjustment batches (调整批次草案): proposed changes with what they change, where they came
+    from and why; the 编办 approves or rejects each with its opinion."""
+    status = request.GET.get("status", DraftStatus.PENDING)
+    page = Paginator(selectors.draft_changes_for(request.user, status=status), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    labels = {"name": _("事项名称"), "category": _("事项类别"), "area": _("职能领域"), "level": _("层级"),
+              "legal_basis": _("设定依据"), "parent": _("上级事项"), "lead_units": _("牵头单位"),
+              "assisting_units": _("协办单位"), "responsibility_matters": _("责任事项"),
+              "accountability_situations": _("追责情形")}
+    for change in page:
+        change.rows = [(labels.get(key, key), _shown(now), _shown(proposed))
+                       for key, now, proposed in selectors.draft_rows(change)]
+    return render(request, "duties/drafts.html", {
+        "page": page, "status": status, "statuses": DraftStatus.choices,
+        "may_decide": bool(scope_paths(request.user, ADMINISTER_DUTIES)), "query": f"status={status}",
+    })
+
+
+@login_required
+@require_POST
+def draft_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve (applied to the catalogue at once) or reject a proposed change, with the 编办's opinion."""
+    change = get_object_or_404(selectors.draft_changes_for(request.user), pk=pk)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        actions.do_decide_change(actor=request.user, change=change, approve=approve,
+                                 reason=request.POST.get("reason", ""))
+        messages.success(request, _("已批准，清单已更新") if approve else _("已不予批准"))
+    except actions.CatalogueError as exc:
+        messages.error(request, str(exc))
+    except PermissionDenied:
+        messages.error(request, _("无权审核：所涉单位超出本人的职责管理范围"))
+    return redirect(f"{reverse('duties:drafts')}?status={DraftStatus.PENDING}")
+
+
+def _shown(value: object) -> str:
+    """A content value as one line for the review table."""
+    if value is None:
+        return "—"
+    if isinstance(value, list):
+        return "；".join(f"{v.get('law', '')}{v.get('article', '')}" if isinstance(v, dict) else str(v)
+                        for v in value) or "—"
+    return str(value) or "—"

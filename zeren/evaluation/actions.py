@@ -767,12 +767,24 @@ def _normalised_history(rnd: Round) -> list[tuple[int, int, float, float, float 
     return out
 
 
+@dataclass(frozen=True)
+class DutyDraft:
+    """What an accepted duty-review proposal asks of the catalogue (权责事项调整草案): the item and
+    either its cancellation or an amendment (new lead units and/or a responsibility matter to add)."""
+
+    item_code: str
+    remove: bool = False
+    lead_units: tuple[str, ...] = ()
+    add_matter: str = ""
+
+
 def do_decide_proposal(*, actor: Any, proposal: Proposal, accept: bool, reason: str,
-                       suggestion: str | None = None) -> Proposal:
+                       suggestion: str | None = None, duty: DutyDraft | None = None) -> Proposal:
     """Accept (possibly edited) or reject a proposal with a reason (采纳/不予采纳), audited. An accepted
-    proposal becomes a draft for the owning office to approve: a draft target change in
-    ``zeren.targets`` when that app offers one, else a finding to the unit (cause
-    ``evaluation.recalibration``) that its office takes up through the findings inbox."""
+    proposal becomes a draft for the owning office to approve: a draft target for next year in
+    ``zeren.targets`` (targets too soft or unrealistic), or a draft change to a duty item in the
+    current draft adjustment batch of ``zeren.duties`` (a duty to review: ``duty`` names the item and
+    the change), which the 编办 approves or rejects. Refused as a whole if the draft cannot be made."""
     check_evaluate(actor, proposal.unit)
     if not reason.strip():
         raise ValidationError("a reason is required")
@@ -788,35 +800,46 @@ def do_decide_proposal(*, actor: Any, proposal: Proposal, accept: bool, reason: 
         proposal.decided_by = actor if getattr(actor, "is_authenticated", False) else None
         proposal.decided_at = timezone.now()
         if accept:
-            proposal.draft = _draft(actor, proposal)
+            proposal.draft = _draft(actor, proposal, duty)
         proposal.save()
         record_change(actor=actor, action="evaluation.decide_proposal", obj=proposal, before=before,
                       after=snapshot(proposal), reason=reason)
         return proposal
 
 
-def _draft(actor: Any, proposal: Proposal) -> str:
+def _draft(actor: Any, proposal: Proposal, duty: DutyDraft | None) -> str:
     """Hand an accepted proposal to its owner as a draft; returns what was made.
 
     Targets too soft or unrealistic: a draft target for next year in ``zeren.targets`` (state
     ``draft``, counting nowhere until the unit's office approves it) with the suggested value. A
-    duty to review: the duties catalogue has no draft items yet, so a finding to the unit (cause
-    ``evaluation.recalibration``) that its office takes up into a reform batch. An indicator without
-    variance concerns the performance office's own system: noted for its next revision."""
+    duty to review: a draft change to the named duty item in the duties catalogue's draft
+    adjustment batch (调整批次草案), for the 编办 to approve. An indicator without variance concerns
+    the performance office's own system: noted for its next revision."""
     if proposal.kind in (ProposalKind.TARGET_TOO_SOFT, ProposalKind.TARGET_UNREALISTIC) and proposal.unit:
         return _draft_target(actor, proposal)
-    if proposal.kind == ProposalKind.ZERO_VARIANCE:
-        return f"evaluation.indicator:{proposal.indicator.code if proposal.indicator else ''} (next system revision)"
-    from zeren.findings.actions import do_raise_finding
+    if proposal.kind == ProposalKind.DUTY_REVIEW:
+        return _draft_duty(actor, proposal, duty)
+    return f"evaluation.indicator:{proposal.indicator.code if proposal.indicator else ''} (next system revision)"
 
-    unit = proposal.unit or Unit.objects.filter(parent__isnull=True).order_by("path").first()
-    finding, _ = do_raise_finding(
-        actor=actor, dedupe_key=f"evaluation:recalibration:{proposal.pk}", cause="evaluation.recalibration",
-        source_app="evaluation", title=f"校准建议（草案）：{proposal.summary}"[:300], unit=unit,
-        evidence_type="evaluation.proposal", evidence_id=str(proposal.pk), evidence_url="/evaluation/proposals/",
-        details={"kind": proposal.kind, "suggestion": proposal.suggestion, "evidence": proposal.evidence},
-        reason=proposal.decision_reason)
-    return f"findings.finding:{finding.pk}"
+
+def _draft_duty(actor: Any, proposal: Proposal, duty: DutyDraft | None) -> str:
+    from zeren.duties.actions import CatalogueError, do_propose_change
+
+    if duty is None or not duty.item_code.strip():
+        raise ValidationError("采纳职责复核建议须指定要调整的权责事项编码")
+    if not duty.remove and not duty.lead_units and not duty.add_matter.strip():
+        raise ValidationError("须写明对该事项的调整：取消、改定牵头单位或增加责任事项")
+    content = {"lead_units": list(duty.lead_units)} if duty.lead_units and not duty.remove else {}
+    append = {"responsibility_matters": [duty.add_matter]} if duty.add_matter.strip() and not duty.remove else {}
+    try:
+        change = do_propose_change(
+            actor=actor, kind="remove" if duty.remove else "amend", item_code=duty.item_code, content=content,
+            append=append, unit=proposal.unit, origin=f"evaluation.proposal:{proposal.pk}",
+            origin_url=f"/evaluation/proposals/?status=accepted#proposal-{proposal.pk}",
+            reason=f"绩效评估校准建议：{proposal.summary}。{proposal.suggestion}（采纳理由：{proposal.decision_reason}）")
+    except CatalogueError as exc:
+        raise ValidationError(str(exc)) from exc
+    return f"duties.draftchange:{change.pk}"
 
 
 def _draft_target(actor: Any, proposal: Proposal) -> str:

@@ -17,6 +17,7 @@ from datetime import timedelta
 from zeren.demo.context import DemoContext
 from zeren.evaluation import sources
 from zeren.evaluation.actions import (
+    DutyDraft,
     do_collect_values,
     do_create_round,
     do_create_survey,
@@ -110,13 +111,31 @@ def build(ctx: DemoContext) -> None:
                 do_move_round(actor=None, rnd=rnd, step=step)
         do_generate_proposals(actor=None, rnd=full)
         made[key] = full
-    open_ = list(Proposal.objects.filter(status="open").order_by("kind", "id"))
-    if open_:
-        do_decide_proposal(actor=None, proposal=open_[0], accept=True, reason="两轮数据一致，纳入下一年度校准草案")
-    if len(open_) > 1:
-        do_decide_proposal(actor=None, proposal=open_[-1], accept=False, reason="受年度内机构调整影响，暂不调整")
+    _decide_some(Proposal.objects.filter(status="open").order_by("kind", "id"))
     notes["evaluation_rounds"] = [r.name for r in made.values()]
     notes["evaluation_survey"] = survey.code
+
+
+def _decide_some(proposals) -> None:
+    """Loop 1 in the demo: a target proposal accepted into a draft target, a duty review accepted into a
+    draft change of one of the unit's duty items (left pending for the 编办), one proposal rejected."""
+    from zeren.duties.models import ItemResponsibility
+
+    open_ = list(proposals)
+    target = next((p for p in open_ if p.kind in ("target_too_soft", "target_unrealistic")), None)
+    if target:
+        do_decide_proposal(actor=None, proposal=target, accept=True, reason="两轮数据一致，纳入下一年度校准草案")
+    for duty in (p for p in open_ if p.kind == "duty_review" and p.unit_id):
+        item = (ItemResponsibility.objects.filter(unit_id=duty.unit_id, role="lead", item__is_active=True)
+                .order_by("item__code").values_list("item__code", flat=True).first())
+        if item:
+            do_decide_proposal(actor=None, proposal=duty, accept=True, reason="连续两轮低分，请编办复核该事项的责任设定",
+                               duty=DutyDraft(item_code=item, add_matter=f"整改责任：针对“{duty.indicator.name}”连续低分，"
+                                                                         "按季度报送整改情况"))
+            break
+    rest = [p for p in open_ if p.status == "open" and p is not target]
+    if rest:
+        do_decide_proposal(actor=None, proposal=rest[-1], accept=False, reason="受年度内机构调整影响，暂不调整")
 
 
 def _manual(codes: list[str], quality: dict[str, float], rng, district: bool) -> list[dict]:

@@ -377,3 +377,9 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+    @property
+    def draft_url(self) -> str:
+        """Where the draft this proposal became can be seen (a duties draft change), or ``""``."""
+        kind, _, key = self.draft.partition(":")
+        return f"/duties/drafts/?status=#draft-{key}" if kind == "duties.draftchange" and key else ""

@@ -148,9 +148,16 @@ def proposals(request: HttpRequest) -> HttpResponse:
 def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(selectors.proposals_for(request.user), pk=pk)
     accept = request.POST.get("decision") == "accept"
+    post = request.POST
+    duty = None
+    if post.get("item", "").strip():
+        duty = actions.DutyDraft(item_code=post["item"].strip(), remove=post.get("duty_change") == "remove",
+                                 lead_units=tuple(c for c in post.get("lead_units", "").replace("，", ",").replace("、", ",")
+                                                  .split(",") if c.strip()),
+                                 add_matter=post.get("add_matter", "").strip())
     try:
-        actions.do_decide_proposal(actor=request.user, proposal=proposal, accept=accept,
-                                   reason=request.POST.get("reason", ""), suggestion=request.POST.get("suggestion"))
+        actions.do_decide_proposal(actor=request.user, proposal=proposal, accept=accept, reason=post.get("reason", ""),
+                                   suggestion=post.get("suggestion"), duty=duty)
         messages.success(request, _("已采纳") if accept else _("已不予采纳"))
     except PermissionDenied:
         messages.error(request, _("只有绩效管理人员可以进行此操作"))

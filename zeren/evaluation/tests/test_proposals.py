@@ -8,7 +8,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from zeren.audit.models import AuditEntry
+from zeren.duties.actions import current_contents, do_decide_change
+from zeren.duties.models import DraftChange
+from zeren.duties.tests.factories import content, load
 from zeren.evaluation.actions import (
+    DutyDraft,
     do_create_round,
     do_decide_proposal,
     do_generate_proposals,
@@ -72,9 +76,27 @@ def test_proposals_from_two_rounds_and_their_decisions(two_rounds):
     with pytest.raises(ValidationError, match="decided already"):
         do_decide_proposal(actor=officer, proposal=soft, accept=False, reason="again")
 
+    # A duty to review becomes a draft change in the duties catalogue's draft batch, not a finding; the
+    # 编办 approves it and the catalogue changes, audited.
+    load([content("ZJ-1", "建筑工程施工许可", ["SZ-ZJ"], category="行政确认", basis="《中华人民共和国建筑法》第七条")])
     duty = Proposal.objects.get(kind="duty_review")
-    do_decide_proposal(actor=officer, proposal=duty, accept=True, reason="连续低分")
-    assert Finding.objects.filter(cause="evaluation.recalibration", unit=tree["housing"]).exists()
+    with pytest.raises(ValidationError, match="权责事项编码"):
+        do_decide_proposal(actor=officer, proposal=duty, accept=True, reason="连续低分")
+    with pytest.raises(ValidationError, match="不存在或已取消"):
+        do_decide_proposal(actor=officer, proposal=duty, accept=True, reason="连续低分",
+                           duty=DutyDraft(item_code="ZJ-404", add_matter="x"))
+    assert Proposal.objects.get(pk=duty.pk).status == "open"  # refused as a whole
+    duty = do_decide_proposal(actor=officer, proposal=duty, accept=True, reason="连续低分",
+                              duty=DutyDraft(item_code="ZJ-1", add_matter="质量责任：办结质量按季度自查整改"))
+    change = DraftChange.objects.get()
+    assert duty.draft == f"duties.draftchange:{change.pk}" and change.origin == f"evaluation.proposal:{duty.pk}"
+    assert change.status == "pending" and change.unit == tree["housing"] and "连续低分" in change.reason
+    assert "质量责任：办结质量按季度自查整改" not in current_contents(["ZJ-1"])["ZJ-1"][1]["responsibility_matters"]
+    assert not Finding.objects.filter(cause="evaluation.recalibration").exists()
+    editor = make_user("bianban", "establishment_officer", tree["city"])
+    do_decide_change(actor=editor, change=change, approve=True, reason="同意")
+    assert "质量责任：办结质量按季度自查整改" in current_contents(["ZJ-1"])["ZJ-1"][1]["responsibility_matters"]
+    assert AuditEntry.objects.filter(action="duties.approve_change", object_id=str(change.pk)).exists()
     rejected = do_decide_proposal(actor=officer, proposal=Proposal.objects.get(kind="zero_variance"), accept=False,
                                   reason="该指标为合规底线，保留")
     assert rejected.status == "rejected" and not rejected.draft
