@@ -25,6 +25,12 @@ def test_demo_rounds_explain_every_score_and_pages_answer(django_assert_max_num_
         assert -1e-9 <= r.score <= 100 + 1e-9 and r.rank >= 1
     assert Finding.objects.filter(source_app="evaluation", cause="evaluation.low_score").exists()
     assert Proposal.objects.exists() and Proposal.objects.exclude(status="open").exists()
+    # Loop 1 into the duties catalogue: an accepted duty review is a pending draft change for the 编办.
+    from zeren.duties.models import DraftChange
+
+    accepted = Proposal.objects.filter(kind="duty_review", status="accepted").first()
+    assert accepted is not None and accepted.draft.startswith("duties.draftchange:")
+    assert DraftChange.objects.filter(origin=f"evaluation.proposal:{accepted.pk}", status="pending").exists()
 
     # The automatic sources: a handful of aggregate queries, and the on-time rate is what the cases say.
     from zeren.evaluation.sources import compute
