@@ -1,15 +1,14 @@
 """From a validated batch to case rows: which cases fold on and which fold again, the batch fold,
 deadlines, and the rows to write — as columns. Called only from :mod:`zeren.supervision.actions`.
 
-A case folds on from its stored state when every new event sorts after its fold cursor, under
-the same rules and source (:meth:`~zeren.supervision.rules.FoldCursor.continues_with`); otherwise it
-is folded again from all of its events by :func:`zeren.supervision.rules.fold`, one by one.
+A case folds on from its stored state when every new event sorts after its fold cursor, made by
+this version of the fold under the same rules and source (:class:`~zeren.supervision.rules.FoldCursor`);
+otherwise it is folded again from all of its events by :func:`zeren.supervision.rules.fold`, one by one.
 """
 
 from __future__ import annotations
 
-import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
@@ -28,11 +27,9 @@ from zeren.supervision.batchfold import (
 )
 from zeren.supervision.catalog import Catalog
 from zeren.supervision.columns import (
-    EPOCH_ORDINAL,
     NO_TIME,
     EventColumns,
     day_texts,
-    moment,
     optional_utc_texts,
     utc_texts,
 )
@@ -40,8 +37,11 @@ from zeren.supervision.rules import (
     EVENT_ALERTS,
     CaseRules,
     Event,
+    FoldCursor,
     deadlines,
     fold,
+    moment,
+    rules_tag,
     set_deadlines,
     sorted_events,
 )
@@ -108,7 +108,7 @@ class CaseWriter:
         """The case rules of an (item, unit) pair and their tag (what a fold cursor was made under)."""
         if pair not in self.rules:
             rules = self.catalog.effective(self.items[pair[0]], pair[1]).case_rules
-            self.rules[pair] = (rules, zlib.crc32(repr(rules).encode("utf-8")))
+            self.rules[pair] = (rules, rules_tag(rules))
         return self.rules[pair]
 
     def fold_batch(self, batch: Batch, row_of: dict[str, int], loaded: dict[str, list]) -> None:
@@ -118,26 +118,26 @@ class CaseWriter:
         first_rows = batch.order[first].tolist()
         cols = batch.cols
         onward, refold = [], []
+        cursors: dict[int, FoldCursor] = {}  # stored row -> its cursor, for the cases folding on
         for k, case_id in enumerate(batch.case_ids):
             stored = row_of.get(case_id)
             if stored is None:
                 onward.append(k)
                 continue
-            text = loaded["fold"][stored]
+            cursor = FoldCursor.from_text(loaded["fold"][stored])
             r = first_rows[k]
-            if text:
-                tag, source, received, _, _, _, at, rank, event_id = text.split("|", 8)
-                if (int(tag) == self.rules_of(batch.identity[k])[1] and int(source) == self.source_pk
-                        and (int(cols.at_us[r]), int(e.rank[first[k]]), cols.event_id[r]) > (int(at), int(rank),
-                                                                                              event_id)
-                        and (received == "1" or not has_received[k])):
-                    onward.append(k)
-                    continue
-            refold.append(k)
+            if (cursor is not None and cursor.source == self.source_pk
+                    and cursor.current(self.rules_of(batch.identity[k])[1])
+                    and cursor.continues((int(cols.at_us[r]), int(e.rank[first[k]]), cols.event_id[r]),
+                                         has_received[k])):
+                cursors[stored] = cursor
+                onward.append(k)
+            else:
+                refold.append(k)
         if refold:
             self._refold(batch, refold, row_of, loaded)
         if len(onward) == len(batch.case_ids):
-            self._fold_on(batch, np.arange(len(onward)), e, row_of, loaded)
+            self._fold_on(batch, np.arange(len(onward)), e, row_of, loaded, cursors)
         elif onward:
             keep = np.zeros(len(batch.case_ids), dtype=bool)
             keep[onward] = True
@@ -148,17 +148,17 @@ class CaseWriter:
                                   e.rec_day[mask], [e.step[i] for i in rows], e.cents[mask],
                                   [e.outcome[i] for i in rows], e.reason_blank[mask])
             self._fold_on(Batch(cols, batch.row_case, batch.case_ids, batch.identity, batch.order[mask], subset),
-                          np.array(onward), subset, row_of, loaded)
+                          np.array(onward), subset, row_of, loaded, cursors)
 
     def _fold_on(self, batch: Batch, which: Ints, e: SortedEvents, row_of: dict[str, int],
-                 loaded: dict[str, list]) -> None:
+                 loaded: dict[str, list], cursors: dict[int, FoldCursor]) -> None:
         """The batch fold for cases ``which`` (new, or folding on from their stored state)."""
         ids = [batch.case_ids[k] for k in which.tolist()]
         pairs = [batch.identity[k] for k in which.tolist()]
         s = CaseColumns.fresh(len(ids))
         at = [(n, row_of[c]) for n, c in enumerate(ids) if c in row_of]
         if at:
-            self._load_state(s, np.array([n for n, _ in at]), [r for _, r in at], loaded)
+            self._load_state(s, np.array([n for n, _ in at]), [r for _, r in at], loaded, cursors)
         # The rules of each distinct (item, unit) pair (a few dozen), then per case by pair number.
         number = {pair: k for k, pair in enumerate(dict.fromkeys(pairs))}
         of_case = np.fromiter(map(number.__getitem__, pairs), np.int64, len(pairs))
@@ -174,7 +174,8 @@ class CaseWriter:
             [r.required_steps for r, _ in rules], [r.step_limits for r, _ in rules]), self.cal)
         self._rows(batch, ids, pairs, rules, s, e, row_of, loaded)
 
-    def _load_state(self, s: CaseColumns, at: Ints, rows: list[int], loaded: dict[str, list]) -> None:
+    def _load_state(self, s: CaseColumns, at: Ints, rows: list[int], loaded: dict[str, list],
+                    cursors: dict[int, FoldCursor]) -> None:
         s.new[at] = False
         for name, column in zip(_DATES, _LOADED_DATES, strict=True):
             getattr(s, name)[at] = [loaded[column][r] for r in rows]
@@ -188,9 +189,9 @@ class CaseWriter:
             s.outcome[n] = loaded["outcome"][r]
             steps = loaded["completed_steps"][r]
             s.completed_steps[n] = list(steps) if isinstance(steps, list) else orjson.loads(steps)
-            _, _, received, start, mark, extension, _ = loaded["fold"][r].split("|", 6)
-            s.from_received[n], s.start_us[n] = received == "1", int(start)
-            s.mark_day[n], s.ext_at_mark[n] = int(mark) - EPOCH_ORDINAL, int(extension)
+            cursor = cursors[r]
+            s.from_received[n], s.start_us[n] = cursor.from_received, cursor.start_us
+            s.mark_day[n], s.ext_at_mark[n] = cursor.mark_day, cursor.extension_at_mark
 
     def _rows(self, batch: Batch, ids: list[str], pairs: list[tuple[int, int]], rules: list[tuple[CaseRules, int]],
               s: CaseColumns, e: SortedEvents, row_of: dict[str, int], loaded: dict[str, list]) -> None:
@@ -202,12 +203,11 @@ class CaseWriter:
         assert s.last_row is not None and s.start_row is not None
         last = batch.order[s.last_row].tolist()
         last_at, last_id = cols.at_us[last].tolist(), [cols.event_id[r] for r in last]
-        source = f"|{self.source_pk}|"
-        folds = [f"{tag}{source}{fr}|{start}|{mark}|{ext}|{at}|{rank}|{event_id}" if tag else ""
-                 for tag, fr, start, mark, ext, at, rank, event_id in zip(
-                     [tag for _, tag in rules], s.from_received.astype(np.int64).tolist(), s.start_us.tolist(),
-                     (s.mark_day + EPOCH_ORDINAL).tolist(), s.ext_at_mark.tolist(), last_at, e.rank[s.last_row].tolist(),
-                     last_id, strict=True)]
+        folds = [FoldCursor(received, start, mark, ext, last, tag, self.source_pk).to_text()
+                 for received, start, mark, ext, last, tag in zip(
+                     s.from_received.tolist(), s.start_us.tolist(), s.mark_day.tolist(), s.ext_at_mark.tolist(),
+                     zip(last_at, e.rank[s.last_row].tolist(), last_id, strict=True), [tag for _, tag in rules],
+                     strict=True)]
 
         def dates(values: Ints) -> list:
             return day_texts(values, NONE)
@@ -247,10 +247,14 @@ class CaseWriter:
 
     def refold_stored(self, cases: list[tuple[int, int, int, str]]) -> int:
         """Fold again, from their stored events, the cases ``(pk, item pk, unit pk, fold)`` whose fold
-        was made under other rules than those now in force; returns how many (their rows in
-        ``changed``). A case's events never change, so this is the same fold as ingestion's."""
-        stale = [(pk, (item, unit), []) for pk, item, unit, fold_text in cases
-                 if not fold_text or int(fold_text.split("|", 1)[0]) != self.rules_of((item, unit))[1]]
+        was made by another version of the fold or under other rules than those now in force;
+        returns how many (their rows in ``changed``). A case's events never change, so this is the
+        same fold as ingestion's."""
+        stale = []
+        for pk, item, unit, text in cases:
+            cursor = FoldCursor.from_text(text)
+            if cursor is None or not cursor.current(self.rules_of((item, unit))[1]):
+                stale.append((pk, (item, unit), []))
         self._fold_again(stale)
         return len(stale)
 
@@ -279,11 +283,10 @@ class CaseWriter:
         stored, sources = storage.stored_events(pks), storage.event_sources(pks)
         adapt = storage.instant_adapter()
         for pk, pair, new in cases:
-            rules, tag = self.rules_of(pair)
+            rules = self.rules_of(pair)[0]
             state, cursor = fold(None, None, sorted_events(new + stored.get(pk, [])), rules, self.cal)
             set_deadlines(state, rules, self.cal)
             systems = sources.get(pk, set()) | ({self.source_pk} if new else set())
-            source = next(iter(systems)) if len(systems) == 1 else 0
-            params = storage.state_params(state, storage.pack_cursor(cursor, tag, source) if source and tag else "",
-                                          self.stamp, self.sqlite, adapt)
+            cursor = replace(cursor, source=next(iter(systems)) if len(systems) == 1 else 0)
+            params = storage.state_params(state, cursor.to_text(), self.stamp, self.sqlite, adapt)
             self.changed.append((*params, pk))

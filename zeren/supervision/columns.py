@@ -10,7 +10,6 @@ the field of a rejection. So the two paths agree by construction (``tests/test_b
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from itertools import repeat
 from typing import Any
@@ -31,7 +30,15 @@ from zeren.supervision.events import (
     parse_amount,
     parse_event,
 )
-from zeren.supervision.rules import DECIDED, FEE_CHARGED, STEP_COMPLETED, TYPE_RANK, local_date
+from zeren.supervision.rules import (
+    DECIDED,
+    EPOCH_ORDINAL,
+    FEE_CHARGED,
+    STEP_COMPLETED,
+    TYPE_RANK,
+    local_date,
+    micros,
+)
 
 Ints = npt.NDArray[np.int64]
 NO_TIME = np.iinfo(np.int64).min  # no recorded_at
@@ -39,8 +46,6 @@ USUAL_LENGTH = 25  # len("2026-09-14T09:30:00+08:00")
 _CHINA_SECONDS = 8 * 3600
 _FLAT_KEYS = frozenset({"event_id", "case_id", "item_code", "unit_code", "type", "at", "recorded_at", "step",
                         "amount", "outcome", "reason"})
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-EPOCH_ORDINAL = 719163  # date(1970, 1, 1).toordinal(): days since the epoch = ordinal - this
 
 
 @dataclass
@@ -268,16 +273,6 @@ def _storable(rows: list[dict], flat: bool) -> tuple[npt.NDArray[np.bool_] | boo
         except TypeError:
             pass
     return np.fromiter((not _suspect_text(r) for r in rows), bool, len(rows)), None
-
-
-def micros(instant: datetime) -> int:
-    """Microseconds since the epoch of an aware instant."""
-    return (instant - EPOCH) // timedelta(microseconds=1)
-
-
-def moment(microseconds: int) -> datetime:
-    """The aware (UTC) instant ``microseconds`` after the epoch."""
-    return EPOCH + timedelta(microseconds=microseconds)
 
 
 def _from_parsed(parsed: list[tuple[int, ParsedEvent]]) -> EventColumns:

@@ -12,9 +12,8 @@ import orjson
 from django.db import connection
 
 from zeren.supervision.batchfold import NONE
-from zeren.supervision.columns import micros
 from zeren.supervision.models import ApprovalCase, ApprovalEvent
-from zeren.supervision.rules import EVENT_ALERTS, CaseState, Event, FoldCursor
+from zeren.supervision.rules import EVENT_ALERTS, CaseState, Event
 
 CHUNK = 900  # ids per IN (...) query
 CASE_TABLE = ApprovalCase._meta.db_table
@@ -127,13 +126,6 @@ def stored_events(case_pks: Sequence[int]) -> dict[int, list[Event]]:
             event_id, kind, _instant(at), step, None if amount is None else Decimal(str(amount)),
             outcome, reason, _instant(recorded_at)))
     return by_case
-
-
-def pack_cursor(cursor: FoldCursor, rules_tag: int, source_id: int) -> str:
-    """The ``fold`` column: the rules and source it was folded under, then the cursor."""
-    at, rank, event_id = cursor.last
-    return (f"{rules_tag}|{source_id}|{int(cursor.from_received)}|{micros(cursor.start)}|{cursor.mark.toordinal()}|"
-            f"{cursor.extension_at_mark}|{micros(at)}|{rank}|{event_id}")
 
 
 LOADED_COLUMNS = ("id", "item_id", "unit_id", "received_date", "last_event_date", "suspended_since",

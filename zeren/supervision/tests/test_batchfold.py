@@ -76,11 +76,10 @@ def start_columns(starts):
             continue
         s, c = start
         cols.new[k] = False
-        cols.start_us[k], cols.from_received[k] = _micros(c.start), c.from_received
+        cols.start_us[k], cols.from_received[k], cols.mark_day[k] = c.start_us, c.from_received, c.mark_day
         for name, value in (("received_day", s.received_date), ("last_day", s.last_event_date),
                             ("suspended_since", s.suspended_since), ("decided_day", s.decided_date),
-                            ("withdrawn_day", s.withdrawn_date), ("delivered_day", s.delivered_date),
-                            ("mark_day", c.mark)):
+                            ("withdrawn_day", s.withdrawn_date), ("delivered_day", s.delivered_date)):
             getattr(cols, name)[k] = _day(value)
         cols.suspension_count[k], cols.extension_days[k] = s.suspension_count, s.extension_days
         cols.outcome[k], cols.fees_cents[k] = s.outcome, int(s.fees_total * 100)
@@ -124,7 +123,7 @@ def test_batch_fold_equals_the_fold_case_by_case(cases, rng):
     s = start_columns(starts)
     fold_cases(s, events, rule_columns(rules), CAL)
     for k, (state, cursor) in enumerate(expected):
-        assert s.start_us[k] == _micros(cursor.start) and s.from_received[k] == cursor.from_received
+        assert s.start_us[k] == cursor.start_us and s.from_received[k] == cursor.from_received
         got = {"received_date": s.received_day[k], "last_event_date": s.last_day[k],
                "suspended_since": s.suspended_since[k], "decided_date": s.decided_day[k],
                "withdrawn_date": s.withdrawn_day[k], "delivered_date": s.delivered_day[k],
@@ -133,9 +132,9 @@ def test_batch_fold_equals_the_fold_case_by_case(cases, rng):
         assert (s.suspension_count[k], s.extension_days[k], s.outcome[k], s.fees_cents[k], s.completed_steps[k],
                 s.event_count[k]) == (state.suspension_count, state.extension_days, state.outcome,
                                       int(state.fees_total * 100), state.completed_steps, state.event_count)
-        assert (s.mark_day[k], s.ext_at_mark[k]) == (_day(cursor.mark), cursor.extension_at_mark)
+        assert (s.mark_day[k], s.ext_at_mark[k]) == (cursor.mark_day, cursor.extension_at_mark)
         last = order[s.last_row[k]]
-        assert (cols.at_us[last], cols.event_id[last]) == (_micros(cursor.last[0]), cursor.last[2])
+        assert (cols.at_us[last], cols.event_id[last]) == (cursor.last[0], cursor.last[2])
 
 
 def test_usual_times_parse_as_python_does():

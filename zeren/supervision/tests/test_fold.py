@@ -20,8 +20,8 @@ from zeren.supervision.rules import (
     LOCAL_TZ,
     CaseRules,
     case_state,
-    event_order,
     fold,
+    order_key,
     set_deadlines,
     sorted_events,
 )
@@ -136,7 +136,7 @@ def test_folding_on_in_order_equals_folding_everything(spec, cut):
         state, cursor = fold(state, cursor, rest, rules, CAL)
         set_deadlines(state, rules, CAL)
         assert state == whole
-        assert cursor.last == event_order(ordered[-1])
+        assert cursor.last == order_key(ordered[-1])
     elif rest:
         # Not continuable: only because a received event moves a clock started by another event.
         assert not cursor.from_received and any(e.type == "received" for e in rest)
