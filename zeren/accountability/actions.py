@@ -46,6 +46,7 @@ from zeren.accountability.models import (
     SubjectKind,
 )
 from zeren.audit.actions import record_change, record_event, snapshot
+from zeren.evaluation import causes as evaluation_causes
 from zeren.findings.actions import do_follow_source, do_raise_finding, do_set_finding_status
 from zeren.findings.models import Finding, FindingStatus
 from zeren.org.models import Person, Unit, UnitKind
@@ -727,7 +728,7 @@ def do_propose_commendation(*, actor: Any, unit: Unit, reason: str, finding: Fin
         return row, True
 
 
-COMMENDATION_CAUSE = "evaluation.commendation"  # what evaluation raises for the top of a ranking (奖勤)
+COMMENDATION_CAUSE = evaluation_causes.COMMENDATION  # what evaluation raises for the top of a ranking (奖勤)
 
 
 def do_decide_commendation(*, actor: Any, commendation: Commendation, award: bool, reason: str = "") -> Commendation:

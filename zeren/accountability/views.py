@@ -135,7 +135,7 @@ def _inbox_qs(request: HttpRequest):
 def _label(findings) -> None:
     labels, kinds = cause_labels(), {}
     for f in findings:
-        f.cause_label = labels.get((f.source_app, f.cause), f.cause)
+        f.cause_label = labels.get(f.cause, f.cause)
         kinds.setdefault(f.evidence_type, evidence_label(f.evidence_type))
         f.evidence_label = kinds[f.evidence_type]
 
@@ -145,13 +145,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page = _page(request, _inbox_qs(request))
     _label(page)
     _unit, unit_text = _unit_param(request)
-    causes = sorted(set(selectors.inbox_for(request.user).order_by().values_list("cause", flat=True).distinct()))
-    labels = {c: label for (_a, c), label in cause_labels().items()}
+    labels = cause_labels()
+    found = selectors.inbox_for(request.user).order_by().values_list("cause", flat=True).distinct()
+    causes = sorted(((c, labels.get(c, c)) for c in found), key=lambda option: option[1])
     return render(request, "accountability/inbox.html", {
         "page": page, "query": _query(request), "unit_text": unit_text, "status": request.GET.get("status", "open_all"),
         "cause": request.GET.get("cause", ""), "age": request.GET.get("age", ""),
         "statuses": [("open_all", _("待处理和已受理")), *FindingStatus.choices],
-        "causes": [(c, labels.get(c, c)) for c in causes], "ages": [("7", _("超过7天")), ("30", _("超过30天")),
+        "causes": causes, "ages": [("7", _("超过7天")), ("30", _("超过30天")),
                                                                      ("90", _("超过90天"))],
     })
 

@@ -6,12 +6,12 @@ import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from importlib import import_module
 from types import ModuleType
 from typing import Any, TypeVar
 
-from django.apps import apps
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from zeren.core.registry import app_modules
 
 T = TypeVar("T")
 
@@ -62,15 +62,4 @@ def _len(items: Iterable[Any]) -> int | None:
 
 def demo_steps() -> list[ModuleType]:
     """Each installed app's ``demo`` module (``ORDER: int``, ``build(ctx)``), in ``ORDER``."""
-    steps = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("zeren."):
-            continue
-        try:
-            module = import_module(f"{config.name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.demo":
-                raise
-            continue
-        steps.append(module)
-    return sorted(steps, key=lambda m: m.ORDER)
+    return sorted((module for _config, module in app_modules("demo")), key=lambda m: m.ORDER)

@@ -19,7 +19,7 @@ from zeren.access.rules import EVALUATE
 from zeren.access.scope import can
 from zeren.audit.actions import record_change, record_event, snapshot
 from zeren.audit.rules import canonical_json
-from zeren.evaluation import methods, rules, sources
+from zeren.evaluation import causes, methods, rules, sources
 from zeren.evaluation.models import (
     Aggregation,
     Indicator,
@@ -530,10 +530,10 @@ def do_raise_round_findings(*, actor: Any, rnd: Round, bottom_share: float | Non
             evidence_url=f"/evaluation/rounds/{rnd.pk}/units/{r.unit.code}/", occurred_on=rnd.period_end,
             details={"round": rnd.name, "score": round(r.score or 0, 4), "rank": r.rank, "of": count})
 
-    specs = [spec(results[i], "evaluation.low_score",
+    specs = [spec(results[i], causes.LOW_SCORE,
                   f"绩效评估排名靠后：{results[i].unit.name} {rnd.name} 第{results[i].rank}名（{results[i].score:.1f}分）")
              for i in low]
-    specs += [spec(results[i], "evaluation.commendation",
+    specs += [spec(results[i], causes.COMMENDATION,
                    f"绩效评估表彰候选：{results[i].unit.name} {rnd.name} 第{results[i].rank}名") for i in top]
     do_raise_findings(actor=actor, specs=specs, reason=f"绩效评估结果 {rnd.name}")
     return len(low), len(top)

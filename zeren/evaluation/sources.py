@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cache
-from importlib import import_module
 from typing import Any
 
-from django.apps import apps
+from zeren.core.registry import app_modules
 
 MANUAL = "manual"
 RATE = "%"
@@ -24,15 +23,7 @@ RATE = "%"
 def sources() -> dict[str, dict[str, Any]]:
     """Every installed app's ``SOURCES``, merged (the way :func:`zeren.demo.context.demo_steps` finds demos)."""
     found: dict[str, dict[str, Any]] = {}
-    for config in apps.get_app_configs():
-        if not config.name.startswith("zeren."):
-            continue
-        try:
-            module = import_module(f"{config.name}.indicators")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.indicators":
-                raise
-            continue
+    for _config, module in app_modules("indicators"):
         found.update(getattr(module, "SOURCES", {}))
     return dict(sorted(found.items()))
 

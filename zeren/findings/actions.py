@@ -15,6 +15,7 @@ from zeren.access.rules import EVALUATE, SUPERVISE
 from zeren.access.scope import can
 from zeren.audit.actions import record_change, record_event, snapshot
 from zeren.audit.rules import canonical_json
+from zeren.findings.causes import require as require_cause
 from zeren.findings.models import Finding, FindingStatus
 from zeren.findings.rules import can_move, follow_move
 from zeren.org.models import Person, Unit
@@ -45,7 +46,10 @@ def do_raise_finding(
     evidence_type: str, evidence_id: str, evidence_url: str = "", occurred_on: date | None = None,
     person: Person | None = None, details: dict[str, Any] | None = None, reason: str = "",
 ) -> tuple[Finding, bool]:
-    """Raise a finding once (发现问题线索): returns ``(finding, created)``; a known key changes nothing."""
+    """Raise a finding once (发现问题线索): returns ``(finding, created)``; a known key changes nothing.
+    ``cause`` must be declared by its producer (:mod:`zeren.findings.causes`), or this raises
+    :class:`~zeren.findings.causes.UnknownCause`."""
+    require_cause(cause)
     with transaction.atomic():
         existing = Finding.objects.filter(dedupe_key=dedupe_key).first()
         if existing is not None:
@@ -74,6 +78,8 @@ def do_raise_findings(*, actor: Any, specs: list[FindingSpec], reason: str = "")
     finding raised between the look-up and the insert."""
     if not specs:
         return 0
+    for cause in {s.cause for s in specs}:
+        require_cause(cause)
     with transaction.atomic():
         keys = [s.dedupe_key for s in specs]
         known: set[str] = set()

@@ -23,7 +23,7 @@ def index(request: HttpRequest) -> HttpResponse:
     kinds: dict[str, str] = {}
     for finding in page:
         # Display-only attributes for the template, set on the page's objects.
-        finding.cause_label = labels.get((finding.source_app, finding.cause), finding.cause)  # type: ignore[attr-defined]
+        finding.cause_label = labels.get(finding.cause, finding.cause)  # type: ignore[attr-defined]
         if finding.evidence_type not in kinds:
             kinds[finding.evidence_type] = evidence_label(finding.evidence_type)
         finding.evidence_label = kinds[finding.evidence_type]  # type: ignore[attr-defined]

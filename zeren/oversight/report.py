@@ -23,7 +23,6 @@ from zeren.findings.selectors import cause_labels
 from zeren.org.models import Level, Unit, UnitKind
 from zeren.oversight.models import (
     ExternalEvaluation,
-    FindingCause,
     InspectionIssue,
     IssueStatus,
     JointInspection,
@@ -101,7 +100,7 @@ def build_report(user: Any, year: int) -> Report:
     report.elements = _elements()
 
     findings = scope_queryset(user, Finding.objects.filter(raised_at__date__range=(start, end))).order_by()
-    labels = {cause: label for (_app, cause), label in cause_labels().items()} | dict(FindingCause.choices)
+    labels = cause_labels()
     report.findings = [(SOURCE_APPS.get(app, app), labels.get(cause, cause), n, open_)
                        for app, cause, n, open_ in findings.values("source_app", "cause").annotate(
         n=Count("id"), open=Count("id", filter=Q(status__in=["open", "accepted"]))).values_list(

@@ -30,7 +30,7 @@ from zeren.findings.actions import (
 )
 from zeren.findings.models import OPEN_STATUSES, Finding
 from zeren.org.models import Person, Unit
-from zeren.targets import rules
+from zeren.targets import causes, rules
 from zeren.targets.models import (
     OPEN_NOTICE_STATUSES,
     Appeal,
@@ -277,7 +277,7 @@ def _follow_completed(actor: Any, target_ids: list[int], as_of: date,
     is gone and its open ``targets.overdue`` findings are resolved (zeren.findings do_follow_sources)."""
     from zeren.targets.selectors import statuses
 
-    open_ids = set(Finding.objects.filter(cause="targets.overdue", evidence_type="targets.target",
+    open_ids = set(Finding.objects.filter(cause=causes.OVERDUE, evidence_type="targets.target",
                                           status__in=OPEN_STATUSES).values_list("evidence_id", flat=True))
     open_ids &= {str(i) for i in target_ids}
     if not open_ids:
@@ -286,7 +286,7 @@ def _follow_completed(actor: Any, target_ids: list[int], as_of: date,
         computed = statuses(Target.objects.filter(pk__in=[int(i) for i in open_ids]), as_of)
     done = [i for i in open_ids if computed.get(int(i)) and computed[int(i)].status == rules.COMPLETED]
     return do_follow_sources(evidence_type="targets.target", evidence_ids=done, outcome="resolved",
-                             reason=f"目标已于 {as_of} 完成", actor=actor, cause="targets.overdue") if done else 0
+                             reason=f"目标已于 {as_of} 完成", actor=actor, cause=causes.OVERDUE) if done else 0
 
 
 def do_import_reports(*, actor: Any, reports: list[ProgressReport], source_name: str = "") -> int:
@@ -356,14 +356,14 @@ def do_follow_up(*, as_of: date, actor: Any = None) -> FollowUpSummary:
         Notice.objects.bulk_create(escalations, batch_size=2000)
         summary.escalated = len(escalations)
         specs = [FindingSpec(
-            dedupe_key=f"targets.overdue:{info[tid]['code']}", cause="targets.overdue", source_app="targets",
+            dedupe_key=f"targets.overdue:{info[tid]['code']}", cause=causes.OVERDUE, source_app="targets",
             title=f"目标逾期未完成：{info[tid]['code']} {info[tid]['title']}"[:300], unit_id=info[tid]["unit_id"],
             person_id=info[tid]["leader_id"], evidence_type="targets.target", evidence_id=str(tid),
             evidence_url=f"/targets/t/{tid}/", occurred_on=info[tid]["deadline"],
             details={"progress": round(s.progress, 4)})
             for tid, s in flagged.items() if s.status == rules.OVERDUE and tid in info]
         specs += [FindingSpec(
-            dedupe_key=f"targets.notice_escalated:{n.pk}", cause="targets.notice_escalated",
+            dedupe_key=f"targets.notice_escalated:{n.pk}", cause=causes.NOTICE_ESCALATED,
             source_app="targets", title=f"督办通知逾期未答复，已升级：目标 {n.target_id}", unit_id=n.unit_id,
             person_id=n.addressee_id, evidence_type="targets.notice",
             evidence_id=str(n.pk), evidence_url=f"/targets/t/{n.target_id}/",
@@ -519,7 +519,7 @@ def do_record_assessments(*, actor: Any, unit: Unit, year: int, entries: list[As
 def _raise_incompetent(actor: Any, assessment: Assessment) -> None:
     do_raise_finding(
         actor=actor, dedupe_key=f"targets.incompetent:{assessment.year}:{assessment.person_id}",
-        cause="targets.incompetent", source_app="targets",
+        cause=causes.INCOMPETENT, source_app="targets",
         title=f"{assessment.year} 年度考核不称职：{assessment.person.name}", unit=assessment.unit,
         person=assessment.person, evidence_type="targets.assessment", evidence_id=str(assessment.pk),
         evidence_url="/targets/assessments/", occurred_on=assessment.notified_on)

@@ -26,7 +26,7 @@ from zeren.audit.actions import record_event
 from zeren.demo.context import DemoContext
 from zeren.findings.actions import FindingSpec, do_raise_findings
 from zeren.org.models import Membership, Unit, UnitKind
-from zeren.targets import rules
+from zeren.targets import causes, rules
 from zeren.targets.bulk import insert, next_id, sync_sequence
 from zeren.targets.models import (
     Assessment,
@@ -347,12 +347,12 @@ def follow_up(builder: Builder, computed: dict[int, rules.Status], today: date) 
         notice_id += 1
     insert(Notice, NOTICE_COLUMNS, rows + escalations)
     sync_sequence(Notice)
-    specs = [FindingSpec(dedupe_key=f"targets.overdue:{t.code}", cause="targets.overdue", source_app="targets",
+    specs = [FindingSpec(dedupe_key=f"targets.overdue:{t.code}", cause=causes.OVERDUE, source_app="targets",
                          title=f"目标逾期未完成：{t.code} {t.title}"[:300], unit_id=t.unit_id, person_id=t.leader_id,
                          evidence_type="targets.target", evidence_id=str(t.id), evidence_url=f"/targets/t/{t.id}/",
                          occurred_on=t.deadline, details={"progress": round(computed[t.id].progress, 4)})
              for t in flagged if computed[t.id].status == rules.OVERDUE]
-    specs += [FindingSpec(dedupe_key=f"targets.notice_escalated:{first}", cause="targets.notice_escalated",
+    specs += [FindingSpec(dedupe_key=f"targets.notice_escalated:{first}", cause=causes.NOTICE_ESCALATED,
                           source_app="targets", title=f"督办通知逾期未答复，已升级：{t.code}"[:300], unit_id=t.unit_id,
                           person_id=t.leader_id, evidence_type="targets.notice", evidence_id=str(first),
                           evidence_url=f"/targets/t/{t.id}/", occurred_on=due)
@@ -409,7 +409,7 @@ def assessments(ctx: DemoContext, builder: Builder) -> int:
     sync_sequence(Assessment)
     r = rows[-1]
     do_raise_findings(actor=None, reason="targets demo", specs=[FindingSpec(
-        dedupe_key=f"targets.incompetent:{year}:{r[2]}", cause="targets.incompetent", source_app="targets",
+        dedupe_key=f"targets.incompetent:{year}:{r[2]}", cause=causes.INCOMPETENT, source_app="targets",
         title=f"{year} 年度考核不称职", unit_id=r[1], person_id=r[2], evidence_type="targets.assessment",
         evidence_id=str(r[0]), evidence_url="/targets/assessments/", occurred_on=notified)])
     return len(rows)

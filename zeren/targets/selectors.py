@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from zeren.access.rules import SUPERVISE
 from zeren.access.scope import scope_queryset
 from zeren.org.models import Membership, Person, Unit
-from zeren.targets import rules
+from zeren.targets import causes, rules
 from zeren.targets.models import (
     OPEN_NOTICE_STATUSES,
     Assessment,
@@ -159,7 +159,7 @@ def consistency_issues(year: int) -> list[Issue]:
             gap = rules.additive_shortfall(parent["target_value"], [k["target_value"] or 0 for k in kids],
                                            lower_better=rules.lower_is_better(parent["baseline"], parent["target_value"]))
             if gap > 0:
-                issues.append(Issue("targets.additive_shortfall", parent["code"], parent["unit_id"],
+                issues.append(Issue(causes.ADDITIVE_SHORTFALL, parent["code"], parent["unit_id"],
                                     f"下级目标值合计比 {parent['code']} 的目标值少 {gap:g}"))
         if rules.weights_off([k["weight"] for k in kids]):
             issues.append(Issue("targets.weights", parent["code"], parent["unit_id"],
@@ -169,11 +169,11 @@ def consistency_issues(year: int) -> list[Issue]:
     held = _memberships(list(people))
     for t in targets:
         if t["leader_id"] is None:
-            issues.append(Issue("targets.no_leader", t["code"], t["unit_id"], f"{t['code']} 没有责任领导"))
+            issues.append(Issue(causes.NO_LEADER, t["code"], t["unit_id"], f"{t['code']} 没有责任领导"))
         for role, person_id in (("责任领导", t["leader_id"]), ("责任人", t["person_id"])):
             if person_id and not any(_member_on(span, t["start"]) and t["unit__path"].startswith(path)
                                      for path, span in held.get(person_id, [])):
-                issues.append(Issue("targets.not_member", t["code"], t["unit_id"],
+                issues.append(Issue(causes.NOT_MEMBER, t["code"], t["unit_id"],
                                     f"{t['code']} 的{role}在 {t['start']} 不是 {t['unit__code']} 或其上级单位的成员",
                                     person_id=person_id))
     units_with_targets = {t["unit_id"] for t in targets}
@@ -184,7 +184,7 @@ def consistency_issues(year: int) -> list[Issue]:
              .values_list("person_id", "unit_id", "unit__code", "person__name"))
     for person_id, unit_id, unit_code, name in heads:
         if person_id not in holders:
-            issues.append(Issue("targets.leader_without_target", unit_code, unit_id,
+            issues.append(Issue(causes.LEADER_WITHOUT_TARGET, unit_code, unit_id,
                                 f"{unit_code} 的领导 {name} 在 {year} 年没有承担任何目标", person_id=person_id))
     return issues
 

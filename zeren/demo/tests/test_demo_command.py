@@ -4,6 +4,8 @@ import pytest
 
 from zeren.audit.models import AuditEntry, Checkpoint
 from zeren.demo.models import DemoBuild
+from zeren.findings import causes
+from zeren.findings.models import Finding
 from zeren.org.models import Unit
 from zeren.org.testing import make_unit, run_command
 
@@ -17,6 +19,9 @@ def test_demo_builds_a_verifiable_city_then_reuses_it():
     for login in ["admin", "leader", "officer", "perf", "head", "staff"]:
         assert f"  {login} " in out
     assert DemoBuild.objects.count() == 1 and Unit.objects.count() > 50
+    # The inbox holds findings of every element, each cause declared with its label by its producer.
+    raised = set(Finding.objects.values_list("cause", flat=True))
+    assert len(raised) > 5 and raised <= set(causes.registry())
     # Every step's writes are in the chain, and the last step sealed them under a public checkpoint.
     last = AuditEntry.objects.order_by("-seq").first()
     assert Checkpoint.objects.filter(last_seq=last.seq).exists()

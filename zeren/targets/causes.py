@@ -1,0 +1,27 @@
+"""The finding causes target management raises (问题类型), for :mod:`zeren.findings.causes`.
+
+The daily follow-up (督办) raises ``overdue`` and ``notice_escalated``; the annual assessment
+``incompetent``; ``zeren targets check`` the consistency problems (its weights warning raises none).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+OVERDUE = "targets.overdue"
+NOTICE_ESCALATED = "targets.notice_escalated"
+INCOMPETENT = "targets.incompetent"
+ADDITIVE_SHORTFALL = "targets.additive_shortfall"
+NO_LEADER = "targets.no_leader"
+NOT_MEMBER = "targets.not_member"
+LEADER_WITHOUT_TARGET = "targets.leader_without_target"
+
+CAUSES = {
+    OVERDUE: _("目标逾期未完成"),
+    NOTICE_ESCALATED: _("督办逾期未答复"),
+    INCOMPETENT: _("年度考核不称职"),
+    ADDITIVE_SHORTFALL: _("下级目标合计不足"),
+    NO_LEADER: _("目标无责任领导"),
+    NOT_MEMBER: _("目标责任人不在责任单位"),
+    LEADER_WITHOUT_TARGET: _("领导未承担目标"),
+}
