@@ -325,6 +325,8 @@ class CaseSource(models.TextChoices):
     ALERT = "alert", _("违规预警")
     REFERRAL = "referral", _("移送")
     INSPECTION = "inspection", _("检查")
+    DISCLOSURE = "disclosure", _("政务公开逾期")
+    JOINT_MEETING = "joint_meeting", _("联席会议督办逾期")
     TARGET = "target", _("目标逾期或未完成")
     EVALUATION = "evaluation", _("绩效评估")
     INCIDENT_REVIEW = "incident_review", _("责任检讨")

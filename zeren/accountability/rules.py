@@ -110,11 +110,18 @@ def unknown_factors(aggravating: Iterable[str], mitigating: Iterable[str]) -> li
     return [f for f in aggravating if f not in AGGRAVATING] + [f for f in mitigating if f not in MITIGATING]
 
 
-# Where a case comes from, by the findings it is opened from: (source app, cause prefix) → source.
+# Where a case comes from (案件来源), by the findings it is opened from: (source app, cause or cause
+# prefix, case source), in order of precedence — a case opened from a red card and a fee alert is a
+# red-card case. Oversight's causes each have their own source: a referral from finance, audit,
+# legal affairs or HR (移送), a joint inspection's finding (检查), an overdue required disclosure
+# (政务公开逾期), an overdue joint-meeting follow-up (联席会议督办逾期).
 SOURCE_BY_FINDING = [("supervision", "red_card", "red_card"), ("supervision", "", "alert"),
                      ("accountability", "accountability.complaint", "complaint"),
-                     ("accountability", "accountability.", "incident_review"), ("targets", "", "target"),
-                     ("evaluation", "", "evaluation"), ("oversight", "", "referral"), ("duties", "", "duties")]
+                     ("accountability", "accountability.", "incident_review"),
+                     ("oversight", "oversight.referral", "referral"), ("oversight", "oversight.inspection", "inspection"),
+                     ("oversight", "oversight.disclosure_overdue", "disclosure"),
+                     ("oversight", "oversight.meeting_task_overdue", "joint_meeting"),
+                     ("targets", "", "target"), ("evaluation", "", "evaluation"), ("duties", "", "duties")]
 
 
 def case_source(findings: Iterable[tuple[str, str]]) -> str:

@@ -15,9 +15,10 @@ from zeren.accountability.actions import (
     do_record_statement,
     sanction_ladder,
 )
-from zeren.accountability.models import SanctionLevel
+from zeren.accountability.models import CaseSource, SanctionLevel
 from zeren.accountability.rules import case_source, recommend_rank
 from zeren.audit.models import AuditEntry
+from zeren.findings import causes
 from zeren.findings.actions import do_raise_finding
 from zeren.findings.models import Finding
 from zeren.org.models import Person
@@ -43,6 +44,18 @@ def test_the_ladder_is_configurable_and_the_recommendation_weighs_factors(tree, 
     assert case_source([("supervision", "fee_over_standard"), ("supervision", "red_card")]) == "red_card"
     assert case_source([("accountability", "accountability.review_overdue")]) == "incident_review"
     assert case_source([("targets", "targets.overdue")]) == "target"
+    assert case_source([("oversight", "oversight.inspection")]) == "inspection"
+    assert case_source([("oversight", "oversight.disclosure_overdue"), ("oversight", "oversight.referral")]) == "referral"
+
+
+def test_every_declared_cause_gives_a_case_source_of_its_own_kind():
+    """Each cause any producer declares (zeren.findings.causes) maps to a case source, never 'other';
+    oversight's four causes to four different sources (before, all were 'referral')."""
+    declared = causes.registry()
+    assert all(case_source([(app, cause)]) in CaseSource.values and case_source([(app, cause)]) != "other"
+               for cause, (app, _label) in declared.items())
+    oversight = {cause for cause, (app, _label) in declared.items() if app == "oversight"}
+    assert len(oversight) == 4 and len({case_source([("oversight", c)]) for c in oversight}) == 4
 
 
 def test_a_case_from_two_findings_through_decision_filing_and_appeal(tree, officer):
