@@ -2,13 +2,16 @@
 
 Duty findings open (未处理职责问题): findings of the catalogue analysis (overlaps, orphans, no
 responsibility…) still open at the end of the period that name the unit, or a unit under it.
+
+A programme (专项) may be selected by duty items (``duties.item`` in ``PROGRAMMES``): the units that
+carry it are the items' lead units; targets and approvals follow the items in their own apps.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from zeren.duties.models import DutyFinding, FindingStatus
+from zeren.duties.models import DutyFinding, FindingStatus, ItemResponsibility, ResponsibilityRole
 from zeren.org.models import Unit
 
 
@@ -33,4 +36,15 @@ SOURCES = {
         "label": "未处理职责问题数", "label_en": "Duty findings open", "polarity": "lower", "measure": "findings",
         "compute": open_findings,
     },
+}
+
+
+def item_leads(keys: list[str], start: date, end: date) -> set[str]:
+    """The lead units (牵头单位) of the programme's duty items."""
+    return set(ItemResponsibility.objects.filter(item__code__in=keys, item__is_active=True,
+                                                 role=ResponsibilityRole.LEAD).values_list("unit__code", flat=True))
+
+
+PROGRAMMES = {
+    "duties.item": {"label": "权责事项", "label_en": "Duty items", "choices": None, "participants": item_leads},
 }

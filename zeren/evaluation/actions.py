@@ -30,6 +30,7 @@ from zeren.evaluation.models import (
     Normalisation,
     PeerGroup,
     Polarity,
+    Programme,
     Proposal,
     ProposalKind,
     ProposalStatus,
@@ -78,7 +79,11 @@ def do_import_system(*, actor: Any, data: dict[str, Any], file: str = "system.js
     ``parent``, ``type``, ``polarity``, ``unit``, ``weight``, ``source``, optional ``normalisation``,
     ``target``, ``ladder``), optional ``aggregation``, ``missing_policy`` and ``ahp``
     (``{"<parent code or empty>": {"elements": [codes], "matrix": [[…]]}}``: the siblings' weights
-    come from the AHP instead of ``weight``). All-or-nothing: every error is listed.
+    come from the AHP instead of ``weight``), and ``programme`` for a special evaluation (专项评估):
+    an existing programme's code or ``{"code", "name", "selection": {kind: [keys]}, "start", "end"}``;
+    its automatic indicators must be able to count the programme's records only, and ``peer_group``
+    may then be left out: the units that carry the programme in its period. All-or-nothing: every
+    error is listed.
     """
     check_evaluate(actor)
     errors: list[str] = []
@@ -91,9 +96,16 @@ def do_import_system(*, actor: Any, data: dict[str, Any], file: str = "system.js
         errors.append(f"{file}: name: missing")
     if code and IndicatorSystem.objects.filter(code=code).exists():
         errors.append(f"{file}: code: system {code} exists already; import a revision under a new code")
+    programme, programme_spec = _programme(data.get("programme"), file, errors)
     peers = data.get("peer_group")
+    if peers is None and programme_spec is not None and not errors:
+        # A special evaluation's peer group defaults to the units that carry the programme (承担单位).
+        peers = sources.participants(programme_spec["selection"], programme_spec["start"], programme_spec["end"])
+        if not peers:
+            errors.append(f"{file}: peer_group: no unit carries the programme in its period; list the units")
     if not isinstance(peers, list) or not peers:
-        errors.append(f"{file}: peer_group: a list of unit codes is required")
+        if peers is not None or programme_spec is None:
+            errors.append(f"{file}: peer_group: a list of unit codes is required")
         peers = []
     units = {u.code: u for u in Unit.objects.filter(code__in=[str(p) for p in peers])}
     errors += [f"{file}: peer_group[{i}]: unknown unit {p!r}" for i, p in enumerate(peers) if str(p) not in units]
@@ -134,6 +146,10 @@ def do_import_system(*, actor: Any, data: dict[str, Any], file: str = "system.js
         if source != sources.MANUAL and source not in known:
             errors.append(f"{where}: source: {source!r} is neither manual nor an automatic source "
                           f"({', '.join(known) or 'none installed'})")
+        elif source != sources.MANUAL and programme_spec is not None and not sources.scopable(
+                source, programme_spec["selection"]):
+            errors.append(f"{where}: source: {source} cannot count only the programme's records "
+                          f"(selection by {', '.join(programme_spec['selection'])}); use a source that can, or manual")
         norm = row.get("normalisation", Normalisation.MINMAX)
         if norm not in Normalisation.values:
             errors.append(f"{where}: normalisation: {norm!r} is not one of {Normalisation.values}")
@@ -165,10 +181,17 @@ def do_import_system(*, actor: Any, data: dict[str, Any], file: str = "system.js
     if errors:
         raise ImportRejected(errors)
     with transaction.atomic():
+        if programme is None and programme_spec is not None:
+            programme = Programme.objects.create(
+                code=programme_spec["code"], name=programme_spec["name"], description=programme_spec["description"],
+                selection=programme_spec["selection"], period_start=programme_spec["start"],
+                period_end=programme_spec["end"])
+            record_change(actor=actor, action="evaluation.create_programme", obj=programme, before=None,
+                          after=snapshot(programme))
         group = PeerGroup.objects.create(code=code, name=name)
         group.units.set(list(units.values()))
         system = IndicatorSystem.objects.create(code=code, name=name, peer_group=group, aggregation=aggregation,
-                                                missing_policy=missing, ahp=ahp_store)
+                                                missing_policy=missing, ahp=ahp_store, programme=programme)
         made: dict[str, Indicator] = {}
         pending = list(rows)
         order = 0
@@ -192,6 +215,40 @@ def do_import_system(*, actor: Any, data: dict[str, Any], file: str = "system.js
                       after=snapshot(system), extra={"indicators": len(made), "units": len(units),
                                                      "sha256": _digest(data)})
         return system
+
+
+def _programme(value: Any, file: str, errors: list[str]) -> tuple[Programme | None, dict[str, Any] | None]:
+    """The ``programme`` of a special evaluation's system: the code of an existing programme, or a new one
+    ``{"code", "name", "selection": {kind: [keys]}, "start", "end"[, "description"]}``. Errors are appended."""
+    if value is None:
+        return None, None
+    where = f"{file}: programme"
+    if isinstance(value, str):
+        found = Programme.objects.filter(code=value).first()
+        if found is None:
+            errors.append(f"{where}: no programme {value!r}; give {{code, name, selection, start, end}} to create it")
+            return None, None
+        return found, {"selection": found.selection, "start": found.period_start, "end": found.period_end}
+    if not isinstance(value, dict):
+        errors.append(f"{where}: a programme code or an object {{code, name, selection, start, end}} is required")
+        return None, None
+    spec: dict[str, Any] = {"code": str(value.get("code") or "").strip(), "name": str(value.get("name") or "").strip(),
+                            "description": str(value.get("description") or ""), "selection": value.get("selection")}
+    before = len(errors)
+    for key in ("code", "name"):
+        if not spec[key]:
+            errors.append(f"{where}.{key}: missing")
+    if spec["code"] and Programme.objects.filter(code=spec["code"]).exists():
+        errors.append(f"{where}.code: programme {spec['code']} exists already; name it by its code")
+    errors += sources.selection_errors(spec["selection"], f"{where}.selection")
+    for key in ("start", "end"):
+        try:
+            spec[key] = date.fromisoformat(str(value.get(key) or ""))
+        except ValueError:
+            errors.append(f"{where}.{key}: {value.get(key)!r} is not a date (YYYY-MM-DD)")
+    if len(errors) == before and spec["end"] < spec["start"]:
+        errors.append(f"{where}.end: before the start")
+    return None, (spec if len(errors) == before else None)
 
 
 def _ladder_ok(value: Any) -> bool:
@@ -263,9 +320,11 @@ def do_collect_values(*, actor: Any, rnd: Round) -> int:
     codes = list(rnd.scope.values_list("code", flat=True))
     unit_ids = dict(rnd.scope.values_list("code", "pk"))
     auto = [leaf for leaf in leaves(rnd.system) if leaf.source != sources.MANUAL]
+    selection = rnd.programme.selection if rnd.programme else None  # a special evaluation counts its programme only
     rows = []
     for leaf in auto:
-        for code, (value, n) in sources.compute(leaf.source, codes, rnd.period_start, rnd.period_end).items():
+        for code, (value, n) in sources.compute(leaf.source, codes, rnd.period_start, rnd.period_end,
+                                                selection).items():
             if code in unit_ids and value is not None and math.isfinite(value):
                 rows.append(Value(round=rnd, unit_id=unit_ids[code], indicator=leaf, value=float(value),
                                   n=None if n is None else float(n), source=leaf.source))

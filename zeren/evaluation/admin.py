@@ -1,12 +1,21 @@
 from django.contrib import admin
 
 from zeren.core.admin import ReadOnlyAdmin as ReadOnly
-from zeren.evaluation.models import Indicator, IndicatorSystem, PeerGroup, Proposal, Result, Round, Survey
+from zeren.evaluation.models import (
+    Indicator,
+    IndicatorSystem,
+    PeerGroup,
+    Programme,
+    Proposal,
+    Result,
+    Round,
+    Survey,
+)
 
 
 @admin.register(IndicatorSystem)
 class IndicatorSystemAdmin(ReadOnly):
-    list_display = ("code", "name", "peer_group", "aggregation", "missing_policy")
+    list_display = ("code", "name", "peer_group", "programme", "aggregation", "missing_policy")
 
 
 @admin.register(Indicator)
@@ -27,3 +36,8 @@ class ResultAdmin(ReadOnly):
 
 
 admin.site.register([PeerGroup, Survey, Proposal], ReadOnly)
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(ReadOnly):
+    list_display = ("code", "name", "period_start", "period_end")

@@ -27,10 +27,15 @@ class RoundOut(Schema):
     status: str
     completeness: float
     superseded_by: int | None
+    programme: str | None  # a special evaluation's (专项评估) programme code; null for a regular round
 
     @staticmethod
     def resolve_system(obj: Round) -> str:
         return obj.system.code
+
+    @staticmethod
+    def resolve_programme(obj: Round) -> str | None:
+        return obj.system.programme.code if obj.system.programme_id else None
 
     @staticmethod
     def resolve_superseded_by(obj: Round) -> int | None:

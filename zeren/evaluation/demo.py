@@ -6,8 +6,9 @@ step made them, targets; manual values (budget execution, key projects, departme
 from an external survey) are imported as a file would be. A citizen satisfaction survey with
 district quotas and one-time invitations collects responses for the districts. Rounds: a pilot of
 16 departments and 6 districts (small: 4 and 2) over the first half of the demo's year, published;
-then full coverage over the second half, published; recalibration proposals from both, one
-accepted and one rejected with their reasons.
+then full coverage over the second half, published; recalibration proposals from both, some
+accepted (a draft target; a draft change of a duty item for the 编办) and one rejected with their
+reasons. One special evaluation (专项评估) of the year's 民生实事 across the units that carry it.
 """
 
 from __future__ import annotations
@@ -112,8 +113,54 @@ def build(ctx: DemoContext) -> None:
         do_generate_proposals(actor=None, rnd=full)
         made[key] = full
     _decide_some(Proposal.objects.filter(status="open").order_by("kind", "id"))
-    notes["evaluation_rounds"] = [r.name for r in made.values()]
+    special = _special(ctx, departments + districts, year_start, quality)
+    notes["evaluation_rounds"] = [r.name for r in made.values()] + ([special.name] if special else [])
     notes["evaluation_survey"] = survey.code
+
+
+def _special(ctx: DemoContext, units: list[str], start, quality: dict[str, float]):
+    """One special evaluation (专项评估): the year's 民生实事 across the departments and district
+    governments that carry livelihood targets — their completion and overdue share counted on those
+    targets only, the on-time rate of the approvals of the social and public-service items they
+    handle, and an external survey of how residents feel the projects (manual values)."""
+    from zeren.duties.models import FunctionItem
+    from zeren.supervision.models import ApprovalItem
+
+    selection: dict[str, list[str]] = {"targets.source": ["livelihood_project"]}
+    carriers = set(sources.participants(selection, start, ctx.today))
+    peers = [c for c in units if c in carriers]
+    if len(peers) < 2:
+        return None
+    social = FunctionItem.objects.filter(area__in=["social_management", "public_service"]).values("code")
+    items = sorted(ApprovalItem.objects.filter(duty_code__in=social, unit__code__in=peers)
+                   .values_list("code", flat=True))
+    indicators = [
+        {"code": "S1", "name": "民生实事目标完成率", "type": "output", "unit": "%", "weight": 3,
+         "source": "targets.completion_rate"},
+        {"code": "S2", "name": "民生实事目标逾期占比", "type": "output", "polarity": "lower", "unit": "%", "weight": 1,
+         "source": "targets.overdue_share"},
+        {"code": "S4", "name": "群众获得感评价", "type": "final_outcome", "unit": "分", "weight": 2, "source": "manual"},
+    ]
+    if items:
+        selection["supervision.item"] = items
+        indicators.insert(2, {"code": "S3", "name": "民生领域审批按时办结率", "type": "output", "unit": "%", "weight": 2,
+                              "source": "supervision.on_time_rate"})
+    year = ctx.today.year
+    system = do_import_system(actor=None, data={
+        "code": f"MSSS-{year}", "name": f"{year}年民生实事专项评估指标体系", "peer_group": peers,
+        "programme": {"code": f"MSSS-{year}", "name": f"{year}年民生实事", "selection": selection,
+                      "start": start.isoformat(), "end": ctx.today.isoformat(),
+                      "description": "市政府年度民生实事项目（就业、住房、学位、公园、旧改、养老）"},
+        "indicators": indicators})
+    rnd = do_create_round(actor=None, system=system, name=f"{year}年民生实事专项评估", start=start, end=ctx.today)
+    rows = [{"unit": c, "indicator": "S4", "value": round(min(100.0, max(50.0, 80 + 5 * quality[c]
+                                                                          + ctx.rng.gauss(0, 4))), 1)} for c in peers]
+    do_import_values(actor=None, rnd=rnd, rows=rows, file="民生实事获得感调查.json")
+    do_collect_values(actor=None, rnd=rnd)
+    do_score_round(actor=None, rnd=rnd)
+    for step in ("submit", "approve", "publish"):
+        do_move_round(actor=None, rnd=rnd, step=step)
+    return rnd
 
 
 def _decide_some(proposals) -> None:
@@ -122,9 +169,11 @@ def _decide_some(proposals) -> None:
     from zeren.duties.models import ItemResponsibility
 
     open_ = list(proposals)
+    decided = set()
     target = next((p for p in open_ if p.kind in ("target_too_soft", "target_unrealistic")), None)
     if target:
         do_decide_proposal(actor=None, proposal=target, accept=True, reason="两轮数据一致，纳入下一年度校准草案")
+        decided.add(target.pk)
     for duty in (p for p in open_ if p.kind == "duty_review" and p.unit_id):
         item = (ItemResponsibility.objects.filter(unit_id=duty.unit_id, role="lead", item__is_active=True)
                 .order_by("item__code").values_list("item__code", flat=True).first())
@@ -132,8 +181,9 @@ def _decide_some(proposals) -> None:
             do_decide_proposal(actor=None, proposal=duty, accept=True, reason="连续两轮低分，请编办复核该事项的责任设定",
                                duty=DutyDraft(item_code=item, add_matter=f"整改责任：针对“{duty.indicator.name}”连续低分，"
                                                                          "按季度报送整改情况"))
+            decided.add(duty.pk)
             break
-    rest = [p for p in open_ if p.status == "open" and p is not target]
+    rest = [p for p in open_ if p.pk not in decided]
     if rest:
         do_decide_proposal(actor=None, proposal=rest[-1], accept=False, reason="受年度内机构调整影响，暂不调整")
 

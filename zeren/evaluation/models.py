@@ -34,6 +34,33 @@ class PeerGroup(models.Model):
         return self.name
 
 
+class Programme(models.Model):
+    """A programme (专项) evaluated across the units that carry it — e.g. the year's 民生实事, a major
+    project, a set of targets or duty items. ``selection`` says which records are the programme's,
+    by the kinds the apps offer through the indicator registry (``PROGRAMMES`` in their
+    ``indicators.py``): ``{"targets.source": ["livelihood_project"], "duties.item": ["…"]}``. A special
+    evaluation (专项评估) is a round of an indicator system tied to the programme: its automatic
+    indicators count only the programme's records, and its peer group is the units that carry it."""
+
+    code = models.CharField(max_length=64, unique=True, verbose_name=_("编码"))
+    name = models.CharField(max_length=200, verbose_name=_("名称"))
+    description = models.TextField(blank=True, verbose_name=_("说明"))
+    selection = models.JSONField(default=dict, verbose_name=_("专项范围"))
+    period_start = models.DateField(verbose_name=_("实施期起"))
+    period_end = models.DateField(verbose_name=_("实施期止"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("创建时间"))
+
+    class Meta:
+        ordering = ["-period_end", "code"]
+        verbose_name = _("专项")
+        verbose_name_plural = _("专项")
+        constraints = [models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")),
+                                              name="evaluation_programme_period")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Aggregation(models.TextChoices):
     ARITHMETIC = "arithmetic", _("加权算术平均")
     GEOMETRIC = "geometric", _("加权几何平均")
@@ -58,6 +85,9 @@ class IndicatorSystem(models.Model):
     # {"<parent code or ''>": {"labels": [...], "matrix": [[...]], "consistency_ratio": 0.02}}: the AHP
     # judgements the sibling weights under each parent were derived from (empty = manual weights).
     ahp = models.JSONField(default=dict, blank=True, verbose_name=_("层次分析判断矩阵"))
+    # A special evaluation's system (专项评估指标体系): its automatic indicators count the programme's records only.
+    programme = models.ForeignKey(Programme, null=True, blank=True, on_delete=models.PROTECT, related_name="systems",
+                                  verbose_name=_("专项"))
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("创建时间"))
 
     class Meta:
@@ -179,6 +209,11 @@ class Round(models.Model):
     @property
     def frozen(self) -> bool:
         return self.status in FROZEN
+
+    @property
+    def programme(self) -> Programme | None:
+        """The programme of a special evaluation (专项评估), ``None`` for a regular round."""
+        return self.system.programme
 
 
 class Value(models.Model):

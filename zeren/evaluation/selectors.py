@@ -25,7 +25,7 @@ def is_performance_office(user: Any) -> bool:
 
 
 def rounds_for(user: Any) -> QuerySet[Round]:
-    qs = Round.objects.select_related("system", "system__peer_group")
+    qs = Round.objects.select_related("system", "system__peer_group", "system__programme")
     return qs if is_performance_office(user) else qs.filter(status__in=FROZEN)
 
 

@@ -17,13 +17,19 @@ from zeren.core.ratelimit import ratelimit
 from zeren.evaluation import actions, selectors
 from zeren.evaluation.models import ProposalStatus, QuestionKind, Survey, SurveyStatus
 from zeren.evaluation.reading import read_values
+from zeren.evaluation.sources import selection_labels
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.rounds_for(request.user), 30).get_page(request.GET.get("page"))
+    """Rounds — all, the regular ones, or the special evaluations (专项评估) of programmes — and surveys."""
+    kind = request.GET.get("kind", "")
+    rounds = selectors.rounds_for(request.user)
+    if kind in ("special", "regular"):
+        rounds = rounds.filter(system__programme__isnull=kind == "regular")
+    page = Paginator(rounds, 30).get_page(request.GET.get("page"))
     return render(request, "evaluation/index.html", {
-        "page": page, "office": selectors.is_performance_office(request.user),
+        "page": page, "office": selectors.is_performance_office(request.user), "kind": kind,
         "surveys": Survey.objects.order_by("-created_at")[:10],
         "open_proposals": selectors.proposals_for(request.user, status=ProposalStatus.OPEN).count(),
     })
@@ -39,6 +45,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
              "heat": selectors.heat_map(results), "labels": {"score": _("综合得分"), "value": _("标准化值")}}
     return render(request, "evaluation/round.html", {
         "round": rnd, "page": page, "chart": chart, "office": selectors.is_performance_office(request.user),
+        "programme_scope": selection_labels(rnd.programme.selection) if rnd.programme else [],
         "missing": sum(1 for r in results if r.missing), "count": len(results),
     })
 

@@ -15,9 +15,15 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 def test_demo_rounds_explain_every_score_and_pages_answer(django_assert_max_num_queries):
     code, out = run_command("demo", "--size", "small", "--no-serve", "--today", "2026-11-27")
     assert code in (0, None), out
-    rounds = list(Round.objects.order_by("pk"))
+    every = list(Round.objects.order_by("pk"))
+    assert all(r.status == RoundStatus.PUBLISHED for r in every)
+    rounds = [r for r in every if r.programme is None]
     assert len(rounds) == 4 and {r.pilot for r in rounds} == {True, False}
-    assert all(r.status == RoundStatus.PUBLISHED for r in rounds)
+    # One special evaluation (专项评估): the 民生实事 programme across the units that carry it.
+    special = next(r for r in every if r.programme is not None)
+    assert special.programme.selection["targets.source"] == ["livelihood_project"]
+    assert special.results.filter(rank__gte=1).count() >= 2
+    assert Value.objects.filter(round=special, source="targets.completion_rate").exists()
     results = list(Result.objects.all())
     assert len(results) >= 10
     for r in results:  # the acceptance check: contributions add up to the composite, on every demo unit
@@ -54,7 +60,10 @@ def test_demo_rounds_explain_every_score_and_pages_answer(django_assert_max_num_
     client.force_login(User.objects.get(username="perf"))
     rnd = rounds[-1]
     unit = rnd.results.order_by("rank").first().unit
+    special_unit = special.results.order_by("rank").first().unit
     for url in ["/evaluation/", f"/evaluation/rounds/{rnd.pk}/", f"/evaluation/rounds/{rnd.pk}/units/{unit.code}/",
+                "/evaluation/?kind=special", f"/evaluation/rounds/{special.pk}/",
+                f"/evaluation/rounds/{special.pk}/units/{special_unit.code}/", "/duties/drafts/",
                 "/evaluation/proposals/", "/api/v1/evaluation/rounds", f"/api/v1/evaluation/rounds/{rnd.pk}/results",
                 f"/api/v1/evaluation/rounds/{rnd.pk}/units/{unit.code}"]:
         with django_assert_max_num_queries(25):

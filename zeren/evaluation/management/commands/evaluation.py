@@ -35,8 +35,9 @@ class Command(BaseCommand):
         values = sub.add_parser("import-values", help="import manual/external values from JSON or Excel")
         values.add_argument("file", type=Path)
         values.add_argument("--system", required=True)
-        values.add_argument("--round", required=True, help="the round (created over this year for the whole "
-                                                             "peer group if it does not exist)")
+        values.add_argument("--round", required=True, help="the round (created over this year, or a special "
+                                                             "evaluation's programme period, for the whole peer "
+                                                             "group if it does not exist)")
         score = sub.add_parser("score", help="collect automatic values, score the round and print one line a unit")
         score.add_argument("--round", required=True)
         score.add_argument("--format", choices=("jsonl", "csv", "xlsx"), default="jsonl")
@@ -62,8 +63,9 @@ class Command(BaseCommand):
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise CommandError(f"{file}: not valid JSON ({exc})") from exc
         system = do_import_system(actor=None, data=data, file=file.name)
+        special = f", special evaluation of {system.programme.code}" if system.programme else ""
         self.stdout.write(f"system {system.code}: {system.indicators.count()} indicators, "
-                          f"{system.peer_group.units.count()} units in the peer group")
+                          f"{system.peer_group.units.count()} units in the peer group{special}")
 
     def _import_values(self, *, file: Path, system: str, round: str, **_):
         from zeren.evaluation.reading import read_values
@@ -74,10 +76,12 @@ class Command(BaseCommand):
         if sys_obj is None:
             raise CommandError(f"no indicator system {system}")
         rnd = Round.objects.filter(name=round).first()
-        if rnd is None:
+        if rnd is None:  # over this year, or over a special evaluation's programme period
             year = timezone.localdate().year
-            rnd = do_create_round(actor=None, system=sys_obj, name=round, start=date(year, 1, 1),
-                                  end=date(year, 12, 31))
+            programme = sys_obj.programme
+            rnd = do_create_round(actor=None, system=sys_obj, name=round,
+                                  start=programme.period_start if programme else date(year, 1, 1),
+                                  end=programme.period_end if programme else date(year, 12, 31))
             self.stdout.write(f"round {rnd.name} created ({rnd.period_start} – {rnd.period_end})")
         elif rnd.system_id != sys_obj.pk:
             raise CommandError(f"round {round} belongs to system {rnd.system.code}, not {system}")
