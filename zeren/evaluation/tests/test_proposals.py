@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 
 from zeren.audit.models import AuditEntry
 from zeren.duties.actions import current_contents, do_decide_change
@@ -86,8 +87,12 @@ def test_proposals_from_two_rounds_and_their_decisions(two_rounds):
         do_decide_proposal(actor=officer, proposal=duty, accept=True, reason="连续低分",
                            duty=DutyDraft(item_code="ZJ-404", add_matter="x"))
     assert Proposal.objects.get(pk=duty.pk).status == "open"  # refused as a whole
-    duty = do_decide_proposal(actor=officer, proposal=duty, accept=True, reason="连续低分",
-                              duty=DutyDraft(item_code="ZJ-1", add_matter="质量责任：办结质量按季度自查整改"))
+    client = Client()  # through the proposals page, as the performance office would
+    client.force_login(officer)
+    assert "权责事项编码" in client.get("/evaluation/proposals/?status=open").content.decode()
+    client.post(f"/evaluation/proposals/{duty.pk}/", {"decision": "accept", "reason": "连续低分", "item": "ZJ-1",
+                                                      "duty_change": "amend", "add_matter": "质量责任：办结质量按季度自查整改"})
+    duty.refresh_from_db()
     change = DraftChange.objects.get()
     assert duty.draft == f"duties.draftchange:{change.pk}" and change.origin == f"evaluation.proposal:{duty.pk}"
     assert change.status == "pending" and change.unit == tree["housing"] and "连续低分" in change.reason
