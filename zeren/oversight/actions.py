@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -371,6 +372,26 @@ def do_escalate_overdue_tasks(*, actor: Any, today: date) -> int:
                      object_id=f"escalation:{today:%Y-%m-%d}", changes={"escalated_on": today},
                      extra={"tasks": [t.pk for t in overdue]})
     return len(overdue)
+
+
+@dataclass
+class OverdueChecks:
+    """What one run of the network's overdue checks found new."""
+
+    as_of: date
+    disclosures: int  # required disclosures newly found overdue (each raises one finding)
+    follow_ups: int  # joint-meeting follow-ups newly escalated (each raises one finding)
+
+
+def do_check_overdue(*, actor: Any = None, as_of: date | None = None) -> OverdueChecks:
+    """The network's daily overdue checks (逾期检查) as of ``as_of`` (default today): overdue required
+    disclosures (逾期未公开) and overdue joint-meeting follow-ups (议定事项逾期督办). Idempotent: a
+    requirement or a follow-up is found once however often this runs. Run daily by
+    :func:`zeren.oversight.tasks.check_overdue`, by ``zeren oversight check`` and from the overview page."""
+    as_of = as_of or timezone.localdate()
+    with transaction.atomic():
+        return OverdueChecks(as_of, do_check_disclosures(actor=actor, today=as_of),
+                             do_escalate_overdue_tasks(actor=actor, today=as_of))
 
 
 # --- 联合检查: joint inspections -------------------------------------------------------------------

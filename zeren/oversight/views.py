@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -544,8 +543,7 @@ def run_checks(request: HttpRequest) -> HttpResponse:
     """Run the overdue checks now (the daily task does the same): disclosures and meeting follow-ups."""
     if not selectors.can_supervise_somewhere(request.user):
         raise PermissionDenied
-    today: date = timezone.localdate()
-    n = actions.do_check_disclosures(actor=request.user, today=today)
-    m = actions.do_escalate_overdue_tasks(actor=request.user, today=today)
-    messages.success(request, _("新发现逾期未公开 %(n)s 项，逾期议定事项升级督办 %(m)s 项") % {"n": n, "m": m})
+    found = actions.do_check_overdue(actor=request.user)
+    messages.success(request, _("新发现逾期未公开 %(n)s 项，逾期议定事项升级督办 %(m)s 项") % {
+        "n": found.disclosures, "m": found.follow_ups})
     return redirect("oversight:index")
