@@ -166,7 +166,9 @@ def _special(ctx: DemoContext, units: list[str], start, quality: dict[str, float
 def _decide_some(proposals) -> None:
     """Loop 1 in the demo: a target proposal accepted into a draft target, a duty review accepted into a
     draft change of one of the unit's duty items (left pending for the 编办), one proposal rejected."""
-    from zeren.duties.models import ItemResponsibility
+    from django.db.models import Count
+
+    from zeren.duties.models import FunctionItem
 
     open_ = list(proposals)
     decided = set()
@@ -175,8 +177,11 @@ def _decide_some(proposals) -> None:
         do_decide_proposal(actor=None, proposal=target, accept=True, reason="两轮数据一致，纳入下一年度校准草案")
         decided.add(target.pk)
     for duty in (p for p in open_ if p.kind == "duty_review" and p.unit_id):
-        item = (ItemResponsibility.objects.filter(unit_id=duty.unit_id, role="lead", item__is_active=True)
-                .order_by("item__code").values_list("item__code", flat=True).first())
+        # An item the unit holds alone (lead, no assisting unit): the review concerns it only.
+        item = (FunctionItem.objects.filter(is_active=True, responsibilities__unit_id=duty.unit_id,
+                                            responsibilities__role="lead")
+                .annotate(holders=Count("responsibilities")).filter(holders=1)
+                .order_by("code").values_list("code", flat=True).first())
         if item:
             do_decide_proposal(actor=None, proposal=duty, accept=True, reason="连续两轮低分，请编办复核该事项的责任设定",
                                duty=DutyDraft(item_code=item, add_matter=f"整改责任：针对“{duty.indicator.name}”连续低分，"

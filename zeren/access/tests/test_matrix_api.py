@@ -261,6 +261,20 @@ def _import_one_item(client, unit):
     return client.post(reverse("duties:import"), {"file": upload, "batch": "矩阵测试", "batch_date": "2026-11-27"})
 
 
+def _drafts_within_their_unit():
+    """Pending duty drafts whose item is held only by units under the draft's unit (so "inside" means all of them)."""
+    from zeren.duties.actions import current_contents
+    from zeren.duties.models import DraftChange
+
+    drafts = list(DraftChange.objects.filter(status="pending", unit__isnull=False).select_related("unit"))
+    contents = current_contents([d.item_code for d in drafts])
+    paths = dict(Unit.objects.values_list("code", "path"))
+    return DraftChange.objects.filter(pk__in=[
+        d.pk for d in drafts if d.item_code in contents and all(
+            paths.get(u, "").startswith(d.unit.path)
+            for u in contents[d.item_code][1]["lead_units"] + contents[d.item_code][1]["assisting_units"])])
+
+
 def _free_stage_pair(project):
     from zeren.supervision.projects.models import Dependency
 
@@ -295,6 +309,12 @@ def _writes() -> dict[str, Write]:
             "(administer_duties, checked in the actions)", frozenset({Role.ESTABLISHMENT_OFFICER, Role.ADMIN}),
             lambda: DutyFinding.objects.filter(status="open", unit__isnull=False),
             lambda c, f: c.post(reverse("duties:resolve", args=[f.pk]), {"how": "intended", "reason": "矩阵测试"})),
+        "duties:draft_decide": Write(
+            "duties.DraftChange: every unit on its item now and after the change (administer_duties, checked in "
+            "do_decide_change); the performance office sees the draft but cannot decide it",
+            frozenset({Role.ESTABLISHMENT_OFFICER, Role.ADMIN}), _drafts_within_their_unit,
+            lambda c, d: c.post(reverse("duties:draft_decide", args=[d.pk]), {"decision": "reject",
+                                                                               "reason": "矩阵测试"})),
         "duties:position_edit": Write(
             "org.Post: its unit (administer, or approve: the unit head)", frozenset({Role.UNIT_HEAD, Role.ADMIN}),
             lambda: Post.objects.all(),
@@ -400,7 +420,7 @@ ROLES_AND_ANONYMOUS = ["anonymous", *Role.values]
 
 
 @pytest.mark.parametrize("write", [
-    "duties:resolve", "duties:position_edit", "duties:import", "supervision:move_alert",
+    "duties:resolve", "duties:draft_decide", "duties:position_edit", "duties:import", "supervision:move_alert",
     "supervision:move_alert#close", "projects:add_dependency", "POST /api/v1/findings/{finding_id}/status",
     "POST /api/v1/supervision/events"])
 def test_write_matrix(city, client, write):
