@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import sqlite3
@@ -48,9 +49,16 @@ def zeren_env(home: Path) -> dict[str, str]:
     return env
 
 
-def make_home(path: Path) -> Path:
-    path.mkdir()
+@pytest.fixture(scope="module")
+def template_home(tmp_path_factory) -> Path:
+    """One migrated home with the catalogue, copied for each run (a migration costs seconds)."""
+    path = tmp_path_factory.mktemp("template")
     subprocess.run([sys.executable, "-c", SETUP], env=zeren_env(path), check=True, timeout=120)
+    return path
+
+
+def make_home(template: Path, path: Path) -> Path:
+    shutil.copytree(template, path)
     return path
 
 
@@ -82,10 +90,10 @@ def zeren(*args: str) -> list[str]:
     return [sys.executable, "-c", "from zeren.cli import main; main()", *args]
 
 
-def test_sigkill_mid_file_then_rerun_lands_every_event_once(tmp_path):
+def test_sigkill_mid_file_then_rerun_lands_every_event_once(tmp_path, template_home):
     big = tmp_path / "big.jsonl"
     total = events_file(big)
-    home = make_home(tmp_path / "killed")
+    home = make_home(template_home, tmp_path / "killed")
     scratch = tmp_path / "tmp"  # the killed run's temporary folder: it must leave nothing there
     scratch.mkdir()
     proc = subprocess.Popen(zeren("ingest", str(big), "--chunk", "1000"), env={**zeren_env(home), "TMPDIR": str(scratch)},
@@ -107,7 +115,7 @@ def test_sigkill_mid_file_then_rerun_lands_every_event_once(tmp_path):
     assert query(home, "SELECT count(*), count(DISTINCT event_id) FROM supervision_approvalevent") == [(total, total)]
     # Every key holds.
     assert query(home, "PRAGMA foreign_key_check") == []
-    clean = make_home(tmp_path / "clean")
+    clean = make_home(template_home, tmp_path / "clean")
     subprocess.run(zeren("ingest", str(big)), env=zeren_env(clean), check=True, capture_output=True, timeout=300)
     assert query(home, STATE) == query(clean, STATE)
 
@@ -138,12 +146,12 @@ def serve(home: Path, port: int) -> subprocess.Popen:
     raise RuntimeError("server did not start")
 
 
-def test_http_acknowledged_batches_survive_a_server_kill(tmp_path):
+def test_http_acknowledged_batches_survive_a_server_kill(tmp_path, template_home):
     big = tmp_path / "big.jsonl"
     total = events_file(big, per_day=50)
     lines = big.read_text(encoding="utf-8").splitlines(keepends=True)
     batches = [lines[i:i + 500] for i in range(0, len(lines), 500)]
-    home = make_home(tmp_path / "http")
+    home = make_home(template_home, tmp_path / "http")
     made = subprocess.run(zeren("supervision", "add-source", "sys", "全市审批平台"), env=zeren_env(home),
                           capture_output=True, text=True, check=True)
     token = made.stdout.split("token ")[1].strip()

@@ -5,3 +5,8 @@ document.addEventListener("change", (e) => {
   if (!all) return;
   document.querySelectorAll(`input[name="${CSS.escape(all.dataset.selectAll)}"]`).forEach((c) => { c.checked = all.checked; });
 });
+// <select data-autosubmit>: submits its form when the choice changes (a filter that applies at once).
+document.addEventListener("change", (e) => {
+  const select = e.target.closest("select[data-autosubmit]");
+  if (select && select.form) select.form.requestSubmit();
+});
