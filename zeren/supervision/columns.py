@@ -1,10 +1,11 @@
 """A batch of reported events as columns (列式批次), for ingestion at executemany speed. Pure: no database.
 
-:func:`read_columns` validates a whole batch column by column: every check of
-:func:`zeren.supervision.events.parse_event` done once per column (types, lengths, event types, the
-usual ``YYYY-MM-DDTHH:MM:SS+08:00`` instants parsed from one byte buffer with numpy). Rows the
-column checks do not accept outright — another offset, fractions of a second, anything odd — go through :func:`parse_event` one by one, which accepts exactly the same events and names
-the field of a rejection. So the two paths agree by construction (``tests/test_batchfold.py`` checks it).
+:func:`read_columns` is an optimisation of :func:`zeren.supervision.events.parse_event`, the event
+model's validation: it checks a whole batch column by column (types, lengths, event types, the
+usual ``YYYY-MM-DDTHH:MM:SS+08:00`` instants parsed from one byte buffer with numpy) and accepts
+outright only events the model accepts; every other row — another offset, fractions of a second,
+anything odd — goes through :func:`parse_event` one by one, which names the field of a rejection.
+``tests/test_event_model.py`` holds it to the model on generated events.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy.typing as npt
 import orjson
 
 from zeren.supervision.events import (
+    AMOUNT,
     FIRST_YEAR,
     FLAT_SAFE,
     LAST_YEAR,
@@ -27,7 +29,6 @@ from zeren.supervision.events import (
     Rejection,
     Unparsed,
     _suspect_text,
-    parse_amount,
     parse_event,
 )
 from zeren.supervision.rules import (
@@ -183,11 +184,12 @@ def read_columns(events: list[Any], first_index: int = 0
     at_text, recorded = _column(dicts, "at"), _column(dicts, "recorded_at")
     kind, outcome = _column(dicts, "type"), _column(dicts, "outcome")
     step_raw, reason_raw = _column(dicts, "step"), _column(dicts, "reason")
-    step, reason = [v or "" for v in step_raw], [v or "" for v in reason_raw]
+    step, reason = ["" if v is None else v for v in step_raw], ["" if v is None else v for v in reason_raw]
+    amount_raw = _column(dicts, "amount")
     ids = {name: _column(dicts, name) for name in ("event_id", "case_id", "item_code", "unit_code")}
     flat = set().union(*dicts) <= _FLAT_KEYS and all(
         FLAT_SAFE.issuperset(map(type, values))
-        for values in (at_text, recorded, kind, outcome, step_raw, reason_raw, _column(dicts, "amount"), *ids.values()))
+        for values in (at_text, recorded, kind, outcome, step_raw, reason_raw, amount_raw, *ids.values()))
     ok = np.ones(len(dicts), dtype=bool)
     for name, high in (("event_id", 128), ("case_id", 64), ("item_code", 64), ("unit_code", 64)):
         ok &= _text_ok(ids[name], 1, high)
@@ -195,12 +197,14 @@ def read_columns(events: list[Any], first_index: int = 0
     ok &= _text_ok(reason, 0, 10**9)
     ok &= _kinds_ok(kind, step, outcome)
     amount: list[Decimal | None] = [None] * len(dicts)
-    for i in (i for i, k in enumerate(kind) if k == FEE_CHARGED):
-        found = parse_amount(dicts[i].get("amount"))
-        if isinstance(found, Rejection):
+    for i in sorted({i for i, a in enumerate(amount_raw) if a is not None}
+                    | {i for i, k in enumerate(kind) if k == FEE_CHARGED}):
+        value = amount_raw[i]
+        if type(value) is str and AMOUNT.fullmatch(value):
+            if kind[i] == FEE_CHARGED:
+                amount[i] = Decimal(value)
+        elif value != "" or kind[i] == FEE_CHARGED:  # blank: none, which only a fee cannot be
             ok[i] = False  # worded by parse_event
-        else:
-            amount[i] = found
     texts = [t if type(t) is str else "" for t in at_text]
     at_ok, at_us, day = parse_usual_times(texts)
     ok &= at_ok
@@ -246,16 +250,22 @@ def read_columns(events: list[Any], first_index: int = 0
 
 
 def _kinds_ok(kind: list[Any], step: list[str], outcome: list[Any]) -> npt.NDArray[np.bool_]:
-    """A known type, a step for ``step_completed``, an outcome for ``decided``: C-level maps over
-    the columns when every type is a known one, else row by row."""
+    """A known type, a step for ``step_completed``, an outcome for ``decided`` (and none other than
+    approved or denied on any event): C-level maps over the columns when every type is a known one,
+    else row by row."""
     n = len(kind)
+    outcome_ok = np.fromiter(map(_ANY_OUTCOME.__contains__, outcome), bool, n)
     if set(map(type, kind)) == {str} and set(kind) <= TYPE_RANK.keys():
         steps = np.fromiter(map(STEP_COMPLETED.__eq__, kind), bool, n)
         decisions = np.fromiter(map(DECIDED.__eq__, kind), bool, n)
-        return ((~steps | np.fromiter(map(bool, step), bool, n))
+        return (outcome_ok & (~steps | np.fromiter(map(bool, step), bool, n))
                 & (~decisions | np.fromiter(map(OUTCOMES.__contains__, outcome), bool, n)))
-    return np.fromiter(((k in TYPE_RANK and (k != STEP_COMPLETED or s != "") and (k != DECIDED or o in OUTCOMES))
-                        if type(k) is str else False for k, s, o in zip(kind, step, outcome, strict=True)), bool, n)
+    return outcome_ok & np.fromiter(
+        ((k in TYPE_RANK and (k != STEP_COMPLETED or s != "") and (k != DECIDED or o in OUTCOMES))
+         if type(k) is str else False for k, s, o in zip(kind, step, outcome, strict=True)), bool, n)
+
+
+_ANY_OUTCOME = (None, "", *OUTCOMES)  # a tuple: compared with ==, so an unhashable value is simply not in it
 
 
 def _storable(rows: list[dict], flat: bool) -> tuple[npt.NDArray[np.bool_] | bool, bytes | None]:

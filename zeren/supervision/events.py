@@ -1,7 +1,10 @@
-"""The event format departments report in (办件事件), and its validation. Pure: no database.
+"""The event departments report (办件事件): its one definition, :class:`ReportedEvent`, and the
+reading of events against it. Pure: no database.
 
-One JSON object per event; the schema is ``schema/event.schema.json`` and docs/events.md.
-A rejection names the field it is about, so a department can fix its export.
+The published JSON Schema (``schema/event.schema.json``, ``zeren supervision event-schema``) is
+derived from the model (:func:`event_schema`) and a rejection names the field the model found at
+fault, so a department can fix its export. Ingestion checks a batch column by column
+(:mod:`zeren.supervision.columns`), an optimisation held to this model by property tests.
 """
 
 from __future__ import annotations
@@ -12,22 +15,79 @@ import math
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import partial
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple
 
 import orjson
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from zeren.supervision.rules import DECIDED, EVENT_TYPES, FEE_CHARGED, STEP_COMPLETED, Event
 
-SCHEMA_PATH = Path(__file__).parent / "schema" / "event.schema.json"
-REQUIRED = ("event_id", "case_id", "item_code", "unit_code", "type", "at")
-MAX_LENGTH = {"event_id": 128, "case_id": 64, "item_code": 64, "unit_code": 64, "step": 64}
 OUTCOMES = ("approved", "denied")
 FIRST_YEAR, LAST_YEAR = 2004, 2040  # the working-day calendar's range
 # Real offsets run from -12:00 to +14:00; Python accepts up to ±23:59, PostgreSQL only ±15:59.
 MAX_OFFSET = timedelta(hours=14)
+# An instant: an RFC 3339 date-time with a UTC offset (Z or ±HH:MM), in FIRST_YEAR..LAST_YEAR,
+# the offset within ±14:00, at most 6 decimals of a second; the date itself must exist.
+INSTANT_PATTERN = (r"^(200[4-9]|20[1-3][0-9]|2040)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+                   r"T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?"
+                   r"(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)$")
+# A fee in yuan: digits only (no sign, exponent, spaces or separators), at most 2 decimals, below 10^12.
+AMOUNT_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
+AMOUNT = re.compile(AMOUNT_PATTERN)
+# The field each event type requires (present, not null, not blank).
+REQUIRED_FOR = {STEP_COMPLETED: "step", FEE_CHARGED: "amount", DECIDED: "outcome"}
+EXAMPLE_AT = "2026-11-02T09:30:00+08:00"
+
+Instant = Annotated[str, Field(pattern=INSTANT_PATTERN, json_schema_extra={"format": "date-time"}),
+                    AfterValidator(datetime.fromisoformat)]
+Amount = Annotated[str, Field(pattern=AMOUNT_PATTERN), AfterValidator(Decimal)]
+Blank = Literal[""]
+
+
+def _finish_schema(schema: dict[str, Any]) -> None:
+    """The published schema: its identity, no generated titles, and what each type requires."""
+    properties = schema["properties"]
+    for spec in properties.values():
+        spec.pop("title", None)
+    schema["allOf"] = [{"if": {"properties": {"type": {"const": kind}}, "required": ["type"]},
+                        "then": {"required": [name], "properties": {name: properties[name]["anyOf"][0]}}}
+                       for kind, name in REQUIRED_FOR.items()]
+    schema.update({"$schema": "https://json-schema.org/draft/2020-12/schema",
+                   "$id": "https://zeren.example.gov.cn/schemas/supervision/event.schema.json"})
+
+
+class ReportedEvent(BaseModel):
+    """One event of an administrative approval case, as a department's approval system reports it to
+    zeren. Optional fields may be absent, null or blank (""), which all mean none. See docs/events.md."""
+
+    model_config = ConfigDict(strict=True, extra="ignore", title="zeren approval event (办件事件)",
+                              json_schema_extra=_finish_schema)
+
+    event_id: str = Field(min_length=1, max_length=128,
+                          description="Unique per source system; a re-delivered event_id is a duplicate.")
+    case_id: str = Field(min_length=1, max_length=64, description="The case (办件) number, unique per source system.")
+    item_code: str = Field(min_length=1, max_length=64,
+                           description="Approval item code (审批事项编码), as loaded by `zeren supervision load-items`.")
+    unit_code: str = Field(min_length=1, max_length=64, description=(
+        "Handling unit code (org.Unit.code); must lie in the source system's scope and handle the item."))
+    type: Literal[EVENT_TYPES] = Field(description="What happened.")  # type: ignore[valid-type]
+    at: Instant = Field(description=f"When it happened: RFC 3339 with a UTC offset, e.g. {EXAMPLE_AT}.")
+    recorded_at: Instant | Blank | None = Field(None, description="When the source system recorded it.")
+    step: Annotated[str, Field(min_length=1, max_length=64)] | Blank | None = Field(
+        None, description="Step code, required for step_completed.")
+    amount: Amount | Blank | None = Field(None, description="Yuan as a decimal string such as \"120.00\", required "
+                                                            "for fee_charged.")
+    outcome: Literal[OUTCOMES] | Blank | None = Field(  # type: ignore[valid-type]
+        None, description="approved or denied, required for decided.")
+    reason: str | None = Field(None, description=(
+        "Reasons: required by law for a denial (行政许可法 第三十八条); also for suspensions and withdrawals."))
+
+
+def event_schema() -> dict[str, Any]:
+    """The published JSON Schema of an event (``zeren supervision event-schema``), from :class:`ReportedEvent`."""
+    return ReportedEvent.model_json_schema()
 
 
 class Rejection(NamedTuple):
@@ -54,25 +114,66 @@ class ParsedEvent(NamedTuple):
     event: Event
 
 
-def parse_time(value: Any, field: str) -> datetime | Rejection:
-    """An ISO 8601 instant with a UTC offset, within the calendar's years."""
+def parse_event(raw: Any) -> ParsedEvent | Rejection:
+    """Validate one reported event against :class:`ReportedEvent`; a rejection names the first field
+    at fault. An event holding a value no database can store (:func:`unacceptable`) is refused first."""
+    if not isinstance(raw, dict):
+        return Rejection("event", f"event: expected a JSON object, got {type(raw).__name__}")
+    unstorable = unacceptable(raw)
+    if unstorable is not None:
+        return unstorable
+    try:
+        reported = ReportedEvent.model_validate(raw)
+    except ValidationError as exc:
+        name = str(exc.errors()[0]["loc"][0])
+        return Rejection(name, _reason(name, raw.get(name)))
+    kind = reported.type
+    needed = REQUIRED_FOR.get(kind)
+    if needed is not None and getattr(reported, needed) in (None, ""):
+        return Rejection(needed, f"{needed}: missing (required for {kind})")
+    event = Event(reported.event_id, kind, reported.at, reported.step or "",
+                  reported.amount if kind == FEE_CHARGED else None, reported.outcome if kind == DECIDED else "",
+                  reported.reason or "", reported.recorded_at or None)
+    return ParsedEvent(raw, reported.case_id, reported.item_code, reported.unit_code, event)
+
+
+def _reason(name: str, value: Any) -> str:
+    """Why :class:`ReportedEvent` refused ``value`` as its field ``name``, in a sentence."""
+    if value is None or value == "":
+        return f"{name}: missing"
+    if name in ("at", "recorded_at"):
+        return _instant_reason(name, value)
+    if name == "amount":
+        return f"{name}: {value!r} is not yuan written as digits, at most 2 decimals, below 10^12 (e.g. \"120.00\")"
+    if name == "type" and isinstance(value, str):
+        return f"type: unknown event type {value!r} (one of {', '.join(EVENT_TYPES)})"
+    if name == "outcome":
+        return f"outcome: {value!r} is not one of {', '.join(OUTCOMES)}"
     if not isinstance(value, str):
-        return Rejection(field, f"{field}: expected an ISO 8601 string, got {type(value).__name__}")
+        return f"{name}: expected a string, got {type(value).__name__}"
+    limit = next((m.max_length for m in ReportedEvent.model_fields[name].metadata if hasattr(m, "max_length")), None)
+    if limit is not None and len(value) > limit:
+        return f"{name}: longer than {limit} characters"
+    return f"{name}: {value!r} is not valid"
+
+
+def _instant_reason(name: str, value: Any) -> str:
+    if not isinstance(value, str):
+        return f"{name}: expected a date-time string such as {EXAMPLE_AT}, got {type(value).__name__}"
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        return Rejection(field, f"{field}: {value!r} is not an ISO 8601 date-time")
-    if moment.tzinfo is None:
-        return Rejection(field, f"{field}: {value!r} has no UTC offset (e.g. +08:00)")
-    if not -MAX_OFFSET <= moment.utcoffset() <= MAX_OFFSET:
-        return Rejection(field, f"{field}: {value!r} has a UTC offset beyond ±14:00")
+        return f"{name}: {value!r} is not a date-time such as {EXAMPLE_AT}"
+    offset = moment.utcoffset()
+    if offset is None:
+        return f"{name}: {value!r} has no UTC offset (e.g. +08:00)"
+    if not -MAX_OFFSET <= offset <= MAX_OFFSET:
+        return f"{name}: {value!r} has a UTC offset beyond ±14:00"
     if not FIRST_YEAR <= moment.year <= LAST_YEAR:
-        return Rejection(field, f"{field}: {value!r} is outside {FIRST_YEAR}–{LAST_YEAR}")
-    return moment
+        return f"{name}: {value!r} is outside {FIRST_YEAR}–{LAST_YEAR}"
+    return f"{name}: {value!r} is not written as RFC 3339 (YYYY-MM-DDTHH:MM:SS[.ffffff] then Z or ±HH:MM)"
 
 
-_TYPES = frozenset(EVENT_TYPES)
-_OPTIONAL_TEXT = (None, "")
 
 
 MAX_DEPTH = 16  # levels of nesting an event may have (the event object is level 1)
@@ -135,104 +236,6 @@ def _suspect_text(raw: dict) -> bool:
         return b"\\u0000" in orjson.dumps(raw)
     except TypeError:  # a lone surrogate (or an integer beyond 64 bits: harmless, checked later)
         return True
-
-
-def parse_event(raw: Any) -> ParsedEvent | Rejection:
-    """Validate one reported event: required fields, type, times, and the fields its type needs.
-
-    The common case — a well-formed event — is accepted by a straight-line check; anything that
-    check does not accept outright goes through :func:`check_event`, which names the fault.
-    It accepts only events that :func:`check_event` accepts, with the same values. An event with a
-    string the database cannot store (U+0000, a lone surrogate) is refused first, naming its field.
-    """
-    if type(raw) is dict:
-        if _suspect_text(raw):
-            return check_event(raw)
-        get = raw.get
-        event_id, case_id, item_code, unit_code, kind, at_text = (
-            get("event_id"), get("case_id"), get("item_code"), get("unit_code"), get("type"), get("at"))
-        step, reason, recorded_text = get("step") or "", get("reason") or "", get("recorded_at")
-        if (type(event_id) is str and type(case_id) is str and type(item_code) is str and type(unit_code) is str
-                and type(kind) is str and type(at_text) is str and type(step) is str and type(reason) is str
-                and 0 < len(event_id) <= 128 and 0 < len(case_id) <= 64 and 0 < len(item_code) <= 64
-                and 0 < len(unit_code) <= 64 and len(step) <= 64 and kind in _TYPES and at_text
-                and (kind != STEP_COMPLETED or step) and kind != FEE_CHARGED
-                and (kind != DECIDED or get("outcome") in OUTCOMES)):
-            try:
-                at = datetime.fromisoformat(at_text)
-                recorded_at = None if recorded_text in _OPTIONAL_TEXT else datetime.fromisoformat(recorded_text)
-            except (TypeError, ValueError):
-                return check_event(raw)
-            if (at.tzinfo is not None and FIRST_YEAR <= at.year <= LAST_YEAR
-                    and -MAX_OFFSET <= at.utcoffset() <= MAX_OFFSET and (recorded_at is None or (
-                        recorded_at.tzinfo is not None and FIRST_YEAR <= recorded_at.year <= LAST_YEAR
-                        and -MAX_OFFSET <= recorded_at.utcoffset() <= MAX_OFFSET))):
-                outcome = get("outcome") if kind == DECIDED else ""
-                return ParsedEvent(raw, case_id, item_code, unit_code,
-                                   Event(event_id, kind, at, step, None, outcome, reason, recorded_at))
-    return check_event(raw)
-
-
-def check_event(raw: Any) -> ParsedEvent | Rejection:
-    """:func:`parse_event` the long way: every check in turn, the first fault found named."""
-    if not isinstance(raw, dict):
-        return Rejection("event", f"event: expected a JSON object, got {type(raw).__name__}")
-    unstorable = unacceptable(raw)
-    if unstorable is not None:
-        return unstorable
-    for name in REQUIRED:
-        value = raw.get(name)
-        if value is None or value == "":
-            return Rejection(name, f"{name}: missing")
-        if not isinstance(value, str):
-            return Rejection(name, f"{name}: expected a string, got {type(value).__name__}")
-    for name, limit in MAX_LENGTH.items():
-        if len(str(raw.get(name) or "")) > limit:
-            return Rejection(name, f"{name}: longer than {limit} characters")
-    kind = raw["type"]
-    if kind not in EVENT_TYPES:
-        return Rejection("type", f"type: unknown event type {kind!r} (one of {', '.join(EVENT_TYPES)})")
-    at = parse_time(raw["at"], "at")
-    if isinstance(at, Rejection):
-        return at
-    recorded_at = None
-    if raw.get("recorded_at") not in (None, ""):
-        recorded_at = parse_time(raw["recorded_at"], "recorded_at")
-        if isinstance(recorded_at, Rejection):
-            return recorded_at
-    step = raw.get("step") or ""
-    if kind == STEP_COMPLETED and not step:
-        return Rejection("step", "step: missing (required for step_completed)")
-    if not isinstance(step, str):
-        return Rejection("step", "step: expected a string")
-    amount = None
-    if kind == FEE_CHARGED:
-        amount = parse_amount(raw.get("amount"))
-        if isinstance(amount, Rejection):
-            return amount
-    outcome = raw.get("outcome") or ""
-    if kind == DECIDED and outcome not in OUTCOMES:
-        return Rejection("outcome", f"outcome: {outcome or 'missing'!s} (approved or denied required for decided)")
-    reason = raw.get("reason") or ""
-    if not isinstance(reason, str):
-        return Rejection("reason", "reason: expected a string")
-    event = Event(raw["event_id"], kind, at, step, amount, outcome if kind == DECIDED else "", reason, recorded_at)
-    return ParsedEvent(raw, raw["case_id"], raw["item_code"], raw["unit_code"], event)
-
-
-def parse_amount(value: Any) -> Decimal | Rejection:
-    """A fee amount: a decimal string, ≥ 0, below 10^12, at most 2 decimals."""
-    if value is None or value == "":
-        return Rejection("amount", "amount: missing (required for fee_charged)")
-    if not isinstance(value, str):
-        return Rejection("amount", "amount: expected a decimal string such as \"120.00\"")
-    try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        return Rejection("amount", f"amount: {value!r} is not a decimal number")
-    if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2 or amount >= Decimal("1e12"):
-        return Rejection("amount", f"amount: {value!r} must be ≥ 0, below 10^12, at most 2 decimals")
-    return amount
 
 
 def parse_body(body: bytes) -> list[Any]:

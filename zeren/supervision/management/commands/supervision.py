@@ -1,4 +1,5 @@
-"""``zeren supervision load-items FILE | scan [--as-of DATE] | alerts … | add-source CODE NAME [--unit CODE] | refold``."""
+"""``zeren supervision load-items FILE | scan [--as-of DATE] | alerts … | add-source CODE NAME [--unit CODE] | refold
+| event-schema``."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from zeren.org.models import Unit
 from zeren.supervision.actions import do_create_source, do_load_items, do_refold_cases, do_scan
+from zeren.supervision.events import event_schema
 from zeren.supervision.selectors import ALERT_EXPORT_FIELDS, all_alerts_in_force
 
 ALERT_COLUMNS = ("case_id", "type", "unit_code", "item_code", "deadline", "since", "status", "provisional")
@@ -35,7 +37,8 @@ class Command(BaseCommand):
         source.add_argument("name")
         source.add_argument("--unit", default="")
         sub.add_parser("refold", help="fold again the cases folded under rules since changed (after editing items "
-                                      "or rule configuration)")
+                                      "or rule configuration) or by another version of the fold (after an upgrade)")
+        sub.add_parser("event-schema", help="print the JSON Schema of the events departments report")
 
     def handle(self, *args, action, **options):
         getattr(self, "_" + action.replace("-", "_"))(**options)
@@ -50,6 +53,9 @@ class Command(BaseCommand):
                 self.stderr.write(message)
             raise CommandError(f"{file.name}: {len(exc.messages)} problem(s); nothing was loaded") from exc
         self.stdout.write(f"items: {created} created, {updated} updated")
+
+    def _event_schema(self, **_):
+        self.stdout.write(json.dumps(event_schema(), ensure_ascii=False, indent=2))
 
     def _refold(self, **_):
         self.stdout.write(f"refolded {do_refold_cases()} case(s) under the rules now in force")
