@@ -1,9 +1,13 @@
 """Evaluation indicator sources of accountability (问责数据来源), per the protocol in the team brief.
 
 ``substantiated_complaints``: complaints against a unit (its subtree) concluded substantiated or
-partly substantiated in the period. Units carry no population data in ``zeren.org``, so this is a
-count **per unit**, not per 10,000 population (``measure`` says so; ``n`` is None: not a rate).
-``fault_cases``: fault-liability decisions against a unit (its subtree) in the period.
+partly substantiated in the period, **per 10,000 population** of the area the unit serves (每万人
+属实投诉数): a district or city government, or a street office, with its own ``population``
+(常住人口); a department with that of the nearest unit above it that has one — a city department
+the city's, a district bureau its district's, a division its department's
+(:meth:`zeren.org.models.UnitQuerySet.served_populations`). A unit with no population on itself or
+above gets no value (absent, as the protocol says of a unit without data). ``n`` is None: not a rate.
+``fault_cases``: fault-liability decisions against a unit (its subtree) in the period (a count).
 Imports only this app's models and org.
 """
 
@@ -28,9 +32,11 @@ def _per_subtree(unit_codes: list[str], rows: QuerySet, path_field: str) -> dict
 
 
 def substantiated_complaints(unit_codes: list[str], start: date, end: date) -> dict[str, tuple[float, float | None]]:
+    population = Unit.objects.served_populations(unit_codes)
     rows = Complaint.objects.filter(conclusion__in=[Conclusion.SUBSTANTIATED, Conclusion.PARTLY],
-                                         concluded_on__gte=start, concluded_on__lte=end)
-    return _per_subtree(unit_codes, rows, "unit__path")
+                                    concluded_on__gte=start, concluded_on__lte=end)
+    counts = _per_subtree([c for c in unit_codes if population.get(c)], rows, "unit__path")
+    return {code: (count * PER / population[code], None) for code, (count, _n) in counts.items()}
 
 
 def fault_cases(unit_codes: list[str], start: date, end: date) -> dict[str, tuple[float, float | None]]:
@@ -38,11 +44,12 @@ def fault_cases(unit_codes: list[str], start: date, end: date) -> dict[str, tupl
     return _per_subtree(unit_codes, rows, "unit__path")
 
 
+PER = 10_000  # complaints per this many residents
 Compute = Callable[[list[str], date, date], dict[str, tuple[float, float | None]]]
 SOURCES: dict[str, dict[str, str | Compute]] = {
     "accountability.substantiated_complaints": {
-        "label": "属实投诉数", "label_en": "Substantiated complaints", "polarity": "lower",
-        "measure": "per unit (no population data on units)", "compute": substantiated_complaints},
+        "label": "每万人属实投诉数", "label_en": "Substantiated complaints per 10,000 population", "polarity": "lower",
+        "measure": "per 10,000 population", "compute": substantiated_complaints},
     "accountability.fault_cases": {
         "label": "问责决定数", "label_en": "Fault-liability decisions", "polarity": "lower",
         "measure": "per unit", "compute": fault_cases},

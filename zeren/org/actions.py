@@ -26,7 +26,8 @@ from zeren.org.registry import PlannedUnit, RegistryData, RegistryError, plan_re
 from zeren.org.rules import infer_level, valid_code
 
 BATCH = 2000
-UNIT_FIELDS = ["name", "name_en", "short_name", "kind", "level", "functions", "valid_from", "valid_until", "sort_order"]
+UNIT_FIELDS = ["name", "name_en", "short_name", "kind", "level", "functions", "valid_from", "valid_until", "sort_order",
+               "population"]
 POST_FIELDS = ["label", "rank", "is_leading", "valid_from", "valid_until"]
 PERSON_FIELDS = ["name", "gender", "birth_date", "email", "phone", "id_number"]
 
@@ -256,6 +257,8 @@ def _write_units(registry: RegistryData, planned: dict[str, PlannedUnit], existi
             values.update(name=row.name, name_en=row.name_en, short_name=row.short_name, kind=plan.kind,
                           level=plan.level, functions=list(row.functions), valid_from=row.valid_from,
                           valid_until=row.valid_until, sort_order=row.sort_order)
+            if row.population is not None:  # a file without the figure keeps the recorded one
+                values["population"] = row.population
         unit = units.get(code)
         if unit is None:
             unit = units[code] = Unit(code=code, **values)

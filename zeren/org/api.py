@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from zeren.core.pagination import BoundedLimitOffsetPagination
@@ -25,6 +25,8 @@ class UnitOut(Schema):
     path: str
     valid_from: date | None
     valid_until: date | None
+    population: int | None = Field(None, description="resident population of the area governed (常住人口); "
+                                                     "empty for departments, which serve their parent area's")
 
     @staticmethod
     def resolve_parent_code(obj) -> str | None:

@@ -23,6 +23,7 @@ Notes left in ``ctx.notes`` for later steps:
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -55,6 +56,14 @@ def head_title(name: str, default: str) -> str:
         if name.endswith(suffix):
             return title
     return default
+
+
+def street_populations(district: int, count: int, seed: str) -> list[int]:
+    """The district's population shared among its ``count`` streets, unevenly (0.6–1.4 a share),
+    rounded to hundreds; drawn from its own generator so the rest of the demo stays as it was."""
+    rng = random.Random(seed)
+    weights = [rng.uniform(0.6, 1.4) for _ in range(count)]
+    return [int(round(district * w / sum(weights), -2)) for w in weights]
 
 
 class CityBuilder:
@@ -132,7 +141,8 @@ class CityBuilder:
     def build(self) -> RegistryData:
         ctx, rng = self.ctx, self.rng
         self.unit(CITY, f"{CITY_NAME}人民政府", None, UnitKind.GOVERNMENT, Level.CITY,
-                  name_en="Shenzhen Municipal People's Government", short_name="市政府", valid_from=date(1979, 3, 5))
+                  name_en="Shenzhen Municipal People's Government", short_name="市政府", valid_from=date(1979, 3, 5),
+                  population=names.CITY_POPULATION)
         self.post(CITY, "市长", Rank.MINISTERIAL, leading=True)
         self.notes["leader_post"] = self.post(CITY, "常务副市长", Rank.BUREAU_CHIEF, leading=True)
         for _ in range(ctx.scaled(2, 6)):
@@ -188,7 +198,8 @@ class CityBuilder:
         streets = iter(rng.sample(names.STREET_NAME_PARTS, len(names.STREET_NAME_PARTS)))
         for suffix, dname in chosen:
             district = self.unit(f"{CITY}-{suffix}", f"{dname}人民政府", CITY, UnitKind.GOVERNMENT, Level.DISTRICT,
-                                 sort_order=200 + names.DISTRICTS.index((suffix, dname)))
+                                 sort_order=200 + names.DISTRICTS.index((suffix, dname)),
+                                 population=names.DISTRICT_POPULATION[suffix])
             self.notes["district_codes"].append(district)
             self.post(district, "区长", Rank.BUREAU_CHIEF, leading=True)
             for _ in range(rng.randint(3, 6) if ctx.is_city else 2):
@@ -205,10 +216,11 @@ class CityBuilder:
                 self.divisions(code, names.DISTRICT_SECTIONS, rng.randint(2, 4), Level.DISTRICT,
                                ("科长", Rank.SECTION_CHIEF), ("副科长", Rank.SECTION_DEPUTY))
             count = names.STREETS_PER_DISTRICT[names.DISTRICTS.index((suffix, dname))] if ctx.is_city else 3
+            populations = street_populations(names.DISTRICT_POPULATION[suffix], count, f"{ctx.seed}:{suffix}")
             for i in range(1, count + 1):
                 part = next(streets)
                 street = self.unit(f"{district}-J{i:02d}", f"{part}街道办事处", district, UnitKind.STREET_OFFICE,
-                                   Level.STREET, sort_order=500 + i)
+                                   Level.STREET, sort_order=500 + i, population=populations[i - 1])
                 self.notes["street_codes"].append(street)
                 self.leaders(street, None, ("主任", Rank.DIVISION_CHIEF), ("副主任", Rank.DIVISION_DEPUTY),
                              rng.randint(2, 4))

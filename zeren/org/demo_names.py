@@ -58,6 +58,11 @@ DISTRICTS = [
     ("LG", "龙岗区"), ("LHQ", "龙华区"), ("PS", "坪山区"), ("GM", "光明区"), ("DP", "大鹏新区"),
 ]
 STREETS_PER_DISTRICT = [10, 10, 8, 4, 10, 11, 6, 6, 6, 3]  # 74
+# Resident population (常住人口) at the end of 2022, rounded, after the Shenzhen Statistical Yearbook
+# 2023: the city (with the Shenzhen-Shanwei cooperation zone, not modelled here) and its districts.
+CITY_POPULATION = 17_661_800
+DISTRICT_POPULATION = {"FT": 1_530_700, "LH": 1_139_700, "NS": 1_795_900, "YT": 214_700, "BA": 4_450_600,
+                       "LG": 3_982_900, "LHQ": 2_529_500, "PS": 550_800, "GM": 1_156_200, "DP": 156_300}
 DISTRICT_DEPARTMENTS = [
     ("ZFB", "区人民政府办公室"), ("FGJ", "区发展和改革局"), ("JY", "区教育局"), ("KCJ", "区科技创新局"),
     ("GXJ", "区工业和信息化局"), ("MZ", "区民政局"), ("SF", "区司法局"), ("CZ", "区财政局"),

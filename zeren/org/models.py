@@ -7,11 +7,15 @@ other module and API refers to a unit. Validity dates keep history across reorga
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+MAX_POPULATION = 2_000_000_000  # a unit's population: fits PostgreSQL's integer, more than any area has
 
 
 class UnitKind(models.TextChoices):
@@ -37,6 +41,12 @@ class Level(models.TextChoices):
     STREET = "street", _("街道")
 
 
+def _path_and_ancestors(path: str) -> list[str]:
+    """``/SZ/SZ-FT/SZ-FT-SCJG/`` → itself, ``/SZ/SZ-FT/``, ``/SZ/`` (nearest first)."""
+    codes = path.strip("/").split("/")
+    return ["/" + "/".join(codes[:n]) + "/" for n in range(len(codes), 0, -1)]
+
+
 class UnitQuerySet(models.QuerySet):
     def valid_on(self, day: date) -> UnitQuerySet:
         return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
@@ -46,6 +56,18 @@ class UnitQuerySet(models.QuerySet):
     def subtree_of(self, unit: Unit) -> UnitQuerySet:
         """The unit and everything below it (materialised path prefix)."""
         return self.filter(path__startswith=unit.path)
+
+    def served_populations(self, codes: Iterable[str]) -> dict[str, int]:
+        """``code → population`` of the area each unit serves (服务人口): its own ``population``, else
+        that of the nearest unit above it that has one — a city department serves the city, a
+        district bureau its district, a division its department's area. A unit with none on itself
+        or above is left out. Two queries."""
+        paths = dict(self.filter(code__in=list(codes)).values_list("code", "path"))
+        chains = {code: _path_and_ancestors(path) for code, path in paths.items()}
+        known = dict(self.filter(path__in={p for chain in chains.values() for p in chain}, population__isnull=False)
+                     .values_list("path", "population"))
+        return {code: next(known[p] for p in chain if p in known)
+                for code, chain in chains.items() if any(p in known for p in chain)}
 
 
 class Unit(models.Model):
@@ -66,6 +88,12 @@ class Unit(models.Model):
     valid_from = models.DateField(null=True, blank=True, verbose_name=_("成立日期"))
     valid_until = models.DateField(null=True, blank=True, verbose_name=_("撤销日期"))
     sort_order = models.IntegerField(default=0, verbose_name=_("排序"))
+    # 常住人口: the resident population of the area a government (city, district) or street office
+    # governs, from the statistical yearbook or census; empty for departments, which serve the area of
+    # the nearest unit above them that has one (:meth:`UnitQuerySet.served_populations`).
+    population = models.PositiveIntegerField(null=True, blank=True, validators=[MaxValueValidator(MAX_POPULATION)],
+                                             verbose_name=_("常住人口"),
+                                             help_text=_("所辖区域常住人口（人）；工作部门不填，按上级区域计"))
 
     objects = UnitQuerySet.as_manager()
 

@@ -2,7 +2,7 @@
 arrays ``organizations``, ``persons``, ``posts`` and ``memberships``, as EveryPolitician's files.
 
 zeren's extras travel in ``classification`` (the unit kind) and documented extra keys (see
-docs/popolo.md): organizations ``level``, ``functions``, ``sort_order``, ``other_names`` notes
+docs/popolo.md): organizations ``level``, ``functions``, ``sort_order``, ``population``, ``other_names`` notes
 ``name_en``/``short_name``; posts ``rank``, ``is_leading``. Phone numbers and ID numbers are
 protected personal data (个人信息) and leave only with ``include_personal``.
 """
@@ -13,7 +13,7 @@ import re
 from datetime import date
 from typing import Any
 
-from zeren.org.models import Membership, Person, Post, Unit
+from zeren.org.models import MAX_POPULATION, Membership, Person, Post, Unit
 from zeren.org.registry import MembershipRow, PersonRow, PostRow, RegistryData, RegistryError, UnitRow
 
 ID_SCHEME = "cn_resident_id"  # identifiers[].scheme of the 身份证号 (only with include_personal)
@@ -55,7 +55,8 @@ def to_popolo(*, include_personal: bool = False) -> dict[str, list[dict[str, Any
             "parent_id": codes.get(u["parent_id"]), "founding_date": _iso(u["valid_from"]),
             "dissolution_date": _iso(u["valid_until"]), "other_names": other_names,
             "level": u["level"], "functions": u["functions"],
-        }) | ({"sort_order": u["sort_order"]} if u["sort_order"] else {}))
+        }) | ({"sort_order": u["sort_order"]} if u["sort_order"] else {})
+            | ({"population": u["population"]} if u["population"] is not None else {}))
     persons = []
     for p in Person.objects.order_by("code").values():
         person = _compact({"id": p["code"], "name": p["name"], "gender": p["gender"],
@@ -144,13 +145,18 @@ def from_popolo(doc: Any, source: str = "") -> RegistryData:
         if not isinstance(sort_order, int) or isinstance(sort_order, bool):
             read.problems.append(f"{where}.sort_order: must be an integer")
             sort_order = 0
+        population = o.get("population")
+        if population is not None and (not isinstance(population, int) or isinstance(population, bool)
+                                       or not 0 <= population <= MAX_POPULATION):
+            read.problems.append(f"{where}.population: must be a whole number of people (0 to {MAX_POPULATION:,})")
+            population = None
         data.units.append(UnitRow(
             code=read.text(o, where, "id", required=True), name=read.text(o, where, "name", required=True),
             parent_code=read.text(o, where, "parent_id") or None, classification=read.text(o, where, "classification"),
             level=read.text(o, where, "level") or None, name_en=names.get("name_en", ""),
             short_name=names.get("short_name", ""), functions=functions,
             valid_from=read.day(o, where, "founding_date"), valid_until=read.day(o, where, "dissolution_date"),
-            sort_order=sort_order, origin=where))
+            sort_order=sort_order, population=population, origin=where))
     for where, p in read.objects(doc, "persons"):
         phones = [c.get("value", "") for c in p.get("contact_details") or []
                   if isinstance(c, dict) and c.get("type") == PHONE_TYPE]

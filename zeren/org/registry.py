@@ -34,6 +34,7 @@ class UnitRow:
     valid_from: date | None = None
     valid_until: date | None = None
     sort_order: int = 0
+    population: int | None = None  # None: not given, the recorded figure is kept
     origin: str = field(default="", compare=False)
 
 

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from zeren.core.uploads import UploadRejected, safe_load_workbook
-from zeren.org.models import Gender, Level, Rank
+from zeren.org.models import MAX_POPULATION, Gender, Level, Rank
 from zeren.org.registry import MembershipRow, PersonRow, PostRow, RegistryData, RegistryError, UnitRow
 from zeren.org.rules import chinese_labels
 
@@ -30,6 +30,7 @@ UNIT_COLUMNS = {
     "kind": ("类别", "kind"), "level": ("层级", "level"), "name_en": ("英文名称", "name_en"),
     "short_name": ("简称", "short_name"), "valid_from": ("成立日期", "valid_from"),
     "valid_until": ("撤销日期", "valid_until"), "sort_order": ("排序", "sort_order"), "functions": ("职责", "functions"),
+    "population": ("常住人口", "population"),
 }
 PEOPLE_COLUMNS = {
     "person_code": ("人员编号", "person_code"), "name": ("姓名", "name"), "gender": ("性别", "gender"),
@@ -195,6 +196,7 @@ def _read_units(sheet: _Sheet, data: RegistryData, bar: Progress) -> None:
         order = row.text("sort_order")
         if order and not order.lstrip("-").isdigit():
             sheet.bad(row.number, "sort_order", f"{order!r} is not a whole number")
+        population = _population(sheet, row)
         functions = [f.strip() for f in row.text("functions").replace("；", "\n").replace(";", "\n").splitlines()]
         data.units.append(UnitRow(
             code=row.text("code", True), name=row.text("name", True), parent_code=row.text("parent_code") or None,
@@ -202,7 +204,19 @@ def _read_units(sheet: _Sheet, data: RegistryData, bar: Progress) -> None:
             level=row.choice("level", LEVELS, Level),
             name_en=row.text("name_en"), short_name=row.text("short_name"), functions=[f for f in functions if f],
             valid_from=row.day("valid_from"), valid_until=row.day("valid_until"),
-            sort_order=int(order) if order.lstrip("-").isdigit() else 0, origin=sheet.origin(row.number)))
+            sort_order=int(order) if order.lstrip("-").isdigit() else 0, population=population,
+            origin=sheet.origin(row.number)))
+
+
+def _population(sheet: _Sheet, row: _Row) -> int | None:
+    """A whole number of people (常住人口); thousands separators allowed; an empty cell keeps the recorded figure."""
+    text = row.text("population").replace(",", "").replace("，", "").replace(" ", "")
+    if not text:
+        return None
+    if not text.isdigit() or int(text) > MAX_POPULATION:
+        sheet.bad(row.number, "population", f"{row.text('population')!r} is not a whole number of people")
+        return None
+    return int(text)
 
 
 def _agree(sheet: _Sheet, row: _Row, seen: dict[str, tuple[Any, int]], code: str, record: Any, what: str) -> bool:

@@ -17,7 +17,7 @@ from zeren.accountability.models import Complaint, ComplaintAttachment
 from zeren.accountability.tests.factories import category, complain
 from zeren.audit.models import AuditEntry
 from zeren.findings.models import Finding
-from zeren.org.models import Level, UnitKind
+from zeren.org.models import Level, Unit, UnitKind
 from zeren.org.testing import make_unit, make_user
 
 pytestmark = pytest.mark.django_db
@@ -83,16 +83,32 @@ def test_a_refusal_needs_its_reason(tree, officer):
     assert category().complaints.count() == 1
 
 
-def test_indicator_sources_count_substantiated_complaints_per_unit_subtree(tree, officer):
+def test_substantiated_complaints_per_10000_of_the_population_served(tree, officer):
     from zeren.accountability.indicators import SOURCES
 
+    Unit.objects.filter(code="SZ").update(population=17_661_800)
+    Unit.objects.filter(code="SZ-FT").update(population=1_530_700)
     for unit, conclusion in ((tree["market"], "substantiated"), (tree["market_div"], "partly"),
-                             (tree["housing"], "unsubstantiated")):
+                             (tree["housing"], "unsubstantiated"), (tree["district_market"], "substantiated"),
+                             (tree["street"], "substantiated")):
         complaint, _ = complain(unit)
         complaint = do_accept_complaint(actor=officer, complaint=complaint, accept=True)
         do_conclude_complaint(actor=officer, complaint=complaint, conclusion=conclusion, note="查明",
                               on=date(2026, 3, 1))
+    outside = make_unit("XX", kind="government", name="无人口数据的单位")
     compute = SOURCES["accountability.substantiated_complaints"]["compute"]
-    assert compute(["SZ-SCJG", "SZ-ZJ", "SZ-FT"], date(2026, 1, 1), date(2026, 12, 31)) == {
-        "SZ-SCJG": (2.0, None), "SZ-ZJ": (0.0, None), "SZ-FT": (0.0, None)}
+    assert SOURCES["accountability.substantiated_complaints"]["measure"] == "per 10,000 population"
+    values = compute(["SZ-SCJG", "SZ-ZJ", "SZ-FT", "SZ-FT-SCJG", "SZ-FT-J01", "SZ", outside.code],
+                     date(2026, 1, 1), date(2026, 12, 31))
+    assert {code: value for code, (value, _n) in values.items()} == pytest.approx({
+        "SZ-SCJG": 2 * 10_000 / 17_661_800,  # a city department: the city's residents; its division counts
+        "SZ-ZJ": 0.0,
+        "SZ-FT": 2 * 10_000 / 1_530_700,  # the district: its bureau's and its street's complaints
+        "SZ-FT-SCJG": 10_000 / 1_530_700,  # a district bureau serves the district
+        "SZ-FT-J01": 10_000 / 1_530_700,  # a street without its own figure: the district's
+        "SZ": 4 * 10_000 / 17_661_800,
+    })  # the unit with no population on itself or above has no value
+    assert {n for _value, n in values.values()} == {None}
+    Unit.objects.filter(code="SZ-FT-J01").update(population=95_000)
+    assert compute(["SZ-FT-J01"], date(2026, 1, 1), date(2026, 12, 31))["SZ-FT-J01"][0] == pytest.approx(10_000 / 95_000)
     assert compute(["SZ-SCJG"], date(2025, 1, 1), date(2025, 12, 31)) == {"SZ-SCJG": (0.0, None)}

@@ -52,6 +52,9 @@ def test_personal_data_leaves_only_when_asked(demo_city):
 
 def test_round_trip_into_an_empty_database_loses_nothing(demo_city, tmp_path):
     exported = to_popolo(include_personal=True)
+    populations = {o["id"]: o["population"] for o in exported["organizations"] if "population" in o}
+    assert populations["SZ"] == 17_661_800 and populations["SZ-FT"] == 1_530_700  # the city, districts, streets
+    assert all(Unit.objects.get(code=c).kind != UnitKind.DEPARTMENT for c in populations)
     path = tmp_path / "city.json"
     path.write_text(json.dumps(exported, ensure_ascii=False), encoding="utf-8")
     wipe_registry()
@@ -93,6 +96,12 @@ def test_a_file_with_only_standard_fields_imports_with_inferred_levels(tmp_path)
      "posts[0].rank: unknown rank 'boss'"),
     ({"memberships": [{"person_id": "nobody", "post_id": "P"}]}, "memberships[0].person_id: unknown person code"),
     ({"organizations": {"id": "SZ"}}, "organizations: must be an array"),
+    ({"organizations": [{"id": "SZ-X", "name": "x", "population": "150万"}]},
+     "organizations[0].population: must be a whole number of people"),
+    ({"organizations": [{"id": "SZ-X", "name": "x", "population": -1}]},
+     "organizations[0].population: must be a whole number of people"),
+    ({"organizations": [{"id": "SZ-X", "name": "x", "population": True}]},
+     "organizations[0].population: must be a whole number of people"),
     ([1, 2], "$: the document must be a JSON object"),
 ])
 def test_a_malformed_file_is_rejected_naming_path_and_field_and_changes_nothing(tmp_path, doc, message):
@@ -105,6 +114,18 @@ def test_a_malformed_file_is_rejected_naming_path_and_field_and_changes_nothing(
     err = output
     assert message in err and str(path) in err
     assert (list(Unit.objects.values_list("code", "path", "name")), AuditEntry.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_a_file_without_population_keeps_the_recorded_figure(tmp_path):
+    make_small_tree()
+    Unit.objects.filter(code="SZ-FT").update(population=1_530_700)
+    path = tmp_path / "units.json"
+    for doc, expected in (({"id": "SZ-FT", "name": "福田区人民政府", "parent_id": "SZ"}, 1_530_700),
+                          ({"id": "SZ-FT", "name": "福田区人民政府", "parent_id": "SZ", "population": 1_553_200}, 1_553_200)):
+        path.write_text(json.dumps({"organizations": [doc]}, ensure_ascii=False), encoding="utf-8")
+        assert run_command("import", "popolo", str(path))[0] == 0
+        assert Unit.objects.get(code="SZ-FT").population == expected
 
 
 @pytest.mark.django_db

@@ -24,6 +24,10 @@ def test_unit_page_shows_posts_holders_children_and_validity(client, demo_city):
     assert head.name in page
     closed = client.get("/org/units/SZ-JMW/").content.decode()
     assert "已撤销" in closed and "2019-02-28" in closed
+    assert "常住人口" not in page  # a department has none of its own
+    district = client.get("/org/units/SZ-FT/").content.decode()
+    assert "<dt>常住人口</dt><dd>1530700 人</dd>" in district  # grouped as the language groups numbers
+    assert client.get("/api/v1/org/units/SZ-FT").json()["population"] == 1_530_700
 
 
 def test_the_public_sees_posts_but_no_people(client, demo_city):
@@ -44,6 +48,8 @@ def test_english_interface(client, demo_city):
     client.cookies["django_language"] = "en"
     page = client.get("/org/units/SZ-SCJG/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Posts" in page and "Log in to see" in page
+    district = client.get("/org/units/SZ-FT/").content.decode()
+    assert "<dt>Resident population</dt><dd>1,530,700 people</dd>" in district
 
 
 def test_search_filters_units_by_level_and_kind(client, demo_city):

@@ -11,7 +11,7 @@ from zeren.org.testing import run_command
 
 pytestmark = pytest.mark.django_db
 
-UNIT_HEADER = ["单位代码", "单位名称", "上级单位代码", "类别", "层级", "英文名称", "成立日期", "职责"]
+UNIT_HEADER = ["单位代码", "单位名称", "上级单位代码", "类别", "层级", "英文名称", "成立日期", "职责", "常住人口"]
 PEOPLE_HEADER = ["人员编号", "姓名", "性别", "出生日期", "职位代码", "职位名称", "单位代码", "职级", "是否领导职务",
                  "任职日期", "离任日期"]
 UNITS = [
@@ -28,11 +28,11 @@ PEOPLE = [
 ]
 
 
-def workbook(path, units=UNITS, people=PEOPLE):
+def workbook(path, units=UNITS, people=PEOPLE, unit_header=UNIT_HEADER):
     book = Workbook()
     ws = book.active
     ws.title = "单位"
-    ws.append(UNIT_HEADER)
+    ws.append(unit_header)
     for row in units:
         ws.append(row)
     ws2 = book.create_sheet("人员任职")
@@ -74,11 +74,24 @@ def test_english_headers_and_sheet_names_are_accepted(tmp_path):
     assert Unit.objects.get(code="X-1").kind == UnitKind.DEPARTMENT
 
 
+def test_the_population_column_is_read_and_an_empty_cell_keeps_the_recorded_figure(tmp_path):
+    units = [[*row, population] for row, population in zip(UNITS, [2_400_000, None, None, "853,000", None], strict=True)]
+    assert run_command("import", "org-xlsx", str(workbook(tmp_path / "pop.xlsx", units)), verbosity=0)[0] == 0
+    assert dict(Unit.objects.filter(population__isnull=False).values_list("code", "population")) == {
+        "HC": 2_400_000, "HC-DQ": 853_000}
+    assert Unit.objects.served_populations(["HC-SCJG-01", "HC-DQ-J01"]) == {"HC-SCJG-01": 2_400_000,
+                                                                            "HC-DQ-J01": 853_000}
+    again = workbook(tmp_path / "org.xlsx", unit_header=UNIT_HEADER[:-1])  # a sheet without the column
+    assert run_command("import", "org-xlsx", str(again), verbosity=0)[0] == 0
+    assert Unit.objects.get(code="HC").population == 2_400_000
+
+
 @pytest.mark.parametrize(("units", "people", "message"), [
     (UNITS + [["HC-X", "某局", "NOPE", None, None, None, None, None]], PEOPLE,
      "sheet 单位, row 7, column C (上级单位代码): unknown parent unit code 'NOPE'"),
     (UNITS + [["HC-Y", "某局", "HC", None, "省级", None, None, None]], PEOPLE,
      "sheet 单位, row 7, column E (层级): unknown value '省级'"),
+    ([[*UNITS[0], "约240万"]], [], "sheet 单位, row 2, column I (常住人口): '约240万' is not a whole number of people"),
     (UNITS, PEOPLE + [["A004", "赵敏", "女", None, "P9", "科员", "HC-NONE", "staff", "否", None, None]],
      "sheet 人员任职, row 5, column G (单位代码): unknown unit code 'HC-NONE'"),
     (UNITS, PEOPLE + [["A005", "孙丽", "女", "昨天", None, None, None, None, None, None, None]],
