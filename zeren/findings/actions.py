@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -14,7 +15,7 @@ from django.utils import timezone
 from zeren.access.rules import EVALUATE, SUPERVISE
 from zeren.access.scope import can
 from zeren.audit.actions import record_change, record_event, snapshot
-from zeren.audit.rules import canonical_json
+from zeren.audit.rules import canonical_json, field_changes
 from zeren.findings.causes import require as require_cause
 from zeren.findings.models import Finding, FindingStatus
 from zeren.findings.rules import can_move, follow_move
@@ -69,9 +70,10 @@ FINDING_COLUMNS = ("dedupe_key", "cause", "source_app", "title", "unit_id", "per
 STAGE = "zeren_finding_stage"
 
 
-def do_raise_findings(*, actor: Any, specs: list[FindingSpec], reason: str = "") -> int:
+def do_raise_findings(*, actor: Any, specs: list[FindingSpec], reason: str = "", known: set[str] | None = None) -> int:
     """Raise many findings in one go (a scan): the new ones are inserted and ONE audit entry records
-    their dedupe keys' SHA-256 digest. Returns how many were new.
+    their dedupe keys' SHA-256 digest. Returns how many were new; the keys raised before are added
+    to ``known`` when given (a producer whose source holds again can then reopen those).
 
     Plain SQL, not the ORM: a scan raises thousands at once, and model instances cost more than the
     insert. ``ON CONFLICT (dedupe_key) DO NOTHING`` keeps raising idempotent even against a
@@ -82,7 +84,7 @@ def do_raise_findings(*, actor: Any, specs: list[FindingSpec], reason: str = "")
         require_cause(cause)
     with transaction.atomic():
         keys = [s.dedupe_key for s in specs]
-        known: set[str] = set()
+        seen: set[str] = set()
         table = Finding._meta.db_table
         with connection.cursor() as cursor:
             # PostgreSQL: the keys as one array parameter, 20,000 a query (900 separate parameters
@@ -95,8 +97,10 @@ def do_raise_findings(*, actor: Any, specs: list[FindingSpec], reason: str = "")
                 else:
                     cursor.execute(f"SELECT dedupe_key FROM {table} WHERE dedupe_key IN ({', '.join(['%s'] * len(part))})",
                                    part)
-                known.update(row[0] for row in cursor.fetchall())
-            fresh = {s.dedupe_key: s for s in specs if s.dedupe_key not in known}
+                seen.update(row[0] for row in cursor.fetchall())
+            if known is not None:
+                known.update(seen)
+            fresh = {s.dedupe_key: s for s in specs if s.dedupe_key not in seen}
             if not fresh:
                 return 0
             ops = connection.ops
@@ -157,28 +161,50 @@ def do_follow_source(*, evidence_type: str, evidence_id: str, outcome: str, reas
     why (``reason`` becomes its 处理说明), one audit entry each. ``cause`` narrows the move to the
     findings of one cause (a case can carry a red card and a fee alert, closed separately).
     Returns how many moved; findings already where the outcome leads are left alone."""
-    return do_follow_sources(evidence_type=evidence_type, evidence_ids=[evidence_id], outcome=outcome,
-                             reason=reason, actor=actor, cause=cause)
+    return _follow(evidence_type, [evidence_id], outcome, reason, actor, cause, each=True)
 
 
-def do_follow_sources(*, evidence_type: str, evidence_ids: list[str], outcome: str, reason: str,
+def do_follow_sources(*, evidence_type: str, evidence_ids: Iterable[str], outcome: str, reason: str,
                       actor: Any = None, cause: str | None = None) -> int:
-    """:func:`do_follow_source` for many sources of one type at once (an analysis run clearing many)."""
+    """:func:`do_follow_source` for many sources of one type at once (a scan or an analysis run
+    clearing many): set-wise — one read and one ``UPDATE`` per 500 sources, no model per finding —
+    and ONE audit entry naming every finding moved (``extra.findings``) and its source."""
+    return _follow(evidence_type, evidence_ids, outcome, reason, actor, cause, each=False)
+
+
+def _follow(evidence_type: str, evidence_ids: Iterable[str], outcome: str, reason: str, actor: Any,
+            cause: str | None, *, each: bool) -> int:
     movable, new_status = follow_move(outcome)
     ids = sorted({str(i) for i in evidence_ids})
-    moved = 0
+    if not ids:
+        return 0
+    moved: list[tuple[int, str, str, str]] = []  # (pk, evidence id, status and reason before)
     with transaction.atomic():
         for start in range(0, len(ids), 500):
-            qs = Finding.objects.select_for_update().filter(
-                evidence_type=evidence_type, evidence_id__in=ids[start:start + 500], status__in=movable)
+            qs = Finding.objects.filter(evidence_type=evidence_type, evidence_id__in=ids[start:start + 500],
+                                        status__in=movable)
             if cause is not None:
                 qs = qs.filter(cause=cause)
-            for finding in qs.order_by("pk"):
-                before = snapshot(finding, ["status", "status_reason"])
-                finding.status, finding.status_reason = new_status, reason
-                finding.save(update_fields=["status", "status_reason"])
-                record_change(actor=actor, action=f"findings.follow_{outcome}", obj=finding, before=before,
-                              after=snapshot(finding, ["status", "status_reason"]), reason=reason,
-                              extra={"source": f"{evidence_type}:{finding.evidence_id}"})
-                moved += 1
-    return moved
+            rows = list(qs.select_for_update().order_by("pk").values_list("pk", "evidence_id", "status", "status_reason"))
+            if rows:
+                Finding.objects.filter(pk__in=[row[0] for row in rows]).update(
+                    status=new_status, status_reason=reason)
+                moved += rows
+        if not moved:
+            return 0
+        action = f"findings.follow_{outcome}"
+        if each:
+            for pk, evidence_id, status, before in moved:
+                record_event(actor=actor, action=action, object_type=Finding._meta.label_lower, object_id=str(pk),
+                             changes=field_changes({"status": status, "status_reason": before},
+                                                   {"status": new_status, "status_reason": reason}),
+                             reason=reason, extra={"source": f"{evidence_type}:{evidence_id}"})
+        else:
+            pks = [row[0] for row in moved]
+            digest = hashlib.sha256(canonical_json(pks).encode("utf-8")).hexdigest()
+            record_event(actor=actor, action=action, object_type=Finding._meta.label_lower,
+                         object_id=f"batch:{digest[:16]}", changes={"status": [sorted({m[2] for m in moved}), new_status],
+                                                                    "count": len(moved)},
+                         reason=reason, extra={"findings": pks, "evidence_type": evidence_type,
+                                               "sources": sorted({m[1] for m in moved}), "cause": cause})
+    return len(moved)

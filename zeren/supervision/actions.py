@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -49,7 +49,11 @@ from zeren.supervision.rules import (
     FINDING_TYPES,
 )
 
+if TYPE_CHECKING:
+    from zeren.supervision.scanning import Changes
+
 CLI_SOURCE = "cli"
+EVIDENCE = "supervision.approvalcase"  # what a finding of an alert points at: the case
 FILE_CHUNK = 100_000  # events per transaction when ingesting a file: bounded memory, restartable
 
 
@@ -363,6 +367,8 @@ class ScanSummary:
     cleared: int
     findings: int
     seconds: float
+    findings_settled: int = 0  # findings whose alert this scan cleared (resolved with it)
+    findings_reopened: int = 0  # findings whose alert holds again (open again)
 
 
 def do_scan(*, as_of: date | None = None, actor: Any = None) -> ScanSummary:
@@ -390,19 +396,64 @@ def do_scan(*, as_of: date | None = None, actor: Any = None) -> ScanSummary:
         result = scanning.evaluate(pop, as_of, catalog, cal)
         changes = scanning.persist(pop, result, as_of, now, active)
         scanning.clear_rescan(as_of)
-        specs = _finding_specs([o for o in changes.opened if o[1] in FINDING_TYPES], as_of)
-        raised = do_raise_findings(actor=actor, specs=specs, reason=f"supervision scan {as_of}")
+        opened = [o for o in changes.opened if o[1] in FINDING_TYPES]
+        specs = _finding_specs(opened, as_of)
+        known: set[str] = set()
+        raised = do_raise_findings(actor=actor, specs=specs, reason=f"supervision scan {as_of}", known=known)
+        settled, reopened = _follow_alerts(changes, [o for o, s in zip(opened, specs, strict=True)
+                                                     if s.dedupe_key in known], as_of, actor)
         digest = hashlib.sha256(canonical_json(sorted(changes.opened)).encode("utf-8")).hexdigest()
         summary = ScanSummary(as_of, pop.size, replayed, changes.in_force, len(changes.opened), changes.cleared,
-                              raised, time.perf_counter() - started)
+                              raised, time.perf_counter() - started, settled, reopened)
         ScanRun.objects.create(as_of=as_of, started_at=now, seconds=summary.seconds, cases=summary.cases,
                                in_force=summary.in_force, opened=summary.opened, cleared=summary.cleared,
                                findings=raised)
         record_event(actor=actor, action="supervision.scan", object_type="supervision.scanrun",
                      object_id=as_of.isoformat(), changes={"opened": summary.opened, "cleared": summary.cleared,
-                                                           "findings": raised},
+                                                           "findings": raised, "findings_settled": settled,
+                                                           "findings_reopened": reopened},
                      extra={"sha256_opened": digest, "cases": summary.cases, "in_force": summary.in_force})
     return summary
+
+
+def _follow_alerts(changes: Changes, back: list[tuple[int, str]], as_of: date, actor: Any) -> tuple[int, int]:
+    """A finding follows its alert when the scan itself moves the alert (问题线索随预警流转): an alert
+    the scan clears — it no longer holds: a decision dated within the limit arrived late, the case
+    was withdrawn, a limit was raised — resolves the findings still open on it, saying so; an alert
+    in force again (``back``: the (case pk, type) of alerts opened again whose finding was raised
+    before) reopens them. Alerts closed on the board are left alone: their closure moved their
+    findings (:func:`do_move_alert`). Set-wise: the cleared alerts of finding types are picked from
+    the scan's arrays, so a scan that clears none of them reads nothing more; then one read of
+    those alerts and one :func:`~zeren.findings.actions.do_follow_sources` per alert type.
+    Idempotent: a cleared alert is not active at the next scan, and a finding already settled or
+    open is left where it is. Returns ``(settled, reopened)``."""
+    from zeren.findings.actions import do_follow_sources
+    from zeren.supervision.scanning import ALERT_TABLE, TYPE_INDEX
+
+    kinds = np.array(sorted(TYPE_INDEX[t] for t in FINDING_TYPES))
+    gone = changes.gone[np.isin(changes.gone_keys % 16, kinds)].tolist()
+    moves: dict[tuple[str, str], list[str]] = {}
+    with connection.cursor() as cursor:
+        join = (f"FROM {ALERT_TABLE} AS a JOIN {storage.CASE_TABLE} AS c ON c.id = a.case_id "
+                f"WHERE a.status <> %s AND ")
+        for condition, params in storage.where_in("a.id", gone):
+            cursor.execute(f"SELECT a.type, c.case_id {join}{condition}", [AlertStatus.CLOSED.value, *params])
+            for alert_type, case_id in cursor.fetchall():
+                moves.setdefault(("resolved", alert_type), []).append(case_id)
+        wanted = set(back)
+        for condition, params in storage.where_in("a.case_id", sorted({pk for pk, _type in back})):
+            cursor.execute(f"SELECT a.case_id, a.type, c.case_id {join}{condition}", [AlertStatus.CLOSED.value, *params])
+            for pk, alert_type, case_id in cursor.fetchall():
+                if (pk, alert_type) in wanted:
+                    moves.setdefault(("reopened", alert_type), []).append(case_id)
+    moved = {"resolved": 0, "reopened": 0}
+    labels = {value: str(label) for value, label in AlertType.choices} if moves else {}
+    for (outcome, alert_type), case_ids in sorted(moves.items()):
+        why = "不再成立，预警已由扫描消除" if outcome == "resolved" else "再次成立，预警已由扫描重新提示"
+        moved[outcome] += do_follow_sources(evidence_type=EVIDENCE, evidence_ids=case_ids, outcome=outcome,
+                                            cause=alert_type, actor=actor,
+                                            reason=f"电子监察扫描（{as_of:%Y-%m-%d}）：{labels[alert_type]}{why}")
+    return moved["resolved"], moved["reopened"]
 
 
 def _finding_specs(opened: list[tuple[int, str]], as_of: date) -> list[FindingSpec]:
@@ -421,9 +472,9 @@ def _finding_specs(opened: list[tuple[int, str]], as_of: date) -> list[FindingSp
     for pk, alert_type in opened:
         _, case_id, unit_id, item_code, item_name, deadline, source_code = cases[pk]
         specs.append(FindingSpec(
-            dedupe_key=finding_key("supervision", alert_type, "supervision.approvalcase", case_id),
+            dedupe_key=finding_key("supervision", alert_type, EVIDENCE, case_id),
             cause=alert_type, source_app="supervision", title=f"{labels[alert_type]}：{item_name} {case_id}",
-            unit_id=unit_id, evidence_type="supervision.approvalcase", evidence_id=case_id,
+            unit_id=unit_id, evidence_type=EVIDENCE, evidence_id=case_id,
             evidence_url=f"/supervision/cases/{case_id}/?source={source_code}", occurred_on=as_of,
             details={"item_code": item_code, "statutory_deadline": str(deadline)},  # ISO (a date, or SQLite's text)
         ))
@@ -469,7 +520,7 @@ def do_move_alert(*, actor: Any, alert: Alert, status: str, note: str = "") -> A
         record_change(actor=actor, action=f"supervision.alert_{status}", obj=alert, before=before,
                       after=snapshot(alert, ["status", "note", "closed_at"]), reason=note)
         if status in (AlertStatus.CLOSED, AlertStatus.OPEN) and alert.type in FINDING_TYPES:
-            do_follow_source(evidence_type="supervision.approvalcase", evidence_id=alert.case.case_id,
+            do_follow_source(evidence_type=EVIDENCE, evidence_id=alert.case.case_id,
                              outcome=outcome, cause=alert.type, actor=actor,
                              reason=f"{alert.get_type_display()}{alert.get_status_display()}（{how}）：{alert.note}")
         return alert

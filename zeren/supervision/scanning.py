@@ -257,6 +257,8 @@ class Changes:
     opened: list[tuple[int, str]]  # (case pk, type) of alerts new or in force again
     cleared: int
     in_force: int
+    gone: npt.NDArray[np.int64]  # ids of the alerts this scan cleared
+    gone_keys: npt.NDArray[np.int64]  # and their keys (case pk × 16 + type index), aligned
 
 
 def persist(pop: Population, result: ScanResult, as_of: date, now_value: Any,
@@ -290,7 +292,8 @@ def persist(pop: Population, result: ScanResult, as_of: date, now_value: Any,
     upsert = np.flatnonzero(~found | changed)
     holding = np.zeros(len(act_key), bool)  # active alerts that still hold (keys are unique on both sides)
     holding[match[found]] = True
-    gone = act_id[np.isin(act_key // 16, ids) & ~holding]
+    cleared = np.isin(act_key // 16, ids) & ~holding
+    gone = act_id[cleared]
     pick = row[upsert]
     alert_ids = ids[pick]
     type_names = np.array(ALERT_TYPES, dtype=object)[key[upsert] % 16]
@@ -322,7 +325,7 @@ def persist(pop: Population, result: ScanResult, as_of: date, now_value: Any,
     new = np.flatnonzero(~found)
     opened = list(zip(ids[row[new]].tolist(), np.array(ALERT_TYPES, dtype=object)[key[new] % 16].tolist(),
                       strict=True))
-    return Changes(opened=opened, cleared=len(gone), in_force=len(key))
+    return Changes(opened=opened, cleared=len(gone), in_force=len(key), gone=gone, gone_keys=act_key[cleared])
 
 
 def _copy_text(columns: list[npt.NDArray[Any]], tail: str) -> str:

@@ -1,6 +1,6 @@
 """A finding follows its source (问题线索随源流转): the producers' resolve/dismiss/reopen move it."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -15,7 +15,7 @@ from zeren.findings.models import Finding
 from zeren.findings.selectors import findings_for
 from zeren.org.testing import make_small_tree, make_user
 from zeren.supervision.actions import cli_source, do_ingest_events, do_move_alert, do_scan
-from zeren.supervision.models import Alert, ApprovalItem
+from zeren.supervision.models import Alert, ApprovalCase, ApprovalItem
 from zeren.supervision.tests.conftest import event
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +31,11 @@ def late_case():
                               events=[event("a1", "A", "received", "2026-09-21T09:00:00+08:00")])
     assert result.rejected == 0
     return tree
+
+
+# A suspension of case A (申请人补正, 暂停计时) reported after the fact: it moves the deadline.
+SUSPENDED = event("a2", "A", "suspended", "2026-09-22T10:00:00+08:00")
+RESUMED = event("a3", "A", "resumed", "2026-09-29T10:00:00+08:00")
 
 
 def open_red_cards(user):
@@ -76,6 +81,17 @@ def test_an_alert_closed_on_an_accepted_explanation_dismisses_its_finding(late_c
     do_move_alert(actor=officer, alert=red, status="closed")
     assert Finding.objects.get(cause="red_card").status == "dismissed"
 
+    # The scan clearing the closed card, then finding it in force again, leaves the finding where the
+    # closure put it: the card stays closed on the board.
+    do_ingest_events(source=cli_source(), events=[SUSPENDED, RESUMED])
+    do_scan(as_of=date(2026, 10, 28))
+    assert Alert.objects.get(pk=red.pk).cleared_on == date(2026, 10, 28)
+    do_scan(as_of=ApprovalCase.objects.get(case_id="A").statutory_deadline + timedelta(days=1))
+    red.refresh_from_db()
+    assert red.cleared_on is None and red.status == "closed"
+    finding = Finding.objects.get(cause="red_card")
+    assert finding.status == "dismissed" and "补正" in finding.status_reason
+
 
 def test_follow_source_moves_only_what_the_outcome_moves_and_names_the_outcomes():
     tree = make_small_tree()
@@ -112,3 +128,36 @@ def test_duty_findings_resolved_intended_cleared_and_back_move_their_shared_find
     do_mark_intended(actor=admin, finding=duty, reason="联合审批，职责分工明确")
     moved = Finding.objects.get(evidence_type="duties.dutyfinding", evidence_id=str(duty.pk))
     assert moved.status == "dismissed" and "联合审批" in moved.status_reason
+
+
+def test_a_red_card_the_scan_clears_itself_takes_its_finding_out_and_brings_it_back(late_case):
+    """Loop 2: a red card raised a finding; a suspension reported late (申请人补正, 暂停计时) moves the
+    deadline, so the next scan clears the card on its own — the finding leaves the open list and says
+    why; once the moved deadline passes too, the card and its finding are back. Repeated scans change
+    nothing more, and each move is one audit entry naming the finding."""
+    officer = make_user("o", "supervision_officer", late_case["city"])
+    do_scan(as_of=date(2026, 10, 27))
+    assert open_red_cards(officer) == ["A"]
+    finding = Finding.objects.get(cause="red_card")
+
+    result = do_ingest_events(source=cli_source(), events=[SUSPENDED, RESUMED])
+    assert result.rejected == 0
+    for day in (28, 29):  # the moved deadline has not passed: the scan clears the card, once
+        summary = do_scan(as_of=date(2026, 10, day))
+    assert Alert.objects.get(case__case_id="A", type="red_card").cleared_on == date(2026, 10, 28)
+    assert open_red_cards(officer) == [] and findings_for(officer, status="resolved").get() == finding
+    finding.refresh_from_db()
+    assert finding.status_reason == "电子监察扫描（2026-10-28）：红牌（超法定时限）不再成立，预警已由扫描消除"
+    assert summary.findings_settled == 0  # the second scan found nothing more to move
+    entry = AuditEntry.objects.get(action="findings.follow_resolved")
+    assert entry.extra["findings"] == [finding.pk] and entry.extra["sources"] == ["A"]
+
+    deadline = ApprovalCase.objects.get(case_id="A").statutory_deadline
+    assert deadline > date(2026, 10, 29)
+    for day in (deadline + timedelta(days=1), deadline + timedelta(days=2)):
+        summary = do_scan(as_of=day)  # past the moved deadline: the card holds again
+    assert open_red_cards(officer) == ["A"] and Finding.objects.filter(cause="red_card").count() == 1
+    finding.refresh_from_db()
+    assert finding.status_reason.endswith("红牌（超法定时限）再次成立，预警已由扫描重新提示")
+    assert summary.findings_reopened == 0
+    assert AuditEntry.objects.filter(action__startswith="findings.follow_").count() == 2
