@@ -3,8 +3,9 @@
 Every Excel import opens its file through :func:`safe_load_workbook`: the xlsx zip signature,
 no macros (``.xlsm`` / ``vbaProject.bin``), by default no formulas in cells, and for web uploads
 a size limit (``ZEREN_UPLOAD_MAX_MB``) and a zip-bomb check (total uncompressed size, compression
-ratio, member count). A command's file (a path) has no size limit. A rejection raises
-:class:`UploadRejected` naming the file and the reason in the UI language.
+ratio, member count). A command's file (a path) has no size limit. Attachments (PDF, images,
+workbooks) pass :func:`check_attachment`: their content must match their extension. A rejection
+raises :class:`UploadRejected` naming the file and the reason in the UI language.
 """
 
 from __future__ import annotations
@@ -136,3 +137,31 @@ def safe_load_workbook(source: str | Path | IO[bytes], *, name: str | None = Non
                                                "请改为粘贴数值") % {"name": name, "sheet": sheet.title,
                                                                   "cell": cell.coordinate})
     return workbook
+
+
+ATTACHMENT_TYPES = (  # (signature, content type, accepted extensions)
+    (b"%PDF-", "application/pdf", (".pdf",)),
+    (b"\x89PNG\r\n\x1a\n", "image/png", (".png",)),
+    (b"\xff\xd8\xff", "image/jpeg", (".jpg", ".jpeg")),
+    (b"PK\x03\x04", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",)),
+)
+
+
+def check_attachment(data: bytes, name: str) -> str:
+    """The content type of an attachment (附件: PDF, PNG, JPEG or .xlsx), or :class:`UploadRejected`.
+
+    The extension must match the file's own signature, so a renamed executable or HTML page is
+    refused; a workbook also passes :func:`check_xlsx` (no macros, no zip bomb). The size limit is
+    applied by :func:`read_upload` when the upload is read.
+    """
+    if not data:
+        raise UploadRejected(_("%(name)s：文件为空") % {"name": name})
+    lower = name.lower()
+    for signature, content_type, extensions in ATTACHMENT_TYPES:
+        if lower.endswith(extensions):
+            if not data.startswith(signature):
+                raise UploadRejected(_("%(name)s：文件内容不是 %(ext)s 格式") % {"name": name, "ext": extensions[0]})
+            if extensions == (".xlsx",):
+                check_xlsx(data, name)
+            return content_type
+    raise UploadRejected(_("%(name)s：附件只接受 PDF、PNG、JPEG 和 .xlsx 文件") % {"name": name})

@@ -18,7 +18,7 @@ from zeren.access.rules import APPROVE, EDIT, SUPERVISE
 from zeren.access.scope import can, check
 from zeren.audit.actions import record_change, record_event, snapshot
 from zeren.audit.rules import canonical_json
-from zeren.core.uploads import UploadRejected
+from zeren.core.uploads import UploadRejected, check_attachment
 from zeren.findings.actions import FindingSpec, do_follow_source, do_raise_finding, do_raise_findings
 from zeren.findings.models import Finding
 from zeren.findings.rules import dedupe_key
@@ -67,7 +67,7 @@ def _store_attachments(owner: Model, uploads: Sequence[Upload]) -> list[Attachme
     problems, checked = [], []
     for name, data in uploads:
         try:
-            checked.append((name, data, rules.check_attachment(data, name)))
+            checked.append((name, data, check_attachment(data, name)))
         except UploadRejected as exc:
             problems.append(str(exc))
     if problems:

@@ -89,7 +89,7 @@ class RuleAdoption(models.Model):
 class Attachment(models.Model):
     """A file attached to a publication, referral or rectification report (附件), kept in the database.
 
-    Checked by ``zeren.oversight.rules.check_attachment`` before it is stored; never deleted.
+    Checked by ``zeren.core.uploads.check_attachment`` before it is stored; never deleted.
     """
 
     owner_type = models.CharField(max_length=32, verbose_name=_("所属对象类型"))

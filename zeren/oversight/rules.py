@@ -11,8 +11,6 @@ from datetime import date
 
 from django.conf import settings
 
-from zeren.core.uploads import UploadRejected, check_xlsx
-
 # Working-day limits (工作日). Defaults follow the seed's joint-meeting practice: a referred case
 # is registered within 5 working days and its result reported back within 30; a rectification
 # request gives 20; a meeting decision 15; a required disclosure is published within 20 working
@@ -51,34 +49,6 @@ def requirement_overdue(due_on: date, met_on: date | None, today: date) -> bool:
 
 
 # --- 附件 -------------------------------------------------------------------------------------
-
-ATTACHMENT_TYPES = (  # (signature, content type, accepted extensions)
-    (b"%PDF-", "application/pdf", (".pdf",)),
-    (b"\x89PNG\r\n\x1a\n", "image/png", (".png",)),
-    (b"\xff\xd8\xff", "image/jpeg", (".jpg", ".jpeg")),
-    (b"PK\x03\x04", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",)),
-)
-
-
-def check_attachment(data: bytes, name: str) -> str:
-    """The content type of an attachment (PDF, PNG, JPEG or .xlsx), or :class:`UploadRejected`.
-
-    The extension must match the file's own signature, so a renamed executable or HTML page is
-    refused; a workbook also passes ``zeren.core.uploads.check_xlsx`` (no macros, no zip bomb).
-    The size limit is applied by ``zeren.core.uploads.read_upload`` when the upload is read.
-    """
-    if not data:
-        raise UploadRejected(f"{name}: empty file")
-    lower = name.lower()
-    for signature, content_type, extensions in ATTACHMENT_TYPES:
-        if lower.endswith(extensions):
-            if not data.startswith(signature):
-                raise UploadRejected(f"{name}: the content is not a {extensions[0]} file")
-            if extensions == (".xlsx",):
-                check_xlsx(data, name)
-            return content_type
-    raise UploadRejected(f"{name}: only PDF, PNG, JPEG and .xlsx attachments are accepted")
-
 
 # --- 移送处理 / 垂直监督网络 ---------------------------------------------------------------------
 

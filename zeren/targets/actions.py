@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -17,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from zeren.access.rules import APPROVE, EDIT, EVALUATE, SUPERVISE
+from zeren.access.rules import ADMINISTER, APPROVE, EDIT, EVALUATE, SUPERVISE
 from zeren.access.scope import can
 from zeren.audit.actions import record_change, record_event, snapshot
 from zeren.audit.rules import canonical_json
@@ -29,7 +30,7 @@ from zeren.findings.actions import (
     do_raise_findings,
 )
 from zeren.findings.models import OPEN_STATUSES, Finding
-from zeren.org.models import Person, Unit
+from zeren.org.models import Membership, Person, Unit
 from zeren.targets import causes, rules
 from zeren.targets.models import (
     OPEN_NOTICE_STATUSES,
@@ -44,9 +45,11 @@ from zeren.targets.models import (
     NoticeStatus,
     PaperState,
     ProgressReport,
+    StoredFile,
     Target,
     TargetState,
     WhitePaper,
+    WhitePaperPilot,
 )
 
 
@@ -68,14 +71,65 @@ def check_manage_unit(actor: Any, unit: Unit) -> None:
         raise PermissionDenied(f"may not manage the targets of {unit.code}")
 
 
+MAX_LETTER_FILES = 10
+
+
+def store_files(uploads: Sequence[tuple[str, bytes]]) -> list[dict[str, Any]]:
+    """Check every upload (``zeren.core.uploads.check_attachment``: the content matches its PDF, PNG,
+    JPEG or .xlsx extension; a workbook has no macros and is no zip bomb) — all of them first, every
+    problem named — then keep each content once by its SHA-256. Returns what a record lists of them."""
+    from zeren.core.uploads import UploadRejected, check_attachment
+
+    problems, checked = [], []
+    for name, data in uploads:
+        try:
+            checked.append((name[:200], data, check_attachment(data, name)))
+        except UploadRejected as exc:
+            problems.append(str(exc))
+    if problems:
+        raise ValidationError({"attachments": problems})
+    listed, now = [], timezone.now()
+    for name, data, content_type in checked:
+        sha = hashlib.sha256(data).hexdigest()
+        StoredFile.objects.get_or_create(sha256=sha, defaults={"content_type": content_type, "size": len(data),
+                                                               "content": data, "stored_at": now})
+        listed.append({"name": name, "sha256": sha, "size": len(data), "content_type": content_type})
+    return listed
+
+
+def letter_errors(unit: Unit, year: int, signatory: Person | None, signed_on: date | None) -> list[str]:
+    """What is wrong with a letter's signature: signed in the year before or the year itself, by a
+    person holding a post in the unit (or a unit above it) on the signing day."""
+    errors = []
+    if signed_on is not None and not date(year - 1, 1, 1) <= signed_on <= date(year, 12, 31):
+        errors.append(f"签署日期 {signed_on} 不在 {year - 1}—{year} 年内")
+    if signatory is not None:
+        day = signed_on or date(year, 1, 1)
+        posts = Membership.objects.filter(person=signatory).exclude(start_date__gt=day).exclude(end_date__lt=day)
+        if not any(unit.path.startswith(path) for path in posts.values_list("unit__path", flat=True)):
+            errors.append(f"签署人 {signatory.name} 在 {day} 不是 {unit.name} 或其上级单位的成员")
+    return errors
+
+
 def do_save_letter(*, actor: Any, unit: Unit, year: int, signatory: Person | None = None,
-                   signed_on: date | None = None, attachments: list[dict[str, Any]] | None = None) -> Letter:
-    """Create or update a unit's target responsibility letter (目标管理责任书) for a year."""
+                   signed_on: date | None = None, uploads: Sequence[tuple[str, bytes]] = (),
+                   remove: Collection[str] = ()) -> Letter:
+    """Create or update a unit's target responsibility letter (目标管理责任书) for a year: its
+    signatory and signing date, new attachments (``uploads``: ``(name, bytes)``, each checked, all or
+    none) and the files to drop from it (``remove``: their SHA-256; the content stays stored)."""
+    if actor is not None:
+        check_manage_unit(actor, unit)
+    errors = letter_errors(unit, year, signatory, signed_on)
+    if errors:
+        raise ValidationError({"letter": errors})
     with transaction.atomic():
         letter, created = Letter.objects.select_for_update().get_or_create(unit=unit, year=year)
         before = None if created else snapshot(letter)
-        letter.signatory, letter.signed_on = signatory, signed_on
-        letter.attachments = attachments if attachments is not None else letter.attachments
+        kept = [f for f in letter.attachments if f.get("sha256") not in set(remove)]
+        added = [f for f in store_files(uploads) if f["sha256"] not in {k.get("sha256") for k in kept}]
+        if len(kept) + len(added) > MAX_LETTER_FILES:
+            raise ValidationError({"attachments": f"责任书附件最多 {MAX_LETTER_FILES} 个"})
+        letter.signatory, letter.signed_on, letter.attachments = signatory, signed_on, kept + added
         letter.save()
         record_change(actor=actor, action="targets.save_letter", obj=letter, before=before, after=snapshot(letter))
         return letter
@@ -430,8 +484,42 @@ PAPER_MOVES = {
 }
 
 
+def check_set_white_paper_pilots(actor: Any, units: Sequence[Unit]) -> None:
+    """Which units publish in a year is the city government's choice (an administrator of them)."""
+    refused = [u.code for u in units if not can(actor, ADMINISTER, u)]
+    if refused:
+        raise PermissionDenied(f"不能设定白皮书试点单位：{', '.join(refused)}")
+
+
+def do_set_white_paper_pilots(*, actor: Any, year: int, add: Sequence[Unit] = (),
+                              remove: Sequence[Unit] = ()) -> list[Unit]:
+    """Add units to, or take them off, the list of units that publish a white paper in ``year``
+    (白皮书试点单位: the seed's pilot had 5 departments in 2006 and 16 in 2007). A unit whose paper
+    of that year is published stays on the list. Returns the list after the change."""
+    if actor is not None:
+        check_set_white_paper_pilots(actor, [*add, *remove])
+    with transaction.atomic():
+        published = set(WhitePaper.objects.filter(year=year, unit__in=list(remove), state=PaperState.PUBLISHED)
+                        .values_list("unit__code", flat=True))
+        if published:
+            raise ValidationError({"unit": f"{year} 年白皮书已发布，不能移出试点：{', '.join(sorted(published))}"})
+        before = sorted(WhitePaperPilot.objects.filter(year=year).values_list("unit__code", flat=True))
+        WhitePaperPilot.objects.filter(year=year, unit__in=list(remove)).delete()
+        WhitePaperPilot.objects.bulk_create([WhitePaperPilot(unit=u, year=year) for u in add], ignore_conflicts=True)
+        pilots = list(Unit.objects.filter(pk__in=WhitePaperPilot.objects.filter(year=year).values("unit_id"))
+                      .order_by("path"))
+        record_event(actor=actor, action="targets.white_paper_pilots", object_type="targets.whitepaperpilot",
+                     object_id=str(year), changes={"units": [before, [u.code for u in pilots]]})
+        return pilots
+
+
 def do_draft_white_paper(*, actor: Any, unit: Unit, year: int, content: dict[str, Any]) -> WhitePaper:
-    """Draft (or redraft) a unit's white paper for a year with ``content`` frozen as it is now."""
+    """Draft (or redraft) a unit's white paper for a year with ``content`` frozen as it is now. Only
+    the units chosen to publish that year (:func:`do_set_white_paper_pilots`) draft one."""
+    if actor is not None:
+        check_manage_unit(actor, unit)
+    if not WhitePaperPilot.objects.filter(unit=unit, year=year).exists():
+        raise ValidationError({"unit": f"{unit.name} 不在 {year} 年发布白皮书的单位之列"})
     with transaction.atomic():
         paper, created = WhitePaper.objects.select_for_update().get_or_create(
             unit=unit, year=year, defaults={"drafted_at": timezone.now(), "content": content})
@@ -446,8 +534,10 @@ def do_draft_white_paper(*, actor: Any, unit: Unit, year: int, content: dict[str
 
 def do_move_white_paper(*, actor: Any, paper: WhitePaper, state: str, reason: str = "") -> WhitePaper:
     """Approve (the unit's head), publish or withdraw a white paper; audited with the reason."""
-    if not can(actor, APPROVE, paper.unit):
+    if actor is not None and not can(actor, APPROVE, paper.unit):
         raise PermissionDenied(f"只有 {paper.unit.code} 的负责人可以审核、发布或撤回白皮书")
+    if state == PaperState.WITHDRAWN and not reason.strip():
+        raise ValidationError({"reason": "撤回已发布的白皮书须说明理由"})
     with transaction.atomic():
         paper = WhitePaper.objects.select_for_update().get(pk=paper.pk)
         if state not in PAPER_MOVES[PaperState(paper.state)]:
@@ -478,42 +568,146 @@ def quota_message(assessed: int, excellent: int) -> str | None:
             f"现评定优秀 {excellent} 人")
 
 
-@dataclass
-class AssessmentEntry:
-    person: Person
-    grade: str
-    comment: str = ""
-    basis: dict[str, Any] = field(default_factory=dict)
+def check_propose_assessments(actor: Any, unit: Unit) -> None:
+    """The unit (its staff office or supervising leader: EDIT or APPROVE) prepares the proposals."""
+    if not (can(actor, EDIT, unit) or can(actor, APPROVE, unit)):
+        raise PermissionDenied(f"不能为 {unit.code} 提出考核等次建议")
 
 
-def do_record_assessments(*, actor: Any, unit: Unit, year: int, entries: list[AssessmentEntry],
-                          notified_on: date) -> list[Assessment]:
-    """Record a unit's annual assessment round for non-leading staff (公务员法 第三十五—三十七条). The
-    优秀 grades of the unit that year may not exceed the quota; 不称职 raises a finding."""
+def check_confirm_assessments(actor: Any, unit: Unit) -> None:
+    """The head of the organ or its assessment committee (APPROVE) determines the grades
+    (公务员法 第三十五条)."""
     if not can(actor, APPROVE, unit):
-        raise PermissionDenied(f"只有 {unit.code} 的负责人可以确定考核等次")
+        raise PermissionDenied(f"只有 {unit.code} 的负责人（考核委员会）可以确定考核等次")
+
+
+def _basis_json(basis: Any, unmet: set[int], proposal: rules.Proposal, as_of: date) -> dict[str, Any]:
+    return {"as_of": as_of.isoformat(), "post": basis.post,
+            "criteria": [{"text": text, "met": i not in unmet} for i, text in enumerate(basis.criteria)],
+            "targets": basis.targets, "progress": None if proposal.progress is None else round(proposal.progress, 4),
+            "criteria_share": None if proposal.criteria is None else round(proposal.criteria, 4),
+            "reasons": list(proposal.reasons), "proposed": proposal.grade}
+
+
+def do_propose_assessments(*, actor: Any, unit: Unit, year: int, as_of: date | None = None,
+                           unmet: Mapping[int, Collection[int]] | None = None,
+                           person_ids: list[int] | None = None) -> list[Assessment]:
+    """Propose the grade of every non-leading staff member of ``unit`` for ``year`` (or of
+    ``person_ids``) by :func:`zeren.targets.rules.propose_grade`, from their position description's
+    standards and their targets' outcome at ``as_of`` (the year's end by default), freezing the basis.
+
+    ``unmet`` gives, per person id, the indexes of the standards the supervising leader judges not met
+    (from the 平时考核 record); a standard counts as met unless judged otherwise, and earlier
+    judgments of a still unconfirmed proposal are kept when a person is not in ``unmet``. Confirmed
+    assessments are left alone; a person in another unit's round that year is skipped. One audit
+    entry lists every proposal."""
+    from zeren.targets.selectors import assessment_bases
+
+    if actor is not None:
+        check_propose_assessments(actor, unit)
+    as_of = as_of or min(date(year, 12, 31), timezone.localdate())
+    unmet = unmet or {}
     with transaction.atomic():
-        existing = Assessment.objects.filter(unit=unit, year=year)
-        known = set(existing.values_list("person_id", flat=True))
-        repeated = [e.person.code for e in entries if e.person.pk in known]
-        if repeated:
-            raise ValidationError({"person": f"{year} 年已考核：{', '.join(repeated)}"})
-        assessed = existing.count() + len(entries)
-        excellent = existing.filter(grade=Grade.EXCELLENT).count() + sum(e.grade == Grade.EXCELLENT for e in entries)
-        message = quota_message(assessed, excellent)
+        bases = assessment_bases(unit, year, as_of, person_ids)
+        existing = {a.person_id: a for a in Assessment.objects.select_for_update().filter(
+            year=year, person_id__in=list(bases))}
+        refused = [a.person_id for a in existing.values() if a.confirmed and a.person_id in unmet]
+        if refused:
+            raise ValidationError({"grade": f"{year} 年考核等次已确定，不能再调整考核标准的评定"})
+        fresh, changed, entries = [], [], []
+        for person_id, basis in sorted(bases.items()):
+            row = existing.get(person_id)
+            if row is not None and (row.confirmed or row.unit_id != unit.pk):
+                continue
+            if person_id in unmet:
+                judged = {int(i) for i in unmet[person_id] if 0 <= int(i) < len(basis.criteria)}
+            else:
+                judged = {i for i, c in enumerate((row.basis or {}).get("criteria", []) if row else [])
+                          if not c.get("met", True)}
+            proposal = rules.propose_grade([i not in judged for i in range(len(basis.criteria))], basis.outcomes)
+            content = _basis_json(basis, judged, proposal, as_of)
+            if row is None:
+                fresh.append(Assessment(unit=unit, person_id=person_id, year=year, proposed_grade=proposal.grade,
+                                        basis=content))
+            else:
+                row.proposed_grade, row.basis = proposal.grade, content
+                changed.append(row)
+            entries.append([person_id, proposal.grade, sorted(judged)])
+        Assessment.objects.bulk_create(fresh, batch_size=1000)
+        Assessment.objects.bulk_update(changed, ["proposed_grade", "basis"], batch_size=1000)
+        record_event(actor=actor, action="targets.propose_assessments", object_type="targets.assessment",
+                     object_id=f"{unit.code}:{year}",
+                     changes={"count": len(entries), "proposed": dict(Counter(e[1] for e in entries))},
+                     extra={"as_of": as_of.isoformat(), "entries": entries})
+        return list(Assessment.objects.filter(unit=unit, year=year, person_id__in=[e[0] for e in entries])
+                    .select_related("person"))
+
+
+@dataclass
+class Decision:
+    """The committee's decision on one proposal: the grade, and why when it is not the proposed one."""
+
+    assessment: Assessment
+    grade: str
+    reason: str = ""
+    comment: str = ""
+
+
+def do_confirm_assessments(*, actor: Any, unit: Unit, year: int, decisions: list[Decision],
+                           notified_on: date) -> list[Assessment]:
+    """The head of the organ or its assessment committee confirms (确定) proposed grades or changes
+    them with a reason, and the people are notified on ``notified_on`` (公务员法 第三十五、三十六条).
+    All or nothing, every problem named: a grade other than the proposal without a reason, an
+    assessment already confirmed or not of this round; the 优秀 grades of the round may not exceed
+    the quota (15 % of the unit's assessed staff, rounded down). A changed grade is audited with its
+    reason, the round with every decision; 不称职 raises a finding."""
+    if actor is not None:
+        check_confirm_assessments(actor, unit)
+    with transaction.atomic():
+        rows = {a.pk: a for a in Assessment.objects.select_for_update().filter(unit=unit, year=year)
+                .select_related("person")}
+        errors: list[str] = []
+        for d in decisions:
+            row = rows.get(d.assessment.pk)
+            if row is None:
+                errors.append(f"{d.assessment.person}：不在 {unit.name} {year} 年的考核名单中")
+            elif row.confirmed:
+                errors.append(f"{row.person.name}：等次已确定为{row.get_grade_display()}")
+            elif d.grade not in Grade.values:
+                errors.append(f"{row.person.name}：没有等次 {d.grade}")
+            elif d.grade != row.proposed_grade and not d.reason.strip():
+                errors.append(f"{row.person.name}：确定为{Grade(d.grade).label}，与建议等次"
+                              f"{row.get_proposed_grade_display()}不同，须说明理由")
+        if errors:
+            raise ValidationError({"grade": errors})
+        decided = {d.assessment.pk for d in decisions}
+        excellent = (sum(a.grade == Grade.EXCELLENT for a in rows.values() if a.pk not in decided)
+                     + sum(d.grade == Grade.EXCELLENT for d in decisions))
+        message = quota_message(len(rows), excellent)
         if message:
             raise ValidationError({"grade": message})
-        rows = Assessment.objects.bulk_create([
-            Assessment(unit=unit, person=e.person, year=year, grade=e.grade, comment=e.comment, basis=e.basis,
-                       notified_on=notified_on) for e in entries])
-        rows = list(Assessment.objects.filter(unit=unit, year=year, person__in=[e.person for e in entries]))
-        record_event(actor=actor, action="targets.assess", object_type="targets.assessment",
-                     object_id=f"{unit.code}:{year}", changes={"count": len(rows)},
-                     extra={"grades": dict(Counter(r.grade for r in rows))})
-        for row in rows:
+        confirmed = []
+        for d in decisions:
+            row = rows[d.assessment.pk]
+            before = snapshot(row) if d.grade != row.proposed_grade else None
+            row.grade, row.notified_on = d.grade, notified_on
+            row.grade_reason = d.reason.strip() if d.grade != row.proposed_grade else ""
+            row.comment = d.comment.strip() or row.comment
+            confirmed.append(row)
+            if before is not None:
+                record_change(actor=actor, action="targets.change_proposed_grade", obj=row, before=before,
+                              after=snapshot(row), reason=row.grade_reason)
+        Assessment.objects.bulk_update(confirmed, ["grade", "grade_reason", "comment", "notified_on"], batch_size=1000)
+        record_event(actor=actor, action="targets.confirm_assessments", object_type="targets.assessment",
+                     object_id=f"{unit.code}:{year}",
+                     changes={"count": len(confirmed), "grades": dict(Counter(a.grade for a in confirmed)),
+                              "changed": sum(a.grade != a.proposed_grade for a in confirmed)},
+                     extra={"notified_on": notified_on.isoformat(),
+                            "entries": [[a.pk, a.person.code, a.proposed_grade, a.grade] for a in confirmed]})
+        for row in confirmed:
             if row.grade == Grade.INCOMPETENT:
                 _raise_incompetent(actor, row)
-        return rows
+        return confirmed
 
 
 def _raise_incompetent(actor: Any, assessment: Assessment) -> None:
@@ -522,16 +716,36 @@ def _raise_incompetent(actor: Any, assessment: Assessment) -> None:
         cause=causes.INCOMPETENT, source_app="targets",
         title=f"{assessment.year} 年度考核不称职：{assessment.person.name}", unit=assessment.unit,
         person=assessment.person, evidence_type="targets.assessment", evidence_id=str(assessment.pk),
-        evidence_url="/targets/assessments/", occurred_on=assessment.notified_on)
+        evidence_url=f"/targets/assessments/{assessment.pk}/", occurred_on=assessment.notified_on)
+
+
+def appeal_file_by(assessment: Assessment) -> date | None:
+    """The last day to appeal a confirmed assessment (None before it is notified)."""
+    if assessment.notified_on is None:
+        return None
+    return rules.appeal_file_by(_calendar(), assessment.notified_on,
+                                getattr(settings, "ZEREN_TARGETS_APPEAL_FILE_WORKDAYS", rules.APPEAL_FILE_WORKDAYS))
+
+
+def check_file_appeal(actor: Any, assessment: Assessment) -> None:
+    """The assessed person appeals; the unit (EDIT) may record an appeal handed in on paper."""
+    own = getattr(actor, "person_id", None) == assessment.person_id
+    if not (own or can(actor, EDIT, assessment.unit) or can(actor, APPROVE, assessment.unit)):
+        raise PermissionDenied("只有被考核人本人或其单位可以申请复核")
 
 
 def do_file_appeal(*, actor: Any, assessment: Assessment, reason: str, filed_on: date) -> Appeal:
-    """A civil servant appeals (申请复核) within the working-day limit after being notified."""
-    cal = _calendar()
-    last = rules.appeal_file_by(cal, assessment.notified_on,
-                                getattr(settings, "ZEREN_TARGETS_APPEAL_FILE_WORKDAYS", rules.APPEAL_FILE_WORKDAYS))
+    """A civil servant appeals (申请复核) a confirmed grade within the working-day limit after being
+    notified."""
+    if actor is not None:
+        check_file_appeal(actor, assessment)
+    last = appeal_file_by(assessment)
+    if last is None:
+        raise ValidationError({"assessment": "考核等次尚未确定，不能申请复核"})
     if filed_on > last:
         raise ValidationError({"filed_on": f"已超过复核申请时限：{assessment.notified_on} 告知，最迟 {last} 前申请"})
+    if filed_on < (assessment.notified_on or filed_on):
+        raise ValidationError({"filed_on": f"申请日期 {filed_on} 早于告知日期 {assessment.notified_on}"})
     if not reason.strip():
         raise ValidationError({"reason": "须说明复核理由"})
     with transaction.atomic():
@@ -539,21 +753,28 @@ def do_file_appeal(*, actor: Any, assessment: Assessment, reason: str, filed_on:
             raise ValidationError({"assessment": "该考核结果已申请复核"})
         appeal = Appeal.objects.create(
             assessment=assessment, filed_on=filed_on, reason=reason.strip(), original_grade=assessment.grade,
-            decide_by=rules.appeal_decide_by(cal, filed_on, getattr(
+            decide_by=rules.appeal_decide_by(_calendar(), filed_on, getattr(
                 settings, "ZEREN_TARGETS_APPEAL_DECIDE_WORKDAYS", rules.APPEAL_DECIDE_WORKDAYS)))
         record_change(actor=actor, action="targets.file_appeal", obj=appeal, before=None, after=snapshot(appeal))
         return appeal
 
 
 def do_decide_appeal(*, actor: Any, appeal: Appeal, grade: str | None, decision: str, decided_on: date) -> Appeal:
-    """Decide an appeal: keep the grade (维持) or change it (变更, within the 优秀 quota)."""
+    """Decide an appeal: keep the grade (维持) or change it (变更, within the 优秀 quota); the decision
+    is the reason of a changed grade."""
     assessment = appeal.assessment
-    if not can(actor, APPROVE, assessment.unit):
+    if actor is not None and not can(actor, APPROVE, assessment.unit):
         raise PermissionDenied(f"只有 {assessment.unit.code} 的负责人可以作出复核决定")
+    if not decision.strip():
+        raise ValidationError({"decision": "须写明复核意见"})
+    if grade is not None and grade not in Grade.values:
+        raise ValidationError({"grade": f"没有等次 {grade}"})
     with transaction.atomic():
         appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
         if appeal.status != AppealStatus.FILED:
             raise ValidationError({"status": "复核已作出决定"})
+        if decided_on < appeal.filed_on:
+            raise ValidationError({"decided_on": f"复核日期 {decided_on} 早于申请日期 {appeal.filed_on}"})
         before_assessment = snapshot(assessment)
         changed = grade is not None and grade != assessment.grade
         if grade is not None and changed:
@@ -563,14 +784,15 @@ def do_decide_appeal(*, actor: Any, appeal: Appeal, grade: str | None, decision:
             if message:
                 raise ValidationError({"grade": message})
             assessment.grade = grade
-            assessment.save(update_fields=["grade"])
+            assessment.grade_reason = "" if grade == assessment.proposed_grade else f"复核变更：{decision.strip()}"
+            assessment.save(update_fields=["grade", "grade_reason"])
             record_change(actor=actor, action="targets.change_grade", obj=assessment, before=before_assessment,
                           after=snapshot(assessment), reason=decision)
             if grade == Grade.INCOMPETENT:
                 _raise_incompetent(actor, assessment)
         before = snapshot(appeal)
         appeal.status = AppealStatus.CHANGED if changed else AppealStatus.UPHELD
-        appeal.decision, appeal.decided_on = decision, decided_on
+        appeal.decision, appeal.decided_on = decision.strip(), decided_on
         appeal.save()
         record_change(actor=actor, action="targets.decide_appeal", obj=appeal, before=before, after=snapshot(appeal),
                       extra={"late": decided_on > appeal.decide_by})

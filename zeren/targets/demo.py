@@ -6,15 +6,16 @@ people. City: ≈ 11,000 targets a year (≥ 20,000 in all); small: a few hundre
 progress quarterly with a planted performance (ahead, on plan, behind, stalled), so some targets are
 at risk and some overdue; the daily follow-up's notices are planted for those (the oldest
 unanswered ones escalated, with their findings); pilot units publish white papers; last year's
-non-leading staff of the pilot departments are assessed (15 % 优秀 at most).
+non-leading staff of the pilot departments are assessed (grades proposed by the rule, confirmed
+within the 15 % 优秀 quota, two appeals).
 
-Everything is written as plain rows by :mod:`zeren.targets.bulk` (no per-row actions, no model
-instances: the city step must stay within its 4 s) and recorded by one audit entry.
+Targets, milestones, reports and notices are written as plain rows by :mod:`zeren.targets.bulk` (no
+per-row actions, no model instances: the city step must stay within its 4 s) and recorded by one
+audit entry; the assessment round, a few thousand rows at most, goes through its actions.
 """
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -29,7 +30,6 @@ from zeren.org.models import Membership, Unit, UnitKind
 from zeren.targets import causes, rules
 from zeren.targets.bulk import insert, next_id, sync_sequence
 from zeren.targets.models import (
-    Assessment,
     Grade,
     IndicatorKind,
     Letter,
@@ -385,31 +385,44 @@ def white_papers(ctx: DemoContext, builder: Builder) -> int:
 
 
 def assessments(ctx: DemoContext, builder: Builder) -> int:
-    """Last year's assessment of the non-leading staff of this year's pilot departments and their
-    divisions: 优秀 up to the 15 % quota, ~3 % 基本称职, one 不称职 (with its finding)."""
-    rng, year = builder.rng, ctx.today.year - 1
-    notified = builder.cal.add_workdays(date(year + 1, 1, 9), 1)
-    pilots = WhitePaperPilot.objects.filter(year=ctx.today.year).values_list("unit_id", flat=True)
-    first = next_id(Assessment)
-    rows: list[list[Any]] = []
-    for unit_id in pilots:
-        path = builder.units[unit_id]["path"]
-        people = sorted({p for u in builder.units.values() if u["path"].startswith(path) for p in builder.staff.get(u["id"], [])})
-        quota = rules.excellent_quota(len(people))
-        basic = math.ceil(len(people) * 0.03)
-        rng.shuffle(people)
-        for i, person_id in enumerate(people):
-            grade = Grade.EXCELLENT if i < quota else Grade.BASIC if i < quota + basic else Grade.COMPETENT
-            rows.append([first + len(rows), unit_id, person_id, year, grade, {"position_description": True, "targets": True},
-                         "", notified])
-    if not rows:
-        return 0
-    rows[-1][4] = Grade.INCOMPETENT
-    insert(Assessment, ("id", "unit_id", "person_id", "year", "grade", "basis", "comment", "notified_on"), rows)
-    sync_sequence(Assessment)
-    r = rows[-1]
-    do_raise_findings(actor=None, reason="targets demo", specs=[FindingSpec(
-        dedupe_key=f"targets.incompetent:{year}:{r[2]}", cause=causes.INCOMPETENT, source_app="targets",
-        title=f"{year} 年度考核不称职", unit_id=r[1], person_id=r[2], evidence_type="targets.assessment",
-        evidence_id=str(r[0]), evidence_url="/targets/assessments/", occurred_on=notified)])
-    return len(rows)
+    """Last year's assessment round (公务员年度考核) of the non-leading staff of this year's pilot
+    departments and their divisions, through the real actions: grades proposed by the rule from the
+    position descriptions and the people's targets (a few standards judged not met); the committee
+    confirms them, changing the 优秀 beyond the 15 % quota to 称职 (名额所限) — except in the last
+    pilot department, whose proposals still wait for its committee. Two people appeal: one decided,
+    one still open."""
+    from zeren.targets.actions import (
+        Decision,
+        do_confirm_assessments,
+        do_decide_appeal,
+        do_file_appeal,
+        do_propose_assessments,
+    )
+    from zeren.targets.selectors import non_leading_staff
+
+    rng, cal, year = builder.rng, builder.cal, ctx.today.year - 1
+    notified = cal.add_workdays(date(year + 1, 1, 9), 1)
+    pilots = list(Unit.objects.filter(pk__in=WhitePaperPilot.objects.filter(year=ctx.today.year).values("unit_id"))
+                  .order_by("path"))
+    count, confirmed = 0, []
+    for n, unit in enumerate(pilots):
+        staff = sorted(non_leading_staff(unit, year))
+        unmet = {p: [rng.randrange(2)] for p in staff if rng.random() < 0.06}
+        rows = do_propose_assessments(actor=None, unit=unit, year=year, as_of=date(year, 12, 31), unmet=unmet)
+        count += len(rows)
+        if n == len(pilots) - 1 and n > 0:
+            break
+        quota = rules.excellent_quota(len(rows))
+        candidates = sorted((r for r in rows if r.proposed_grade == Grade.EXCELLENT),
+                            key=lambda r: (-(r.basis.get("progress") or 0), r.person.code))
+        decisions = [Decision(r, Grade.COMPETENT, reason=f"符合优秀条件，但本单位优秀名额 {quota} 人已满（名额所限）")
+                     if r in candidates[quota:] else Decision(r, r.proposed_grade) for r in rows]
+        confirmed += do_confirm_assessments(actor=None, unit=unit, year=year, decisions=decisions, notified_on=notified)
+    appellants = [a for a in confirmed if a.grade in (Grade.BASIC, Grade.INCOMPETENT)][:2]
+    for i, assessment in enumerate(appellants):
+        appeal = do_file_appeal(actor=None, assessment=assessment, filed_on=cal.add_workdays(notified, 5 + i),
+                                reason="部分目标未完成系项目审批延后所致，非本人原因，请求复核")
+        if i == 0:
+            do_decide_appeal(actor=None, appeal=appeal, grade=None, decided_on=cal.add_workdays(appeal.filed_on, 12),
+                             decision="经复核，目标完成进度核实无误，维持原等次")
+    return count

@@ -62,6 +62,26 @@ class Letter(models.Model):
         return f"{self.year} {self.unit}"
 
 
+class StoredFile(models.Model):
+    """An attachment's content (附件), kept once by its SHA-256. A letter (or a report) lists the files
+    it carries in its ``attachments`` as ``{name, sha256, size, content_type}``, so every audit
+    snapshot of it names the exact files by hash. Checked by ``zeren.core.uploads.check_attachment``
+    before it is stored; never deleted."""
+
+    sha256 = models.CharField(max_length=64, unique=True, verbose_name=_("SHA-256"))
+    content_type = models.CharField(max_length=100, verbose_name=_("类型"))
+    size = models.PositiveIntegerField(verbose_name=_("大小"))
+    content = models.BinaryField(verbose_name=_("内容"))
+    stored_at = models.DateTimeField(verbose_name=_("上传时间"))
+
+    class Meta:
+        verbose_name = _("附件内容")
+        verbose_name_plural = _("附件内容")
+
+    def __str__(self) -> str:
+        return self.sha256
+
+
 class Target(models.Model):
     """A target (目标任务) with its owner, schedule and indicator; children decompose it."""
 
@@ -264,25 +284,45 @@ class Grade(models.TextChoices):
 
 
 class Assessment(models.Model):
-    """One non-leading civil servant's annual assessment (公务员年度考核) in a unit."""
+    """One non-leading civil servant's annual assessment (公务员年度考核) in a unit.
+
+    ``proposed_grade`` is derived by :func:`zeren.targets.rules.propose_grade` from the position
+    description's standards and the person's targets, frozen with what it rests on in ``basis``.
+    ``grade`` stays empty until the unit's head or assessment committee confirms it (and the person
+    is notified, ``notified_on``); a grade other than the proposal carries its ``grade_reason``."""
 
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="assessments", verbose_name=_("单位"))
     person = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="assessments",
                                verbose_name=_("被考核人"))
     year = models.PositiveSmallIntegerField(verbose_name=_("年度"))
-    grade = models.CharField(max_length=16, choices=Grade.choices, verbose_name=_("等次"))
+    proposed_grade = models.CharField(max_length=16, choices=Grade.choices, verbose_name=_("建议等次"))
+    grade = models.CharField(max_length=16, choices=Grade.choices, blank=True, verbose_name=_("等次"))
+    grade_reason = models.TextField(blank=True, verbose_name=_("调整理由"))
     basis = models.JSONField(default=dict, blank=True, verbose_name=_("考核依据"))
     comment = models.TextField(blank=True, verbose_name=_("评语"))
-    notified_on = models.DateField(verbose_name=_("告知日期"))
+    notified_on = models.DateField(null=True, blank=True, verbose_name=_("告知日期"))
 
     class Meta:
         ordering = ["-year", "unit__path", "person__code"]
         verbose_name = _("年度考核")
         verbose_name_plural = _("年度考核")
-        constraints = [models.UniqueConstraint(fields=["person", "year"], name="targets_assessment_person_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "year"], name="targets_assessment_person_year"),
+            # confirmed (a grade) exactly when notified
+            models.CheckConstraint(condition=Q(grade="", notified_on__isnull=True)
+                                   | (~Q(grade="") & Q(notified_on__isnull=False)),
+                                   name="targets_assessment_confirmed_notified"),
+            # a grade other than the proposal says why
+            models.CheckConstraint(condition=Q(grade="") | Q(grade=F("proposed_grade")) | ~Q(grade_reason=""),
+                                   name="targets_assessment_change_has_reason"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.person} {self.get_grade_display()}"
+        return f"{self.year} {self.person} {self.get_grade_display() or self.get_proposed_grade_display()}"
+
+    @property
+    def confirmed(self) -> bool:
+        return bool(self.grade)
 
 
 class AppealStatus(models.TextChoices):

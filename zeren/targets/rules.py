@@ -306,6 +306,108 @@ def notice_due(cal: Calendar, issued_on: date) -> date:
 
 # --- civil-servant assessment (公务员年度考核) ------------------------------------------------------
 
+# Grades (定期考核的结果): the values of ``zeren.targets.models.Grade``.
+EXCELLENT, COMPETENT, BASIC, INCOMPETENT = "excellent", "competent", "basic", "incompetent"
+BASIC_BELOW_PROGRESS = 0.8  # weighted progress of the person's targets below 80 %: at most 基本称职
+INCOMPETENT_BELOW_PROGRESS = 0.5  # below 50 % (less than half the work done): 不称职 with a standard unmet
+CRITERIA_HALF = 0.5  # fewer than half of the position's standards met: at most 基本称职
+
+# Why a grade was proposed (codes; the pages word them with the numbers of the basis)
+ALL_ON_TIME_ALL_MET = "all_on_time_all_met"  # → 优秀
+NOT_ALL_ON_TIME = "not_all_on_time"  # a target not completed by its deadline: not 优秀
+NO_CRITERIA = "no_criteria"  # no position description with standards: not 优秀
+NO_TARGETS = "no_targets"  # no target of the person that year: not 优秀, progress no bar
+CRITERION_UNMET = "criterion_unmet"  # some standard not met: not 优秀
+PROGRESS_BELOW_BASIC = "progress_below_basic"  # p < 0.8 → 基本称职
+CRITERIA_BELOW_HALF = "criteria_below_half"  # c < 0.5 → 基本称职
+PROGRESS_BELOW_HALF_AND_UNMET = "progress_below_half_and_unmet"  # p < 0.5 and a standard unmet → 不称职
+CRITERIA_BELOW_HALF_AND_PROGRESS = "criteria_below_half_and_progress"  # c < 0.5 and p < 0.8 → 不称职
+
+
+@dataclass(frozen=True)
+class TargetOutcome:
+    """One of the person's targets of the assessed year at the year's end: its computed status and
+    progress, and whether it was completed by its deadline (its status at the deadline was
+    ``completed``)."""
+
+    weight: float
+    status: str
+    progress: float
+    on_time: bool
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A proposed grade (考核等次建议) with what it rests on: ``progress`` the weighted mean progress of
+    the person's targets (None without targets), ``criteria`` the share of the position's standards
+    met (None without any), ``reasons`` the clauses of :func:`propose_grade` that applied."""
+
+    grade: str
+    progress: float | None
+    criteria: float | None
+    reasons: tuple[str, ...]
+
+
+def propose_grade(criteria_met: Sequence[bool], targets: Sequence[TargetOutcome]) -> Proposal:
+    """The grade proposed for a non-leading civil servant's annual assessment (公务员年度考核), from the
+    standards of their position description (职位说明书的考核标准, ``criteria_met``: one judgment per
+    standard) and their targets of the year (``targets``: those they are 责任人 of).
+
+    Sources: 公务员法（2005）第三十五条 — the annual assessment of non-leading staff starts from the
+    duties of the post (按照职位职责); the supervising leader proposes a grade (提出考核等次建议) and the
+    head of the organ or its authorised assessment committee (考核委员会) determines it: this rule
+    is that proposal, never the decision, which the committee confirms or changes with a reason.
+    第三十六条 — four grades, 优秀、称职、基本称职、不称职, notified in writing. 第三十七条 — the
+    results decide post, rank, pay, rewards, training and dismissal. (Article numbers of the 2005
+    text, the seed's period; the 2018 revision renumbers them.) 《公务员考核规定》(2007 试行,
+    revised 2020) sets the standard of each grade — paraphrased here, check the official text before
+    quoting it: 优秀 for outstanding results (工作实绩突出), 称职 for completing one's work, 基本称职 for
+    work basically done but short in amount, quality or efficiency, 不称职 for work not done
+    (不能完成工作任务); and it caps 优秀 (see :func:`excellent_quota`).
+
+    With p the weight-normalised mean progress of the targets at the year's end (as
+    :func:`weighted_progress`) and c the share of standards met:
+
+    1. 优秀 — every target completed by its deadline (at least one target) and every standard met
+       (at least one standard).
+    2. 不称职 — p < 0.5 and some standard not met; or c < 0.5 and p < 0.8.
+    3. 基本称职 — p < 0.8, or c < 0.5.
+    4. 称职 — otherwise.
+
+    Without targets p sets no bar (clauses on p do not apply) and without standards c sets none;
+    neither can give 优秀. The 优秀 quota is checked when grades are confirmed, not here: more
+    people may qualify than the quota allows, and the committee chooses among them.
+    """
+    progress = weighted_progress((t.weight, t.progress) for t in targets) if targets else None
+    criteria = sum(criteria_met) / len(criteria_met) if criteria_met else None
+    unmet = criteria is not None and criteria < 1.0 - EPSILON
+    low = progress is not None and progress < BASIC_BELOW_PROGRESS - EPSILON
+    very_low = progress is not None and progress < INCOMPETENT_BELOW_PROGRESS - EPSILON
+    few = criteria is not None and criteria < CRITERIA_HALF - EPSILON
+    reasons: list[str] = []
+    if not targets:
+        reasons.append(NO_TARGETS)
+    elif not all(t.on_time for t in targets):
+        reasons.append(NOT_ALL_ON_TIME)
+    if criteria is None:
+        reasons.append(NO_CRITERIA)
+    elif unmet:
+        reasons.append(CRITERION_UNMET)
+    if not reasons:
+        return Proposal(EXCELLENT, progress, criteria, (ALL_ON_TIME_ALL_MET,))
+    if very_low and unmet:
+        reasons.append(PROGRESS_BELOW_HALF_AND_UNMET)
+    if few and low:
+        reasons.append(CRITERIA_BELOW_HALF_AND_PROGRESS)
+    if (very_low and unmet) or (few and low):
+        return Proposal(INCOMPETENT, progress, criteria, tuple(reasons))
+    if low:
+        reasons.append(PROGRESS_BELOW_BASIC)
+    if few:
+        reasons.append(CRITERIA_BELOW_HALF)
+    return Proposal(BASIC if low or few else COMPETENT, progress, criteria, tuple(reasons))
+
+
 def excellent_quota(assessed: int, share: Fraction | float | str = EXCELLENT_SHARE) -> int:
     """The most 优秀 grades a unit may give: ``share`` (15 % by default, a setting) of its assessed
     staff, rounded down (公务员法 第三十六条 names the grades; the national assessment rules cap 优秀)."""

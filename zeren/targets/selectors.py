@@ -14,10 +14,12 @@ from django.shortcuts import get_object_or_404
 
 from zeren.access.rules import SUPERVISE
 from zeren.access.scope import scope_queryset
-from zeren.org.models import Membership, Person, Unit
+from zeren.org.models import Membership, Person, Post, Unit
 from zeren.targets import causes, rules
 from zeren.targets.models import (
     OPEN_NOTICE_STATUSES,
+    Appeal,
+    AppealStatus,
     Assessment,
     IndicatorKind,
     Letter,
@@ -63,6 +65,98 @@ def supervised_notices_for(user: Any) -> QuerySet[Notice]:
 def assessments_for(user: Any, *, year: int | None = None) -> QuerySet[Assessment]:
     qs = scope_queryset(user, Assessment.objects.select_related("unit", "person").prefetch_related("appeal"))
     return qs.filter(year=year) if year is not None else qs
+
+
+def get_assessment_for(user: Any, assessment_id: int) -> Assessment:
+    return get_object_or_404(assessments_for(user).select_related("appeal"), pk=assessment_id)
+
+
+def appeals_for(user: Any, *, open_only: bool = False) -> QuerySet[Appeal]:
+    """Appeals (申请复核) against assessments of units in the user's scope."""
+    qs = scope_queryset(user, Appeal.objects.select_related("assessment__unit", "assessment__person"),
+                        unit_path_field="assessment__unit__path")
+    return qs.filter(status=AppealStatus.FILED) if open_only else qs
+
+
+# --- the basis of a proposed grade (考核依据) ---------------------------------------------------
+
+@dataclass
+class AssessmentBasis:
+    """What a person's proposed grade rests on: their post at the year's end with its position
+    description's standards (考核标准), and their targets of the year with the outcome of each."""
+
+    person_id: int
+    post: dict[str, Any] | None
+    criteria: list[str]
+    targets: list[dict[str, Any]]
+    outcomes: list[rules.TargetOutcome]
+
+
+def non_leading_staff(unit: Unit, year: int) -> dict[int, int]:
+    """``{person id: post id}``: the non-leading civil servants of ``unit``'s subtree in ``year``, each
+    with the post they held last that year (a person whose last post that year is leading is a
+    leader, not assessed here)."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    last: dict[int, tuple[date, int, int, bool]] = {}
+    for person_id, post_id, started, leading, membership_id in (
+            Membership.objects.filter(unit__path__startswith=unit.path)
+            .exclude(start_date__gt=end).exclude(end_date__lt=start)
+            .values_list("person_id", "post_id", "start_date", "post__is_leading", "id")):
+        key = (started or date.min, membership_id, post_id, leading)
+        if person_id not in last or key > last[person_id]:
+            last[person_id] = key
+    return {person_id: post_id for person_id, (_, _, post_id, leading) in last.items() if not leading}
+
+
+def target_outcomes(targets: QuerySet[Target], as_of: date) -> dict[int, rules.TargetOutcome]:
+    """Each target's outcome at ``as_of`` (the year's end): status and progress then, and whether it
+    was completed by its deadline (its status at the deadline, or at ``as_of`` when that is earlier)."""
+    from zeren.workcal.selectors import get_calendar
+
+    ids = list(targets.exclude(state=TargetState.WITHDRAWN).values_list("id", "weight", "deadline"))
+    if not ids:
+        return {}
+    facts = load_facts(Target.objects.filter(pk__in=_subtree_ids([i for i, _, _ in ids])))
+    cal = rules.Memoised(get_calendar())
+    at_end = rules.evaluate(facts, as_of, cal)
+    by_day: dict[date, list[int]] = defaultdict(list)
+    for target_id, _, deadline in ids:
+        by_day[min(deadline, as_of)].append(target_id)
+    on_time: dict[int, bool] = {}
+    for day, target_ids in by_day.items():
+        then = at_end if day == as_of else rules.evaluate(facts, day, cal)
+        on_time.update({i: then[i].status == rules.COMPLETED for i in target_ids})
+    return {i: rules.TargetOutcome(weight, at_end[i].status, at_end[i].progress, on_time[i]) for i, weight, _ in ids}
+
+
+def assessment_bases(unit: Unit, year: int, as_of: date, person_ids: list[int] | None = None) -> dict[int, AssessmentBasis]:
+    """The basis of each non-leading staff member of ``unit`` in ``year`` (or of ``person_ids`` among
+    them): the standards of their post's position description (zeren.duties) and their targets of
+    the year (as 责任人) with their outcome at ``as_of``."""
+    from zeren.duties.models import PositionDescription
+
+    staff = non_leading_staff(unit, year)
+    if person_ids is not None:
+        staff = {p: post for p, post in staff.items() if p in set(person_ids)}
+    posts = {p["id"]: p for p in Post.objects.filter(pk__in=set(staff.values())).values("id", "code", "label", "unit__name")}
+    criteria = dict(PositionDescription.objects.filter(post_id__in=set(staff.values()))
+                    .values_list("post_id", "assessment_criteria"))
+    targets = Target.objects.filter(year=year, state=TargetState.ACTIVE, person_id__in=list(staff))
+    outcomes = target_outcomes(targets, as_of)
+    own: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for t in targets.order_by("code").values("id", "code", "title", "person_id", "deadline"):
+        o = outcomes[t["id"]]
+        own[t["person_id"]].append({"id": t["id"], "code": t["code"], "title": t["title"], "weight": o.weight,
+                                    "deadline": t["deadline"].isoformat(), "status": o.status,
+                                    "progress": round(o.progress, 4), "on_time": o.on_time})
+    bases = {}
+    for person_id, post_id in staff.items():
+        post = posts.get(post_id)
+        mine = own.get(person_id, [])
+        bases[person_id] = AssessmentBasis(
+            person_id, {"code": post["code"], "label": post["label"], "unit": post["unit__name"]} if post else None,
+            [str(c) for c in criteria.get(post_id) or []], mine, [outcomes[t["id"]] for t in mine])
+    return bases
 
 
 def published_papers() -> QuerySet[WhitePaper]:

@@ -1,5 +1,5 @@
 """Actions: progress reports (scoped, superseded never edited), follow-up notices with the
-5-working-day limit and escalation, the 优秀 quota and the appeal limit, draft targets."""
+5-working-day limit and escalation, draft targets (assessments: test_assessment.py)."""
 
 from __future__ import annotations
 
@@ -14,16 +14,12 @@ from zeren.findings.models import Finding
 from zeren.org.testing import make_user
 from zeren.targets import actions, selectors
 from zeren.targets.models import (
-    Appeal,
-    AppealStatus,
-    Grade,
     Notice,
     NoticeStatus,
     ProgressReport,
     Target,
     TargetState,
 )
-from zeren.targets.tests.conftest import person
 
 
 def test_report_of_another_units_target_is_refused(targets, users):
@@ -103,45 +99,6 @@ def test_supervision_closes_a_notice(targets, users):
     assert actions.do_close_notice(actor=users["officer"], notice=notice).status == NoticeStatus.CLOSED
 
 
-@pytest.fixture
-def staff(tree):
-    return [person(f"S{i:02d}", f"科员{i}", tree["market_div"]) for i in range(13)]
-
-
-def test_excellent_quota_names_the_numbers(tree, users, staff):
-    """13 assessed, 15 % rounded down = 1: two 优秀 are refused with both numbers in the message."""
-    entries = [actions.AssessmentEntry(p, Grade.EXCELLENT if i < 2 else Grade.COMPETENT) for i, p in enumerate(staff)]
-    with pytest.raises(ValidationError, match=r"参加考核 13 人.*15%.*即 1 人.*优秀 2 人"):
-        actions.do_record_assessments(actor=users["market_head"], unit=tree["market"], year=2025, entries=entries,
-                                      notified_on=date(2026, 1, 20))
-    entries[1].grade = Grade.INCOMPETENT
-    rows = actions.do_record_assessments(actor=users["market_head"], unit=tree["market"], year=2025,
-                                         entries=entries, notified_on=date(2026, 1, 20))
-    assert len(rows) == 13
-    assert Finding.objects.filter(cause="targets.incompetent", person=staff[1]).count() == 1
-
-
-def test_appeal_within_the_working_day_limit(tree, users, staff):
-    """Notified Tue 10 Feb 2026, an appeal is filed within 20 working days, across the Spring Festival
-    (15–23 Feb off, Sat 14 and Sat 28 Feb worked): 11–14 Feb (4), 24–28 Feb (9), 2–6 Mar (14),
-    9–13 Mar (19), Mon 16 Mar (20). Filing on 16 Mar is accepted, on 17 Mar refused. The decision is
-    due 20 working days after filing: 17–20 Mar (4), 23–27 Mar (9), 30 Mar–3 Apr (14), 清明 4–6 Apr
-    off, 7–10 Apr (18), 13, 14 Apr (20) → Tue 14 Apr."""
-    rows = actions.do_record_assessments(
-        actor=users["market_head"], unit=tree["market"], year=2025, notified_on=date(2026, 2, 10),
-        entries=[actions.AssessmentEntry(p, Grade.BASIC if i == 0 else Grade.COMPETENT) for i, p in enumerate(staff)])
-    target = next(r for r in rows if r.grade == Grade.BASIC)
-    with pytest.raises(ValidationError, match="2026-03-16"):
-        actions.do_file_appeal(actor=None, assessment=target, reason="工作量未计入", filed_on=date(2026, 3, 17))
-    appeal = actions.do_file_appeal(actor=None, assessment=target, reason="工作量未计入", filed_on=date(2026, 3, 16))
-    assert appeal.decide_by == date(2026, 4, 14)
-    # changing 基本称职 to 优秀 keeps within the quota (13 → 1 excellent allowed, none yet)
-    actions.do_decide_appeal(actor=users["market_head"], appeal=appeal, grade=Grade.EXCELLENT,
-                             decision="复核后认定", decided_on=date(2026, 3, 20))
-    appeal = Appeal.objects.get(pk=appeal.pk)
-    assert appeal.status == AppealStatus.CHANGED and appeal.assessment.grade == Grade.EXCELLENT
-
-
 def test_draft_target_waits_for_the_owning_office(tree, users):
     spec = actions.TargetSpec(code="T-2027-1", year=2027, title="审批时限压缩", unit=tree["market"],
                               start=date(2027, 1, 4), deadline=date(2027, 12, 31), baseline=10, target_value=8)
@@ -163,3 +120,43 @@ def test_indicator_sources_for_evaluation(targets, users):
     assert rate == {"SZ": (1.0, 1.0), "SZ-SCJG": (1.0, 1.0)}  # housing's target is due in September: absent
     later = SOURCES["targets.overdue_share"]["compute"](["SZ-ZJ"], date(2026, 1, 1), date(2026, 12, 31))
     assert later == {"SZ-ZJ": (1.0, 1.0)}
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_letter_signature_and_attachments_are_checked(tree, people, users):
+    """A letter is signed by a member of the unit (or above) in the year or the one before; every
+    attachment passes the upload checks or none is kept; each is listed by its SHA-256."""
+    import hashlib
+
+    from zeren.targets.models import Letter, StoredFile
+
+    letter = actions.do_save_letter(actor=users["market"], unit=tree["market"], year=2026,
+                                    signatory=people["market_head"], signed_on=date(2026, 1, 15),
+                                    uploads=[("目标管理责任书.pdf", PDF), ("签字页.png", PNG)])
+    assert [f["name"] for f in letter.attachments] == ["目标管理责任书.pdf", "签字页.png"]
+    assert letter.attachments[0]["sha256"] == hashlib.sha256(PDF).hexdigest()
+    assert StoredFile.objects.count() == 2
+    with pytest.raises(ValidationError) as refused:
+        actions.do_save_letter(actor=users["market"], unit=tree["market"], year=2026, signatory=people["market_head"],
+                               signed_on=date(2026, 1, 15), uploads=[("说明.pdf", b"<html>x</html>"), ("x.exe", b"MZ"),
+                                                                     ("ok.png", PNG)])
+    text = "；".join(refused.value.messages)
+    assert "说明.pdf" in text and "x.exe" in text and "ok.png" not in text
+    assert len(Letter.objects.get(pk=letter.pk).attachments) == 2  # nothing half-done
+    with pytest.raises(ValidationError, match="陈局长 在 2026-01-15 不是 深圳市市场监督管理局 或其上级单位的成员"):
+        actions.do_save_letter(actor=users["market"], unit=tree["market"], year=2026, signatory=people["housing_head"],
+                               signed_on=date(2026, 1, 15))
+    with pytest.raises(ValidationError, match="签署日期 2024-12-31 不在 2025—2026 年内"):
+        actions.do_save_letter(actor=users["market"], unit=tree["market"], year=2026, signatory=people["market_head"],
+                               signed_on=date(2024, 12, 31))
+    with pytest.raises(PermissionDenied):
+        actions.do_save_letter(actor=users["housing"], unit=tree["market"], year=2026)
+    kept = actions.do_save_letter(actor=users["market_head"], unit=tree["market"], year=2026,
+                                  signatory=people["market_head"], signed_on=date(2026, 1, 16),
+                                  remove=[letter.attachments[1]["sha256"]])
+    assert [f["name"] for f in kept.attachments] == ["目标管理责任书.pdf"]
+    last = AuditEntry.objects.filter(action="targets.save_letter").order_by("-seq").first()
+    assert len(last.changes["attachments"][0]) == 2 and len(last.changes["attachments"][1]) == 1

@@ -8,8 +8,8 @@ from datetime import date
 
 from zeren.demo.context import DemoContext
 from zeren.findings.models import Finding
-from zeren.targets import demo, selectors
-from zeren.targets.models import Letter, Notice, NoticeStatus, ProgressReport, Target, WhitePaper
+from zeren.targets import demo, rules, selectors
+from zeren.targets.models import Assessment, Letter, Notice, NoticeStatus, ProgressReport, Target, WhitePaper
 
 
 def test_demo_writes_what_the_selectors_read(people):
@@ -27,6 +27,13 @@ def test_demo_writes_what_the_selectors_read(people):
     assert all(n.escalated_from.status == NoticeStatus.ESCALATED and n.level == 1 for n in escalated)
     assert Finding.objects.filter(cause="targets.notice_escalated").count() == escalated.count()
     assert WhitePaper.objects.filter(state="published").exists()
+    assessed = Assessment.objects.filter(year=2025)
+    assert assessed.count() == counts["assessments"] > 0
+    for a in assessed:  # proposed by the rule; confirmed as proposed or with a reason, within the quota
+        assert a.basis["proposed"] == a.proposed_grade and (a.grade in ("", a.proposed_grade) or a.grade_reason)
+    for unit_id in set(assessed.values_list("unit_id", flat=True)):
+        round_ = assessed.filter(unit_id=unit_id)
+        assert round_.filter(grade="excellent").count() <= rules.excellent_quota(round_.count())
     new_target = Target.objects.create(code="X-1", year=2026, title="后加目标", unit=people["mayor"].memberships.get().unit,
                                        start=date(2026, 1, 5), deadline=date(2026, 12, 31), target_value=1)
     assert new_target.pk > max(t for t in computed)  # the id sequence continues above the demo's ids

@@ -156,3 +156,48 @@ def test_excellent_quota_rounds_down():
 def test_notice_due_is_five_working_days_across_national_day(cal):
     """Issued Tue 30 Sep 2025: the 5 working days after are 9, 10, 11 (Sat, 调休), 13, 14 Oct."""
     assert rules.notice_due(cal, date(2025, 9, 30)) == date(2025, 10, 14)
+
+
+# --- proposed assessment grades (rules.propose_grade), worked by hand --------------------------
+
+def outcome(weight: float, progress: float, on_time: bool | None = None) -> rules.TargetOutcome:
+    done = progress >= 1.0
+    return rules.TargetOutcome(weight, rules.COMPLETED if done else rules.OVERDUE, progress,
+                               done if on_time is None else on_time)
+
+
+@pytest.mark.parametrize(("criteria", "targets", "grade", "progress", "reasons"), [
+    # every target completed by its deadline, both standards met → 优秀
+    ([True, True], [outcome(60, 1.0), outcome(40, 1.0)], rules.EXCELLENT, 1.0, (rules.ALL_ON_TIME_ALL_MET,)),
+    # all completed but the 60-weight one late: p = 1, not 优秀 → 称职
+    ([True, True], [outcome(60, 1.0, on_time=False), outcome(40, 1.0)], rules.COMPETENT, 1.0, (rules.NOT_ALL_ON_TIME,)),
+    # p = (60 × 0.9 + 40 × 0.6) / 100 = 0.78 < 0.8 → 基本称职
+    ([True, True], [outcome(60, 0.9), outcome(40, 0.6)], rules.BASIC, 0.78,
+     (rules.NOT_ALL_ON_TIME, rules.PROGRESS_BELOW_BASIC)),
+    # p = (60 × 0.4 + 40 × 0.5) / 100 = 0.44 < 0.5, standards all met → only 基本称职
+    ([True, True], [outcome(60, 0.4), outcome(40, 0.5)], rules.BASIC, 0.44,
+     (rules.NOT_ALL_ON_TIME, rules.PROGRESS_BELOW_BASIC)),
+    # the same p = 0.44 with one of two standards not met → 不称职
+    ([True, False], [outcome(60, 0.4), outcome(40, 0.5)], rules.INCOMPETENT, 0.44,
+     (rules.NOT_ALL_ON_TIME, rules.CRITERION_UNMET, rules.PROGRESS_BELOW_HALF_AND_UNMET)),
+    # weights 30 / 10 normalise: p = (30 × 1 + 10 × 0.2) / 40 = 0.8, exactly the bar → 称职
+    ([True, True], [outcome(30, 1.0), outcome(10, 0.2)], rules.COMPETENT, 0.8, (rules.NOT_ALL_ON_TIME,)),
+    # one of three standards met (c = 1/3 < 0.5) with p = 0.9 → 基本称职; with p = 0.7 → 不称职
+    ([True, False, False], [outcome(100, 0.9)], rules.BASIC, 0.9,
+     (rules.NOT_ALL_ON_TIME, rules.CRITERION_UNMET, rules.CRITERIA_BELOW_HALF)),
+    ([True, False, False], [outcome(100, 0.7)], rules.INCOMPETENT, 0.7,
+     (rules.NOT_ALL_ON_TIME, rules.CRITERION_UNMET, rules.CRITERIA_BELOW_HALF_AND_PROGRESS)),
+    # one of two met (c = 0.5, not below half), everything on time → 称职 (not 优秀)
+    ([True, False], [outcome(100, 1.0)], rules.COMPETENT, 1.0, (rules.CRITERION_UNMET,)),
+    # no targets, no position description: nothing to go on → 称职 (the committee decides)
+    ([], [], rules.COMPETENT, None, (rules.NO_TARGETS, rules.NO_CRITERIA)),
+    # no position description, every target on time → 称职: 优秀 needs the standards too
+    ([], [outcome(100, 1.0)], rules.COMPETENT, 1.0, (rules.NO_CRITERIA,)),
+    # no targets, one of three standards met → 基本称职 (p sets no bar, so not 不称职)
+    ([False, False, True], [], rules.BASIC, None, (rules.NO_TARGETS, rules.CRITERION_UNMET, rules.CRITERIA_BELOW_HALF)),
+])
+def test_proposed_grade_by_hand(criteria, targets, grade, progress, reasons):
+    proposal = rules.propose_grade(criteria, targets)
+    assert proposal.grade == grade
+    assert proposal.progress == (None if progress is None else pytest.approx(progress))
+    assert proposal.reasons == reasons

@@ -10,7 +10,8 @@ from datetime import date
 
 import pytest
 
-from zeren.org.testing import run_command
+from zeren.access.models import Role
+from zeren.org.testing import make_user, run_command
 from zeren.targets import actions, whitepaper
 
 
@@ -57,8 +58,14 @@ def test_white_paper_workflow_is_audited_and_only_published_is_public(client, tr
 
     from zeren.audit.models import AuditEntry
 
-    paper = actions.do_draft_white_paper(actor=users["market"], unit=tree["market"], year=2026,
-                                         content=whitepaper.content_for(tree["market"], 2026, as_of=date(2026, 3, 1)))
+    content = whitepaper.content_for(tree["market"], 2026, as_of=date(2026, 3, 1))
+    with pytest.raises(ValidationError, match="不在 2026 年发布白皮书的单位之列"):
+        actions.do_draft_white_paper(actor=users["market"], unit=tree["market"], year=2026, content=content)
+    with pytest.raises(PermissionDenied):  # the unit does not choose itself
+        actions.do_set_white_paper_pilots(actor=users["market_head"], year=2026, add=[tree["market"]])
+    admin = make_user("admin", Role.ADMIN, tree["city"])
+    actions.do_set_white_paper_pilots(actor=admin, year=2026, add=[tree["market"], tree["housing"]])
+    paper = actions.do_draft_white_paper(actor=users["market"], unit=tree["market"], year=2026, content=content)
     with pytest.raises(PermissionDenied):
         actions.do_move_white_paper(actor=users["market"], paper=paper, state="approved")
     with pytest.raises(ValidationError):
@@ -68,6 +75,10 @@ def test_white_paper_workflow_is_audited_and_only_published_is_public(client, tr
     assert client.get("/targets/white-papers/SZ-SCJG/2026/").status_code == 200
     with pytest.raises(ValidationError):
         actions.do_draft_white_paper(actor=users["market"], unit=tree["market"], year=2026, content={})
+    with pytest.raises(ValidationError, match="须说明理由"):
+        actions.do_move_white_paper(actor=users["market_head"], paper=paper, state="withdrawn", reason=" ")
+    with pytest.raises(ValidationError, match="已发布，不能移出试点：SZ-SCJG"):
+        actions.do_set_white_paper_pilots(actor=admin, year=2026, remove=[tree["market"]])
     actions.do_move_white_paper(actor=users["market_head"], paper=paper, state="withdrawn", reason="数据更正")
     assert client.get("/targets/white-papers/SZ-SCJG/2026/").status_code == 404
     actions_logged = list(AuditEntry.objects.filter(object_type="targets.whitepaper").order_by("seq").values_list("action", flat=True))
