@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zeren.access.rules import ADMINISTER, APPROVE, EDIT, EVALUATE, SUPERVISE
 from zeren.access.scope import can
@@ -68,7 +69,7 @@ def digest(items: list[Any]) -> str:
 def check_manage_unit(actor: Any, unit: Unit) -> None:
     """Letters and targets of a unit are kept by the unit itself (EDIT) or its head (APPROVE)."""
     if not (can(actor, EDIT, unit) or can(actor, APPROVE, unit)):
-        raise PermissionDenied(f"may not manage the targets of {unit.code}")
+        raise PermissionDenied(_("不能管理 %(unit)s 的目标和责任书") % {"unit": unit.code})
 
 
 MAX_LETTER_FILES = 10
@@ -102,12 +103,13 @@ def letter_errors(unit: Unit, year: int, signatory: Person | None, signed_on: da
     person holding a post in the unit (or a unit above it) on the signing day."""
     errors = []
     if signed_on is not None and not date(year - 1, 1, 1) <= signed_on <= date(year, 12, 31):
-        errors.append(f"签署日期 {signed_on} 不在 {year - 1}—{year} 年内")
+        errors.append(_("签署日期 %(day)s 不在 %(first)s—%(year)s 年内") % {"day": signed_on, "first": year - 1, "year": year})
     if signatory is not None:
         day = signed_on or date(year, 1, 1)
         posts = Membership.objects.filter(person=signatory).exclude(start_date__gt=day).exclude(end_date__lt=day)
         if not any(unit.path.startswith(path) for path in posts.values_list("unit__path", flat=True)):
-            errors.append(f"签署人 {signatory.name} 在 {day} 不是 {unit.name} 或其上级单位的成员")
+            errors.append(_("签署人 %(name)s 在 %(day)s 不是 %(unit)s 或其上级单位的成员")
+                          % {"name": signatory.name, "day": day, "unit": unit.name})
     return errors
 
 
@@ -128,7 +130,7 @@ def do_save_letter(*, actor: Any, unit: Unit, year: int, signatory: Person | Non
         kept = [f for f in letter.attachments if f.get("sha256") not in set(remove)]
         added = [f for f in store_files(uploads) if f["sha256"] not in {k.get("sha256") for k in kept}]
         if len(kept) + len(added) > MAX_LETTER_FILES:
-            raise ValidationError({"attachments": f"责任书附件最多 {MAX_LETTER_FILES} 个"})
+            raise ValidationError({"attachments": _("责任书附件最多 %(n)d 个") % {"n": MAX_LETTER_FILES}})
         letter.signatory, letter.signed_on, letter.attachments = signatory, signed_on, kept + added
         letter.save()
         record_change(actor=actor, action="targets.save_letter", obj=letter, before=before, after=snapshot(letter))
@@ -173,14 +175,16 @@ def spec_errors(spec: TargetSpec) -> list[tuple[str, str]]:
     """``(field, message)`` for what is wrong with one target on its own."""
     errors = []
     if spec.deadline < spec.start:
-        errors.append(("deadline", f"完成时限 {spec.deadline} 早于开始时间 {spec.start}"))
+        errors.append(("deadline", _("完成时限 %(deadline)s 早于开始时间 %(start)s") % {"deadline": spec.deadline,
+                                                                                 "start": spec.start}))
     if spec.weight < 0:
-        errors.append(("weight", "权重不能为负数"))
+        errors.append(("weight", _("权重不能为负数")))
     if spec.kind == IndicatorKind.QUANTITATIVE and spec.target_value is None:
-        errors.append(("target", "定量指标须有目标值"))
+        errors.append(("target", _("定量指标须有目标值")))
     for m in spec.milestones:
         if m.due > spec.deadline:
-            errors.append(("milestones", f"里程碑 {m.code} 的时限 {m.due} 晚于完成时限 {spec.deadline}"))
+            errors.append(("milestones", _("里程碑 %(code)s 的时限 %(due)s 晚于完成时限 %(deadline)s")
+                           % {"code": m.code, "due": m.due, "deadline": spec.deadline}))
     return errors
 
 
@@ -245,7 +249,7 @@ def do_create_target(*, actor: Any, spec: TargetSpec, draft: bool = False) -> Ta
 def check_create_draft_target(actor: Any, unit: Unit) -> None:
     """A draft for next year may come from the unit itself or from the performance office (evaluation)."""
     if not (can(actor, EVALUATE, unit) or can(actor, EDIT, unit) or can(actor, APPROVE, unit)):
-        raise PermissionDenied(f"may not propose targets for {unit.code}")
+        raise PermissionDenied(_("不能为 %(unit)s 提出目标草案") % {"unit": unit.code})
 
 
 def do_create_draft_target(*, actor: Any, spec: TargetSpec, reason: str = "") -> Target:
@@ -263,11 +267,11 @@ def do_create_draft_target(*, actor: Any, spec: TargetSpec, reason: str = "") ->
 def do_approve_target(*, actor: Any, target: Target) -> Target:
     """The owning unit's office (its head: APPROVE) approves a draft target; it becomes active."""
     if not can(actor, APPROVE, target.unit):
-        raise PermissionDenied(f"only the office of {target.unit.code} approves its targets")
+        raise PermissionDenied(_("只有 %(unit)s 的负责人可以审批其目标") % {"unit": target.unit.code})
     with transaction.atomic():
         target = Target.objects.select_for_update().get(pk=target.pk)
         if target.state != TargetState.DRAFT:
-            raise ValidationError({"state": f"目标 {target.code} 不是草案，无需审批"})
+            raise ValidationError({"state": _("目标 %(code)s 不是草案，无需审批") % {"code": target.code}})
         before = snapshot(target)
         target.state = TargetState.ACTIVE
         target.save(update_fields=["state"])
@@ -280,19 +284,20 @@ def do_approve_target(*, actor: Any, target: Target) -> Target:
 def check_report_progress(actor: Any, target: Target) -> None:
     """Only the owning unit (or a unit above it) reports a target's progress."""
     if not can(actor, EDIT, target.unit):
-        raise PermissionDenied(f"目标 {target.code} 属于 {target.unit.code}，你不能为其报告进度")
+        raise PermissionDenied(_("目标 %(code)s 属于 %(unit)s，你不能为其报告进度") % {"code": target.code,
+                                                                           "unit": target.unit.code})
 
 
 def report_errors(target: Target, *, day: date, value: float | None, milestone: Milestone | None) -> list[tuple[str, str]]:
     errors = []
     if value is None and milestone is None:
-        errors.append(("value", "须填写完成值或完成的里程碑"))
+        errors.append(("value", _("须填写完成值或完成的里程碑")))
     if milestone is not None and milestone.target_id != target.pk:
-        errors.append(("milestone", f"里程碑 {milestone.code} 不属于目标 {target.code}"))
+        errors.append(("milestone", _("里程碑 %(m)s 不属于目标 %(code)s") % {"m": milestone.code, "code": target.code}))
     if value is not None and target.kind != IndicatorKind.QUANTITATIVE:
-        errors.append(("value", f"目标 {target.code} 是定性指标，只能报告里程碑完成"))
+        errors.append(("value", _("目标 %(code)s 是定性指标，只能报告里程碑完成") % {"code": target.code}))
     if day < target.start:
-        errors.append(("date", f"报告日期 {day} 早于开始时间 {target.start}"))
+        errors.append(("date", _("报告日期 %(day)s 早于开始时间 %(start)s") % {"day": day, "start": target.start}))
     return errors
 
 
@@ -304,7 +309,7 @@ def do_report_progress(*, actor: Any, target: Target, day: date, value: float | 
     check_report_progress(actor, target)
     errors = report_errors(target, day=day, value=value, milestone=milestone)
     if supersedes is not None and (supersedes.target_id != target.pk or hasattr(supersedes, "superseded_by")):
-        errors.append(("supersedes", "只能替代本目标尚未被替代的报告"))
+        errors.append(("supersedes", _("只能替代本目标尚未被替代的报告")))
     if errors:
         raise ValidationError({f: m for f, m in errors})
     with transaction.atomic():
@@ -433,7 +438,7 @@ def do_follow_up(*, as_of: date, actor: Any = None) -> FollowUpSummary:
 
 def check_reply_notice(actor: Any, notice: Notice) -> None:
     if not can(actor, EDIT, notice.unit) and not can(actor, APPROVE, notice.unit):
-        raise PermissionDenied(f"督办通知发给 {notice.unit.code}，你不能答复")
+        raise PermissionDenied(_("督办通知发给 %(unit)s，你不能答复") % {"unit": notice.unit.code})
 
 
 def do_reply_notice(*, actor: Any, notice: Notice, reply: str, revised_plan: str = "",
@@ -441,11 +446,11 @@ def do_reply_notice(*, actor: Any, notice: Notice, reply: str, revised_plan: str
     """The addressed unit answers a notice (答复) with a narrative and optionally a revised plan."""
     check_reply_notice(actor, notice)
     if not reply.strip():
-        raise ValidationError({"reply": "答复内容不能为空"})
+        raise ValidationError({"reply": _("答复内容不能为空")})
     with transaction.atomic():
         notice = Notice.objects.select_for_update().get(pk=notice.pk)
         if notice.status != NoticeStatus.OPEN:
-            raise ValidationError({"status": f"通知状态为 {notice.get_status_display()}，不能答复"})
+            raise ValidationError({"status": _("通知状态为 %(s)s，不能答复") % {"s": notice.get_status_display()}})
         before = snapshot(notice)
         notice.reply, notice.revised_plan = reply.strip(), revised_plan.strip()
         notice.replied_on = on or timezone.localdate()
@@ -461,11 +466,11 @@ def do_reply_notice(*, actor: Any, notice: Notice, reply: str, revised_plan: str
 def do_close_notice(*, actor: Any, notice: Notice, on: date | None = None, reason: str = "") -> Notice:
     """The supervision office closes a notice (办结)."""
     if not can(actor, SUPERVISE, notice.unit):
-        raise PermissionDenied(f"只有监察机关可以办结 {notice.unit.code} 的督办通知")
+        raise PermissionDenied(_("只有监察机关可以办结 %(unit)s 的督办通知") % {"unit": notice.unit.code})
     with transaction.atomic():
         notice = Notice.objects.select_for_update().get(pk=notice.pk)
         if notice.status not in OPEN_NOTICE_STATUSES:
-            raise ValidationError({"status": f"通知状态为 {notice.get_status_display()}，不能办结"})
+            raise ValidationError({"status": _("通知状态为 %(s)s，不能办结") % {"s": notice.get_status_display()}})
         before = snapshot(notice)
         notice.status, notice.closed_on = NoticeStatus.CLOSED, on or timezone.localdate()
         notice.save(update_fields=["status", "closed_on"])
@@ -488,7 +493,7 @@ def check_set_white_paper_pilots(actor: Any, units: Sequence[Unit]) -> None:
     """Which units publish in a year is the city government's choice (an administrator of them)."""
     refused = [u.code for u in units if not can(actor, ADMINISTER, u)]
     if refused:
-        raise PermissionDenied(f"不能设定白皮书试点单位：{', '.join(refused)}")
+        raise PermissionDenied(_("不能设定白皮书发布单位：%(units)s") % {"units": ", ".join(refused)})
 
 
 def do_set_white_paper_pilots(*, actor: Any, year: int, add: Sequence[Unit] = (),
@@ -502,7 +507,8 @@ def do_set_white_paper_pilots(*, actor: Any, year: int, add: Sequence[Unit] = ()
         published = set(WhitePaper.objects.filter(year=year, unit__in=list(remove), state=PaperState.PUBLISHED)
                         .values_list("unit__code", flat=True))
         if published:
-            raise ValidationError({"unit": f"{year} 年白皮书已发布，不能移出试点：{', '.join(sorted(published))}"})
+            raise ValidationError({"unit": _("%(year)s 年白皮书已发布，不能移出试点：%(units)s")
+                                           % {"year": year, "units": ", ".join(sorted(published))}})
         before = sorted(WhitePaperPilot.objects.filter(year=year).values_list("unit__code", flat=True))
         WhitePaperPilot.objects.filter(year=year, unit__in=list(remove)).delete()
         WhitePaperPilot.objects.bulk_create([WhitePaperPilot(unit=u, year=year) for u in add], ignore_conflicts=True)
@@ -519,12 +525,13 @@ def do_draft_white_paper(*, actor: Any, unit: Unit, year: int, content: dict[str
     if actor is not None:
         check_manage_unit(actor, unit)
     if not WhitePaperPilot.objects.filter(unit=unit, year=year).exists():
-        raise ValidationError({"unit": f"{unit.name} 不在 {year} 年发布白皮书的单位之列"})
+        raise ValidationError({"unit": _("%(unit)s 不在 %(year)s 年发布白皮书的单位之列") % {"unit": unit.name, "year": year}})
     with transaction.atomic():
         paper, created = WhitePaper.objects.select_for_update().get_or_create(
             unit=unit, year=year, defaults={"drafted_at": timezone.now(), "content": content})
         if not created and paper.state not in (PaperState.DRAFT, PaperState.WITHDRAWN):
-            raise ValidationError({"state": f"{unit.name} {year} 年白皮书已{paper.get_state_display()}，先撤回再修改"})
+            raise ValidationError({"state": _("%(unit)s %(year)s 年白皮书已%(state)s，先撤回再修改")
+                                            % {"unit": unit.name, "year": year, "state": paper.get_state_display()}})
         before = None if created else snapshot(paper)
         paper.content, paper.state, paper.drafted_at = content, PaperState.DRAFT, timezone.now()
         paper.save()
@@ -535,13 +542,14 @@ def do_draft_white_paper(*, actor: Any, unit: Unit, year: int, content: dict[str
 def do_move_white_paper(*, actor: Any, paper: WhitePaper, state: str, reason: str = "") -> WhitePaper:
     """Approve (the unit's head), publish or withdraw a white paper; audited with the reason."""
     if actor is not None and not can(actor, APPROVE, paper.unit):
-        raise PermissionDenied(f"只有 {paper.unit.code} 的负责人可以审核、发布或撤回白皮书")
+        raise PermissionDenied(_("只有 %(unit)s 的负责人可以审核、发布或撤回白皮书") % {"unit": paper.unit.code})
     if state == PaperState.WITHDRAWN and not reason.strip():
-        raise ValidationError({"reason": "撤回已发布的白皮书须说明理由"})
+        raise ValidationError({"reason": _("撤回已发布的白皮书须说明理由")})
     with transaction.atomic():
         paper = WhitePaper.objects.select_for_update().get(pk=paper.pk)
         if state not in PAPER_MOVES[PaperState(paper.state)]:
-            raise ValidationError({"state": f"白皮书不能从 {paper.get_state_display()} 变为 {PaperState(state).label}"})
+            raise ValidationError({"state": _("白皮书不能从 %(a)s 变为 %(b)s") % {"a": paper.get_state_display(),
+                                                                               "b": PaperState(state).label}})
         before = snapshot(paper)
         paper.state = state
         if state == PaperState.PUBLISHED:
@@ -564,21 +572,22 @@ def quota_message(assessed: int, excellent: int) -> str | None:
     if excellent <= quota:
         return None
     share = float(rules.Fraction(excellent_share())) * 100
-    return (f"优秀名额超限：本单位参加考核 {assessed} 人，优秀比例上限 {share:g}%（向下取整）即 {quota} 人，"
-            f"现评定优秀 {excellent} 人")
+    return _("优秀名额超限：本单位参加考核 %(assessed)d 人，优秀比例上限 %(share)s%%（向下取整）即 %(quota)d 人，"
+             "现评定优秀 %(excellent)d 人") % {"assessed": assessed, "share": f"{share:g}", "quota": quota,
+                                           "excellent": excellent}
 
 
 def check_propose_assessments(actor: Any, unit: Unit) -> None:
     """The unit (its staff office or supervising leader: EDIT or APPROVE) prepares the proposals."""
     if not (can(actor, EDIT, unit) or can(actor, APPROVE, unit)):
-        raise PermissionDenied(f"不能为 {unit.code} 提出考核等次建议")
+        raise PermissionDenied(_("不能为 %(unit)s 提出考核等次建议") % {"unit": unit.code})
 
 
 def check_confirm_assessments(actor: Any, unit: Unit) -> None:
     """The head of the organ or its assessment committee (APPROVE) determines the grades
     (公务员法 第三十五条)."""
     if not can(actor, APPROVE, unit):
-        raise PermissionDenied(f"只有 {unit.code} 的负责人（考核委员会）可以确定考核等次")
+        raise PermissionDenied(_("只有 %(unit)s 的负责人（考核委员会）可以确定考核等次") % {"unit": unit.code})
 
 
 def _basis_json(basis: Any, unmet: set[int], proposal: rules.Proposal, as_of: date) -> dict[str, Any]:
@@ -613,7 +622,7 @@ def do_propose_assessments(*, actor: Any, unit: Unit, year: int, as_of: date | N
             year=year, person_id__in=list(bases))}
         refused = [a.person_id for a in existing.values() if a.confirmed and a.person_id in unmet]
         if refused:
-            raise ValidationError({"grade": f"{year} 年考核等次已确定，不能再调整考核标准的评定"})
+            raise ValidationError({"grade": _("%(year)s 年考核等次已确定，不能再调整考核标准的评定") % {"year": year}})
         fresh, changed, entries = [], [], []
         for person_id, basis in sorted(bases.items()):
             row = existing.get(person_id)
@@ -670,14 +679,16 @@ def do_confirm_assessments(*, actor: Any, unit: Unit, year: int, decisions: list
         for d in decisions:
             row = rows.get(d.assessment.pk)
             if row is None:
-                errors.append(f"{d.assessment.person}：不在 {unit.name} {year} 年的考核名单中")
+                errors.append(_("%(name)s：不在 %(unit)s %(year)s 年的考核名单中")
+                              % {"name": d.assessment.person, "unit": unit.name, "year": year})
             elif row.confirmed:
-                errors.append(f"{row.person.name}：等次已确定为{row.get_grade_display()}")
+                errors.append(_("%(name)s：等次已确定为%(grade)s") % {"name": row.person.name, "grade": row.get_grade_display()})
             elif d.grade not in Grade.values:
-                errors.append(f"{row.person.name}：没有等次 {d.grade}")
+                errors.append(_("%(name)s：没有等次 %(grade)s") % {"name": row.person.name, "grade": d.grade})
             elif d.grade != row.proposed_grade and not d.reason.strip():
-                errors.append(f"{row.person.name}：确定为{Grade(d.grade).label}，与建议等次"
-                              f"{row.get_proposed_grade_display()}不同，须说明理由")
+                errors.append(_("%(name)s：确定为%(grade)s，与建议等次%(proposed)s不同，须说明理由") % {
+                    "name": row.person.name, "grade": Grade(d.grade).label,
+                    "proposed": row.get_proposed_grade_display()})
         if errors:
             raise ValidationError({"grade": errors})
         decided = {d.assessment.pk for d in decisions}
@@ -731,7 +742,7 @@ def check_file_appeal(actor: Any, assessment: Assessment) -> None:
     """The assessed person appeals; the unit (EDIT) may record an appeal handed in on paper."""
     own = getattr(actor, "person_id", None) == assessment.person_id
     if not (own or can(actor, EDIT, assessment.unit) or can(actor, APPROVE, assessment.unit)):
-        raise PermissionDenied("只有被考核人本人或其单位可以申请复核")
+        raise PermissionDenied(_("只有被考核人本人或其单位可以申请复核"))
 
 
 def do_file_appeal(*, actor: Any, assessment: Assessment, reason: str, filed_on: date) -> Appeal:
@@ -741,16 +752,18 @@ def do_file_appeal(*, actor: Any, assessment: Assessment, reason: str, filed_on:
         check_file_appeal(actor, assessment)
     last = appeal_file_by(assessment)
     if last is None:
-        raise ValidationError({"assessment": "考核等次尚未确定，不能申请复核"})
+        raise ValidationError({"assessment": _("考核等次尚未确定，不能申请复核")})
     if filed_on > last:
-        raise ValidationError({"filed_on": f"已超过复核申请时限：{assessment.notified_on} 告知，最迟 {last} 前申请"})
+        raise ValidationError({"filed_on": _("已超过复核申请时限：%(notified)s 告知，最迟 %(last)s 前申请")
+                                           % {"notified": assessment.notified_on, "last": last}})
     if filed_on < (assessment.notified_on or filed_on):
-        raise ValidationError({"filed_on": f"申请日期 {filed_on} 早于告知日期 {assessment.notified_on}"})
+        raise ValidationError({"filed_on": _("申请日期 %(filed)s 早于告知日期 %(notified)s")
+                                           % {"filed": filed_on, "notified": assessment.notified_on}})
     if not reason.strip():
-        raise ValidationError({"reason": "须说明复核理由"})
+        raise ValidationError({"reason": _("须说明复核理由")})
     with transaction.atomic():
         if Appeal.objects.filter(assessment=assessment).exists():
-            raise ValidationError({"assessment": "该考核结果已申请复核"})
+            raise ValidationError({"assessment": _("该考核结果已申请复核")})
         appeal = Appeal.objects.create(
             assessment=assessment, filed_on=filed_on, reason=reason.strip(), original_grade=assessment.grade,
             decide_by=rules.appeal_decide_by(_calendar(), filed_on, getattr(
@@ -764,17 +777,18 @@ def do_decide_appeal(*, actor: Any, appeal: Appeal, grade: str | None, decision:
     is the reason of a changed grade."""
     assessment = appeal.assessment
     if actor is not None and not can(actor, APPROVE, assessment.unit):
-        raise PermissionDenied(f"只有 {assessment.unit.code} 的负责人可以作出复核决定")
+        raise PermissionDenied(_("只有 %(unit)s 的负责人可以作出复核决定") % {"unit": assessment.unit.code})
     if not decision.strip():
-        raise ValidationError({"decision": "须写明复核意见"})
+        raise ValidationError({"decision": _("须写明复核意见")})
     if grade is not None and grade not in Grade.values:
-        raise ValidationError({"grade": f"没有等次 {grade}"})
+        raise ValidationError({"grade": _("没有等次 %(grade)s") % {"grade": grade}})
     with transaction.atomic():
         appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
         if appeal.status != AppealStatus.FILED:
-            raise ValidationError({"status": "复核已作出决定"})
+            raise ValidationError({"status": _("复核已作出决定")})
         if decided_on < appeal.filed_on:
-            raise ValidationError({"decided_on": f"复核日期 {decided_on} 早于申请日期 {appeal.filed_on}"})
+            raise ValidationError({"decided_on": _("复核日期 %(decided)s 早于申请日期 %(filed)s")
+                                                 % {"decided": decided_on, "filed": appeal.filed_on}})
         before_assessment = snapshot(assessment)
         changed = grade is not None and grade != assessment.grade
         if grade is not None and changed:

@@ -167,6 +167,13 @@ def working_days_left(cal: Calendar, as_of: date, deadline: date) -> int:
     return max(0, cal.workdays_between(as_of, deadline))
 
 
+def working_days_to(cal: Calendar, today: date, due: date) -> int:
+    """Working days from ``today`` to a limit ``due``: how many are left (0 on the day itself), or,
+    negative, by how many working days it has passed — as every limit here is counted (工作日,
+    行政许可法 第八十二条)."""
+    return cal.workdays_between(today, due) if due >= today else -cal.workdays_between(due, today)
+
+
 def milestone_met(milestone: MilestoneFacts, as_of: date, *, quantitative: bool, value: float | None,
                   lower_is_better: bool) -> bool:
     """A milestone is met at D when, on or before D, it was reported done (qualitative) or the latest

@@ -30,6 +30,7 @@ from zeren.targets.models import (
     Target,
     TargetState,
     WhitePaper,
+    WhitePaperPilot,
 )
 
 
@@ -76,6 +77,34 @@ def appeals_for(user: Any, *, open_only: bool = False) -> QuerySet[Appeal]:
     qs = scope_queryset(user, Appeal.objects.select_related("assessment__unit", "assessment__person"),
                         unit_path_field="assessment__unit__path")
     return qs.filter(status=AppealStatus.FILED) if open_only else qs
+
+
+@dataclass(frozen=True)
+class Round:
+    """A unit's assessment round of a year (考核名单): how many are assessed, confirmed, proposed and
+    confirmed 优秀, and the quota."""
+
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    assessed: int
+    confirmed: int
+    proposed_excellent: int
+    excellent: int
+    quota: int
+
+
+def rounds_for(user: Any, year: int, share: str) -> list[Round]:
+    """The assessment rounds of ``year`` in the user's scope, one per unit."""
+    from django.db.models import Count
+
+    rows = (assessments_for(user, year=year).order_by().values("unit_id", "unit__code", "unit__name", "unit__path")
+            .annotate(n=Count("id"), done=Count("id", filter=~Q(grade="")),
+                      proposed=Count("id", filter=Q(proposed_grade="excellent")),
+                      excellent=Count("id", filter=Q(grade="excellent")))
+            .order_by("unit__path"))
+    return [Round(r["unit_id"], r["unit__code"], r["unit__name"], r["n"], r["done"], r["proposed"], r["excellent"],
+                  rules.excellent_quota(r["n"], share)) for r in rows]
 
 
 # --- the basis of a proposed grade (考核依据) ---------------------------------------------------
@@ -157,6 +186,25 @@ def assessment_bases(unit: Unit, year: int, as_of: date, person_ids: list[int] |
             person_id, {"code": post["code"], "label": post["label"], "unit": post["unit__name"]} if post else None,
             [str(c) for c in criteria.get(post_id) or []], mine, [outcomes[t["id"]] for t in mine])
     return bases
+
+
+def papers_for(user: Any, *, year: int | None = None) -> QuerySet[WhitePaper]:
+    """White papers of units in the user's scope, in any state (the workflow pages)."""
+    qs = scope_queryset(user, WhitePaper.objects.select_related("unit"))
+    return qs.filter(year=year) if year is not None else qs
+
+
+def pilots_for(user: Any, year: int) -> QuerySet[WhitePaperPilot]:
+    """The units in the user's scope chosen to publish a white paper in ``year``."""
+    return scope_queryset(user, WhitePaperPilot.objects.filter(year=year).select_related("unit"))
+
+
+def members_on(unit: Unit, day: date) -> list[tuple[str, str, str]]:
+    """``(person code, name, post)`` of who holds a post in ``unit`` on ``day``, leading posts first:
+    the people who may sign its letter."""
+    return list(Membership.objects.filter(unit=unit).exclude(start_date__gt=day).exclude(end_date__lt=day)
+                .order_by("-post__is_leading", "post_id", "id")
+                .values_list("person__code", "person__name", "post__label")[:200])
 
 
 def published_papers() -> QuerySet[WhitePaper]:

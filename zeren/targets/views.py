@@ -7,27 +7,42 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from zeren.access.rules import EDIT, SUPERVISE
-from zeren.access.scope import can, scope_queryset
+from zeren.access.rules import ADMINISTER, APPROVE, EDIT, SUPERVISE
+from zeren.access.scope import can, scope_paths, scope_queryset
 from zeren.core.exports import download
-from zeren.org.models import Unit
+from zeren.core.uploads import MB, UploadRejected, limits, read_upload
+from zeren.org.models import Person, Unit
 from zeren.targets import actions, exchange, rules, selectors, whitepaper
-from zeren.targets.models import Grade, NoticeStatus, Target, WhitePaper
+from zeren.targets.models import (
+    Appeal,
+    AppealStatus,
+    Assessment,
+    Grade,
+    NoticeStatus,
+    PaperState,
+    StoredFile,
+    Target,
+    WhitePaper,
+)
 from zeren.targets.selectors import MAX_CHILDREN
+from zeren.workcal.selectors import get_calendar
 
 ViewT = TypeVar("ViewT", bound=Callable[..., HttpResponse])
 
@@ -153,11 +168,88 @@ def report(request: HttpRequest, target_id: int) -> HttpResponse:
     return redirect("targets:target", target_id=t.pk)
 
 
+def _act(request: HttpRequest, action: Callable[[], Any], done: str) -> Any:
+    """Run one action; a refusal becomes error messages on the page (and ``None``), never a 500."""
+    try:
+        result = action()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return None
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("无权进行此操作"))
+        return None
+    messages.success(request, done)
+    return result
+
+
+def _date(value: str | None, default: date | None = None) -> date | None:
+    try:
+        return date.fromisoformat((value or "").strip())
+    except ValueError:
+        return default
+
+
+def _units_for(request: HttpRequest) -> QuerySet[Unit]:
+    return scope_queryset(request.user, Unit.objects.all(), unit_path_field="path")
+
+
+# --- letters (目标管理责任书) ---------------------------------------------------------------------
+
 @login_required
 def letters(request: HttpRequest) -> HttpResponse:
-    qs = selectors.letters_for(request.user).filter(year=_year(request, timezone.localdate().year))
-    return render(request, "targets/letters.html", {"page": Paginator(qs, 50).get_page(request.GET.get("page")),
-                                                    "year": _year(request, timezone.localdate().year)})
+    """A year's letters in the user's scope; a unit's own letter is created or edited from here."""
+    year = _year(request, timezone.localdate().year)
+    qs = selectors.letters_for(request.user).filter(year=year)
+    if request.GET.get("unit"):
+        code = request.GET["unit"].strip()
+        if _units_for(request).filter(code=code).exists():
+            return redirect("targets:letter", unit_code=code, year=year)
+        messages.error(request, _("单位代码 %(code)s 不存在或不在你的权限范围内") % {"code": code})
+    return render(request, "targets/letters.html", {
+        "page": Paginator(qs, 50).get_page(request.GET.get("page")), "year": year,
+        "own": getattr(request.user, "unit_code", "")})
+
+
+@login_required
+def letter(request: HttpRequest, unit_code: str, year: int) -> HttpResponse:
+    """A unit's letter for a year: signatory, signing date and attachments (each upload checked)."""
+    unit = get_object_or_404(_units_for(request), code=unit_code)
+    found = selectors.letters_for(request.user).filter(unit=unit, year=year).first()
+    may_edit = can(request.user, EDIT, unit) or can(request.user, APPROVE, unit)
+    if request.method == "POST":
+        signatory = Person.objects.filter(code=request.POST.get("signatory", "").strip()).first()
+        try:
+            uploads = [read_upload(f)[::-1] for f in request.FILES.getlist("files")]
+        except UploadRejected as exc:
+            messages.error(request, str(exc))
+        else:
+            saved = _act(request, lambda: actions.do_save_letter(
+                actor=request.user, unit=unit, year=year, signatory=signatory,
+                signed_on=_date(request.POST.get("signed_on")), uploads=uploads,
+                remove=request.POST.getlist("remove")), _("责任书已保存"))
+            if saved is not None:
+                return redirect("targets:letter", unit_code=unit.code, year=year)
+    members = selectors.members_on(unit, date(year, 1, 1))
+    if found is not None and found.signatory is not None and found.signatory.code not in {m[0] for m in members}:
+        members.insert(0, (found.signatory.code, found.signatory.name, ""))  # e.g. the head of a unit above
+    return render(request, "targets/letter.html", {
+        "unit": unit, "year": year, "letter": found, "may_edit": may_edit, "members": members,
+        "targets": selectors.targets_for(request.user, year=year).filter(unit=unit).count(),
+        "max_files": actions.MAX_LETTER_FILES, "max_mb": limits()["max_bytes"] // MB})
+
+
+@login_required
+def letter_file(request: HttpRequest, unit_code: str, year: int, sha256: str) -> HttpResponse:
+    """An attachment of a letter the user may see (by the hash the letter lists)."""
+    found = get_object_or_404(selectors.letters_for(request.user), unit__code=unit_code, year=year)
+    listed = next((f for f in found.attachments if f.get("sha256") == sha256), None)
+    stored = StoredFile.objects.filter(sha256=sha256).first() if listed else None
+    if listed is None or stored is None:
+        raise Http404
+    response = HttpResponse(bytes(stored.content), content_type=stored.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(str(listed['name']), safe='')}"
+    return response
 
 
 @login_required
@@ -190,16 +282,165 @@ def notice_action(request: HttpRequest, notice_id: int) -> HttpResponse:
     return redirect("targets:notices")
 
 
+# --- assessments (公务员年度考核) and appeals (申请复核) ----------------------------------------------
+
+REASONS = {
+    rules.ALL_ON_TIME_ALL_MET: gettext_lazy("全部 %(n)d 项目标均按期完成，职位说明书的 %(k)d 项考核标准均达到"),
+    rules.NOT_ALL_ON_TIME: gettext_lazy("%(late)d 项目标未按期完成，不建议优秀"),
+    rules.NO_TARGETS: gettext_lazy("本年度未承担目标：完成进度不作依据，不建议优秀"),
+    rules.NO_CRITERIA: gettext_lazy("职位没有列明考核标准的职位说明书，不建议优秀"),
+    rules.CRITERION_UNMET: gettext_lazy("考核标准达到 %(m)d / %(k)d 项，不建议优秀"),
+    rules.PROGRESS_BELOW_BASIC: gettext_lazy("目标加权完成进度 %(p)s，低于 80%%：基本称职"),
+    rules.CRITERIA_BELOW_HALF: gettext_lazy("考核标准达到不足一半（%(m)d / %(k)d）：基本称职"),
+    rules.PROGRESS_BELOW_HALF_AND_UNMET: gettext_lazy("目标加权完成进度 %(p)s，低于 50%%，且有考核标准未达到：不称职"),
+    rules.CRITERIA_BELOW_HALF_AND_PROGRESS: gettext_lazy("考核标准达到不足一半，且目标加权完成进度 %(p)s 低于 80%%：不称职"),
+}
+
+
+@dataclass
+class BasisView:
+    """An assessment's frozen basis as the pages show it."""
+
+    basis: dict[str, Any]
+
+    @property
+    def criteria(self) -> list[dict[str, Any]]:
+        return list(self.basis.get("criteria") or [])
+
+    @property
+    def targets(self) -> list[dict[str, Any]]:
+        return [{**t, "percent": round(100 * t["progress"], 1), "label": STATUS_LABELS.get(t["status"], t["status"])}
+                for t in self.basis.get("targets") or []]
+
+    @property
+    def met(self) -> int:
+        return sum(1 for c in self.criteria if c.get("met"))
+
+    @property
+    def percent(self) -> float | None:
+        p = self.basis.get("progress")
+        return None if p is None else round(100 * p, 1)
+
+    @property
+    def reasons(self) -> list[str]:
+        numbers = {"n": len(self.targets), "k": len(self.criteria), "m": self.met,
+                   "late": sum(1 for t in self.targets if not t.get("on_time")),
+                   "p": "—" if self.percent is None else f"{self.percent:g}%"}
+        return [str(REASONS[r]) % numbers for r in self.basis.get("reasons") or [] if r in REASONS]
+
+
+def _quota_share() -> str:
+    return f"{float(rules.Fraction(actions.excellent_share())) * 100:g}%"
+
+
 @login_required
 def assessments(request: HttpRequest) -> HttpResponse:
+    """A year's assessment rounds in scope and the people of one round: proposed grade, its basis in
+    brief, the confirmed grade. The unit proposes here; its committee confirms the proposals."""
     year = _year(request, timezone.localdate().year - 1)
+    rounds = selectors.rounds_for(request.user, year, actions.excellent_share())
+    code = request.GET.get("unit") or request.POST.get("unit") or (rounds[0].unit_code if rounds else "")
+    unit = _units_for(request).filter(code=code.strip()).first() if code else None
+    if request.method == "POST" and unit is not None:
+        if request.POST.get("do") == "confirm":
+            notified_on = _date(request.POST.get("notified_on"), timezone.localdate()) or timezone.localdate()
+            pending = list(selectors.assessments_for(request.user, year=year).filter(unit=unit, grade=""))
+            _act(request, lambda: actions.do_confirm_assessments(
+                actor=request.user, unit=unit, year=year, notified_on=notified_on,
+                decisions=[actions.Decision(a, a.proposed_grade) for a in pending]),
+                 _("已按建议确定 %(n)d 人的考核等次") % {"n": len(pending)})
+        else:
+            _act(request, lambda: actions.do_propose_assessments(actor=request.user, unit=unit, year=year),
+                 _("已按规则提出考核等次建议"))
+        return redirect(f"{reverse('targets:assessments')}?year={year}&unit={unit.code}")
     qs = selectors.assessments_for(request.user, year=year)
-    grades = Counter(qs.values_list("grade", flat=True))
+    qs = qs.filter(unit=unit) if unit is not None else qs.none()
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    rows = [(a, BasisView(a.basis or {})) for a in page]
+    current = next((r for r in rounds if unit is not None and r.unit_id == unit.pk), None)
     return render(request, "targets/assessments.html", {
-        "page": Paginator(qs, 50).get_page(request.GET.get("page")), "year": year,
-        "grades": [(label, grades.get(value, 0)) for value, label in Grade.choices],
-        "quota_share": f"{float(rules.Fraction(actions.excellent_share())) * 100:g}%",
+        "year": year, "rounds": rounds, "unit": unit, "round": current, "page": page, "rows": rows,
+        "quota_share": _quota_share(), "today": timezone.localdate(),
+        "may_propose": unit is not None and (can(request.user, EDIT, unit) or can(request.user, APPROVE, unit)),
+        "may_confirm": unit is not None and can(request.user, APPROVE, unit),
+        "thresholds": {"basic": f"{rules.BASIC_BELOW_PROGRESS:.0%}", "low": f"{rules.INCOMPETENT_BELOW_PROGRESS:.0%}"},
     })
+
+
+@login_required
+def assessment(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    """One assessment: the proposed grade and everything it rests on (the position description's
+    standards, met or not; the targets and their outcome), the committee's confirmation or change
+    with a reason, and the appeal with its working-day limits."""
+    a = selectors.get_assessment_for(request.user, assessment_id)
+    today = timezone.localdate()
+    if request.method == "POST":
+        _assessment_post(request, a)
+        return redirect("targets:assessment", assessment_id=a.pk)
+    appeal: Appeal | None = getattr(a, "appeal", None)
+    cal = get_calendar()
+    file_by = actions.appeal_file_by(a)
+    decide_left = rules.working_days_to(cal, today, appeal.decide_by) if appeal else None
+    return render(request, "targets/assessment.html", {
+        "a": a, "basis": BasisView(a.basis or {}), "appeal": appeal, "today": today, "grades": Grade.choices,
+        "quota_share": _quota_share(),
+        "may_propose": not a.confirmed and (can(request.user, EDIT, a.unit) or can(request.user, APPROVE, a.unit)),
+        "may_confirm": not a.confirmed and can(request.user, APPROVE, a.unit),
+        "may_decide": appeal is not None and appeal.status == AppealStatus.FILED and can(request.user, APPROVE, a.unit),
+        "may_appeal": a.confirmed and appeal is None and _may_appeal(request, a),
+        "file_by": file_by, "file_left": rules.working_days_to(cal, today, file_by) if file_by else None,
+        "decide_left": decide_left, "decide_over": -decide_left if decide_left is not None else None,
+        "thresholds": {"basic": f"{rules.BASIC_BELOW_PROGRESS:.0%}", "low": f"{rules.INCOMPETENT_BELOW_PROGRESS:.0%}"},
+    })
+
+
+def _may_appeal(request: HttpRequest, a: Assessment) -> bool:
+    try:
+        actions.check_file_appeal(request.user, a)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _assessment_post(request: HttpRequest, a: Assessment) -> None:
+    post, today = request.POST, timezone.localdate()
+    step = post.get("do", "")
+    if step == "judge":
+        unmet = [int(i) for i in post.getlist("unmet") if i.isdigit()]
+        as_of = _date((a.basis or {}).get("as_of"))
+        _act(request, lambda: actions.do_propose_assessments(
+            actor=request.user, unit=a.unit, year=a.year, as_of=as_of, person_ids=[a.person_id],
+            unmet={a.person_id: unmet}), _("已重新评定考核标准并更新建议等次"))
+    elif step == "confirm":
+        grade = post.get("grade", "")
+        _act(request, lambda: actions.do_confirm_assessments(
+            actor=request.user, unit=a.unit, year=a.year, notified_on=_date(post.get("notified_on"), today) or today,
+            decisions=[actions.Decision(a, grade, reason=post.get("reason", "")[:2000],
+                                        comment=post.get("comment", "")[:2000])]), _("考核等次已确定"))
+    elif step == "appeal":
+        _act(request, lambda: actions.do_file_appeal(
+            actor=request.user, assessment=a, reason=post.get("reason", "")[:2000],
+            filed_on=_date(post.get("filed_on"), today) or today), _("已提出复核申请"))
+    elif step == "decide" and hasattr(a, "appeal"):
+        changed_to = post.get("grade") or None
+        _act(request, lambda: actions.do_decide_appeal(
+            actor=request.user, appeal=a.appeal, grade=changed_to, decision=post.get("decision", "")[:2000],
+            decided_on=_date(post.get("decided_on"), today) or today), _("复核决定已作出"))
+    else:
+        raise Http404
+
+
+@login_required
+def appeals(request: HttpRequest) -> HttpResponse:
+    """Appeals against assessments in scope, with the day a decision is due and the working days left."""
+    status = request.GET.get("status", AppealStatus.FILED)
+    qs = selectors.appeals_for(request.user)
+    qs = qs.filter(status=status) if status in AppealStatus.values else qs
+    page = Paginator(qs.order_by("decide_by", "id"), 50).get_page(request.GET.get("page"))
+    cal, today = get_calendar(), timezone.localdate()
+    rows = [(p, left, -left) for p in page for left in [rules.working_days_to(cal, today, p.decide_by)]]
+    return render(request, "targets/appeals.html", {"page": page, "rows": rows, "status": status,
+                                                    "statuses": AppealStatus.choices, "today": today})
 
 
 @login_required
@@ -225,6 +466,77 @@ def import_page(request: HttpRequest) -> HttpResponse:
             errors = [exchange.RowError(0, "unit", str(exc))]
     return render(request, "targets/import.html", {"errors": errors, "columns": exchange.HEADER.values()},
                   status=422 if errors else 200)
+
+
+# --- white papers (部门责任白皮书): the workflow ------------------------------------------------------
+
+@login_required
+def papers_manage(request: HttpRequest) -> HttpResponse:
+    """Which units publish a white paper in a year (set by an administrator) and each one's paper:
+    drafted from the catalogue and the targets, approved and published by the unit's head, withdrawn
+    with a reason."""
+    year = _year(request, timezone.localdate().year)
+    if request.method == "POST":
+        code = request.POST.get("unit", "").strip()
+        unit = _units_for(request).filter(code=code).first()
+        step = request.POST.get("do", "")
+        if unit is None:
+            messages.error(request, _("单位代码 %(code)s 不存在或不在你的权限范围内") % {"code": code})
+        elif step == "add_pilot":
+            _act(request, lambda: actions.do_set_white_paper_pilots(actor=request.user, year=year, add=[unit]),
+                 _("已将 %(unit)s 列入 %(year)d 年发布白皮书的单位") % {"unit": unit.name, "year": year})
+        elif step == "remove_pilot":
+            _act(request, lambda: actions.do_set_white_paper_pilots(actor=request.user, year=year, remove=[unit]),
+                 _("已将 %(unit)s 移出 %(year)d 年发布白皮书的单位") % {"unit": unit.name, "year": year})
+        elif step == "draft":
+            paper = _act(request, lambda: actions.do_draft_white_paper(
+                actor=request.user, unit=unit, year=year, content=whitepaper.content_for(unit, year)), _("已起草"))
+            if paper is not None:
+                return redirect("targets:paper_manage", paper_id=paper.pk)
+        else:
+            raise Http404
+        return redirect(f"{reverse('targets:papers_manage')}?year={year}")
+    papers = {p.unit_id: p for p in selectors.papers_for(request.user, year=year)}
+    pilots = list(selectors.pilots_for(request.user, year).order_by("unit__path"))
+    rows = [(pilot.unit, papers.pop(pilot.unit_id, None), True) for pilot in pilots]
+    rows += [(p.unit, p, False) for p in sorted(papers.values(), key=lambda p: p.unit.path)]  # no longer a pilot
+    drafting = {u.pk for u, _p, _pilot in rows if can(request.user, EDIT, u) or can(request.user, APPROVE, u)}
+    return render(request, "targets/papers_manage.html", {
+        "year": year, "rows": rows, "drafting": drafting,
+        "published": sum(1 for _u, p, _pilot in rows if p and p.state == PaperState.PUBLISHED),
+        "may_set_pilots": bool(scope_paths(request.user, ADMINISTER))})
+
+
+@login_required
+def paper_manage(request: HttpRequest, paper_id: int) -> HttpResponse:
+    """One white paper in the workflow: its content as drafted, the moves open to the unit's head, and
+    its history (each move with who and why)."""
+    from zeren.audit.models import AuditEntry
+
+    found = get_object_or_404(selectors.papers_for(request.user), pk=paper_id)
+    if request.method == "POST":
+        state = request.POST.get("to", "")
+        if state not in PaperState.values:
+            raise Http404
+        _act(request, lambda: actions.do_move_white_paper(actor=request.user, paper=found, state=state,
+                                                          reason=request.POST.get("reason", "")[:2000]),
+             _("白皮书状态已变为：%(state)s") % {"state": PaperState(state).label})
+        return redirect("targets:paper_manage", paper_id=found.pk)
+    may_move = can(request.user, APPROVE, found.unit)
+    moves = [(s, PAPER_MOVE_LABELS[s]) for s in actions.PAPER_MOVES[PaperState(found.state)]] if may_move else []
+    return render(request, "targets/paper_manage.html", {
+        "record": found, "paper": found.content, "moves": moves,
+        "history": [(e, PAPER_HISTORY_LABELS.get(e.action, e.action)) for e in AuditEntry.objects.filter(
+            object_type="targets.whitepaper", object_id=str(found.pk)).order_by("seq")]})
+
+
+PAPER_HISTORY_LABELS = {"targets.draft_white_paper": gettext_lazy("起草"),
+                        "targets.white_paper_approved": gettext_lazy("审核通过"),
+                        "targets.white_paper_published": gettext_lazy("公开发布"),
+                        "targets.white_paper_withdrawn": gettext_lazy("撤回"),
+                        "targets.white_paper_draft": gettext_lazy("退回草稿")}
+PAPER_MOVE_LABELS = {PaperState.APPROVED: gettext_lazy("审核通过"), PaperState.PUBLISHED: gettext_lazy("公开发布"),
+                     PaperState.WITHDRAWN: gettext_lazy("撤回（须说明理由）"), PaperState.DRAFT: gettext_lazy("退回草稿")}
 
 
 @public

@@ -201,3 +201,11 @@ def test_proposed_grade_by_hand(criteria, targets, grade, progress, reasons):
     assert proposal.grade == grade
     assert proposal.progress == (None if progress is None else pytest.approx(progress))
     assert proposal.reasons == reasons
+
+
+def test_working_days_to_a_limit_across_national_day(cal):
+    """From Tue 30 Sep 2025 to Thu 9 Oct: 1–8 Oct off, so 1 working day left (9 Oct itself); from
+    Mon 13 Oct back to 9 Oct: 10 Oct (Fri), 11 Oct (Sat, 调休 worked), 13 Oct → 3 past due."""
+    assert rules.working_days_to(cal, date(2025, 9, 30), date(2025, 10, 9)) == 1
+    assert rules.working_days_to(cal, date(2025, 10, 9), date(2025, 10, 9)) == 0
+    assert rules.working_days_to(cal, date(2025, 10, 13), date(2025, 10, 9)) == -3
