@@ -293,6 +293,7 @@ def _writes() -> dict[str, Write]:
     from zeren.org.models import Post
     from zeren.supervision.models import Alert
     from zeren.supervision.projects.models import Project
+    from zeren.targets.models import Assessment, Letter, WhitePaper, WhitePaperPilot
 
     def move(status: str):
         return lambda c, alert: c.post(reverse("supervision:move_alert", args=[alert.pk]), {"status": status,
@@ -346,6 +347,40 @@ def _writes() -> dict[str, Write]:
             "a source system's token (its unit's cases): no user session writes here", frozenset(),
             lambda: Unit.objects.filter(kind="department"),
             lambda c, u: c.post("/api/v1/supervision/events", [], content_type="application/json")),
+        "targets:letter": Write(
+            "targets.Letter: its unit (edit or approve) — targets.actions.check_manage_unit",
+            frozenset({Role.STAFF, Role.UNIT_HEAD, Role.ADMIN}), lambda: Letter.objects.all(),
+            lambda c, letter: c.post(reverse("targets:letter", args=[letter.unit.code, letter.year]),
+                                     {"signatory": "", "signed_on": ""})),
+        "targets:assessments": Write(
+            "org.Unit: the unit whose round is proposed (edit or approve) — check_propose_assessments",
+            frozenset({Role.STAFF, Role.UNIT_HEAD, Role.ADMIN}), lambda: Unit.objects.filter(kind="department"),
+            lambda c, u: c.post(reverse("targets:assessments") + "?year=2025", {"unit": u.code, "do": "propose"})),
+        "targets:assessment": Write(
+            "targets.Assessment: its unit (approve: the head or its assessment committee confirms the grade) — "
+            "check_confirm_assessments", frozenset({Role.UNIT_HEAD, Role.ADMIN}),
+            lambda: Assessment.objects.filter(grade="", proposed_grade="competent"),
+            lambda c, a: c.post(reverse("targets:assessment", args=[a.pk]),
+                                {"do": "confirm", "grade": "competent", "notified_on": "2026-11-27"})),
+        "targets:assessment#judge": Write(
+            "targets.Assessment: its unit (edit or approve: standards judged, the proposal recomputed) — "
+            "check_propose_assessments", frozenset({Role.STAFF, Role.UNIT_HEAD, Role.ADMIN}),
+            lambda: Assessment.objects.filter(grade=""),
+            lambda c, a: c.post(reverse("targets:assessment", args=[a.pk]), {"do": "judge", "unmet": ["0"]})),
+        "targets:papers_manage": Write(
+            "org.Unit: a unit publishing that year drafts its white paper (edit or approve) — check_manage_unit",
+            frozenset({Role.STAFF, Role.UNIT_HEAD, Role.ADMIN}),
+            lambda: Unit.objects.filter(pk__in=WhitePaperPilot.objects.filter(year=2026).exclude(
+                unit__white_papers__year=2026, unit__white_papers__state__in=["approved", "published"]).values("unit_id")),
+            lambda c, u: c.post(reverse("targets:papers_manage") + "?year=2026", {"unit": u.code, "do": "draft"})),
+        "targets:papers_manage#pilots": Write(
+            "org.Unit: which units publish in a year (administer) — check_set_white_paper_pilots",
+            frozenset({Role.ADMIN}), lambda: Unit.objects.filter(kind="department"),
+            lambda c, u: c.post(reverse("targets:papers_manage") + "?year=2027", {"unit": u.code, "do": "add_pilot"})),
+        "targets:paper_manage": Write(
+            "targets.WhitePaper: its unit (approve: the head approves, publishes, withdraws)",
+            frozenset({Role.UNIT_HEAD, Role.ADMIN}), lambda: WhitePaper.objects.filter(state="draft"),
+            lambda c, p: c.post(reverse("targets:paper_manage", args=[p.pk]), {"to": "approved"})),
     }
 
 
@@ -422,7 +457,8 @@ ROLES_AND_ANONYMOUS = ["anonymous", *Role.values]
 @pytest.mark.parametrize("write", [
     "duties:resolve", "duties:draft_decide", "duties:position_edit", "duties:import", "supervision:move_alert",
     "supervision:move_alert#close", "projects:add_dependency", "POST /api/v1/findings/{finding_id}/status",
-    "POST /api/v1/supervision/events"])
+    "POST /api/v1/supervision/events", "targets:letter", "targets:assessments", "targets:assessment",
+    "targets:assessment#judge", "targets:papers_manage", "targets:papers_manage#pilots", "targets:paper_manage"])
 def test_write_matrix(city, client, write):
     """Every role, on an object in its scope and on one outside it: writes exactly when the table says so."""
     from django.contrib.auth import get_user_model
