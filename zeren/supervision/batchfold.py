@@ -22,6 +22,7 @@ from zeren.supervision.rules import (
     DELIVERED,
     EVENT_ALERTS,
     FEE_CHARGED,
+    NO_DAY,
     RECEIVED,
     RESUMED,
     STEP_COMPLETED,
@@ -33,14 +34,13 @@ from zeren.workdays import Policy, WorkCalendar
 
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
-NONE = np.iinfo(np.int64).min // 4  # "no day": below every real day, and safe to add small numbers to
 R_RECEIVED, R_RESUMED, R_STEP, R_FEE, R_SUSPENDED, R_DECIDED, R_DELIVERED, R_WITHDRAWN = (
     TYPE_RANK[k] for k in (RECEIVED, RESUMED, STEP_COMPLETED, FEE_CHARGED, SUSPENDED, DECIDED, DELIVERED, WITHDRAWN))
 
 
 @dataclass
 class CaseColumns:
-    """The fold state of many cases (one entry each; days since the epoch, :data:`NONE` for none).
+    """The fold state of many cases (one entry each; days since the epoch, ``NO_DAY`` for none).
 
     ``new`` cases start from nothing; the others from their stored state and cursor (``mark_day``,
     ``ext_at_mark``). After :func:`fold_cases`: ``start_row``/``last_row`` are the event rows of the
@@ -72,7 +72,7 @@ class CaseColumns:
     def fresh(cls, g: int) -> CaseColumns:
         """``g`` new cases."""
         def nothing():
-            return np.full(g, NONE, dtype=np.int64)
+            return np.full(g, NO_DAY, dtype=np.int64)
 
         def zero():
             return np.zeros(g, dtype=np.int64)
@@ -126,7 +126,7 @@ def fold_cases(s: CaseColumns, e: SortedEvents, rules: RuleColumns, cal: WorkCal
         return np.minimum.reduceat(np.where(mask, row, n), first)
 
     def unset(values: Ints) -> Bools:
-        return values == NONE
+        return values == NO_DAY
 
     # The clock starts at the receipt, else at the earliest event (第三十二条): new cases only.
     new = s.new
@@ -171,7 +171,7 @@ def fold_cases(s: CaseColumns, e: SortedEvents, rules: RuleColumns, cal: WorkCal
         last_sr[sr_case] = position  # the last S/R event of each case (positions increase)
         touched = last_sr >= 0
         still = sr_rank[last_sr[touched]] == R_SUSPENDED
-        s.suspended_since[touched] = np.where(still, since[last_sr[touched]], NONE)
+        s.suspended_since[touched] = np.where(still, since[last_sr[touched]], NO_DAY)
     extension = s.extension_days[case] + _grouped_cumsum(extension_added, first, case)
     s.extension_days = extension[last]
 
@@ -211,7 +211,7 @@ def fold_cases(s: CaseColumns, e: SortedEvents, rules: RuleColumns, cal: WorkCal
 def _seen(s: CaseColumns, alert: str, found: Ints, day: Ints, n: int) -> None:
     """Set the day an event alert was first seen, where ``found`` names a row and it was unset."""
     column = EVENT_ALERTS[alert]
-    hit = (found < n) & (s.seen_on[column] == NONE)
+    hit = (found < n) & (s.seen_on[column] == NO_DAY)
     s.seen_on[column][hit] = day[found[hit]]
 
 
@@ -259,7 +259,7 @@ def _fold_steps(s: CaseColumns, e: SortedEvents, rules: RuleColumns, cal: WorkCa
             done.append(name)
         if limited[i]:
             limit = rules.step_limits[k].get(name)
-            if limit is not None and used[i] > limit and overtime_on[k] == NONE:
+            if limit is not None and used[i] > limit and overtime_on[k] == NO_DAY:
                 overtime_on[k] = e.day[r]
         i += 1
 

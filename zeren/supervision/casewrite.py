@@ -17,7 +17,6 @@ import orjson
 
 from zeren.supervision import storage
 from zeren.supervision.batchfold import (
-    NONE,
     CaseColumns,
     Ints,
     RuleColumns,
@@ -35,6 +34,7 @@ from zeren.supervision.columns import (
 )
 from zeren.supervision.rules import (
     EVENT_ALERTS,
+    NO_DAY,
     CaseRules,
     Event,
     FoldCursor,
@@ -209,41 +209,46 @@ class CaseWriter:
                      zip(last_at, e.rank[s.last_row].tolist(), last_id, strict=True), [tag for _, tag in rules],
                      strict=True)]
 
-        def dates(values: Ints) -> list:
-            return day_texts(values, NONE)
         # Flags as 0/1 integers, not bools: the sqlite3 module binds a bool (or None) through its
         # adapter look-up, several times slower than an int or a str.
-        is_open = ((s.decided_day == NONE) & (s.withdrawn_day == NONE)).astype(np.int64).tolist()
-        state = [dates(s.last_day), is_open, dates(s.suspended_since), s.suspension_count.tolist(),
-                 s.extension_days.tolist(), dates(s.decided_day), s.outcome, dates(s.withdrawn_day),
-                 dates(s.delivered_day), [f"{c // 100}.{c % 100:02d}" for c in s.fees_cents.tolist()],
-                 [orjson.dumps(steps).decode() for steps in s.completed_steps],
-                 day_texts(stat.values.astype(np.int64)), day_texts(prom.values.astype(np.int64)),
-                 (stat.provisional | prom.provisional).astype(np.int64).tolist(),
-                 *[dates(s.seen_on[column]) for column in EVENT_ALERTS.values()], s.event_count.tolist(), folds,
-                 [1] * len(ids), [self.stamp] * len(ids)]
-        if s.new.all():
-            self.new += zip(*self._head(batch, ids, pairs, s), *state, strict=True)
-        elif s.new.any():
+        is_open = ((s.decided_day == NO_DAY) & (s.withdrawn_day == NO_DAY)).astype(np.int64).tolist()
+        folded = {
+            "last_event_date": day_texts(s.last_day), "is_open": is_open,
+            "suspended_since": day_texts(s.suspended_since), "suspension_count": s.suspension_count.tolist(),
+            "extension_days": s.extension_days.tolist(), "decided_date": day_texts(s.decided_day),
+            "outcome": s.outcome, "withdrawn_date": day_texts(s.withdrawn_day),
+            "delivered_date": day_texts(s.delivered_day),
+            "fees_total": [f"{c // 100}.{c % 100:02d}" for c in s.fees_cents.tolist()],
+            "completed_steps": [orjson.dumps(steps).decode() for steps in s.completed_steps],
+            "statutory_deadline": day_texts(stat.values.astype(np.int64)),
+            "promised_deadline": day_texts(prom.values.astype(np.int64)),
+            "provisional": (stat.provisional | prom.provisional).astype(np.int64).tolist(),
+            **{column: day_texts(s.seen_on[column]) for column in EVENT_ALERTS.values()},
+            "event_count": s.event_count.tolist(), "fold": folds, "rescan": [1] * len(ids),
+            "updated_at": [self.stamp] * len(ids)}
+        state = [folded[name] for name in storage.FOLDED_COLUMNS]
+        if s.new.any():
             fresh = np.flatnonzero(s.new).tolist()
-            self.new += zip(*self._head(batch, ids, pairs, s), *([column[n] for n in fresh] for column in state),
-                            strict=True)
+            head = self._head(batch, ids, pairs, s)
+            self.new += zip(*(head[name] for name in storage.HEAD_COLUMNS + storage.RECEIVED_COLUMNS),
+                            *(state if s.new.all() else ([column[n] for n in fresh] for column in state)), strict=True)
         if not s.new.all():
             pks = loaded["id"]
             stored = np.flatnonzero(~s.new).tolist()
             self.continued += zip(*([column[n] for n in stored] for column in state),
                                   [pks[row_of[ids[n]]] for n in stored], strict=True)
 
-    def _head(self, batch: Batch, ids: list[str], pairs: list[tuple[int, int]], s: CaseColumns) -> list[list]:
-        """:data:`~zeren.supervision.storage.HEAD_COLUMNS` and ``received_at, received_date`` of the new cases."""
+    def _head(self, batch: Batch, ids: list[str], pairs: list[tuple[int, int]], s: CaseColumns) -> dict[str, list]:
+        """:data:`~zeren.supervision.storage.HEAD_COLUMNS` and
+        :data:`~zeren.supervision.storage.RECEIVED_COLUMNS` of the new cases."""
         assert s.start_row is not None
         fresh = np.flatnonzero(s.new)
         starts = batch.order[s.start_row[fresh]].tolist()
-        received = s.received_day[fresh]
         rows = fresh.tolist()
-        return [[ids[n] for n in rows], [self.source_pk] * len(rows), [pairs[n][0] for n in rows],
-                [pairs[n][1] for n in rows],
-                instants(batch.cols, starts, self.sqlite), day_texts(received, NONE)]
+        return {"case_id": [ids[n] for n in rows], "source_id": [self.source_pk] * len(rows),
+                "item_id": [pairs[n][0] for n in rows], "unit_id": [pairs[n][1] for n in rows],
+                "received_at": instants(batch.cols, starts, self.sqlite),
+                "received_date": day_texts(s.received_day[fresh])}
 
     def refold_stored(self, cases: list[tuple[int, int, int, str]]) -> int:
         """Fold again, from their stored events, the cases ``(pk, item pk, unit pk, fold)`` whose fold

@@ -35,6 +35,7 @@ from zeren.supervision.rules import (
     DECIDED,
     EPOCH_ORDINAL,
     FEE_CHARGED,
+    NO_DAY,
     STEP_COMPLETED,
     TYPE_RANK,
     local_date,
@@ -210,7 +211,7 @@ def read_columns(events: list[Any], first_index: int = 0
     ok &= at_ok
     has_recorded = ~np.fromiter(map((None, "").__contains__, recorded), bool, len(dicts))
     rec_us = np.full(len(dicts), NO_TIME, dtype=np.int64)
-    rec_day = np.zeros(len(dicts), dtype=np.int64)
+    rec_day = np.full(len(dicts), NO_DAY, dtype=np.int64)
     present = np.flatnonzero(has_recorded)
     rec_ok, rec_us[present], rec_day[present] = parse_usual_times(
         [r if type(r) is str else "" for r in (recorded if len(present) == len(dicts) else
@@ -300,7 +301,8 @@ def _from_parsed(parsed: list[tuple[int, ParsedEvent]]) -> EventColumns:
         at_us=np.array([micros(e.at) for e in events], dtype=np.int64),
         day=np.array([local_date(e.at).toordinal() - EPOCH_ORDINAL for e in events], dtype=np.int64),
         rec_us=np.array([NO_TIME if r is None else micros(r) for r in rec], dtype=np.int64),
-        rec_day=np.array([0 if r is None else local_date(r).toordinal() - EPOCH_ORDINAL for r in rec], dtype=np.int64),
+        rec_day=np.array([NO_DAY if r is None else local_date(r).toordinal() - EPOCH_ORDINAL for r in rec],
+                         dtype=np.int64),
         usual=np.zeros(len(events), dtype=bool))
 
 
@@ -321,9 +323,9 @@ def _merged(a: EventColumns, b: EventColumns) -> EventColumns:
 
 # Formatting dates and instants for the database, many at a time.
 
-def day_texts(days: Ints, none: int | None = None) -> list[str | None]:
-    """``YYYY-MM-DD`` for each day (days since the epoch); None for the value ``none``. A batch
-    has a few hundred distinct days: each is written once."""
+def day_texts(days: Ints) -> list[str | None]:
+    """``YYYY-MM-DD`` for each day (days since the epoch); None for :data:`~zeren.supervision.rules.NO_DAY`.
+    A batch has a few hundred distinct days: each is written once."""
     if len(days) == 0:
         return []
     distinct, where = np.unique(days, return_inverse=True)
@@ -334,8 +336,7 @@ def day_texts(days: Ints, none: int | None = None) -> list[str | None]:
     _put(buf, 8, d, 2)
     buf[:, 10] = ord("\n")
     table = np.array(buf.tobytes().decode("ascii").split("\n")[:-1], dtype=object)
-    if none is not None:
-        table[distinct == none] = None
+    table[distinct == NO_DAY] = None
     return table[where].tolist()
 
 

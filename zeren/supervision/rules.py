@@ -149,6 +149,7 @@ def rules_tag(rules: CaseRules) -> int:
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 EPOCH_ORDINAL = 719163  # date(1970, 1, 1).toordinal(): days since the epoch = ordinal - this
+NO_DAY = np.iinfo(np.int64).min // 4  # no day, in columns of days since the epoch: below every real day
 
 
 def micros(instant: datetime) -> int:

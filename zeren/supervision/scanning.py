@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from django.db import connection
 
+from zeren.org.models import Unit
 from zeren.supervision import storage
 from zeren.supervision.catalog import Catalog
 from zeren.supervision.models import Alert
@@ -25,6 +26,7 @@ from zeren.supervision.rules import (
     ALERT_TYPES,
     DEFAULT_YELLOW_DAYS,
     EVENT_ALERTS,
+    NO_DAY,
     CaseArrays,
     ScanResult,
     case_state,
@@ -32,7 +34,6 @@ from zeren.supervision.rules import (
 )
 from zeren.workdays import WorkCalendar
 
-NONE = -(10**6)  # stands for NULL in integer day columns
 TYPE_INDEX = {t: i for i, t in enumerate(ALERT_TYPES)}
 ALERT_TABLE = Alert._meta.db_table
 FLAG_COLUMNS = tuple(EVENT_ALERTS.values())
@@ -41,19 +42,28 @@ ALERT_STAGE = "zeren_alert_stage"
 TYPE_CODE = "CASE type " + " ".join(f"WHEN '{t}' THEN {i}" for t, i in TYPE_INDEX.items()) + " END"
 
 
-def days(column: str) -> str:
-    """SQL for a date column as whole days since 1970-01-01 (NULL → :data:`NONE`)."""
-    return storage.day_number(column, NONE)
-
-
 def day_number(day: date) -> int:
     return (day - date(1970, 1, 1)).days
 
 
 def as_dates(values: npt.NDArray[np.int64]) -> npt.NDArray[np.datetime64]:
     out = values.astype("datetime64[D]")
-    out[values == NONE] = np.datetime64("NaT")
+    out[values == NO_DAY] = np.datetime64("NaT")
     return out
+
+
+# The population's columns: those read for every case, those the settled cases (the bulk) leave
+# out (known for them: see load_population), and the irregularity flags (read for flagged cases).
+MAIN_COLUMNS = ("id", "item_id", "unit_id", "received_date", "extension_days", "suspended")
+FULL_COLUMNS = (*MAIN_COLUMNS, "decided_date", "withdrawn_date", "last_event_date")
+FLAG_DATES = frozenset({"received_date", "decided_date", "withdrawn_date", "last_event_date", *FLAG_COLUMNS})
+
+
+def _expression(column: str) -> str:
+    """SQL for a population column: dates as days since 1970 (``NO_DAY`` for none), integers."""
+    if column == "suspended":
+        return "CASE WHEN suspended_since IS NULL THEN 0 ELSE 1 END"
+    return storage.day_number(column) if column in FLAG_DATES else column
 
 
 @dataclass
@@ -115,17 +125,12 @@ def load_population(as_of: date, catalog: Catalog, cal: WorkCalendar, active_cas
     events after ``as_of`` (replayed), cases with an irregularity flag, and open cases holding an
     alert now (it may have to be cleared). Read as integer columns, dates as days since 1970.
     """
-    day = day_number(as_of)
     vendor_date = (lambda d: d.isoformat()) if connection.vendor == "sqlite" else (lambda d: d)
     iso = vendor_date(as_of)
     unit_filter, unit_params = "", []
     if unit_path:
-        unit_filter = " AND unit_id IN (SELECT id FROM org_unit WHERE path LIKE %s)"
+        unit_filter = f" AND unit_id IN (SELECT id FROM {Unit._meta.db_table} WHERE path LIKE %s)"
         unit_params = [unit_path + "%"]
-    main = ["id", "item_id", "unit_id", days("received_date"), "extension_days",
-            "CASE WHEN suspended_since IS NULL THEN 0 ELSE 1 END"]
-    full = [*main, days("decided_date"), days("withdrawn_date"), days("last_event_date")]
-    main_cols, full_cols = _ints(main), _ints(full)
     settled = "is_open AND NOT rescan AND last_event_date <= %s"
     yellow_max = max([DEFAULT_YELLOW_DAYS, *(i.yellow_threshold_days for i in catalog.items.values()),
                       *(c["yellow_threshold_days"] for c in catalog.configs.values() if "yellow_threshold_days" in c)])
@@ -133,51 +138,47 @@ def load_population(as_of: date, catalog: Catalog, cal: WorkCalendar, active_cas
     by_limit: dict[int, list[int]] = {}
     for item in catalog.items.values():
         by_limit.setdefault(item.promised_days, []).append(item.pk)
-    parts = []
     with connection.cursor() as cursor:
+        def read(columns: Sequence[str], tail: str, params: list) -> dict[str, npt.NDArray[np.int64]]:
+            rows = _rows(cursor, f"SELECT {_ints([_expression(c) for c in columns])} FROM {storage.CASE_TABLE}{tail}",
+                         params, len(columns))
+            return {column: rows[:, i] for i, column in enumerate(columns)}
+        main = [{column: np.zeros(0, np.int64) for column in MAIN_COLUMNS}]
         for promised_days, item_pks in sorted(by_limit.items()):
             cutoff = min(cal.add_workdays(bound, -promised_days), as_of + timedelta(days=1))
             for chunk in storage.chunks(item_pks):
-                parts.append(_rows(cursor, f"SELECT {main_cols} FROM {storage.CASE_TABLE}"
-                                           f"{_via('supervision_case_item_scan')} WHERE item_id IN "
-                                           f"({', '.join(['%s'] * len(chunk))}) AND received_date < %s AND "
-                                           f"{settled}{unit_filter}",
-                                   [*chunk, vendor_date(cutoff), iso, *unit_params], 6))
-        main = np.concatenate(parts) if parts else np.zeros((0, 6), np.int64)
+                main.append(read(MAIN_COLUMNS, f"{_via('supervision_case_item_scan')} WHERE item_id IN "
+                                               f"({', '.join(['%s'] * len(chunk))}) AND received_date < %s AND "
+                                               f"{settled}{unit_filter}", [*chunk, vendor_date(cutoff), iso, *unit_params]))
         # Changed since the last scan, or events after as_of (a replay): through their indexes.
-        other = _rows(cursor, f"SELECT {full_cols} FROM {storage.CASE_TABLE}{_via('supervision_case_rescan')} "
-                              f"WHERE rescan AND received_date <= %s{unit_filter} UNION "
-                              f"SELECT {full_cols} FROM {storage.CASE_TABLE}{_via('supervision_case_last_event')} "
-                              f"WHERE last_event_date > %s AND received_date <= %s{unit_filter}",
-                      [iso, *unit_params, iso, iso, *unit_params], 9)
+        other = read(FULL_COLUMNS, f"{_via('supervision_case_rescan')} WHERE rescan AND received_date <= %s"
+                                   f"{unit_filter} UNION SELECT {_ints([_expression(c) for c in FULL_COLUMNS])} "
+                                   f"FROM {storage.CASE_TABLE}{_via('supervision_case_last_event')} "
+                                   f"WHERE last_event_date > %s AND received_date <= %s{unit_filter}",
+                     [iso, *unit_params, iso, iso, *unit_params])
         # Flags are rare: read through the partial index on them, with the rest of each row.
         flagged = " OR ".join(f'"{c}" IS NOT NULL' for c in FLAG_COLUMNS)
-        flags = _rows(cursor, f"SELECT {_ints([*full, *(days(c) for c in FLAG_COLUMNS)])} "
-                              f"FROM {storage.CASE_TABLE}{_via('supervision_case_flagged')} WHERE ({flagged}) AND "
-                              f"received_date <= %s AND "
-                              f"(is_open OR rescan OR last_event_date > %s){unit_filter}",
-                      [iso, iso, *unit_params], 9 + len(FLAG_COLUMNS))
+        flags = read((*FULL_COLUMNS, *FLAG_COLUMNS), f"{_via('supervision_case_flagged')} WHERE ({flagged}) AND "
+                                                     f"received_date <= %s AND (is_open OR rescan OR "
+                                                     f"last_event_date > %s){unit_filter}", [iso, iso, *unit_params])
         # Open cases holding an alert that none of the above brought in (a limit was raised, …).
-        seen = np.concatenate([main[:, 0], other[:, 0], flags[:, 0]])
+        seen = np.concatenate([*(part["id"] for part in main), other["id"], flags["id"]])
         missing = active_cases[~np.isin(active_cases, seen)]  # both unique: np.setdiff1d sorted them again
-        extra = [np.zeros((0, 6), np.int64)]
         for condition, part in storage.where_in("id", missing.tolist()):
-            extra.append(_rows(cursor, f"SELECT {main_cols} FROM {storage.CASE_TABLE} WHERE {condition} AND "
-                                       f"received_date <= %s AND {settled}{unit_filter}",
-                               [*part, iso, iso, *unit_params], 6))
-        main = np.concatenate([main, *extra])
+            main.append(read(MAIN_COLUMNS, f" WHERE {condition} AND received_date <= %s AND {settled}{unit_filter}",
+                             [*part, iso, iso, *unit_params]))
+    # What the settled cases leave out: no decision, no withdrawal, no event after as_of.
+    settled_values = {"decided_date": NO_DAY, "withdrawn_date": NO_DAY, "last_event_date": day_number(as_of)}
+    for part in main:
+        part.update({column: np.full(len(part["id"]), value, np.int64) for column, value in settled_values.items()})
     # A case found twice is the same row: the first one is kept, column by column.
-    ids, first = np.unique(np.concatenate([main[:, 0], other[:, 0], flags[:, 0]]), return_index=True)
-    settled_days = {"decided_date": NONE, "withdrawn_date": NONE, "last_event_date": day}  # what main leaves out
-    cols = {}
-    for i, name in enumerate(("id", "item_id", "unit_id", "received_date", "extension_days", "suspended",
-                              *settled_days)):
-        head = main[:, i] if i < 6 else np.full(len(main), settled_days[name], np.int64)
-        cols[name] = np.concatenate([head, other[:, i], flags[:, i]])[first]
-    position = np.searchsorted(ids, flags[:, 0])
-    for i, name in enumerate(FLAG_COLUMNS, 9):
-        cols[name] = np.full(len(ids), NONE, dtype=np.int64)
-        cols[name][position] = flags[:, i]
+    parts = [*main, other, flags]
+    ids, first = np.unique(np.concatenate([part["id"] for part in parts]), return_index=True)
+    cols = {column: np.concatenate([part[column] for part in parts])[first] for column in FULL_COLUMNS}
+    position = np.searchsorted(ids, flags["id"])
+    for column in FLAG_COLUMNS:  # from the flagged cases; none for the others
+        cols[column] = np.full(len(ids), NO_DAY, dtype=np.int64)
+        cols[column][position] = flags[column]
     return Population(cols)
 
 
@@ -195,8 +196,10 @@ def clear_rescan(as_of: date) -> None:
 def active_alerts() -> npt.NDArray[np.int64]:
     """Alerts not cleared, a row each: ``id, key (case pk × 16 + type index), since day, deadline day``."""
     with connection.cursor() as cursor:
-        return _rows(cursor, f"SELECT {_ints(['id', f'case_id * 16 + {TYPE_CODE}', days('since'), days('deadline')])} "
-                             f"FROM {ALERT_TABLE}{_via('supervision_alert_active')} WHERE cleared_on IS NULL", [], 4)
+        columns = _ints(["id", f"case_id * 16 + {TYPE_CODE}", storage.day_number("since"),
+                         storage.day_number("deadline")])
+        return _rows(cursor, f"SELECT {columns} FROM {ALERT_TABLE}{_via('supervision_alert_active')} "
+                             f"WHERE cleared_on IS NULL", [], 4)
 
 
 def alert_cases(active: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -218,7 +221,7 @@ def replay_past(pop: Population, as_of: date, catalog: Catalog, cal: WorkCalenda
         values = {"received_date": s.received_date, "decided_date": s.decided_date, "withdrawn_date": s.withdrawn_date,
                   **{c: getattr(s, c) for c in FLAG_COLUMNS}}
         for name, value in values.items():
-            pop.cols[name][i] = NONE if value is None else day_number(value)
+            pop.cols[name][i] = NO_DAY if value is None else day_number(value)
         pop.cols["extension_days"][i] = s.extension_days
         pop.cols["suspended"][i] = s.suspended_since is not None
     return len(stale)

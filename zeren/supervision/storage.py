@@ -4,16 +4,15 @@ PostgreSQL (``INSERT … ON CONFLICT``), called only from :mod:`zeren.supervisio
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 import orjson
 from django.db import connection
 
-from zeren.supervision.batchfold import NONE
 from zeren.supervision.models import ApprovalCase, ApprovalEvent
-from zeren.supervision.rules import EVENT_ALERTS, CaseState, Event
+from zeren.supervision.rules import EVENT_ALERTS, NO_DAY, CaseState, Event
 
 CHUNK = 900  # ids per IN (...) query
 CASE_TABLE = ApprovalCase._meta.db_table
@@ -135,18 +134,18 @@ _DATE_COLUMNS = frozenset({"received_date", "last_event_date", "suspended_since"
                            "delivered_date", *EVENT_ALERTS.values()})
 
 
-def day_number(column: str, none: int) -> str:
-    """SQL for a date column as whole days since 1970-01-01, NULL as ``none`` (computed by the
+def day_number(column: str) -> str:
+    """SQL for a date column as whole days since 1970-01-01, NULL as ``NO_DAY`` (computed by the
     database: cheaper than converting each date here)."""
     if connection.vendor == "sqlite":
-        return f"COALESCE(CAST(julianday({column}) - 2440587.5 AS INTEGER), {none})"
-    return f"COALESCE({column} - DATE '1970-01-01', {none})"
+        return f"COALESCE(CAST(julianday({column}) - 2440587.5 AS INTEGER), {NO_DAY})"
+    return f"COALESCE({column} - DATE '1970-01-01', {NO_DAY})"
 
 
 def load_case_columns(source_id: int, case_ids: Sequence[str]) -> tuple[dict[str, int], dict[str, list[Any]]]:
     """The source's stored cases among ``case_ids``: ``case_id -> row`` and :data:`LOADED_COLUMNS`
-    as lists, dates as days since the epoch (:data:`batchfold.NONE` for none, as the batch fold takes them)."""
-    cols = ", ".join(day_number(f"c.{c}", NONE) if c in _DATE_COLUMNS else f"c.{c}" for c in LOADED_COLUMNS)
+    as lists, dates as days since the epoch (``NO_DAY`` for none, as the batch fold takes them)."""
+    cols = ", ".join(day_number(f"c.{c}") if c in _DATE_COLUMNS else f"c.{c}" for c in LOADED_COLUMNS)
     rows = select_in(f"SELECT c.case_id, {cols} FROM {CASE_TABLE} AS c WHERE c.source_id = %s AND", "c.case_id",
                      case_ids, [source_id])
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in range(len(LOADED_COLUMNS) + 1)]
@@ -155,19 +154,17 @@ def load_case_columns(source_id: int, case_ids: Sequence[str]) -> tuple[dict[str
 
 
 def state_params(s: CaseState, fold: str, stamp: Any, sqlite: bool, adapt) -> tuple:
-    """Parameters for :data:`REFOLDED_COLUMNS`."""
-    if sqlite:
-        def d(v):
-            return None if v is None else v.isoformat()
-    else:
-        def d(v):
-            return v
-    return (adapt(s.received_at), d(s.received_date), d(s.last_event_date), s.is_open, d(s.suspended_since),
-            s.suspension_count, s.extension_days, d(s.decided_date), s.outcome, d(s.withdrawn_date),
-            d(s.delivered_date), str(s.fees_total), orjson.dumps(s.completed_steps).decode(),
-            d(s.statutory_deadline), d(s.promised_deadline), s.provisional, d(s.fee_exceeded_on),
-            d(s.missing_step_on), d(s.order_violation_on), d(s.suspension_abuse_on), d(s.step_overtime_on),
-            d(s.denied_without_reason_on), d(s.late_entry_on), s.event_count, fold, True, stamp)
+    """Parameters for :data:`REFOLDED_COLUMNS`: each the state's attribute of that name, but for these."""
+    special = {"received_at": adapt(s.received_at), "fees_total": str(s.fees_total),
+               "completed_steps": orjson.dumps(s.completed_steps).decode(), "fold": fold, "rescan": True,
+               "updated_at": stamp}
+
+    def value(name: str) -> Any:
+        if name in special:
+            return special[name]
+        found = getattr(s, name)
+        return found.isoformat() if sqlite and isinstance(found, date) else found
+    return tuple(map(value, REFOLDED_COLUMNS))
 
 
 def write_cases(new: list[tuple], changed: list[tuple], continued: list[tuple]) -> None:

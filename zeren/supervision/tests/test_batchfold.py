@@ -15,10 +15,10 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zeren.supervision.batchfold import NONE, CaseColumns, RuleColumns, fold_cases, sort_events
+from zeren.supervision.batchfold import CaseColumns, RuleColumns, fold_cases, sort_events
 from zeren.supervision.columns import day_texts, parse_usual_times, read_columns, utc_texts
 from zeren.supervision.events import parse_event
-from zeren.supervision.rules import EVENT_ALERTS, LOCAL_TZ, CaseRules, fold, sorted_events
+from zeren.supervision.rules import EVENT_ALERTS, LOCAL_TZ, NO_DAY, CaseRules, fold, sorted_events
 from zeren.workdays import WorkCalendar
 
 CAL = WorkCalendar.china()
@@ -61,7 +61,7 @@ rule_sets = st.builds(
 
 
 def _day(value):
-    return NONE if value is None else value.toordinal() - EPOCH_ORDINAL
+    return NO_DAY if value is None else value.toordinal() - EPOCH_ORDINAL
 
 
 def _micros(moment):
@@ -155,7 +155,7 @@ def test_texts_for_the_database_match_python():
     micros = np.array([rng.randrange(0, 2_000_000_000) * 1_000_000 + rng.choice([0, 0, 123456]) for _ in range(500)])
     moments = [datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=m) for m in micros.tolist()]
     assert utc_texts(micros) == [m.replace(tzinfo=None).isoformat(" ") for m in moments]
-    assert day_texts(np.array([0, -5, 0]), -5) == ["1970-01-01", None, "1970-01-01"]
+    assert day_texts(np.array([0, NO_DAY, 0])) == ["1970-01-01", None, "1970-01-01"]
 
 
 def test_columns_and_one_by_one_reject_the_same_rows_naming_the_same_field():
