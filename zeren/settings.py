@@ -206,6 +206,9 @@ HUEY = {
     "name": "zeren",
     "filename": str(ZEREN_HOME / "huey.db"),
     "immediate": False,
+    # Schedules (crontab in each app's tasks.py) are read in TIME_ZONE, Asia/Shanghai: the daily
+    # escalations run at night in the city's hours, not at huey's default UTC (08:00-09:00 there).
+    "utc": False,
 }
 
 LOGGING = {
