@@ -311,25 +311,37 @@ def do_refold_cases(*, actor: Any = None, chunk: int = 20_000) -> int:
 
 
 def do_load_items(*, actor: Any, path: Path) -> tuple[int, int]:
-    """Load approval items (审批事项) from a JSON, YAML or Excel file: all or nothing.
-
-    Upsert by ``code``. Raises ``ValidationError`` listing every bad row and field, having
-    written nothing. Returns (created, updated); one audit entry per created or changed item.
-    """
-    from zeren.supervision.item_files import check_row, read_rows
+    """Load approval items (审批事项) from a JSON, YAML or Excel file: all or nothing (:func:`do_load_item_rows`)."""
+    from zeren.supervision.item_files import read_rows
 
     try:
         rows = read_rows(path)
     except (ValueError, OSError) as exc:
         raise ValidationError([f"{path.name}: {exc}"]) from exc
+    return do_load_item_rows(actor=actor, rows=rows, source=path.name)
+
+
+def do_load_item_rows(*, actor: Any, rows: list[Any], source: str) -> tuple[int, int]:
+    """Load approval items (审批事项) given as rows of an item file (``source`` names it): all or nothing.
+
+    Upsert by ``code``. Each item names the 行政许可 item of the 权责清单 it implements
+    (``duty_code``), checked against the catalogue. Raises ``ValidationError`` listing every bad row
+    and field, having written nothing. Returns (created, updated); one audit entry per created or
+    changed item.
+    """
+    from zeren.duties.models import FunctionItem
+    from zeren.supervision.item_files import check_row
+
     units = {code: pk for code, pk in Unit.objects.values_list("code", "pk")}
+    duties = {code: (category, active) for code, category, active
+              in FunctionItem.objects.values_list("code", "category", "is_active")}
     clean, errors, seen = [], [], set()
     for number, row in enumerate(rows, 1):
-        item, problems = check_row(row, f"{path.name} row {number}", set(units))
+        item, problems = check_row(row, f"{source} row {number}", set(units), duties)
         errors += problems
         if item is not None:
             if item["code"] in seen:
-                errors.append(f"{path.name} row {number} field code: {item['code']!r} appears twice")
+                errors.append(f"{source} row {number} field code: {item['code']!r} appears twice")
             seen.add(item["code"])
             clean.append(item)
     if errors:
@@ -353,7 +365,7 @@ def do_load_items(*, actor: Any, path: Path) -> tuple[int, int]:
                     continue
             created, updated = created + (before is None), updated + (before is not None)
             record_change(actor=actor, action="supervision.load_item", obj=item, before=before, after=after,
-                          reason=f"load-items {path.name}")
+                          reason=f"load-items {source}")
     return created, updated
 
 

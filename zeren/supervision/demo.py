@@ -1,7 +1,9 @@
 """Demo step: approval items for the demo city's departments and a year of approvals (电子监察).
 
-Items: two to four per department (city and district), named after the department's 行政许可
-function items of the duties catalogue when step 20 made them (matched by unit), else generic.
+Items: two to four per department (city and district) that holds 行政许可 items in the duties
+catalogue (step 20): each approval item is one of those items, named after it and linked to it by
+``duty_code``, loaded through ``do_load_item_rows`` (which checks the link). Departments without
+licensing items in the catalogue have no approval items.
 Approvals: a year of simulated cases with planted violations of every alert type, through the
 real ingestion path, then a scan on ``ctx.today``. Small: ~6 cases a working day; city: ~60. A few
 cases (6 / 40) are left undecided with their deadline just ahead of ``ctx.today``: yellow cards.
@@ -12,28 +14,29 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from django.db.models import F
+
 from zeren.demo.context import DemoContext
 from zeren.org.models import Unit
-from zeren.supervision.actions import do_create_source, do_ingest_events, do_scan
+from zeren.supervision.actions import do_create_source, do_ingest_events, do_load_item_rows, do_scan
 from zeren.supervision.catalog import Catalog
-from zeren.supervision.models import ApprovalItem
 from zeren.supervision.simulate import ItemSpec, generate, pending_near_deadline
 
 ORDER = 30
 SKIP = {"supervision", "performance", "congress", "cppcc"}
-GENERIC = ["设立登记", "经营许可", "资质认定", "变更核准"]
 STEPS = [("review",), ("review", "approve"), ("review", "inspect", "approve")]
 
 
 def licensing_names(unit_codes: list[str]) -> dict[str, list[tuple[str, str]]]:
-    """``unit code -> [(function item code, name)]`` of 行政许可 items, if the duties demo made any."""
-    try:
-        from zeren.duties.models import ItemResponsibility
-    except ImportError:
-        return {}
+    """``unit code -> [(function item code, name)]`` of the 行政许可 items in force each unit leads
+    (top-level items first, then their sub-items), from the duties catalogue."""
+    from zeren.duties.models import ItemResponsibility
+
     found: dict[str, list[tuple[str, str]]] = {}
-    rows = ItemResponsibility.objects.filter(unit__code__in=unit_codes, item__category="licensing").values_list(
-        "unit__code", "item__code", "item__name").order_by("item__code")
+    rows = ItemResponsibility.objects.filter(
+        unit__code__in=unit_codes, role="lead", item__category="licensing", item__is_active=True,
+    ).values_list("unit__code", "item__code", "item__name").order_by(F("item__parent").asc(nulls_first=True),
+                                                                      "item__code")
     for unit_code, code, name in rows:
         found.setdefault(unit_code, []).append((code, name))
     return found
@@ -48,21 +51,22 @@ def build(ctx: DemoContext) -> None:
     units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
     duties = licensing_names(list(units))
     rng = ctx.rng
-    specs = []
+    rows, specs = [], []
     for code in codes:
         unit = units.get(code)
         if unit is None:
             continue
-        named = duties.get(code, [])[:4] or [("", f"{unit.short_name or unit.name}{g}") for g in GENERIC]
+        named = duties.get(code, [])[:4]
         for i, (duty_code, name) in enumerate(named[: rng.randint(2, 4)]):
             statutory = rng.choice([20, 20, 15, 10, 30])
-            fee = Decimal(rng.choice(["0", "0", "0", "50", "200"]))
+            fee = rng.choice(["0", "0", "0", "50", "200"])
             steps = STEPS[rng.randrange(len(STEPS))]
-            item = ApprovalItem.objects.create(
-                code=f"{code}-XK{i + 1:02d}", name=name[:200], unit=unit, duty_code=duty_code,
-                statutory_days=statutory, promised_days=max(1, statutory // 2), fee_standard=fee,
-                required_steps=list(steps), step_limits={"review": max(2, statutory // 3)})
-            specs.append(ItemSpec(item.code, code, statutory, item.promised_days, fee, steps))
+            rows.append({"code": f"{code}-XK{i + 1:02d}", "name": name[:200], "unit_code": code,
+                         "duty_code": duty_code, "statutory_days": statutory, "promised_days": max(1, statutory // 2),
+                         "fee_standard": fee, "required_steps": list(steps),
+                         "step_limits": {"review": max(2, statutory // 3)}})
+            specs.append(ItemSpec(rows[-1]["code"], code, statutory, rows[-1]["promised_days"], Decimal(fee), steps))
+    do_load_item_rows(actor=None, rows=rows, source="demo")
     if not specs:
         return
     source, _ = do_create_source(actor=None, code="sz-zwfw", name="市政务服务一体化平台", unit=None)

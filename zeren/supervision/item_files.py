@@ -4,7 +4,8 @@ Keys (JSON/YAML objects, or Excel header cells): ``code``, ``name``, ``unit_code
 ``statutory_days``, ``promised_days``, optional ``yellow_threshold_days`` (default 2),
 ``fee_standard`` (decimal string, default "0"), ``required_steps`` (list; in Excel, codes
 separated by commas), ``step_limits`` (object step → working days; in Excel ``step:days,…``),
-``duty_code``. Every problem is reported as ``FILE row N field F: …``.
+``duty_code`` — the code of the 行政许可 item of the 权责清单 (``duties.FunctionItem``) the approval item
+implements, required and checked against the catalogue. Every problem is reported as ``FILE row N field F: …``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 import yaml
 
-REQUIRED = ("code", "name", "unit_code", "statutory_days", "promised_days")
+REQUIRED = ("code", "name", "unit_code", "duty_code", "statutory_days", "promised_days")
 
 
 def read_rows(path: Path) -> list[dict[str, Any]]:
@@ -65,8 +66,14 @@ def _int(value: Any) -> int | None:
     return None
 
 
-def check_row(row: Any, where: str, unit_codes: set[str]) -> tuple[dict[str, Any] | None, list[str]]:
-    """A clean item dict, or the problems of this row (each naming its field)."""
+def check_row(row: Any, where: str, unit_codes: set[str],
+              duties: dict[str, tuple[str, bool]]) -> tuple[dict[str, Any] | None, list[str]]:
+    """A clean item dict, or the problems of this row (each naming its field).
+
+    ``duties`` maps each 权责清单 item code to its category and whether it is in force: an approval
+    item must name a 行政许可 (``licensing``) item in force (行政许可法 第二十条: every licence is
+    set by law and published; the catalogue is where it is listed).
+    """
     if not isinstance(row, dict):
         return None, [f"{where}: expected an object"]
     errors = [f"{where} field {f}: missing" for f in REQUIRED if row.get(f) in (None, "")]
@@ -76,6 +83,7 @@ def check_row(row: Any, where: str, unit_codes: set[str]) -> tuple[dict[str, Any
                              "unit_code": str(row["unit_code"]).strip(), "duty_code": str(row.get("duty_code") or "")}
     if clean["unit_code"] not in unit_codes:
         errors.append(f"{where} field unit_code: unknown unit {clean['unit_code']!r}")
+    errors += duty_problems(clean["duty_code"], where, duties)
     for name, default in (("statutory_days", None), ("promised_days", None), ("yellow_threshold_days", 2)):
         value = _int(row.get(name, default))
         if value is None or value < 0 or value > 3650:
@@ -100,3 +108,15 @@ def check_row(row: Any, where: str, unit_codes: set[str]) -> tuple[dict[str, Any
     else:
         clean["step_limits"] = {str(k).strip(): _int(v) for k, v in limits.items()}
     return (None if errors else clean), errors
+
+
+def duty_problems(code: str, where: str, duties: dict[str, tuple[str, bool]]) -> list[str]:
+    """Why ``code`` cannot be the 权责清单 item of an approval item (none when it can)."""
+    if code not in duties:
+        return [f"{where} field duty_code: no item {code!r} in the 权责清单 (load it with `zeren duties import` first)"]
+    category, active = duties[code]
+    if category != "licensing":
+        return [f"{where} field duty_code: {code!r} is a {category} item of the 权责清单, not 行政许可 (licensing)"]
+    if not active:
+        return [f"{where} field duty_code: {code!r} was cancelled in the 权责清单"]
+    return []

@@ -474,3 +474,31 @@ def scan_arrays(cases: CaseArrays, as_of: date, cal: WorkCalendar) -> ScanResult
     for alert_type in holds:
         holds[alert_type] &= cases.enabled[alert_type]
     return ScanResult(stat.values, prom.values, stat.provisional | prom.provisional, holds, since, deadline)
+
+
+# Lateness buckets of the board, in working days: (lowest, highest or None, label).
+LATENESS_BUCKETS: tuple[tuple[int, int | None, str], ...] = (
+    (0, 3, "0–3"), (4, 10, "4–10"), (11, 30, "11–30"), (31, None, ">30"))
+
+
+def lateness(deadlines: npt.ArrayLike, decided: npt.ArrayLike, as_of: date, cal: WorkCalendar) -> npt.NDArray[np.int64]:
+    """How late each decision was, in working days (超期时长): from the deadline to the decision, or —
+    still undecided — to ``as_of`` (行政许可法 第四十二条、第八十二条). ``decided`` holds NaT for an
+    undecided case. This is the department's delay, not how long its alert has waited to be
+    handled (:func:`unhandled`): a case decided four days late stays four days late however long
+    nobody signs for the red card."""
+    deadline = np.asarray(deadlines, dtype="datetime64[D]")
+    decided_on = np.asarray(decided, dtype="datetime64[D]")
+    end = np.where(np.isnat(decided_on), np.datetime64(as_of, "D"), decided_on)
+    return np.maximum(0, cal.workdays_between_array(deadline, end))
+
+
+def unhandled(since: date, as_of: date, cal: WorkCalendar) -> int:
+    """Working days an alert has stood unhandled (待签收): from the day it arose to ``as_of``
+    (行政许可法 第八十二条: time in working days)."""
+    return max(0, cal.workdays_between(since, as_of))
+
+
+def lateness_bucket(days: int) -> str:
+    """The label of the :data:`LATENESS_BUCKETS` bucket ``days`` (≥ 0) falls in."""
+    return next(label for low, high, label in LATENESS_BUCKETS if low <= days and (high is None or days <= high))

@@ -10,7 +10,8 @@ from django.http import Http404
 
 from zeren.access.rules import VIEW
 from zeren.access.scope import scope_queryset
-from zeren.supervision.models import Alert, AlertStatus, ApprovalCase, ApprovalEvent
+from zeren.org.models import Unit, UnitKind
+from zeren.supervision.models import Alert, AlertStatus, ApprovalCase, ApprovalEvent, ApprovalItem
 
 ALERT_EXPORT_FIELDS = ("case__case_id", "type", "unit__code", "item__code", "deadline", "since", "status",
                        "provisional")
@@ -62,9 +63,16 @@ def case_timeline(case: ApprovalCase) -> QuerySet[ApprovalEvent]:
     return case.events.select_related("source").order_by("at", "id")
 
 
-def unit_statistics(cases: QuerySet[ApprovalCase], start: date, end: date) -> list[dict[str, Any]]:
-    """Per handling unit, cases received in [start, end]: volume, decided, on-time rates (statutory and
-    promised), average working days used against the statutory limit, and alerts in force at ``end``.
+GROUPS = {"unit": ("unit__code", "unit__name"), "item": ("item__code", "item__name")}
+# The columns a statistics table may be sorted by (``sort_statistics``).
+SORT_COLUMNS = ("name", "volume", "decided", "on_time_statutory", "on_time_promised", "avg_days_used", "alerts")
+
+
+def on_time_statistics(cases: QuerySet[ApprovalCase], start: date, end: date, *, by: str = "unit",
+                       ) -> list[dict[str, Any]]:
+    """Per handling unit (``by="unit"``) or per approval item (``by="item"``), cases received in
+    [start, end]: volume, decided, on-time rates (statutory and promised), average working days used
+    against the statutory limit, and alerts in force at ``end``; ordered by code.
 
     On time = decided on or before the deadline (行政许可法 第四十二条、第八十二条); rates are over decided cases.
     """
@@ -72,13 +80,14 @@ def unit_statistics(cases: QuerySet[ApprovalCase], start: date, end: date) -> li
 
     from zeren.workcal.selectors import get_calendar
 
+    code_field, name_field = GROUPS[by]
     rows = list(cases.filter(received_date__gte=start, received_date__lte=end).values_list(
-        "unit__code", "unit__name", "received_date", "decided_date", "statutory_deadline", "promised_deadline",
+        code_field, name_field, "received_date", "decided_date", "statutory_deadline", "promised_deadline",
         "item__statutory_days", "extension_days"))
     if not rows:
         return []
     cal = get_calendar()
-    units = np.array([r[0] for r in rows])
+    groups = np.array([r[0] for r in rows])
     decided_mask = np.array([r[3] is not None for r in rows])
     received = np.array([r[2] for r in rows], dtype="datetime64[D]")
     decided = np.array([r[3] or r[2] for r in rows], dtype="datetime64[D]")
@@ -87,21 +96,33 @@ def unit_statistics(cases: QuerySet[ApprovalCase], start: date, end: date) -> li
     used = cal.workdays_between_array(received, decided) - np.array([r[7] for r in rows])
     limit = np.array([r[6] for r in rows])
     names = {r[0]: r[1] for r in rows}
-    alerts = dict(in_force(Alert.objects.filter(case__in=cases), end).values_list("unit__code")
-                  .annotate(n=Count("id")).values_list("unit__code", "n"))
+    alerts = dict(in_force(Alert.objects.filter(case__in=cases), end).values_list(code_field)
+                  .annotate(n=Count("id")).values_list(code_field, "n"))
     out = []
     for code in sorted(names):
-        mask = units == code
+        mask = groups == code
         done = mask & decided_mask
         n_done = int(done.sum())
         out.append({
-            "unit_code": code, "unit_name": names[code], "volume": int(mask.sum()), "decided": n_done,
+            "code": code, "name": names[code], "volume": int(mask.sum()), "decided": n_done,
             "on_time_statutory": _rate((decided <= stat)[done]), "on_time_promised": _rate((decided <= prom)[done]),
             "avg_days_used": round(float(used[done].mean()), 1) if n_done else None,
             "avg_days_limit": round(float(limit[done].mean()), 1) if n_done else None,
             "alerts": alerts.get(code, 0),
         })
     return out
+
+
+def sort_statistics(stats: list[dict[str, Any]], sort: str) -> tuple[list[dict[str, Any]], str]:
+    """``stats`` ordered by ``sort`` — a column of :data:`SORT_COLUMNS`, ``-`` in front for descending;
+    rows without a value (no decided case) last either way. Returns the rows and the sort applied
+    (``""``, code order, for an unknown column)."""
+    column = sort.removeprefix("-")
+    if column not in SORT_COLUMNS:
+        return stats, ""
+    known = [s for s in stats if s[column] is not None]
+    known.sort(key=lambda s: (s[column], s["code"]), reverse=sort.startswith("-"))
+    return known + [s for s in stats if s[column] is None], sort
 
 
 def _rate(hits) -> float | None:
@@ -130,3 +151,35 @@ def case_projects(case: ApprovalCase) -> list:
     from zeren.supervision.projects.models import Stage
 
     return list(Stage.objects.filter(case=case).select_related("project"))
+
+
+def items_for(user: Any) -> QuerySet[ApprovalItem]:
+    """Approval items (审批事项) of units in the user's scope (VIEW)."""
+    return scope_queryset(user, ApprovalItem.objects.select_related("unit"), capability=VIEW)
+
+
+def get_item_for(user: Any, code: str) -> ApprovalItem:
+    """The approval item ``code`` if the user may see its unit, else 404."""
+    item = items_for(user).filter(code=code).first()
+    if item is None:
+        raise Http404(code)
+    return item
+
+
+def duty_item(item: ApprovalItem) -> Any:
+    """The 权责清单 item (a 行政许可 ``duties.FunctionItem``) the approval item names, or None."""
+    from zeren.duties.models import FunctionItem
+
+    return FunctionItem.objects.filter(code=item.duty_code).first() if item.duty_code else None
+
+
+def filter_units(user: Any) -> list[tuple[str, str, int]]:
+    """``(code, name, depth)`` of the units the board can be narrowed to: the units handling
+    approval items in the user's scope and the governments above them (a district as a whole),
+    in tree order."""
+    holders = list(items_for(user).values_list("unit__path", flat=True).distinct())
+    codes = {code for path in holders for code in path.strip("/").split("/")}
+    units = (Unit.objects.filter(code__in=codes)
+             .filter(Q(kind=UnitKind.GOVERNMENT) | Q(approval_items__isnull=False)).distinct()
+             .order_by("path").values_list("code", "name", "path"))
+    return [(code, name, path.count("/") - 2) for code, name, path in units]

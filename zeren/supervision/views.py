@@ -7,28 +7,35 @@ import json
 from collections import Counter
 from datetime import timedelta
 
-import numpy as np
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zeren.core.ratelimit import ratelimit
 from zeren.org.models import UnitKind
 from zeren.supervision.actions import ALERT_MOVES, check_move_alert, do_move_alert
 from zeren.supervision.models import AlertStatus, AlertType, ApprovalCase, ScanRun
+from zeren.supervision.rules import LATENESS_BUCKETS, lateness, lateness_bucket, unhandled
 from zeren.supervision.selectors import (
+    SORT_COLUMNS,
     alerts_for,
     case_projects,
     case_timeline,
     cases_for,
+    duty_item,
+    filter_units,
     get_case_for,
+    get_item_for,
+    items_for,
     monthly_trend,
-    unit_statistics,
+    on_time_statistics,
+    sort_statistics,
 )
 
 # Severity classes of the board's counts and badges: irregular handling and missed statutory limits
@@ -39,7 +46,6 @@ WARNING = {AlertType.YELLOW_CARD, AlertType.PROMISE_BROKEN, AlertType.STEP_OVERT
 SEVERITY = [AlertType.RED_CARD, AlertType.YELLOW_CARD, AlertType.FEE_OVER_STANDARD, AlertType.MISSING_STEP, AlertType.ORDER_VIOLATION,
             AlertType.DENIED_WITHOUT_REASON, AlertType.STEP_OVERTIME, AlertType.SUSPENSION_ABUSE,
             AlertType.LATE_ENTRY, AlertType.PROMISE_BROKEN]
-AGE_BUCKETS = [(0, 3, "0–3"), (4, 10, "4–10"), (11, 30, "11–30"), (31, 10**6, ">30")]  # working days
 
 
 def severity(alert_type: str) -> str:
@@ -47,20 +53,77 @@ def severity(alert_type: str) -> str:
 
 
 def _ages(alerts: list, today) -> None:
-    """Each alert's age in working days (行政许可法 第八十二条): how far past its deadline a red card
-    or broken promise is, how many days a yellow card has left, how long anything else has stood."""
+    """What the board says of each alert, in working days (行政许可法 第八十二条): how late the decision
+    was (a red card or broken promise: deadline to decision, or to today while undecided), how many
+    days a yellow card has left, how long anything else has stood — and, apart from all of these,
+    how long the alert has waited for the department to sign for it (``unhandled``)."""
     from zeren.workcal.selectors import get_calendar
 
     cal = get_calendar()
     for alert in alerts:
         alert.severity = severity(alert.type)
         alert.late = alert.left = alert.standing = None
-        if alert.type in (AlertType.RED_CARD, AlertType.PROMISE_BROKEN) and alert.deadline:
-            alert.late = max(0, cal.workdays_between(alert.deadline, today))
-        elif alert.type == AlertType.YELLOW_CARD and alert.deadline:
+        alert.unhandled = unhandled(alert.since, today, cal) if alert.status == AlertStatus.OPEN else None
+        if alert.type == AlertType.YELLOW_CARD and alert.deadline:
             alert.left = max(0, cal.workdays_between(today, alert.deadline))
-        else:
+        elif alert.type not in (AlertType.RED_CARD, AlertType.PROMISE_BROKEN) or not alert.deadline:
             alert.standing = max(0, cal.workdays_between(alert.since, today))
+    late = [a for a in alerts if a.type in (AlertType.RED_CARD, AlertType.PROMISE_BROKEN) and a.deadline]
+    if late:
+        days = lateness([a.deadline for a in late], [a.case.decided_date or "NaT" for a in late], today, cal)
+        for alert, n in zip(late, days.tolist(), strict=True):
+            alert.late = n
+
+
+def _lateness_buckets(alerts, today) -> list[tuple[str, int]]:
+    """Red cards in force per lateness bucket (:data:`LATENESS_BUCKETS`): by how late the decision was,
+    not by how long the alert has gone unhandled."""
+    from zeren.workcal.selectors import get_calendar
+
+    rows = list(alerts.filter(type=AlertType.RED_CARD, deadline__isnull=False)
+                .values_list("deadline", "case__decided_date"))
+    counts = Counter()
+    if rows:
+        days = lateness([r[0] for r in rows], [r[1] or "NaT" for r in rows], today, get_calendar())
+        counts.update(lateness_bucket(n) for n in days.tolist())
+    return [(label, counts.get(label, 0)) for *_, label in LATENESS_BUCKETS]
+
+
+def _sort_columns(request: HttpRequest, current: str, first: str) -> list[dict[str, str]]:
+    """The statistics table's headers: each column's label and the query string that sorts by it
+    (figures descending first, names ascending; the same header again flips it), and how it is sorted now."""
+    labels = {"name": first, "volume": _("受理"), "decided": _("办结"), "on_time_statutory": _("法定时限内办结率"),
+              "on_time_promised": _("承诺时限内办结率"), "avg_days_used": _("平均用时/法定时限（工作日）"),
+              "alerts": _("有效告警")}
+    columns = []
+    for column in SORT_COLUMNS:
+        first_way = column if column == "name" else f"-{column}"
+        query = request.GET.copy()
+        query["sort"] = column if current == f"-{column}" else f"-{column}" if current == column else first_way
+        state = "descending" if current == f"-{column}" else "ascending" if current == column else "none"
+        columns.append({"key": column, "label": labels[column], "query": query.urlencode(), "state": state})
+    return columns
+
+
+def _unit_options(user) -> list[tuple[str, str]]:
+    """The unit filter's options: code and name, indented by depth below the city."""
+    return [(code, "\u3000" * depth + name) for code, name, depth in filter_units(user)]
+
+
+def _rates_chart(stats: list[dict]) -> list[dict]:
+    """The rates chart's rows: every row with decided cases, the lowest statutory on-time rate first."""
+    decided = [s for s in stats if s["on_time_statutory"] is not None]
+    return sorted(decided, key=lambda s: (s["on_time_statutory"], s["on_time_promised"] or 0, s["code"]))
+
+
+def _chart_json(stats: list[dict], trend: list[dict] | None = None) -> str:
+    rows = _rates_chart(stats)
+    data: dict = {"units": [s["name"] for s in rows], "statutory": [s["on_time_statutory"] for s in rows],
+                  "promised": [s["on_time_promised"] for s in rows]}
+    if trend is not None:
+        data.update(months=[t["month"] for t in trend], volume=[t["volume"] for t in trend],
+                    late=[t["late"] for t in trend])
+    return json.dumps(data, ensure_ascii=False)
 
 
 @login_required
@@ -70,34 +133,66 @@ def index(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("type", "")
     alerts = alerts_for(request.user, as_of=today, unit_code=unit)
     by_type = dict(alerts.order_by().values_list("type").annotate(n=Count("id")))
-    ages = Counter()
-    deadlines = list(alerts.filter(type=AlertType.RED_CARD, deadline__isnull=False).values_list("deadline", flat=True))
-    if deadlines:
-        from zeren.workcal.selectors import get_calendar
-
-        late = get_calendar().workdays_between_array(np.array(deadlines, dtype="datetime64[D]"),
-                                                      np.datetime64(today, "D"))
-        for age in late.tolist():
-            ages[next(label for low, high, label in AGE_BUCKETS if low <= max(0, age) <= high)] += 1
     listed = alerts.filter(type=kind) if kind else alerts.filter(type=AlertType.RED_CARD)
     shown = list(listed.order_by("since", "id")[:100])
     _ages(shown, today)
     start = today - timedelta(days=365)
     cases = cases_for(request.user)
-    stats = unit_statistics(cases, start, today)
+    if unit:
+        cases = cases.filter(unit__path__contains=f"/{unit}/")
+    stats, sort = sort_statistics(on_time_statistics(cases, start, today), request.GET.get("sort", ""))
     trend = monthly_trend(cases, start, today)
     labels = dict(AlertType.choices)
     return render(request, "supervision/index.html", {
-        "today": today, "unit": unit, "kind": kind,
+        "today": today, "unit": unit, "kind": kind, "units": _unit_options(request.user),
         "counts": [(t, labels[t], by_type.get(t, 0), severity(t)) for t in SEVERITY],
         "kind_label": labels.get(kind, labels[AlertType.RED_CARD]),
-        "ages": [(label, ages.get(label, 0)) for *_, label in AGE_BUCKETS],
-        "alerts": shown, "stats": stats, "scan": ScanRun.objects.first(),
-        "chart": json.dumps({"units": [s["unit_name"] for s in stats],
-                             "statutory": [s["on_time_statutory"] for s in stats],
-                             "promised": [s["on_time_promised"] for s in stats],
-                             "months": [t["month"] for t in trend], "volume": [t["volume"] for t in trend],
-                             "late": [t["late"] for t in trend]}, ensure_ascii=False),
+        "ages": _lateness_buckets(alerts, today),
+        "alerts": shown, "stats": stats, "sort": sort, "columns": _sort_columns(request, sort, _("办理单位")),
+        "scan": ScanRun.objects.first(), "chart": _chart_json(stats, trend),
+    })
+
+
+@login_required
+def items(request: HttpRequest) -> HttpResponse:
+    """Approval items (审批事项) in the user's scope with their limits and on-time rates over the last year."""
+    today = timezone.localdate()
+    unit = request.GET.get("unit", "")
+    start = today - timedelta(days=365)
+    cases = cases_for(request.user)
+    listed = items_for(request.user)
+    if unit:
+        cases = cases.filter(unit__path__contains=f"/{unit}/")
+        listed = listed.filter(unit__path__contains=f"/{unit}/")
+    stats = {s["code"]: s for s in on_time_statistics(cases, start, today, by="item")}
+    rows = []
+    for item in listed.order_by("unit__path", "code"):
+        row = stats.get(item.code) or {"code": item.code, "name": item.name, "volume": 0, "decided": 0,
+                                       "on_time_statutory": None, "on_time_promised": None,
+                                       "avg_days_used": None, "avg_days_limit": None, "alerts": 0}
+        rows.append({**row, "item": item})
+    rows, sort = sort_statistics(rows, request.GET.get("sort", ""))
+    return render(request, "supervision/items.html", {
+        "rows": rows, "unit": unit, "units": _unit_options(request.user), "start": start, "today": today,
+        "sort": sort, "columns": _sort_columns(request, sort, _("审批事项")),
+    })
+
+
+@login_required
+def item_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """One approval item: its limits (法定/承诺时限), fee and steps, the 权责清单 item it implements,
+    its on-time rates over the last year and its alerts in force, the most severe first."""
+    item = get_item_for(request.user, code)
+    today = timezone.localdate()
+    start = today - timedelta(days=365)
+    stats = on_time_statistics(cases_for(request.user).filter(item=item), start, today, by="item")
+    severest = Case(*[When(type=t, then=Value(n)) for n, t in enumerate(SEVERITY)], output_field=IntegerField())
+    shown = list(alerts_for(request.user, as_of=today).filter(item=item).annotate(rank=severest)
+                 .order_by("rank", "since", "id")[:20])
+    _ages(shown, today)
+    return render(request, "supervision/item.html", {
+        "item": item, "duty": duty_item(item), "stats": stats[0] if stats else None, "start": start,
+        "today": today, "alerts": shown,
     })
 
 
@@ -146,12 +241,9 @@ def public(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     start = today - timedelta(days=365)
     cases = ApprovalCase.objects.filter(unit__kind=UnitKind.DEPARTMENT)
-    stats = [{k: s[k] for k in ("unit_name", "volume", "decided", "on_time_statutory", "on_time_promised",
-                                "avg_days_used", "avg_days_limit")} for s in unit_statistics(cases, start, today)]
+    stats = [{k: s[k] for k in ("code", "name", "volume", "decided", "on_time_statutory", "on_time_promised",
+                                "avg_days_used", "avg_days_limit")} for s in on_time_statistics(cases, start, today)]
     stats.sort(key=lambda s: -(s["on_time_statutory"] or 0))
     return render(request, "supervision/public.html", {
-        "stats": stats, "start": start, "today": today,
-        "chart": json.dumps({"units": [s["unit_name"] for s in stats],
-                             "statutory": [s["on_time_statutory"] for s in stats],
-                             "promised": [s["on_time_promised"] for s in stats]}, ensure_ascii=False),
+        "stats": stats, "start": start, "today": today, "chart": _chart_json(stats),
     })

@@ -4,10 +4,12 @@ import pytest
 
 from zeren.audit.models import AuditEntry, Checkpoint
 from zeren.demo.models import DemoBuild
+from zeren.duties.models import FunctionItem
 from zeren.findings import causes
 from zeren.findings.models import Finding
 from zeren.org.models import Unit
 from zeren.org.testing import make_unit, run_command
+from zeren.supervision.models import ApprovalItem
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +29,10 @@ def test_demo_builds_a_verifiable_city_then_reuses_it():
     assert Checkpoint.objects.filter(last_seq=last.seq).exists()
     code, out = run_command("audit", "verify")
     assert code in (0, None), out
+    # Every approval item of e-supervision names a 行政许可 item of the 权责清单 in force (issue 12 item 4).
+    licences = set(FunctionItem.objects.filter(category="licensing", is_active=True).values_list("code", flat=True))
+    linked = dict(ApprovalItem.objects.values_list("code", "duty_code"))
+    assert linked and set(linked.values()) <= licences and linked["SZ-SCJG-XK01"] in licences
 
     units = Unit.objects.count()
     code, out = run_command("demo", "--no-serve")

@@ -8,7 +8,9 @@ soil and water conservation (水务), fire-protection design review and the cons
 (住房和建设) — with their real prerequisites. A stage whose department the demo city lacks is left
 out and its prerequisites pass through to the stages that needed it.
 
-The approval items are loaded with ``do_load_items`` and every filed stage is a real case pushed
+Each stage's approval item is a 行政许可 item of the 权责清单: the demo lists the stages in the
+catalogue (one reform batch, under their laws) and loads the approval items naming them with
+``do_load_items``, which checks the link. Every filed stage is a real case pushed
 through ``do_ingest_events`` by the city's investment-project platform (投资项目在线审批监管平台),
 then scanned, so the projects' late stages are red cards on the supervision board too. Departments
 mostly decide within the promised limit; some take up to the statutory limit and a few overrun it
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from zeren.demo.context import DemoContext
@@ -44,6 +46,19 @@ STAGES = [
     ("construction", "建筑工程施工许可证核发", "ZJ", 7, 5, ("planning", "fire", "eia", "energy", "safety", "water"),
      1.0),
 ]
+# Each stage's licence in the 权责清单: the law and article that set it, its function area, and the
+# subject matter (对象) of the catalogue's own item for it when the duties generator lists one.
+STAGE_DUTY = {
+    "land": ("中华人民共和国土地管理法", "第五十二条", "economic_regulation", ""),
+    "approval": ("企业投资项目核准和备案管理条例", "第三条", "economic_regulation", "企业投资项目核准"),
+    "energy": ("中华人民共和国节约能源法", "第十五条", "economic_regulation", "固定资产投资项目节能审查"),
+    "eia": ("中华人民共和国环境影响评价法", "第二十二条", "social_management", "建设项目环境影响评价"),
+    "safety": ("危险化学品安全管理条例", "第十二条", "social_management", ""),
+    "water": ("中华人民共和国水土保持法", "第二十五条", "social_management", "生产建设项目水土保持方案"),
+    "planning": ("中华人民共和国城乡规划法", "第四十条", "economic_regulation", "建设工程规划"),
+    "fire": ("中华人民共和国消防法", "第十一条", "social_management", ""),
+    "construction": ("中华人民共和国建筑法", "第七条", "market_supervision", "建筑工程施工"),
+}
 SLOW = {"planning": 0.3, "eia": 0.3}  # chance of overrunning the statutory limit; others OVERRUN
 OVERRUN = 0.08
 PLACES = ["前海", "光明科学城", "坪山", "龙华", "宝安机场东", "大空港", "西丽湖", "深圳湾", "大运", "河套", "留仙洞",
@@ -59,16 +74,52 @@ def _at(day: date, hour: int) -> str:
     return datetime.combine(day, time(hour, 30), LOCAL_TZ).isoformat()
 
 
-def _items(departments: dict[str, Unit]) -> list[dict]:
-    seen, items = set(), []
+def _items(departments: dict[str, Unit], day: date) -> list[dict]:
+    """The approval items of the stages the city's departments grant, each naming its 行政许可 item of
+    the 权责清单: the department's own item for the licence when the catalogue has one, else one
+    listed here (same code as the approval item) in a reform batch dated ``day``."""
+    from zeren.duties.models import ItemResponsibility
+
+    held: dict[str, list[tuple[str, str]]] = {}
+    for unit_code, code, name in ItemResponsibility.objects.filter(
+            unit__in=departments.values(), role="lead", item__category="licensing",
+            item__is_active=True).values_list("unit__code", "item__code", "item__name").order_by("item__code"):
+        held.setdefault(unit_code, []).append((code, name))
+    seen, items, missing = set(), [], []
     for code, name, suffix, statutory, promised, *_ in STAGES:
         unit = departments.get(suffix)
         if unit is None or (suffix, code) in seen:
             continue
         seen.add((suffix, code))
-        items.append({"code": f"{unit.code}-TZ-{code}", "name": name, "unit_code": unit.code,
-                      "statutory_days": statutory, "promised_days": promised, "required_steps": ["review"]})
+        subject = STAGE_DUTY[code][3]
+        duty = next((c for c, n in held.get(unit.code, []) if subject and n == f"{subject}许可"), "")
+        item = {"code": f"{unit.code}-TZ-{code}", "name": name, "unit_code": unit.code,
+                "duty_code": duty or f"{unit.code}-TZ-{code}", "statutory_days": statutory,
+                "promised_days": promised, "required_steps": ["review"]}
+        items.append(item)
+        if not duty:
+            missing.append((item, unit, code))
+    if missing:
+        _list_in_catalogue(missing, day)
     return items
+
+
+def _list_in_catalogue(missing: list[tuple[dict, Unit, str]], day: date) -> None:
+    """Stages' licences the catalogue lacks, as 行政许可 items under their laws, in one reform batch."""
+    from zeren.duties.actions import do_get_or_create_batch, do_import_items
+    from zeren.duties.generator import MATTERS, SITUATIONS
+
+    contents = []
+    for item, unit, stage in missing:
+        law, article, area, _subject = STAGE_DUTY[stage]
+        contents.append({
+            "code": item["duty_code"], "name": item["name"], "category": "licensing", "area": area,
+            "level": unit.level, "legal_basis": [{"law": law, "article": article, "text": ""}],
+            "lead_units": [unit.code], "assisting_units": [], "parent": "",
+            "responsibility_matters": list(MATTERS["licensing"]), "accountability_situations": list(SITUATIONS)})
+    batch = do_get_or_create_batch(actor=None, name="工程建设项目审批事项纳入权责清单", day=day,
+                                   document_number="深府办函〔2025〕21号")
+    do_import_items(actor=None, contents=contents, batch=batch, source="demo")
 
 
 def _chosen(rng, departments: dict[str, Unit]) -> tuple[list[str], dict[str, list[str]]]:
@@ -143,7 +194,7 @@ def build(ctx: DemoContext) -> None:
                    for u in Unit.objects.filter(code__in=[f"{city}-{s}" for s in wanted])}
     if "FGW" not in departments:
         return
-    items = _items(departments)
+    items = _items(departments, ctx.today - timedelta(days=380))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "investment-project-items.json"
         path.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
