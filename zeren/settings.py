@@ -72,7 +72,7 @@ ROOT_URLCONF = "zeren.urls"
 WSGI_APPLICATION = "zeren.wsgi.application"
 AUTH_USER_MODEL = "access.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "workbench:index"  # every role lands on its workbench (我的工作台)
 LOGOUT_REDIRECT_URL = "home"
 
 # django-ninja's bundled API docs page (swagger-ui, no CDN: zeren.api.BundledSwagger) takes its
@@ -232,7 +232,9 @@ ZEREN_NAV = [
     ("accountability:index", _("问责")),
 ]
 ZEREN_AUX_NAV = [
-    # (url name, label, shown to the anonymous public)
+    # (url name, label, shown to the anonymous public[, url name of a badge fetched after the page loads])
+    ("workbench:index", _("我的工作台"), False, "workbench:count"),
+    ("cockpit:index", _("驾驶舱"), False),
     ("org:index", _("组织机构"), True),
     ("findings:index", _("问题线索"), False),
     ("oversight:index", _("监督网络"), False),

@@ -27,6 +27,9 @@ for _app in ["org", "audit", "duties", "targets", "supervision", "evaluation", "
     prefix = "" if _app == "portal" else f"{_app}/"
     urlpatterns.append(path(prefix, include(f"zeren.{_app}.urls")))
 
+# The workbench (我的工作台), every signed-in role's landing page, is the cockpit app's too.
+urlpatterns.append(path("workbench/", include("zeren.cockpit.workbench_urls")))
+
 # Investment-project supervision lives inside supervision (zeren.supervision.projects).
 urlpatterns.append(path("supervision/projects/", include("zeren.supervision.projects.urls")))
 

@@ -21,8 +21,9 @@ def shell(request: HttpRequest) -> dict:
         nav.append({"label": label, "url": url, "active": bool(url) and request.path.startswith(url)})
     signed_in = request.user.is_authenticated
     aux = [
-        {"label": label, "url": url}
-        for name, label, public in settings.ZEREN_AUX_NAV
+        {"label": label, "url": url, "badge": _url(badge[0]) if badge else None,
+         "active": request.path.startswith(url) and url != "/"}
+        for name, label, public, *badge in settings.ZEREN_AUX_NAV
         if (public or signed_in) and (url := _url(name))
     ]
     return {"zeren_nav": nav, "zeren_aux_nav": aux}

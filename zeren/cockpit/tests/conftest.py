@@ -1,0 +1,46 @@
+"""The small demo city (every element, every demo role), built and committed once for the cockpit's tests
+and flushed after them. Tests read it inside their own transaction (rolled back); the browser test reads
+it from the live server's thread, which sees committed data on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from zeren.demo.context import DemoContext, demo_steps
+from zeren.workcal.selectors import get_calendar
+
+ROLES = ["admin", "leader", "officer", "perf", "head", "staff"]
+
+
+def last_workday():
+    """The last working day on or before today: the demo's reference date, whatever the weekday."""
+    cal = get_calendar()
+    return cal.add_workdays(cal.add_workdays(timezone.localdate(), 1), -1)
+
+
+@pytest.fixture(scope="package")
+def city(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        ctx = DemoContext(size="small", seed=2007, today=last_workday(), quiet=True)
+        try:
+            for step in demo_steps():
+                with transaction.atomic():
+                    step.build(ctx)
+            yield ctx
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def no_rate_limits(settings):
+    settings.ZEREN_RATELIMITS = {}
+
+
+@pytest.fixture
+def demo_user(city, db):
+    from django.contrib.auth import get_user_model
+
+    return lambda username: get_user_model().objects.get(username=username)
