@@ -25,7 +25,7 @@ def closed_findings(scope: QueueScope) -> QuerySet[Finding]:
 
 
 def row(f: Any) -> QueueItem:
-    label = cause_labels().get((f.source_app, f.cause), f.cause)
+    label = cause_labels().get(f.cause, f.cause)
     return QueueItem("findings.finding", f"findings.finding:{f.pk}", f"{label}：{f.title}", f.unit.code, f.unit.name,
                      f.unit.name_en, None, f"{reverse('findings:index')}?unit={f.unit.code}&status={f.status}",
                      f.get_status_display())
