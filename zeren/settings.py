@@ -224,17 +224,19 @@ ZEREN_DEMO_PASSWORD = "zeren-demo"
 # Working-day calendar policy for years without an official schedule: provisional | strict.
 ZEREN_CALENDAR_POLICY = os.environ.get("ZEREN_CALENDAR_POLICY", "provisional")
 ZEREN_NAV = [
-    # (url name, label) for the five elements; an app that is not built yet shows as disabled.
-    ("duties:index", _("职责")),
-    ("targets:index", _("目标")),
-    ("supervision:index", _("监督")),
-    ("evaluation:index", _("评估")),
-    ("accountability:index", _("问责")),
+    # (url name, label, url name of the element's public face for the anonymous visitor) for the five
+    # elements; an app that is not built yet shows as disabled. The public never meets a login form.
+    ("duties:index", _("职责"), "duties:index"),
+    ("targets:index", _("目标"), "targets:papers"),
+    ("supervision:index", _("监督"), "supervision:public"),
+    ("evaluation:index", _("评估"), "portal:results"),
+    ("accountability:index", _("问责"), "portal:accountability"),
 ]
 ZEREN_AUX_NAV = [
     # (url name, label, shown to the anonymous public[, url name of a badge fetched after the page loads])
     ("workbench:index", _("我的工作台"), False, "workbench:count"),
     ("cockpit:index", _("驾驶舱"), False),
+    ("portal:index", _("政务公开"), True),
     ("org:index", _("组织机构"), True),
     ("findings:index", _("问题线索"), False),
     ("oversight:index", _("监督网络"), False),

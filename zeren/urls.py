@@ -5,10 +5,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from zeren.api import api
-from zeren.core import views as core_views
+from zeren.portal import views as portal_views
+
+handler500 = "zeren.core.views.server_error"  # 403 and 404: Django's handlers render zeren/core's templates
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", portal_views.home, name="home"),  # the public portal (zeren.portal)
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -15,11 +15,11 @@ def _url(name: str) -> str | None:
 
 
 def shell(request: HttpRequest) -> dict:
-    nav = []
-    for url_name, label in settings.ZEREN_NAV:
-        url = _url(url_name)  # an element not built yet is shown, but disabled
-        nav.append({"label": label, "url": url, "active": bool(url) and request.path.startswith(url)})
     signed_in = request.user.is_authenticated
+    nav = []
+    for url_name, label, public_name in settings.ZEREN_NAV:
+        url = _url(url_name if signed_in else public_name)  # an element not built yet is shown, but disabled
+        nav.append({"label": label, "url": url, "active": bool(url) and request.path.startswith(url)})
     aux = [
         {"label": label, "url": url, "badge": _url(badge[0]) if badge else None,
          "active": request.path.startswith(url) and url != "/"}

@@ -33,6 +33,9 @@ from zeren.duties.models import (
 from zeren.duties.rules import diff_catalogues
 from zeren.org.models import Post, Rank, Unit, UnitKind
 
+# A search by unit name matches the items of at most this many units (a name like "局" matches most).
+MAX_NAMED_UNITS = 60
+
 
 class CatalogueFilter(Schema):
     """The one filter of the catalogue, shared by the list page, its export and the API (``Query[CatalogueFilter]``)."""
@@ -54,7 +57,13 @@ class CatalogueFilter(Schema):
     def apply(self, qs: QuerySet[ItemVersion]) -> QuerySet[ItemVersion]:
         qs = versions_as_of(self.as_of, qs)
         if self.q:
-            qs = qs.filter(Q(name__icontains=self.q) | Q(code__icontains=self.q))
+            # An item's name or code, or the name of a unit that carries it (部门名称): the public looks
+            # for "市场监督管理局" as often as for "食品经营许可".
+            match = Q(name__icontains=self.q) | Q(code__icontains=self.q)
+            for code in Unit.objects.filter(Q(name__icontains=self.q) | Q(short_name__icontains=self.q)).values_list(
+                    "code", flat=True)[:MAX_NAMED_UNITS]:
+                match |= Q(unit_codes__contains=f"|{code}|")
+            qs = qs.filter(match)
         for key in ("category", "area", "level"):
             if getattr(self, key):
                 qs = qs.filter(**{key: getattr(self, key)})

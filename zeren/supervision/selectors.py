@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -123,6 +124,39 @@ def sort_statistics(stats: list[dict[str, Any]], sort: str) -> tuple[list[dict[s
     known = [s for s in stats if s[column] is not None]
     known.sort(key=lambda s: (s[column], s["code"]), reverse=sort.startswith("-"))
     return known + [s for s in stats if s[column] is None], sort
+
+
+@dataclass(frozen=True)
+class PublicRates:
+    """The public on-time table (阳光政务): one row per department (:func:`on_time_statistics`), each with
+    the government it belongs to (``government_code``/``government_name``: the city's or a district's),
+    and the governments to filter by (``(code, name)``, the city first)."""
+
+    rows: list[dict[str, Any]]
+    governments: list[tuple[str, str]]
+
+
+def public_rates(start: date, end: date, *, q: str = "", government: str = "") -> PublicRates:
+    """Per department (政府工作部门), its cases received in [start, end], narrowed to departments whose
+    name contains ``q`` and that belong to ``government`` (a government unit's code), best statutory
+    on-time rate first. Aggregates only: no case is shown."""
+    rows = on_time_statistics(ApprovalCase.objects.filter(unit__kind=UnitKind.DEPARTMENT), start, end)
+    paths = dict(Unit.objects.filter(code__in=[r["code"] for r in rows]).values_list("code", "path"))
+    govs = {code: (name, level) for code, name, level in
+            Unit.objects.filter(kind=UnitKind.GOVERNMENT).values_list("code", "name", "level")}
+    for row in rows:
+        # The department's government: the nearest government above it in the tree.
+        above = [c for c in paths.get(row["code"], "").strip("/").split("/")[:-1] if c in govs]
+        row["government_code"] = above[-1] if above else ""
+        row["government_name"] = govs[above[-1]][0] if above else ""
+    present = {r["government_code"] for r in rows if r["government_code"]}
+    governments = sorted(((c, govs[c][0]) for c in present), key=lambda g: (govs[g[0]][1] != "city", g[0]))
+    if q:
+        rows = [r for r in rows if q in r["name"]]
+    if government:
+        rows = [r for r in rows if r["government_code"] == government]
+    rows.sort(key=lambda r: (-(r["on_time_statutory"] if r["on_time_statutory"] is not None else -1), r["code"]))
+    return PublicRates(rows=rows, governments=governments)
 
 
 def _rate(hits) -> float | None:

@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zeren.core.exports import download, write_csv
 from zeren.core.ratelimit import ratelimit
-from zeren.org.models import UnitKind
 from zeren.supervision.actions import ALERT_MOVES, check_move_alert, do_move_alert
-from zeren.supervision.models import AlertStatus, AlertType, ApprovalCase, ScanRun
+from zeren.supervision.models import AlertStatus, AlertType, ScanRun
 from zeren.supervision.rules import LATENESS_BUCKETS, lateness, lateness_bucket, unhandled
 from zeren.supervision.selectors import (
     SORT_COLUMNS,
@@ -35,6 +35,7 @@ from zeren.supervision.selectors import (
     items_for,
     monthly_trend,
     on_time_statistics,
+    public_rates,
     sort_statistics,
 )
 
@@ -237,13 +238,23 @@ def move_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
 
 @ratelimit("public")
 def public(request: HttpRequest) -> HttpResponse:
-    """每个部门的按时办结率 — aggregate numbers only, no case is shown (阳光政务)."""
+    """每个部门的按时办结率 — aggregate numbers only, no case is shown (阳光政务): searchable by the
+    department's name, filtered by district (the government it belongs to), downloadable as CSV."""
     today = timezone.localdate()
     start = today - timedelta(days=365)
-    cases = ApprovalCase.objects.filter(unit__kind=UnitKind.DEPARTMENT)
-    stats = [{k: s[k] for k in ("code", "name", "volume", "decided", "on_time_statutory", "on_time_promised",
-                                "avg_days_used", "avg_days_limit")} for s in on_time_statistics(cases, start, today)]
-    stats.sort(key=lambda s: -(s["on_time_statutory"] or 0))
+    q = request.GET.get("q", "").strip()[:100]
+    government = request.GET.get("district", "").strip()[:64]
+    rates = public_rates(start, today, q=q, government=government)
+    if request.GET.get("format") == "csv":
+        columns = [("name", _("部门")), ("code", _("单位代码")), ("government_name", _("所属政府")),
+                   ("volume", _("受理")), ("decided", _("办结")), ("on_time_statutory", _("法定时限内办结率（%）")),
+                   ("on_time_promised", _("承诺时限内办结率（%）")), ("avg_days_used", _("平均用时（工作日）")),
+                   ("avg_days_limit", _("平均法定时限（工作日）"))]
+        content = write_csv([[label for _key, label in columns], *([r[k] for k, _label in columns] for r in rates.rows)])
+        return download(content, f"on-time-rates-{today:%Y%m%d}.csv")
+    query = request.GET.copy()
+    query["format"] = "csv"
     return render(request, "supervision/public.html", {
-        "stats": stats, "start": start, "today": today, "chart": _chart_json(stats),
+        "stats": rates.rows, "start": start, "today": today, "q": q, "district": government,
+        "governments": rates.governments, "csv_query": query.urlencode(), "chart": _chart_json(rates.rows),
     })

@@ -23,19 +23,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.db import models, transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from zeren.access.models import Role, RoleAssignment
 from zeren.access.scope import scope_paths
 from zeren.api import api
-from zeren.demo.context import DemoContext, demo_steps
+from zeren.demo.testing import committed_demo
 from zeren.org.models import Unit
 
 PUBLIC_NAMESPACES = {"portal"}
@@ -106,15 +104,8 @@ def is_empty(response) -> bool:
 @pytest.fixture(scope="module")
 def city(django_db_setup, django_db_blocker):
     """The small demo city, committed for this module and flushed after it."""
-    with django_db_blocker.unblock():
-        ctx = DemoContext(size="small", seed=2007, today=date(2026, 11, 27), quiet=True)
-        try:
-            for step in demo_steps():
-                with transaction.atomic():
-                    step.build(ctx)
-            yield ctx
-        finally:
-            call_command("flush", interactive=False, verbosity=0)
+    with django_db_blocker.unblock(), committed_demo() as ctx:
+        yield ctx
 
 
 @pytest.fixture
