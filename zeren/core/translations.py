@@ -11,6 +11,7 @@ What can go wrong, and is checked here:
 - a compiled ``.mo`` that is not the ``.po`` beside it (:func:`catalogue_problems`);
 - a string marked for translation in the code or templates that no catalogue translates, found by
   running ``makemessages`` over a copy of the sources (:func:`extract_messages`, :func:`missing`);
+- a catalogue entry that nothing uses any more (:func:`unused`);
 - a message id with no Chinese in it (an English word shown as is in the Chinese UI), unless it is
   a name that is the same in both languages (:data:`SAME_IN_BOTH`);
 - Chinese text in a template outside ``{% translate %}`` / ``{% blocktranslate %}`` (:func:`bare_template_text`);
@@ -184,6 +185,14 @@ def missing(extracted: Iterable[Entry], paths: Iterable[Path]) -> list[Entry]:
     """The extracted messages that no shipped catalogue translates."""
     done = translated_keys(paths)
     return [e for e in extracted if e.key not in done]
+
+
+def unused(extracted: Iterable[Entry], paths: Iterable[Path]) -> list[str]:
+    """``path:line: msgid`` of catalogue entries no code or template uses any more (left behind by a
+    change): they only hide that a string was reworded without its translation."""
+    used = {e.key for e in extracted}
+    return [f"{path}:{e.line}: {e.msgid!r}" for path in paths for e in read_po(path)
+            if not e.obsolete and e.key not in used]
 
 
 def not_chinese(extracted: Iterable[Entry]) -> list[Entry]:

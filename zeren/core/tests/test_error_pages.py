@@ -55,7 +55,7 @@ def test_a_scoped_page_answers_the_403_page(client):
     assert response.status_code == 403 and in_layout(html)
     assert "无权访问" in html and "权限范围" in html and "王芳" in html  # signed in: the shell shows who
     client.cookies["django_language"] = "en"
-    assert "Access denied" in client.get("/duties/import/").content.decode()
+    assert "Not allowed" in client.get("/duties/import/").content.decode()
 
 
 @pytest.mark.urls("zeren.core.tests.test_error_pages")

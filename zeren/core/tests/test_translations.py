@@ -32,6 +32,10 @@ def test_every_marked_message_is_translated(extracted):
     assert [f"{e.msgid!r} ({', '.join(e.references[:2])})" for e in missing] == []
 
 
+def test_no_catalogue_entry_is_left_unused(extracted):
+    assert translations.unused(extracted, CATALOGUES) == []
+
+
 def test_no_english_message_id_shows_in_the_chinese_ui(extracted):
     assert [f"{e.msgid!r} ({', '.join(e.references[:2])})" for e in translations.not_chinese(extracted)] == []
 
