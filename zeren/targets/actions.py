@@ -7,7 +7,7 @@ write many rows at once and record one audit entry per batch with the digest of 
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -708,7 +708,13 @@ def do_confirm_assessments(*, actor: Any, unit: Unit, year: int, decisions: list
             if before is not None:
                 record_change(actor=actor, action="targets.change_proposed_grade", obj=row, before=before,
                               after=snapshot(row), reason=row.grade_reason)
-        Assessment.objects.bulk_update(confirmed, ["grade", "grade_reason", "comment", "notified_on"], batch_size=1000)
+        # one UPDATE per distinct decision (most of a round is confirmed as proposed), not a CASE per row
+        same: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+        for row in confirmed:
+            same[row.grade, row.grade_reason, row.comment].append(row.pk)
+        for (grade, reason, comment), ids in same.items():
+            Assessment.objects.filter(pk__in=ids).update(grade=grade, grade_reason=reason, comment=comment,
+                                                         notified_on=notified_on)
         record_event(actor=actor, action="targets.confirm_assessments", object_type="targets.assessment",
                      object_id=f"{unit.code}:{year}",
                      changes={"count": len(confirmed), "grades": dict(Counter(a.grade for a in confirmed)),
