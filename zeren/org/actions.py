@@ -24,6 +24,7 @@ from zeren.audit.actions import record_change, record_event, snapshot
 from zeren.org.models import Membership, Person, Post, Unit
 from zeren.org.registry import PlannedUnit, RegistryData, RegistryError, plan_registry
 from zeren.org.rules import infer_level, valid_code
+from zeren.org.signals import units_changed
 
 BATCH = 2000
 UNIT_FIELDS = ["name", "name_en", "short_name", "kind", "level", "functions", "valid_from", "valid_until", "sort_order",
@@ -76,6 +77,7 @@ def do_update_unit(*, actor: Any, unit: Unit, reason: str = "", **changes: Any) 
         if unit.path != old_path:
             moved = Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).update(
                 path=Concat(Value(unit.path), Substr("path", len(old_path) + 1)))
+            units_changed.send(sender=Unit)
         record_change(actor=actor, action="org.update_unit", obj=unit, before=before, after=snapshot(unit),
                       reason=reason, extra={"descendants_moved": moved} if moved else None)
     return unit
@@ -281,6 +283,8 @@ def _write_units(registry: RegistryData, planned: dict[str, PlannedUnit], existi
         code = planned[unit.code].parent_code
         unit.parent = units[code] if code else None
     Unit.objects.bulk_update(changed, ["parent", "path", *UNIT_FIELDS], batch_size=BATCH)
+    if new or changed:
+        units_changed.send(sender=Unit)
     return counts
 
 

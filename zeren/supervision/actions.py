@@ -28,7 +28,7 @@ from zeren.findings.rules import dedupe_key as finding_key
 from zeren.org.models import Unit
 from zeren.supervision import storage
 from zeren.supervision.casewrite import CaseWriter, event_values
-from zeren.supervision.catalog import Catalog
+from zeren.supervision.catalog import Catalog, get_catalog
 from zeren.supervision.events import (
     Rejection,
     storable_payload,
@@ -148,7 +148,7 @@ def do_ingest_events(*, source: SourceSystem, events: list[Any], catalog: Catalo
     (:mod:`zeren.supervision.batchfold`); a case that receives an earlier event (or another
     source's, or whose rules changed) is folded again from all of its events.
     """
-    catalog = catalog or Catalog.load()
+    catalog = catalog or get_catalog()
     return _ingest_read(source, read_batch(events, _identity_checker(catalog, source), first_index), catalog)
 
 
@@ -253,7 +253,7 @@ def ingest_file(path: Path, *, source: SourceSystem | None = None, chunk: int = 
     written outside the database.
     """
     source = source or cli_source()
-    catalog = Catalog.load()
+    catalog = get_catalog()
     total = IngestResult()
     with without_gc():
         for read in read_file(path, chunk, _identity_checker(catalog, source)):
@@ -289,7 +289,7 @@ def do_refold_cases(*, actor: Any = None, chunk: int = 20_000) -> int:
     from zeren.supervision.models import ApprovalCase
     from zeren.workcal.selectors import get_calendar
 
-    catalog, cal = Catalog.load(), get_calendar()
+    catalog, cal = get_catalog(), get_calendar()
     after, total = 0, 0
     while True:
         with transaction.atomic():
@@ -397,7 +397,7 @@ def do_scan(*, as_of: date | None = None, actor: Any = None) -> ScanSummary:
     now = timezone.now()
     as_of = as_of or timezone.localdate()
     cal = get_calendar()
-    catalog = Catalog.load()
+    catalog = get_catalog()
     with transaction.atomic():
         # The ingestion lock, before anything is read: a batch committing mid-scan (PostgreSQL,
         # READ COMMITTED) would otherwise have its cases' ``rescan`` cleared unevaluated.

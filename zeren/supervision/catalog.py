@@ -7,11 +7,14 @@ case's unit path, then the city row (no unit, no item), then the defaults in
 
 from __future__ import annotations
 
+import secrets
+import threading
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from zeren.org.models import Unit
-from zeren.supervision.models import ApprovalItem, RuleConfig
+from zeren.supervision.models import ApprovalItem, CatalogVersion, RuleConfig
 from zeren.supervision.rules import (
     ALERT_TYPES,
     DEFAULT_LATE_ENTRY_HOURS,
@@ -94,3 +97,32 @@ class Catalog:
         rules = CaseRules(item.statutory_days, item.promised_days, item.fee_standard, item.required_steps,
                           item.step_limits, chosen["suspension_limit"], chosen["late_entry_hours"])
         return Effective(rules, chosen["yellow_threshold_days"], frozenset(chosen["enabled_types"]))
+
+
+_lock = threading.Lock()
+_cached: tuple[int | None, Catalog] | None = None
+
+
+def catalog_version() -> int | None:
+    """The token of :class:`~zeren.supervision.models.CatalogVersion` (None before any change)."""
+    return CatalogVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+
+
+def get_catalog() -> Catalog:
+    """The catalogue, cached per process and loaded again when its version moved (one single-row
+    query a call, instead of every unit, item and rule row). The version is read before the rows,
+    so a catalogue is never kept under a version newer than what it was loaded from."""
+    global _cached
+    version = catalog_version()
+    with _lock:
+        if _cached is None or _cached[0] != version:
+            _cached = (version, Catalog.load())
+        return _cached[1]
+
+
+def catalog_changed(**_: Any) -> None:
+    """Receiver of every change to items, units and rule configuration: a new version token, in
+    the changing transaction (so it commits, or rolls back, with the change)."""
+    token = secrets.randbits(62)
+    if not CatalogVersion.objects.filter(pk=1).update(token=token):
+        CatalogVersion.objects.update_or_create(pk=1, defaults={"token": token})

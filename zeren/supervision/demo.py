@@ -19,7 +19,7 @@ from django.db.models import F
 from zeren.demo.context import DemoContext
 from zeren.org.models import Unit
 from zeren.supervision.actions import do_create_source, do_ingest_events, do_load_item_rows, do_scan
-from zeren.supervision.catalog import Catalog
+from zeren.supervision.catalog import get_catalog
 from zeren.supervision.simulate import ItemSpec, generate, pending_near_deadline
 
 ORDER = 30
@@ -76,7 +76,7 @@ def build(ctx: DemoContext) -> None:
     # yellow cards (黄牌预警) on the day the demo is shown.
     events += pending_near_deadline(specs, as_of=ctx.today, count=ctx.scaled(6, 40), seed=ctx.seed, prefix="SZ-Y")
     events.sort(key=lambda e: e["at"])
-    catalog = Catalog.load()
+    catalog = get_catalog()
     for start in ctx.progress(range(0, len(events), 20_000), "supervision: approvals"):
         do_ingest_events(source=source, events=events[start:start + 20_000], catalog=catalog)
     do_scan(as_of=ctx.today - timedelta(days=1))

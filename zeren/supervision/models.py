@@ -130,6 +130,18 @@ class RuleConfig(models.Model):
         return f"rules for {self.item or self.unit or 'city'}"
 
 
+class CatalogVersion(models.Model):
+    """One row: the version of what ingestion and the scan read about items, units and rule
+    configuration, so each process knows when to reload its cached catalogue
+    (:func:`zeren.supervision.catalog.get_catalog`). A new random token at every change, not a
+    counter: a rolled-back change cannot make an old number current again."""
+
+    token = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"catalogue version {self.token}"
+
+
 class SourceSystem(models.Model):
     """A department's approval system allowed to push events, scoped to its unit subtree.
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from zeren.demo.context import DemoContext
 from zeren.org.models import Unit
 from zeren.supervision.actions import do_create_source, do_ingest_events, do_load_items, do_scan
-from zeren.supervision.catalog import Catalog
+from zeren.supervision.catalog import get_catalog
 from zeren.supervision.projects.actions import do_add_stage, do_create_project, do_set_dependency
 from zeren.supervision.projects.rules import topological_order
 from zeren.supervision.rules import LOCAL_TZ
@@ -218,7 +218,7 @@ def build(ctx: DemoContext) -> None:
         events += new
         plans.append((code, f"{place}{subject}", started, kept, requires, filed))
     events.sort(key=lambda e: e["at"])
-    do_ingest_events(source=source, events=events, catalog=Catalog.load())
+    do_ingest_events(source=source, events=events, catalog=get_catalog())
     spec = {s[0]: s for s in STAGES}
     for code, name, started, kept, requires, filed in ctx.progress(plans, "projects: investment projects"):
         project = do_create_project(
