@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from zeren.org.actions import do_create_unit, do_import_registry, do_update_unit
 from zeren.org.registry import RegistryData, UnitRow
-from zeren.supervision.actions import do_create_source, do_load_items
+from zeren.supervision.actions import do_create_source
 from zeren.supervision.catalog import get_catalog
 from zeren.supervision.models import ApprovalItem, RuleConfig
 from zeren.supervision.tests.conftest import event
@@ -17,14 +17,12 @@ from zeren.supervision.tests.conftest import event
 pytestmark = pytest.mark.django_db
 
 
-def test_the_catalogue_is_read_once_and_again_after_a_change(items, tree, tmp_path, django_assert_num_queries):
+def test_the_catalogue_is_read_once_and_again_after_a_change(items, tree, django_assert_num_queries):
     first = get_catalog()
     with django_assert_num_queries(1):  # its version only
         assert get_catalog() is first
-    path = tmp_path / "items.json"
-    path.write_text(json.dumps([{"code": "NEW-001", "name": "新事项", "unit_code": "SZ-ZJ", "statutory_days": 20,
-                                 "promised_days": 10}], ensure_ascii=False), encoding="utf-8")
-    do_load_items(actor=None, path=path)
+    ApprovalItem.objects.create(code="NEW-001", name="新事项", unit=tree["housing"], statutory_days=20,
+                                promised_days=10)  # as do_load_items saves each item
     assert "NEW-001" in get_catalog().items
     RuleConfig.objects.create(unit=tree["housing"], yellow_threshold_days=4)
     assert get_catalog().configs[(tree["housing"].pk, None)] == {"yellow_threshold_days": 4}
