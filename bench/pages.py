@@ -137,9 +137,9 @@ def main() -> int:
         print(f"built the {'small' if args.small else 'city'} demo in {time.perf_counter() - started:.1f} s")
         build = DemoBuild.objects.order_by("-built_at").first()
     settings.ZEREN_RATELIMITS = {}
-    logging.getLogger("django.request").setLevel(logging.ERROR)  # POST-only routes answer GET with 405
+    logging.getLogger("django.request").setLevel(logging.CRITICAL)  # 405s of POST-only routes; 500s are listed
     users = get_user_model().objects
-    leader, admin = Client(), Client()
+    leader, admin = Client(), Client(raise_request_exception=False)  # a page that fails is reported, not fatal
     leader.force_login(users.get(username="leader"))
     admin.force_login(users.get(username="admin"))
 
@@ -160,20 +160,24 @@ def main() -> int:
     print(f"  uncached: p95 {p95(bare_wall) * 1000:.1f} ms wall, {p95(bare_cpu) * 1000:.1f} ms CPU")
     print(f"  ratio uncached/cached (p95 wall): {ratio:.1f}   (CPU: {p95(bare_cpu) / p95(cached_cpu):.1f})")
 
-    pages = []
+    pages, failed = [], []
     for url in page_urls():
         walls, cpus, status, kind = timed(admin, url, args.page_requests)
         if status == 200 and kind.startswith("text/html"):
             pages.append({"url": url, "p95_ms": round(p95(walls) * 1000, 1), "p95_cpu_ms": round(p95(cpus) * 1000, 1)})
+        elif status >= 500:
+            failed.append(url)
     pages.sort(key=lambda p: -p["p95_ms"])
     print(f"the ten heaviest of {len(pages)} HTML pages ({args.page_requests} requests each, as the administrator):")
     for p in pages[:10]:
         print(f"  {p['p95_ms']:8.1f} ms wall  {p['p95_cpu_ms']:8.1f} ms CPU  {p['url']}")
+    if failed:
+        print(f"pages that answered a server error: {', '.join(failed)}")
     print(json.dumps({
         "bench": "pages", "demo": build.size, "requests": args.requests,
         "cockpit_cached_p95_ms": round(p95(cached_wall) * 1000, 1), "cockpit_cached_p95_cpu_ms": round(p95(cached_cpu) * 1000, 1),
         "cockpit_uncached_p95_ms": round(p95(bare_wall) * 1000, 1), "cockpit_uncached_p95_cpu_ms": round(p95(bare_cpu) * 1000, 1),
-        "ratio": round(ratio, 2), "pages": len(pages), "heaviest": pages[:10]}, ensure_ascii=False))
+        "ratio": round(ratio, 2), "pages": len(pages), "heaviest": pages[:10], "failed": failed}, ensure_ascii=False))
     return 0
 
 

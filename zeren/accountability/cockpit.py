@@ -47,7 +47,7 @@ def compute(scope: PanelScope) -> PanelData:
     figures = [
         Figure(_("待处理问题线索"), sum(by_source.values()), _url("accountability:inbox", status="open_all", unit=unit),
                "warn" if by_source else ""),
-        Figure(_("在办问责案件"), sum(by_status.values()), _url("accountability:cases")),
+        Figure(_("在办问责案件"), sum(by_status.values()), _url("accountability:cases", unit=unit)),
         Figure(_("待检讨"), n_due, _url("accountability:incidents"), "warn" if n_due else ""),
         Figure(_("逾期未检讨"), n_overdue, _url("accountability:incidents"), "bad" if n_overdue else ""),
         Figure(_("本年失职道歉"), apologies, _url("accountability:apologies")),
@@ -62,10 +62,10 @@ def compute(scope: PanelScope) -> PanelData:
     if statuses:
         charts.append(Chart(_("在办问责案件（按阶段）"), "bar", [str(s.label) for s in statuses],
                             [Series(_("案件数"), [by_status[s] for s in statuses], "#b3261e")],
-                            links=[_url("accountability:cases", status=s) for s in statuses]))
+                            links=[_url("accountability:cases", status=s, unit=unit) for s in statuses]))
     return PanelData(figures=figures, charts=charts, problems=dict(problems),
                      links=[(_("问题线索"), _url("accountability:inbox", unit=unit)),
-                            (_("问责案件"), _url("accountability:cases")),
+                            (_("问责案件"), _url("accountability:cases", unit=unit)),
                             (_("重大事件与责任检讨"), _url("accountability:incidents"))],
                      note=_("在办案件、待检讨（20 个工作日内）和本年道歉"))
 

@@ -21,4 +21,4 @@ def test_bench_pages_small(tmp_path):
     assert figures["cockpit_cached_p95_ms"] > 0 and figures["cockpit_uncached_p95_ms"] > 0 and figures["ratio"] > 0
     assert figures["pages"] > 30 and len(figures["heaviest"]) == 10
     assert all(p["url"].startswith("/") and p["p95_ms"] > 0 for p in figures["heaviest"])
-    assert "ratio uncached/cached" in done.stdout
+    assert "ratio uncached/cached" in done.stdout and figures["failed"] == []
