@@ -19,7 +19,7 @@ from typing import Any
 from django.db.models import Q
 
 from zeren.targets import rules
-from zeren.targets.models import Source, Target, TargetState
+from zeren.targets.models import Assessment, Grade, Source, Target, TargetState
 
 KINDS = ("targets.source", "targets.code", "duties.item")
 
@@ -82,7 +82,30 @@ def overdue_share(unit_codes: list[str], start: date, end: date,
             for code, found in _statuses_by_unit(unit_codes, start, end, selection).items()}
 
 
+def _grade_share(grades: set[str]) -> Any:
+    def share(unit_codes: list[str], start: date, end: date) -> dict[str, tuple[float, float | None]]:
+        """Share of a unit's confirmed annual assessments (公务员年度考核, 公务员法 第三十五-三十七条) of
+        the years the period touches that carry one of ``grades``: the unit's grade distribution."""
+        counted: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        rows = (Assessment.objects.filter(unit__code__in=unit_codes, year__gte=start.year, year__lte=end.year)
+                .exclude(grade="").values_list("unit__code", "grade"))
+        for code, grade in rows:
+            counted[code][0] += grade in grades
+            counted[code][1] += 1
+        return {code: (hits / n, float(n)) for code, (hits, n) in counted.items()}
+    return share
+
+
+excellent_share = _grade_share({Grade.EXCELLENT})
+weak_share = _grade_share({Grade.BASIC, Grade.INCOMPETENT})
+
+
 SOURCES: dict[str, dict[str, Any]] = {
+    "targets.excellent_share": {"label": "年度考核优秀比例", "label_en": "Share of staff assessed excellent",
+                                "polarity": "higher", "measure": "%", "compute": excellent_share},
+    "targets.weak_share": {"label": "年度考核基本称职及不称职比例",
+                           "label_en": "Share of staff assessed basically competent or incompetent",
+                           "polarity": "lower", "measure": "%", "compute": weak_share},
     "targets.completion_rate": {"label": "目标完成率", "label_en": "Target completion rate", "polarity": "higher",
                                 "measure": "%", "compute": completion_rate, "programme": completion_rate,
                                 "programme_kinds": KINDS},

@@ -137,6 +137,16 @@ def test_confirming_needs_the_committee_a_reason_for_a_change_and_the_quota(roun
     assert entry.object_id == str(changed.pk) and entry.reason == changed.grade_reason
     assert entry.changes["grade"] == ["", Grade.INCOMPETENT] and entry.changes["notified_on"][1] == "2026-01-20"
     assert Finding.objects.filter(cause="targets.incompetent", person=changed.person).count() == 1
+    # The unit's grade distribution feeds evaluation through the indicator registry (confirmed grades only).
+    from zeren.evaluation.sources import compute
+
+    grades = [d.grade for d in decisions]
+    year = (date(2025, 1, 1), date(2025, 12, 31))
+    assert compute("targets.excellent_share", ["SZ-SCJG"], *year) == {
+        "SZ-SCJG": (grades.count(Grade.EXCELLENT) / 13, 13.0)}
+    assert compute("targets.weak_share", ["SZ-SCJG"], *year) == {
+        "SZ-SCJG": ((grades.count(Grade.BASIC) + grades.count(Grade.INCOMPETENT)) / 13, 13.0)}
+    assert compute("targets.weak_share", ["SZ-SCJG"], date(2026, 1, 1), date(2026, 12, 31)) == {}
     with pytest.raises(ValidationError, match="等次已确定"):
         actions.do_confirm_assessments(actor=users["market_head"], unit=tree["market"], year=2025,
                                        decisions=[Decision(changed, Grade.BASIC)], notified_on=date(2026, 1, 21))
