@@ -17,6 +17,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 MB = 1024 * 1024
 XLSX_MAGIC = b"PK\x03\x04"
@@ -41,19 +42,30 @@ def limits() -> dict[str, int]:
     }
 
 
-def too_large(name: str, max_bytes: int) -> UploadRejected:
-    """The refusal of a web upload over the limit: it names the limit and the two ways past it."""
-    return UploadRejected(_("%(name)s：文件大于网页上传上限 %(limit)s MB。可改用命令行导入（不限大小，如 "
-                            "`zeren duties import 文件`），或由管理员调大环境变量 ZEREN_UPLOAD_MAX_MB 后重启服务。")
-                          % {"name": name, "limit": f"{max_bytes / MB:.3g}"})
+def too_large(name: str, max_bytes: int, cli: str = "") -> UploadRejected:
+    """The refusal of a web upload over the limit: it names the limit and how to get past it — the
+    command that imports the same file from the command line (``cli``, no size limit), and the setting."""
+    limit = {"name": name, "limit": f"{max_bytes / MB:.3g}", "cli": cli}
+    if cli:
+        return UploadRejected(_("%(name)s：文件大于网页上传上限 %(limit)s MB。可改用命令行导入（不限大小）：`%(cli)s`；"
+                                "或由管理员调大环境变量 ZEREN_UPLOAD_MAX_MB 后重启服务。") % limit)
+    return UploadRejected(_("%(name)s：文件大于网页上传上限 %(limit)s MB。可由管理员调大环境变量 ZEREN_UPLOAD_MAX_MB "
+                            "后重启服务。") % limit)
 
 
-def read_upload(source: str | Path | IO[bytes], name: str | None = None) -> tuple[bytes, str]:
+def cli_command(command: str) -> str:
+    """A command that imports a file, as the refusal of a too-large upload names it: ``zeren duties import 文件``."""
+    argument = pgettext("command-line argument", "文件")
+    return f"{command} {argument}"
+
+
+def read_upload(source: str | Path | IO[bytes], name: str | None = None, *, cli: str = "") -> tuple[bytes, str]:
     """The bytes of a path, a Django ``UploadedFile`` or a binary file object.
 
     A path is an administrator's file given to a command: it is read whatever its size (the
     machine's memory is the limit). A file object is a web upload: it is refused over
-    ``max_bytes`` (``ZEREN_UPLOAD_MAX_MB``) before it is parsed.
+    ``max_bytes`` (``ZEREN_UPLOAD_MAX_MB``) before it is parsed; ``cli`` is the command that imports
+    such a file without a limit, named in the refusal.
     """
     if isinstance(source, str | Path):
         path = Path(source)
@@ -62,7 +74,7 @@ def read_upload(source: str | Path | IO[bytes], name: str | None = None) -> tupl
     max_bytes = limits()["max_bytes"]
     data = source.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise too_large(name, max_bytes)
+        raise too_large(name, max_bytes, cli)
     return data, name
 
 
@@ -107,11 +119,12 @@ def check_xlsx(archive_source: bytes | Path, name: str, *, uploaded: bool = True
 
 
 def safe_load_workbook(source: str | Path | IO[bytes], *, name: str | None = None, allow_formulas: bool = False,
-                       **options: Any):
+                       cli: str = "", **options: Any):
     """Open an uploaded .xlsx after the checks above; ``options`` go to ``openpyxl.load_workbook``.
 
     Formulas are rejected unless ``allow_formulas``: an imported value must be the value the
     user saw, not an expression (and a formula stored back into an export would run again).
+    ``cli`` names the command for a file over the web limit (:func:`read_upload`).
     """
     import openpyxl
 
@@ -121,7 +134,7 @@ def safe_load_workbook(source: str | Path | IO[bytes], *, name: str | None = Non
         check_xlsx(path, name, uploaded=False)
         opened: Any = path
     else:
-        data, name = read_upload(source, name)
+        data, name = read_upload(source, name, cli=cli)
         check_xlsx(data, name)
         opened = io.BytesIO(data)
     try:

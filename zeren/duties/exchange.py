@@ -17,7 +17,7 @@ from typing import IO, Any
 from django.db.models import Q
 
 from zeren.core.exports import escape_cell, unescape_cell
-from zeren.core.uploads import UploadRejected, read_upload, safe_load_workbook
+from zeren.core.uploads import UploadRejected, cli_command, read_upload, safe_load_workbook
 from zeren.duties.models import Area, Category, ItemVersion
 from zeren.duties.rules import FieldError, format_legal_basis, format_list, item_content
 from zeren.duties.selectors import versions_as_of
@@ -77,7 +77,7 @@ def read_rows(source: Path | IO[bytes], name: str | None = None) -> tuple[list[t
     suffix = Path(name).suffix.lower()
     try:
         if suffix == ".json":
-            data, _name = read_upload(source, name)
+            data, _name = read_upload(source, name, cli=cli_command("zeren duties import"))
             try:
                 rows = json.loads(data.decode("utf-8-sig"))
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -94,7 +94,7 @@ def read_rows(source: Path | IO[bytes], name: str | None = None) -> tuple[list[t
 
 def _xlsx_rows(source: Path | IO[bytes], name: str) -> Iterator[tuple[int, dict[str, Any]]]:
     # Formulas are refused by safe_load_workbook, so the values read are the values the user saw.
-    book = safe_load_workbook(source, name=name, read_only=True)
+    book = safe_load_workbook(source, name=name, read_only=True, cli=cli_command("zeren duties import"))
     sheet = book.worksheets[0]
     header_row, keys = 0, None
     by_header = {h: k for k, h in COLUMNS}

@@ -12,14 +12,16 @@ from zeren.evaluation.actions import ImportRejected
 COLUMNS = ("unit", "indicator", "value", "n")
 
 
-def read_values(source: str | Path | IO[bytes], name: str | None = None) -> tuple[list[dict[str, Any]], int]:
+def read_values(source: str | Path | IO[bytes], name: str | None = None, *, cli: str = "",
+                ) -> tuple[list[dict[str, Any]], int]:
     """``(rows, number of the first row)`` of a ``.json`` list or an ``.xlsx`` sheet whose header row
-    names the columns ``unit``, ``indicator``, ``value`` (and optionally ``n``)."""
+    names the columns ``unit``, ``indicator``, ``value`` (and optionally ``n``). ``cli``: the command
+    that imports the same file without the web upload limit, named if it is over it."""
     name = name or (Path(source).name if isinstance(source, str | Path) else getattr(source, "name", "upload"))
     try:
         if name.lower().endswith(".xlsx"):
-            return _xlsx(source, name), 2
-        data, name = read_upload(source, name)
+            return _xlsx(source, name, cli), 2
+        data, name = read_upload(source, name, cli=cli)
     except UploadRejected as exc:
         raise ImportRejected([str(exc)]) from exc
     try:
@@ -31,8 +33,8 @@ def read_values(source: str | Path | IO[bytes], name: str | None = None) -> tupl
     return rows, 1
 
 
-def _xlsx(source: str | Path | IO[bytes], name: str) -> list[dict[str, Any]]:
-    sheet = safe_load_workbook(source, name=name, read_only=True).worksheets[0]
+def _xlsx(source: str | Path | IO[bytes], name: str, cli: str = "") -> list[dict[str, Any]]:
+    sheet = safe_load_workbook(source, name=name, read_only=True, cli=cli).worksheets[0]
     lines = sheet.iter_rows(values_only=True)
     header = [str(c or "").strip().lower() for c in next(lines, ())]
     missing = [c for c in COLUMNS[:3] if c not in header]

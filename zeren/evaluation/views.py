@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zeren.core.ratelimit import ratelimit
+from zeren.core.uploads import cli_command
 from zeren.evaluation import actions, selectors
 from zeren.evaluation.models import ProposalStatus, QuestionKind, Survey, SurveyStatus
 from zeren.evaluation.reading import read_values
@@ -97,7 +98,8 @@ def round_values(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("请选择文件"))
         return redirect("evaluation:round", pk=pk)
     try:
-        rows, first = read_values(upload, upload.name)
+        rows, first = read_values(upload, upload.name, cli=cli_command(
+            f'zeren evaluation import-values --system {rnd.system.code} --round "{rnd.name}"'))
         n = actions.do_import_values(actor=request.user, rnd=rnd, rows=rows, file=upload.name, first_row=first)
         messages.success(request, _("已导入 %(n)d 个指标值") % {"n": n})
     except actions.ImportRejected as exc:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from zeren.core.exports import unescape_cell, write_xlsx
-from zeren.core.uploads import UploadRejected, read_upload, safe_load_workbook
+from zeren.core.uploads import UploadRejected, cli_command, read_upload, safe_load_workbook
 from zeren.duties.exchange import ImportRejected, RowError
 from zeren.org.models import Person, Unit
 from zeren.targets import rules
@@ -39,6 +39,7 @@ YES = {"是", "yes", "true", "1", "y"}
 
 # --- reading ------------------------------------------------------------------------------------
 
+
 def read_rows(source: Path | IO[bytes], name: str | None = None) -> tuple[list[tuple[int, dict[str, Any]]], bool]:
     """``[(row number, row keyed by JSON key)]`` and whether the file was Excel. The upload checks of
     :mod:`zeren.core.uploads` run first; a failed one rejects the file."""
@@ -47,7 +48,7 @@ def read_rows(source: Path | IO[bytes], name: str | None = None) -> tuple[list[t
     suffix = Path(name).suffix.lower()
     try:
         if suffix == ".json":
-            data, _ = read_upload(source, name)
+            data, _name = read_upload(source, name, cli=cli_command("zeren targets import"))
             try:
                 rows = json.loads(data.decode("utf-8-sig"))
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -63,7 +64,7 @@ def read_rows(source: Path | IO[bytes], name: str | None = None) -> tuple[list[t
 
 
 def _xlsx_rows(source: Path | IO[bytes], name: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    book = safe_load_workbook(source, name=name, read_only=True)
+    book = safe_load_workbook(source, name=name, read_only=True, cli=cli_command("zeren targets import"))
     sheet = book.worksheets[0]
     keys = None
     by_header = {h: k for k, h in COLUMNS}

@@ -85,6 +85,23 @@ def test_the_web_limit_names_itself_in_the_ui_language_and_a_command_file_has_no
     assert safe_load_workbook(path, read_only=True)["单位"]["A12000"].value == "单位11999"
 
 
+def test_the_refusal_names_the_command_that_imports_the_same_file(settings):
+    """Each import page names its own command (issue 12 item 2); an upload with no command (an
+    attachment) names only the setting."""
+    from django.utils import translation
+
+    from zeren.core.uploads import cli_command, read_upload
+
+    settings.ZEREN_UPLOAD_LIMITS = {"max_bytes": 100}
+    for language, command in (("zh-hans", "`zeren targets import 文件`"), ("en", "`zeren targets import FILE`")):
+        with translation.override(language), pytest.raises(UploadRejected) as info:
+            read_upload(io.BytesIO(b"[" + b" " * 200 + b"]"), "targets.json", cli=cli_command("zeren targets import"))
+        assert command in str(info.value) and "ZEREN_UPLOAD_MAX_MB" in str(info.value)
+    with pytest.raises(UploadRejected) as info:
+        read_upload(io.BytesIO(b"x" * 200), "photo.png")
+    assert "`zeren " not in str(info.value) and "ZEREN_UPLOAD_MAX_MB" in str(info.value)
+
+
 def test_zip_bomb_is_refused():
     bomb = with_member(workbook_bytes(["a"]), "xl/media/padding.bin", b"\0" * (30 * 1024 * 1024))
     assert len(bomb) < 200 * 1024
