@@ -80,6 +80,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
     watch = selectors.counts(request.user, today, selectors.WATCH) if may_watch else {}
     current = watch if view == selectors.WATCH else mine
     return render(request, "cockpit/workbench.html", {
+        "home_unit": unit_label(request.user.unit.name, request.user.unit.name_en) if request.user.unit else "",
         "work": work, "view": view, "closed": closed, "bulk": view == selectors.WATCH and not closed, "may_watch": may_watch, "today": today,
         "query": query.urlencode(), "query_items": [(k, v) for k, values in query.lists() for v in values],
         "unit_text": unit_text, "units": units, "flt": flt,

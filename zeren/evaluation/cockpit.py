@@ -46,8 +46,8 @@ def compute(scope: PanelScope) -> PanelData:
         previous = dict(Result.objects.filter(round=before, rank__gt=0).values_list("unit__code", "rank")) if before else {}
         shown = results if len(results) <= SHOWN else results[:SHOWN // 2] + results[-SHOWN // 2:]
         charts.append(Chart(
-            _("%(round)s：得分（括号内为排名）") % {"round": rnd.name}, "hbar",
-            [f"{unit_label(name, name_en)}（{rank}/{ranked}）" for _c, name, name_en, _s, rank in shown],
+            _("%(round)s：名次与得分") % {"round": rnd.name}, "hbar",
+            [f"{rank}. {unit_label(name, name_en)}" for _c, name, name_en, _s, rank in shown],
             [Series(_("综合得分"), [None if s is None else round(s, 1) for *_x, s, _r in shown], "#1f5fa8")],
             links=[reverse("evaluation:unit", args=[rnd.pk, code]) for code, *_rest in shown], max=100))
         common = [r for r in results if r[0] in previous]
