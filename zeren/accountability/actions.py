@@ -19,7 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from zeren.access.rules import EDIT, SUPERVISE
-from zeren.access.scope import can
+from zeren.access.scope import can, scope_paths
 from zeren.accountability import rules
 from zeren.accountability.models import (
     Apology,
@@ -299,6 +299,19 @@ def check_attachment(name: str, data: bytes) -> str:
     raise UploadRejected(f"{name}: only PDF, PNG or JPEG files are accepted")
 
 
+# Channels through which a complaint reaches an officer, who registers it (电话、来信、来访登记); the web form
+# and Open311 are open to anyone.
+STAFF_CHANNELS = frozenset({Channel.HOTLINE, Channel.LETTER, Channel.VISIT})
+
+
+def check_register_complaint(actor: Any, channel: str, handling_body: Unit) -> None:
+    """A complaint received by phone, letter or visit is registered by an officer of the body that handles it
+    (supervise over it), never by anyone else — not by the accused unit (行政过错投诉的登记). The system
+    (``actor`` None: the demo, imports) may."""
+    if actor is not None and channel in STAFF_CHANNELS and not can(actor, SUPERVISE, handling_body):
+        raise PermissionDenied(f"only officers of {handling_body.code} register complaints received by {channel}")
+
+
 def do_submit_complaint(*, actor: Any, channel: str, category: ComplaintCategory, unit: Unit, description: str,
                         complainant: dict[str, str] | None = None, address: str = "", lat: float | None = None,
                         long: float | None = None, client_token: str | None = None,
@@ -328,6 +341,7 @@ def do_submit_complaint(*, actor: Any, channel: str, category: ComplaintCategory
         except UploadRejected as exc:
             raise ValidationError({"attachment": str(exc)}) from exc
     handling_body = route_complaint(unit)
+    check_register_complaint(actor, channel, handling_body)
     now = timezone.now()
     _require(received_at is None or received_at <= now, "received_at", "cannot be in the future")
     now = received_at or now
@@ -714,7 +728,10 @@ def do_close_case(*, actor: Any, case: FaultCase) -> FaultCase:
 
 def do_propose_commendation(*, actor: Any, unit: Unit, reason: str, finding: Finding | None = None,
                             person: Person | None = None, on: date | None = None) -> tuple[Commendation, bool]:
-    """Propose a commendation candidate (表彰候选), e.g. from an excellent evaluation result; once per finding."""
+    """Propose a commendation candidate (表彰候选), e.g. from an excellent evaluation result; once per finding.
+    The supervision side over the unit proposes (as it decides, :func:`do_decide_commendation`)."""
+    if actor is not None and not can(actor, SUPERVISE, unit):
+        raise PermissionDenied(f"may not propose commendations for {unit.code}")
     _require(bool(reason.strip()), "reason", "say what is commended")
     with transaction.atomic():
         if finding is not None:
@@ -753,6 +770,9 @@ def do_decide_commendation(*, actor: Any, commendation: Commendation, award: boo
 
 
 def do_take_commendation_findings(*, actor: Any, findings: list[Finding]) -> int:
-    """Turn commendation findings (e.g. the top of an evaluation ranking) into candidates; once each."""
+    """Turn commendation findings (e.g. the top of an evaluation ranking) into candidates; once each. Only the
+    supervision side (supervise over each finding's unit, checked by :func:`do_propose_commendation`)."""
+    if actor is not None and not scope_paths(actor, SUPERVISE):
+        raise PermissionDenied("only the supervision side takes commendation candidates")
     return sum(do_propose_commendation(actor=actor, unit=f.unit, person=f.person, finding=f, reason=f.title)[1]
                for f in findings if f.cause == COMMENDATION_CAUSE and f.is_open)

@@ -242,6 +242,8 @@ class BulkIn(Schema):
 def inbox_bulk(request, payload: BulkIn):
     """Accept or dismiss (with a reason) several findings in your scope."""
     findings: list[Finding] = list(selectors.inbox_for(request.user).filter(pk__in=payload.findings))
+    if len(findings) != len(set(payload.findings)):
+        raise HttpError(404, "a finding was not found in your scope")
     if payload.action == "accept":
         return {"moved": _call(lambda: actions.do_accept_findings(actor=request.user, findings=findings,
                                                                   reason=payload.reason))}

@@ -258,7 +258,12 @@ def do_import_items(
     progress: Callable[[int], None] | None = None,
 ) -> ApplyResult:
     """Import a list of items (导入权责清单) under ``batch``: all or nothing, one audit entry for the batch
-    carrying the SHA-256 of the canonical rows. An existing code is updated."""
+    carrying the SHA-256 of the canonical rows. An existing code is updated. A user may import only rows within
+    their catalogue scope (:func:`import_denials`, checked here and not only by the page's validation)."""
+    if actor is not None:
+        denied = import_denials(actor, contents)
+        if denied:
+            raise PermissionDenied("; ".join(f"{contents[n]['code']}: {message}" for n, _field, message in denied[:5]))
     with transaction.atomic():
         result = apply_contents(contents=contents, batch=batch, progress=progress)
         result.digest = rows_digest(contents)

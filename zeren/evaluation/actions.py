@@ -45,7 +45,7 @@ from zeren.evaluation.models import (
     SurveyStatus,
     Value,
 )
-from zeren.org.models import Unit
+from zeren.org.models import Unit, UnitKind
 
 
 class ImportRejected(ValueError):
@@ -56,12 +56,19 @@ class ImportRejected(ValueError):
         self.errors = errors
 
 
+def city() -> Unit | None:
+    """The city: the government at the root of the tree. Other roots (the people's congress, the CPPCC, party
+    organs) sort before it by path (``/SZ-RD/`` < ``/SZ/``), so the first root is not the city."""
+    roots = Unit.objects.filter(parent__isnull=True).order_by("path")
+    return roots.filter(kind=UnitKind.GOVERNMENT).first() or roots.first()
+
+
 def check_evaluate(actor: Any, unit: Unit | None = None) -> None:
     """The performance office (EVALUATE) over the unit, or over the city when no unit is given."""
     if actor is None:  # commands and the demo act as the system
         return
     if unit is None:
-        unit = Unit.objects.filter(parent__isnull=True).order_by("path").first()
+        unit = city()
     if unit is None or not can(actor, EVALUATE, unit):
         raise PermissionDenied("the performance office (EVALUATE) may do this")
 

@@ -16,7 +16,8 @@ Notes left in ``ctx.notes`` for later steps:
 - ``district_department_codes`` — ``{district code: [its department codes]}``
 - ``department_codes`` — ``{"market": "SZ-SCJG", "supervision": "SZ-JC", "performance": "SZ-JXB",
   "congress": "SZ-RD", "cppcc": "SZ-ZX", "housing": "SZ-ZJ", "development": "SZ-FGW", "finance": "SZ-CZ",
-  "emergency": "SZ-YJ", "environment": "SZ-HJ", "services": "SZ-ZSJ"}``
+  "emergency": "SZ-YJ", "environment": "SZ-HJ", "services": "SZ-ZSJ", "establishment": "SZ-BB"}`` (SZ-BB: the
+  city's 编办, a root of the tree, whose ``bianban`` log-in resolves duty findings)
 - ``division_codes`` — ``{unit code: [its divisions/sections]}`` for every department and street
 - ``login_persons`` — ``{username: person code}`` of the demo log-ins
 """
@@ -166,10 +167,30 @@ class CityBuilder:
         self._special_bodies()
         self._districts()
         self._staff()
+        self._establishment_office()
         self.notes["department_codes"] = {
             **{key: f"{CITY}-{suffix}" for key, suffix in NAMED.items() if f"{CITY}-{suffix}" in self.notes["heads"]},
-            "supervision": f"{CITY}-JC", "performance": f"{CITY}-JXB", "congress": f"{CITY}-RD", "cppcc": f"{CITY}-ZX"}
+            "supervision": f"{CITY}-JC", "performance": f"{CITY}-JXB", "congress": f"{CITY}-RD", "cppcc": f"{CITY}-ZX",
+            "establishment": f"{CITY}-BB"}
         return self.data
+
+    def _establishment_office(self) -> None:
+        """The city's 编办 (中共市委机构编制委员会办公室): the owner of the duty catalogue, who resolves duty
+        findings (``administer_duties``). A party organ, so a root of the tree like the congress and the CPPCC.
+        Drawn from its own seeded RNG and built last, so adding it changed nothing else of the demo."""
+        main, self.rng = self.rng, random.Random(f"{self.ctx.seed}-bianban")
+        try:
+            code = self.unit(f"{CITY}-BB", f"中共{CITY_NAME}委机构编制委员会办公室", None, UnitKind.OTHER, Level.CITY,
+                             name_en="Shenzhen Municipal Commission Office for Public Sector Reform",
+                             short_name="市委编办", sort_order=110)
+            self.notes["heads"][code] = self.leaders(code, None, ("主任", Rank.BUREAU_CHIEF),
+                                                     ("副主任", Rank.BUREAU_DEPUTY), 1)
+            self.divisions(code, ["综合处", "行政机构编制处", "事业机构编制处", "监督检查处"], 2, Level.CITY,
+                           ("处长", Rank.DIVISION_CHIEF), ("副处长", Rank.DIVISION_DEPUTY))
+            for division in self.notes["division_codes"][code]:
+                self.post(division, "四级主任科员", Rank.PRINCIPAL_STAFF)
+        finally:
+            self.rng = main
 
     def _special_bodies(self) -> None:
         rng = self.rng
@@ -256,6 +277,7 @@ LOGINS = [  # username, role, home unit key, scope key, which person
     ("perf", Role.PERFORMANCE_OFFICER, "performance", "city", "staff"),
     ("head", Role.UNIT_HEAD, "market", "market", "head"),
     ("staff", Role.STAFF, "market", "market", "staff"),
+    ("bianban", Role.ESTABLISHMENT_OFFICER, "establishment", "city", "staff"),
 ]
 
 
@@ -267,7 +289,7 @@ def build(ctx: DemoContext) -> None:
                        reason="demo city (演示数据)")
     units = {u.code: u for u in Unit.objects.filter(code__in=[CITY, *notes["department_codes"].values()])}
     key_units = {"city": units[CITY], **{k: units[c] for k, c in notes["department_codes"].items()}}
-    password = make_password(settings.ZEREN_DEMO_PASSWORD)  # hashed once for the six log-ins
+    password = make_password(settings.ZEREN_DEMO_PASSWORD)  # hashed once for all the log-ins
     notes["login_persons"] = {}
     for username, role, home, scope, who in LOGINS:
         unit = key_units[home]

@@ -296,7 +296,9 @@ def referral_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def referral(request: HttpRequest, pk: int) -> HttpResponse:
     r, view = selectors.get_referral_for(request.user, pk)
-    if request.method == "POST" and view == "full":
+    if request.method == "POST" and view != "full":  # the referring body follows the status, it does not handle
+        raise PermissionDenied
+    if request.method == "POST":
         step = request.POST.get("step", "")
         handlers = {"register": (forms.RegisterForm, lambda d: actions.do_register_referral(
                         actor=request.user, referral=r, registered_on=d["registered_on"]), _("已登记受理")),

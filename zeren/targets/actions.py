@@ -198,9 +198,13 @@ def _target_from(spec: TargetSpec, state: str) -> Target:
 
 def do_import_targets(*, actor: Any, specs: list[TargetSpec], source_name: str = "") -> list[Target]:
     """Write validated targets (an import): all of them or none. Parents named by code may be in the
-    batch or already stored. One audit entry with the digest of the codes."""
+    batch or already stored. One audit entry with the digest of the codes. A user may import only targets of
+    units they keep (:func:`check_manage_unit`, every row, checked here and not only by the page)."""
     if not specs:
         return []
+    if actor is not None:
+        for unit in {spec.unit.pk: spec.unit for spec in specs}.values():
+            check_manage_unit(actor, unit)
     with transaction.atomic():
         created = Target.objects.bulk_create([_target_from(s, TargetState.ACTIVE) for s in specs])
         by_code = {t.code: t for t in created}

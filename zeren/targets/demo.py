@@ -46,7 +46,9 @@ from zeren.targets.models import (
 )
 
 ORDER = 40
-SKIP_KINDS = {UnitKind.PEOPLES_CONGRESS, UnitKind.CPPCC}
+# Bodies outside the government's target system: the congress, the CPPCC and the party committee's organs
+# (the demo's 编办, kind ``other``).
+SKIP_KINDS = {UnitKind.PEOPLES_CONGRESS, UnitKind.CPPCC, UnitKind.OTHER}
 # (title, source, measure, baseline, target, quantitative)
 CITY_TARGETS = [
     ("地区生产总值增长", Source.MAJOR_DECISION, "%", 0, 6.0, True),

@@ -18,7 +18,7 @@ def test_demo_builds_a_verifiable_city_then_reuses_it():
     code, out = run_command("demo", "--size", "small", "--no-serve", "--today", "2026-11-27")
     assert code in (0, None), out
     assert "built the small demo city" in out
-    for login in ["admin", "leader", "officer", "perf", "head", "staff"]:
+    for login in ["admin", "leader", "officer", "perf", "head", "staff", "bianban"]:
         assert f"  {login} " in out
     assert DemoBuild.objects.count() == 1 and Unit.objects.count() > 50
     # The inbox holds findings of every element, each cause declared with its label by its producer.

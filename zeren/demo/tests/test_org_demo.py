@@ -58,6 +58,7 @@ LOGINS = [
     ("admin", Role.ADMIN, "SZ-ZSJ", "SZ"), ("leader", Role.LEADER, "SZ", "SZ"),
     ("officer", Role.SUPERVISION_OFFICER, "SZ-JC", "SZ"), ("perf", Role.PERFORMANCE_OFFICER, "SZ-JXB", "SZ"),
     ("head", Role.UNIT_HEAD, "SZ-SCJG", "SZ-SCJG"), ("staff", Role.STAFF, "SZ-SCJG", "SZ-SCJG"),
+    ("bianban", Role.ESTABLISHMENT_OFFICER, "SZ-BB", "SZ"),
 ]
 
 

@@ -122,3 +122,18 @@ def test_the_change_is_on_each_items_own_history(world):
     codes = dict(FunctionItem.objects.values_list("pk", "code"))
     split = AuditEntry.objects.filter(action="duties.item.split")
     assert sorted(codes[int(e.object_id)] for e in split) == ["SC-1", "SC-1-1", "SC-1-2"]
+
+
+def test_the_import_action_checks_the_catalogue_scope_itself(world):
+    """A unit head imports only rows of their own units — checked by do_import_items, not only by the page's
+    validation (issue 11, the write matrix: every action checks every object it touches)."""
+    head = make_user("head", Role.UNIT_HEAD, world["market"])
+    reform = actions.do_get_or_create_batch(actor=None, name="矩阵", day=date(2026, 2, 1))
+    entries = AuditEntry.objects.count()
+    with pytest.raises(PermissionDenied):
+        actions.do_import_items(actor=head, contents=[content("ZJ-2", "建设工程竣工验收备案", ["SZ-ZJ"])], batch=reform)
+    with pytest.raises(PermissionDenied):  # taking another unit's item over
+        actions.do_import_items(actor=head, contents=[content("ZJ-1", "建筑工程施工许可", ["SZ-SCJG"])], batch=reform)
+    assert AuditEntry.objects.count() == entries and leads("ZJ-1") == ["SZ-ZJ"]
+    actions.do_import_items(actor=head, contents=[content("SC-2", "食品生产许可", ["SZ-SCJG"])], batch=reform)
+    assert leads("SC-2") == ["SZ-SCJG"]

@@ -106,3 +106,19 @@ def test_proposals_from_two_rounds_and_their_decisions(two_rounds):
                                   reason="该指标为合规底线，保留")
     assert rejected.status == "rejected" and not rejected.draft
     assert AuditEntry.objects.filter(action="evaluation.decide_proposal").count() == 3
+
+
+def test_the_performance_office_acts_over_the_city_when_other_roots_sort_first():
+    """The city is the government at the root, not the first root by path: the people's congress (/SZ-RD/) and
+    a party organ (/SZ-BB/) sort before /SZ/, and the performance office was refused every round action in the
+    demo city (found by the write matrix, zeren/access/tests/write_matrix.py)."""
+    from zeren.evaluation.actions import check_evaluate, city
+    from zeren.org.models import UnitKind
+
+    tree = make_small_tree()
+    make_unit("SZ-RD", kind=UnitKind.PEOPLES_CONGRESS)
+    make_unit("SZ-BB", kind=UnitKind.OTHER)
+    assert city() == tree["city"]
+    check_evaluate(make_user("perf", "performance_officer", tree["city"]))
+    with pytest.raises(PermissionDenied):
+        check_evaluate(make_user("ft-perf", "performance_officer", tree["district"]))

@@ -160,3 +160,22 @@ def test_letter_signature_and_attachments_are_checked(tree, people, users):
     assert [f["name"] for f in kept.attachments] == ["目标管理责任书.pdf"]
     last = AuditEntry.objects.filter(action="targets.save_letter").order_by("-seq").first()
     assert len(last.changes["attachments"][0]) == 2 and len(last.changes["attachments"][1]) == 1
+
+
+def test_the_import_action_checks_every_targets_unit_itself(tree, users, people):
+    """do_import_targets refuses a target of a unit the user does not keep, whoever calls it (issue 11, the
+    write matrix: the check is in the action, not only in the import page)."""
+    from zeren.targets.actions import TargetSpec, do_import_targets
+    from zeren.targets.models import Target
+
+    def spec(code, unit):
+        return TargetSpec(code=code, year=2026, title="矩阵", unit=unit, start=date(2026, 1, 5),
+                          deadline=date(2026, 6, 30), baseline=0, target_value=10, additive=True)
+
+    for who in ("housing", "officer", "perf"):
+        with pytest.raises(PermissionDenied):
+            do_import_targets(actor=users[who], specs=[spec("M-1", tree["market"])])
+    with pytest.raises(PermissionDenied):  # one foreign row refuses the whole file
+        do_import_targets(actor=users["market"], specs=[spec("M-1", tree["market"]), spec("M-2", tree["housing"])])
+    assert not Target.objects.filter(code__in=["M-1", "M-2"]).exists()
+    assert [t.code for t in do_import_targets(actor=users["market_head"], specs=[spec("M-1", tree["market_div"])])] == ["M-1"]

@@ -27,6 +27,7 @@ DEMO_LOGINS = [
     ("perf", "绩效办工作人员 performance office"),
     ("head", "部门负责人 department head"),
     ("staff", "部门工作人员 department staff"),
+    ("bianban", "编办工作人员 establishment officer"),
 ]
 
 
