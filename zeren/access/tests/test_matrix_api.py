@@ -100,6 +100,12 @@ def is_empty(response) -> bool:
     return data in ([], {}) or (isinstance(data, dict) and (data.get("items") == [] or data.get("count") == 0))
 
 
+# Every test is marked, so that pytest-django sets the test database up even when only tests that use nothing
+# but the module's city are selected (``-k write_matrix``): without a marked test it sets up no database, and
+# the city below would be built in, and flushed out of, the configured database itself (committed_demo refuses).
+pytestmark = pytest.mark.django_db
+
+
 @pytest.fixture(scope="module")
 def city(django_db_setup, django_db_blocker):
     """The small demo city, committed for this module and flushed after it."""
@@ -302,19 +308,28 @@ def logins(city):
     return users
 
 
-def play(write: write_matrix.Write, users: dict[str, Any], client) -> dict[str, tuple[str, str]]:
+@pytest.fixture(scope="module")
+def clients(logins):
+    """One browser per column, logged in once (its session outlives every attempt's rollback)."""
+    from django.test import Client
+
+    browsers = {name: Client() for name in write_matrix.USERS}
+    for name, user in logins.items():
+        browsers[name].force_login(user)
+    return browsers
+
+
+def play(write: write_matrix.Write, clients: dict[str, Any]) -> dict[str, tuple[str, str]]:
     """Every log-in tries the write on the same object in the same state (a savepoint rolled back after each):
     ``{log-in: (outcome, what the answer said)}``."""
     obj = write.pick()
     observed = {}
     for name in write_matrix.USERS:
-        client.logout()
-        if name != "anonymous":
-            client.force_login(users[name])
+        clients[name].cookies.pop("messages", None)  # messages left unread by an earlier attempt
         with transaction.atomic():
             write.prepare(obj)
             before = write_matrix.fingerprint(write, obj)
-            response = write.send(client, obj)
+            response = write.send(clients[name], obj)
             observed[name] = (write_matrix.outcome(response, before, write_matrix.fingerprint(write, obj)),
                               write_matrix.said(response))
             transaction.set_rollback(True)
@@ -322,10 +337,10 @@ def play(write: write_matrix.Write, users: dict[str, Any], client) -> dict[str, 
 
 
 @pytest.mark.parametrize("route", list(WRITES))
-def test_write_matrix(logins, client, route):
+def test_write_matrix(clients, route):
     """Every demo log-in gets exactly the outcome its row says; a refused write changed nothing."""
     write = WRITES[route]
-    expected, observed = write.outcomes, play(write, logins, client)
+    expected, observed = write.outcomes, play(write, clients)
     wrong = [f"{name}: expected {expected[name]}, got {observed[name][0]} ({observed[name][1]})"
              for name in write_matrix.USERS if observed[name][0] != expected[name]]
     assert not wrong, (f"{route} checks {write.checks}\n  " + "\n  ".join(wrong)

@@ -91,18 +91,23 @@ def outcome(response: Any, before: tuple, after: tuple) -> str:
         return "login"
     if status >= 400:
         return str(status)
-    request = getattr(response, "wsgi_request", None)
-    errors = [m for m in get_messages(request) if m.level == ERROR] if request is not None else []
+    errors = [m for m in this_requests_messages(response) if m.level == ERROR]
     context = getattr(response, "context", None) or {}
     if errors or (context and (context.get("error") or context.get("errors"))):
         return "msg"
     return "none"  # answered without an error and wrote nothing: nothing of theirs to act on
 
 
+def this_requests_messages(response: Any) -> list[Any]:
+    """The messages of the answer, shown on the page or queued for the next one (the test clears the browser's
+    message cookie before each attempt, so none is carried in from an earlier answer)."""
+    request = getattr(response, "wsgi_request", None)
+    return list(get_messages(request)) if request is not None else []
+
+
 def said(response: Any) -> str:
     """What the answer told the user, for a failure message: its messages, or its status and first words."""
-    request = getattr(response, "wsgi_request", None)
-    shown = [str(m) for m in get_messages(request)] if request is not None else []
+    shown = [str(m) for m in this_requests_messages(response)]
     context = getattr(response, "context", None) or {}
     if context and context.get("error"):
         shown.append(str(context["error"]))
@@ -173,7 +178,7 @@ def writes() -> list[Write]:
         IncidentReview,
         SanctionLevel,
     )
-    from zeren.duties.models import DutyFinding, ItemVersion
+    from zeren.duties.models import DraftChange, DutyFinding, ItemVersion
     from zeren.evaluation.models import Proposal, Round, Survey
     from zeren.findings.models import Finding
     from zeren.org.models import Post
@@ -347,6 +352,15 @@ def writes() -> list[Write]:
         Write("duties:import", "org.Unit: every unit a row names and every unit now holding its code "
               "(administer, or approve)", market, import_item,
               "login ok 403 403 403 ok 403 403 403 403 403"),
+        Write("duties:draft_decide", "duties.DraftChange: every unit on the item now and after the change "
+              "(administer_duties, in the action); seen by the 编办 and the performance office",
+              lambda: first(DraftChange.objects.filter(status="pending")),
+              post("duties:draft_decide", {"decision": "approve", "reason": "矩阵测试"}, pk),
+              "login ok 404 404 msg 404 404 ok 404 404 404"),
+        Write("duties:draft_decide#reject", "duties.DraftChange: every unit on the item (administer_duties)",
+              lambda: first(DraftChange.objects.filter(status="pending")),
+              post("duties:draft_decide", {"decision": "reject", "reason": "矩阵测试"}, pk),
+              "login ok 404 404 msg 404 404 ok 404 404 404"),
         # --- supervision (行政监督): a unit answers its alerts; the supervision office closes them
         Write("supervision:move_alert", "supervision.Alert: its unit (edit to acknowledge, explain, correct)",
               lambda: first(in_market(Alert.objects.filter(status="open"))),
