@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.db import models, transaction
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from zeren.access.models import Role, RoleAssignment
 from zeren.access.scope import scope_paths
@@ -345,3 +345,17 @@ def test_write_matrix(clients, route):
              for name in write_matrix.USERS if observed[name][0] != expected[name]]
     assert not wrong, (f"{route} checks {write.checks}\n  " + "\n  ".join(wrong)
                        + "\n  observed row: " + " ".join(observed[n][0] for n in write_matrix.USERS))
+
+
+def test_only_the_administrator_reaches_the_django_admin(clients):
+    """The Django admin is outside the matrix: read-only for domain records (zeren.core.admin), it writes only
+    log-ins and roles, and only a superuser reaches it — every other log-in is sent to its log-in page."""
+    from zeren.access.models import User
+
+    for name in write_matrix.USERS:
+        response = clients[name].post(reverse("admin:access_user_add"), {"username": f"x-{name}"})
+        if name == "admin":
+            assert response.status_code == 200  # the form again: no password given
+        else:
+            assert response.status_code == 302 and "/admin/login/" in response["Location"], name
+    assert not User.objects.filter(username__startswith="x-").exists()

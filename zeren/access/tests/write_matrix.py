@@ -28,7 +28,6 @@ operation that is not a GET, and fails on one without a row) — docs/developmen
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -156,15 +155,11 @@ def api(method: str, path: str, data: dict[str, Any] | list | Callable[[Any], An
 
 
 def upload(name: str, content: bytes) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, io.BytesIO(content).read())
+    return SimpleUploadedFile(name, content)
 
 
 def pk(obj: Any) -> Any:
     return obj.pk
-
-
-def code(obj: Any) -> Any:
-    return obj.code
 
 
 # --- the rows ----------------------------------------------------------------------------------------------------
@@ -512,7 +507,8 @@ def writes() -> list[Write]:
         Write("evaluation:round_values", "the city (evaluate) — check_evaluate", round_,
               lambda c, r: c.post(reverse("evaluation:round_values", args=[r.pk]), {"file": upload(
                   "values.json", json.dumps([{"unit": v.unit.code, "indicator": v.indicator.code, "value": 1}
-                                             for v in r.values.select_related("unit", "indicator")[:1]]).encode())}),
+                                             for v in r.values.filter(indicator__source="manual")
+                                             .select_related("unit", "indicator").order_by("pk")[:1]]).encode())}),
               "login ok 404 404 ok 404 404 404 404 404 404", prepare=move(Round, status="draft")),
         Write("evaluation:proposal", "evaluation.Proposal: its unit (evaluate)", proposal,
               post("evaluation:proposal", {"decision": "reject", "reason": "矩阵测试"}, pk),
@@ -576,7 +572,7 @@ def writes() -> list[Write]:
               lambda c, unit: c.post(reverse("oversight:inspection_new"), {
                   "title": "矩阵测试检查", "lead": city_body().pk, "targets": unit.code, "plan": "矩阵测试", "starts_on": day, "ends_on": later,
                   "team": [str(b.pk) for b in Body.objects.filter(jurisdiction__parent__isnull=True)
-                           .exclude(kind=BodyKind.SUPERVISION)[:1]]}),
+                           .exclude(kind=BodyKind.SUPERVISION).order_by("pk")[:1]]}),
               "login ok 403 ok 403 403 403 403 403 msg 403", creates=(JointInspection,)),
         Write("oversight:inspection", "org.Unit the issue is about (supervise)", inspection,
               lambda c, i: c.post(reverse("oversight:inspection", args=[i.pk]), {
