@@ -191,7 +191,15 @@ def writes() -> list[Write]:
     )
     from zeren.supervision.models import Alert
     from zeren.supervision.projects.models import Dependency, Project
-    from zeren.targets.models import Notice, ProgressReport, Target
+    from zeren.targets.models import (
+        Assessment,
+        Letter,
+        Notice,
+        ProgressReport,
+        Target,
+        WhitePaper,
+        WhitePaperPilot,
+    )
 
     def item_lead(f: DutyFinding) -> str:
         content = ItemVersion.objects.filter(item__code=f.item_codes[0], ended_by__isnull=True).first().content
@@ -240,6 +248,17 @@ def writes() -> list[Write]:
 
     def notice() -> Notice:
         return first(in_market(Notice.objects.filter(status="open")))
+
+    def assessment() -> Assessment:  # a grade proposed and not yet confirmed (moved to the market bureau)
+        return first(Assessment.objects.filter(grade="", proposed_grade="competent"))
+
+    def pilot_2026(unit: Unit) -> None:  # the market bureau publishes in 2026 and has no paper yet
+        WhitePaperPilot.objects.get_or_create(unit=unit, year=2026)
+        WhitePaper.objects.filter(unit=unit, year=2026).delete()
+
+    def draft_paper_in_market(paper: WhitePaper) -> None:
+        WhitePaper.objects.filter(unit=market(), year=paper.year).exclude(pk=paper.pk).delete()
+        WhitePaper.objects.filter(pk=paper.pk).update(unit=market(), state="draft")
 
     def finding() -> Finding:
         return first(in_market(Finding.objects.filter(status="open")))
@@ -391,6 +410,36 @@ def writes() -> list[Write]:
               "login ok msg ok msg msg msg msg 404 404 404"),
         Write("targets:import", "org.Unit of each target (edit or approve) — targets.actions.check_manage_unit",
               market, import_target, "login ok 422 422 422 ok ok 422 422 422 422", creates=(Target,)),
+        Write("targets:letter", "targets.Letter: its unit (edit or approve) — targets.actions.check_manage_unit",
+              lambda: first(in_market(Letter.objects.all())),
+              lambda c, letter: c.post(reverse("targets:letter", args=[letter.unit.code, letter.year]),
+                                       {"signatory": "", "signed_on": ""}),
+              "login ok msg msg msg ok ok msg 404 404 404"),
+        Write("targets:assessments", "org.Unit whose assessment round is proposed (edit or approve) — "
+              "check_propose_assessments", market,
+              lambda c, unit: c.post(reverse("targets:assessments") + "?year=2025", {"unit": unit.code, "do": "propose"}),
+              "login ok msg msg msg ok ok msg none none none"),
+        Write("targets:assessment", "targets.Assessment: its unit (approve: the head or its assessment committee "
+              "confirms the grade) — check_confirm_assessments", assessment,
+              post("targets:assessment", {"do": "confirm", "grade": "competent", "notified_on": day}, pk),
+              "login ok msg msg msg ok msg msg 404 404 404", prepare=move(Assessment, unit=MARKET)),
+        Write("targets:assessment#judge", "targets.Assessment: its unit (edit or approve: standards judged, the "
+              "proposal recomputed) — check_propose_assessments", assessment,
+              post("targets:assessment", {"do": "judge", "unmet": ["0"]}, pk),
+              "login ok msg msg msg ok ok msg 404 404 404", prepare=move(Assessment, unit=MARKET)),
+        Write("targets:papers_manage", "org.Unit drafting its white paper, one publishing that year (edit or "
+              "approve) — check_manage_unit", market,
+              post("targets:papers_manage", {"unit": MARKET, "do": "draft"}),
+              "login ok msg msg msg ok ok msg msg msg msg", prepare=pilot_2026, creates=(WhitePaper,)),
+        Write("targets:papers_manage#pilots", "org.Unit chosen to publish in a year (administer) — "
+              "check_set_white_paper_pilots", market,
+              lambda c, unit: c.post(reverse("targets:papers_manage") + "?year=2027", {"unit": unit.code,
+                                                                                     "do": "add_pilot"}),
+              "login ok msg msg msg msg msg msg msg msg msg", creates=(WhitePaperPilot,)),
+        Write("targets:paper_manage", "targets.WhitePaper: its unit (approve: the head approves, publishes, "
+              "withdraws)", lambda: first(WhitePaper.objects.all()),
+              post("targets:paper_manage", {"to": "approved"}, pk),
+              "login ok msg msg msg ok msg msg 404 404 404", prepare=draft_paper_in_market),
         # --- accountability (行政问责)
         Write("accountability:inbox_bulk", "findings.Finding: each one's unit (supervise or evaluate)", finding,
               post("accountability:inbox_bulk", lambda f: {"finding": [f.pk], "action": "accept"}),
