@@ -43,7 +43,15 @@ from zeren.org.models import Unit
 
 USERS = ("anonymous", "admin", "leader", "officer", "perf", "head", "staff", "bianban", "other_staff",
          "jc_district", "caizheng")
-MARKET = "SZ-SCJG"  # the department of the demo's head and staff
+
+
+class At(str):
+    """A unit's code that ``move`` turns into the unit."""
+
+
+MARKET = At("SZ-SCJG")  # the department of the demo's head and staff
+CITY_BUREAU = At("SZ-JC")  # the city's supervision bureau: handles the complaints and cases of city departments
+HOUSING = "SZ-ZJ"  # other_staff's department
 TODAY = date(2026, 11, 27)  # the demo city's reference date (test_matrix_api.city)
 # Credentials that are not log-ins, made by the test's fixture and shown once (only their digests are stored):
 # "open311" — an Open311 api_key; "survey" — a satisfaction survey's one-time invitation token.
@@ -130,9 +138,11 @@ def first(qs: models.QuerySet) -> Any:
 
 
 def move(model: type[models.Model], **fields: Any) -> Callable[[Any], None]:
-    """``prepare``: set fields of the object (``unit=MARKET`` moves it to the market bureau)."""
+    """``prepare``: set fields of the object (``unit=MARKET`` moves it to the market bureau). The demo city is
+    built as of a fixed day, but some of its records follow the real date: a row sets every field its outcomes
+    depend on, rather than trusting the state the demo left."""
     def prepare(obj: Any) -> None:
-        values = {k: (market() if v == MARKET else v) for k, v in fields.items()}
+        values = {k: (Unit.objects.get(code=v) if isinstance(v, At) else v) for k, v in fields.items()}
         model._default_manager.filter(pk=obj.pk).update(**values)
     return prepare
 
@@ -173,6 +183,7 @@ def writes() -> list[Write]:
         IncidentReview,
         SanctionLevel,
     )
+    from zeren.cockpit.models import Urge
     from zeren.duties.models import DraftChange, DutyFinding, ItemVersion
     from zeren.evaluation.models import Proposal, Round, Survey
     from zeren.findings.models import Finding
@@ -247,7 +258,7 @@ def writes() -> list[Write]:
                            {"file": upload("targets.json", json.dumps([row], ensure_ascii=False).encode())})
 
     def notice() -> Notice:
-        return first(in_market(Notice.objects.filter(status="open")))
+        return first(Notice.objects.all())
 
     def assessment() -> Assessment:  # a grade proposed and not yet confirmed (moved to the market bureau)
         return first(Assessment.objects.filter(grade="", proposed_grade="competent"))
@@ -334,6 +345,17 @@ def writes() -> list[Write]:
     def issue() -> InspectionIssue:
         return first(InspectionIssue.objects.filter(inspection__lead__jurisdiction__parent__isnull=True))
 
+    def underway(inspection: JointInspection) -> None:
+        JointInspection.objects.filter(pk=inspection.pk).update(status="underway")
+        inspection.targets.add(market())
+        inspection.targets.remove(*Unit.objects.filter(code=HOUSING))
+
+    def issue_in_market(status: str, **fields: Any) -> Callable[[InspectionIssue], None]:
+        def prepare(issue: InspectionIssue) -> None:
+            underway(issue.inspection)
+            move(InspectionIssue, unit=MARKET, status=status, **fields)(issue)
+        return prepare
+
     def issue_step(step: str, **data: Any):
         def send(client: Any, issue: InspectionIssue) -> Any:
             return client.post(reverse("oversight:inspection", args=[issue.inspection_id]),
@@ -404,10 +426,10 @@ def writes() -> list[Write]:
               "401 ok 403 403 403 ok ok 403 404 404 404", creates=(ProgressReport,)),
         Write("targets:notice_action", "targets.Notice: its unit (edit or approve to reply)", notice,
               post("targets:notice_action", {"reply": "矩阵测试答复"}, pk),
-              "login ok msg msg msg ok ok msg 404 404 404"),
+              "login ok msg msg msg ok ok msg 404 404 404", prepare=move(Notice, unit=MARKET, status="open")),
         Write("targets:notice_action#close", "targets.Notice: its unit (supervise to close)", notice,
               post("targets:notice_action", {"do": "close", "reason": "矩阵测试"}, pk),
-              "login ok msg ok msg msg msg msg 404 404 404"),
+              "login ok msg ok msg msg msg msg 404 404 404", prepare=move(Notice, unit=MARKET, status="open")),
         Write("targets:import", "org.Unit of each target (edit or approve) — targets.actions.check_manage_unit",
               market, import_target, "login ok 422 422 422 ok ok 422 422 422 422", creates=(Target,)),
         Write("targets:letter", "targets.Letter: its unit (edit or approve) — targets.actions.check_manage_unit",
@@ -440,6 +462,11 @@ def writes() -> list[Write]:
               "withdraws)", lambda: first(WhitePaper.objects.all()),
               post("targets:paper_manage", {"to": "approved"}, pk),
               "login ok msg msg msg ok msg msg 404 404 404", prepare=draft_paper_in_market),
+        Write("workbench:urge", "the unit that must act on each urged item (supervise) — cockpit.actions.do_urge_items",
+              notice, post("workbench:urge", lambda n: {"item": f"targets.notice:{n.pk}", "level": "urge",
+                                                       "note": "矩阵测试"}),
+              "login ok msg ok msg msg msg msg msg msg msg", creates=(Urge,),
+              prepare=move(Notice, unit=MARKET, status="open")),
         # --- accountability (行政问责)
         Write("accountability:inbox_bulk", "findings.Finding: each one's unit (supervise or evaluate)", finding,
               post("accountability:inbox_bulk", lambda f: {"finding": [f.pk], "action": "accept"}),
@@ -462,53 +489,53 @@ def writes() -> list[Write]:
               "401 ok 403 ok 403 403 403 403 404 404 404", creates=(FaultCase,)),
         Write("accountability:case#statement", "accountability.FaultCase: its unit (edit: the unit's statement) or "
               "its handling body (supervise)", case, case_step("statement", statement="矩阵测试陈述"),
-              "login ok msg ok msg ok ok msg 404 404 404", prepare=move(FaultCase, unit=MARKET, status="open")),
+              "login ok msg ok msg ok ok msg 404 404 404", prepare=move(FaultCase, unit=MARKET, handling_body=CITY_BUREAU, status="open")),
         Write("accountability:case#decide", "accountability.FaultCase: its handling body and unit (supervise)", case,
               lambda c, case: c.post(reverse("accountability:case", args=[case.pk]), {
                   "step": "decide", "sanction": sanction().code, "decision": "矩阵测试决定"}),
-              "login ok msg ok msg msg msg msg 404 404 404", prepare=move(FaultCase, unit=MARKET, status="statement")),
+              "login ok msg ok msg msg msg msg 404 404 404", prepare=move(FaultCase, unit=MARKET, handling_body=CITY_BUREAU, status="statement")),
         Write("accountability:case#file", "accountability.FaultCase: its handling body and unit (supervise)", case,
               case_step("file"), "login ok msg ok msg msg msg msg 404 404 404",
-              prepare=move(FaultCase, unit=MARKET, status="decided")),
+              prepare=move(FaultCase, unit=MARKET, handling_body=CITY_BUREAU, status="decided")),
         Write("accountability:case#appeal", "accountability.FaultCase: its unit (edit) or handling body (supervise)",
               case, case_step("appeal", appeal="矩阵测试申诉"), "login ok msg ok msg ok ok msg 404 404 404",
-              prepare=move(FaultCase, unit=MARKET, status="filed")),
+              prepare=move(FaultCase, unit=MARKET, handling_body=CITY_BUREAU, status="filed")),
         Write("accountability:case#appeal_decision", "accountability.FaultCase: its handling body and unit "
               "(supervise)", case, case_step("appeal_decision", outcome="upheld", decision="矩阵测试"),
-              "login ok msg ok msg msg msg msg 404 404 404", prepare=move(FaultCase, unit=MARKET, status="appealed")),
+              "login ok msg ok msg msg msg msg 404 404 404", prepare=move(FaultCase, unit=MARKET, handling_body=CITY_BUREAU, status="appealed")),
         Write("accountability:case#close", "accountability.FaultCase: its handling body and unit (supervise)", case,
               case_step("close"), "login ok msg ok msg msg msg msg 404 404 404",
-              prepare=move(FaultCase, unit=MARKET, status="filed")),
+              prepare=move(FaultCase, unit=MARKET, handling_body=CITY_BUREAU, status="filed")),
         Write("POST /api/v1/accountability/cases/{case_id}/steps", "accountability.FaultCase: its handling body and "
               "unit (supervise) — check_run_case", case,
               api("POST", "/api/v1/accountability/cases/{id}/steps", {"step": "file"}),
-              "401 ok 403 ok 403 403 403 403 404 404 404", prepare=move(FaultCase, unit=MARKET, status="decided")),
+              "401 ok 403 ok 403 403 403 403 404 404 404", prepare=move(FaultCase, unit=MARKET, handling_body=CITY_BUREAU, status="decided")),
         Write("accountability:complaint", "accountability.Complaint: its handling body (supervise), never someone of "
               "the accused unit — check_handle_complaint", complaint, complaint_step("accept"),
-              "login ok msg ok msg msg msg msg 404 404 404", prepare=move(Complaint, unit=MARKET, status="received")),
+              "login ok msg ok msg msg msg msg 404 404 404", prepare=move(Complaint, unit=MARKET, handling_body=CITY_BUREAU, status="received")),
         Write("accountability:complaint#reject", "accountability.Complaint: its handling body (supervise)", complaint,
               complaint_step("reject", reason="矩阵测试"), "login ok msg ok msg msg msg msg 404 404 404",
-              prepare=move(Complaint, unit=MARKET, status="received")),
+              prepare=move(Complaint, unit=MARKET, handling_body=CITY_BUREAU, status="received")),
         Write("accountability:complaint#note", "accountability.Complaint: its handling body (supervise)", complaint,
               complaint_step("note", note="矩阵测试"), "login ok msg ok msg msg msg msg 404 404 404",
-              prepare=move(Complaint, unit=MARKET, status="accepted")),
+              prepare=move(Complaint, unit=MARKET, handling_body=CITY_BUREAU, status="accepted")),
         Write("accountability:complaint#conclude", "accountability.Complaint: its handling body (supervise)",
               complaint, complaint_step("conclude", conclusion="unsubstantiated", note="矩阵测试"),
-              "login ok msg ok msg msg msg msg 404 404 404", prepare=move(Complaint, unit=MARKET, status="accepted")),
+              "login ok msg ok msg msg msg msg 404 404 404", prepare=move(Complaint, unit=MARKET, handling_body=CITY_BUREAU, status="accepted")),
         Write("accountability:complaint#reply", "accountability.Complaint: its handling body (supervise)", complaint,
               complaint_step("reply", reply="矩阵测试答复"), "login ok msg ok msg msg msg msg 404 404 404",
-              prepare=move(Complaint, unit=MARKET, status="concluded", conclusion="unsubstantiated")),
+              prepare=move(Complaint, unit=MARKET, handling_body=CITY_BUREAU, status="concluded", conclusion="unsubstantiated")),
         Write("accountability:complaint#appeal_decision", "accountability.Complaint: its handling body (supervise)",
               complaint, complaint_step("appeal_decision", outcome="upheld"),
               "login ok msg ok msg msg msg msg 404 404 404",
-              prepare=move(Complaint, unit=MARKET, status="appealed", conclusion="unsubstantiated")),
+              prepare=move(Complaint, unit=MARKET, handling_body=CITY_BUREAU, status="appealed", conclusion="unsubstantiated")),
         Write("accountability:complaint#close", "accountability.Complaint: its handling body (supervise)", complaint,
               complaint_step("close"), "login ok msg ok msg msg msg msg 404 404 404",
-              prepare=move(Complaint, unit=MARKET, status="replied", conclusion="unsubstantiated")),
+              prepare=move(Complaint, unit=MARKET, handling_body=CITY_BUREAU, status="replied", conclusion="unsubstantiated")),
         Write("POST /api/v1/accountability/complaints/{complaint_id}/accept", "accountability.Complaint: its handling "
               "body (supervise) — check_handle_complaint", complaint,
               api("POST", "/api/v1/accountability/complaints/{id}/accept", {"accept": True}),
-              "401 ok 403 ok 403 403 403 403 404 404 404", prepare=move(Complaint, unit=MARKET, status="received")),
+              "401 ok 403 ok 403 403 403 403 404 404 404", prepare=move(Complaint, unit=MARKET, handling_body=CITY_BUREAU, status="received")),
         Write("accountability:complaint_new", "the handling body of the complaint (supervise): complaints taken by "
               "phone, letter or visit are registered by its officers", market,
               post("accountability:complaint_new", complaint_form("hotline")),
@@ -616,7 +643,8 @@ def writes() -> list[Write]:
               "caizheng, of the finance bureau — or supervises its unit)", meeting_task,
               lambda c, t: c.post(reverse("oversight:meeting", args=[t.meeting_id]), {
                   "step": "done", "task": t.pk, "report": "矩阵测试", "done_on": day}),
-              "login ok msg ok msg 404 404 msg 404 404 ok", prepare=move(MeetingTask, done_on=None, report="")),
+              "login ok msg ok msg 404 404 msg 404 404 ok",
+              prepare=lambda t: move(MeetingTask, done_on=None, report="", owner=finance_body())(t)),
         Write("oversight:inspection_new", "oversight.Body leading: its jurisdiction (supervise)", market,
               lambda c, unit: c.post(reverse("oversight:inspection_new"), {
                   "title": "矩阵测试检查", "lead": city_body().pk, "targets": unit.code, "plan": "矩阵测试", "starts_on": day, "ends_on": later,
@@ -626,18 +654,18 @@ def writes() -> list[Write]:
         Write("oversight:inspection", "org.Unit the issue is about (supervise)", inspection,
               lambda c, i: c.post(reverse("oversight:inspection", args=[i.pk]), {
                   "step": "issue", "unit": MARKET, "description": "矩阵测试", "found_on": day, "workdays": 5}),
-              "login ok 404 ok 404 msg msg 404 msg 404 msg", creates=(InspectionIssue,),
-              prepare=lambda i: i.targets.add(market())),
+              "login ok 404 ok 404 msg msg 404 404 404 msg", creates=(InspectionIssue,), prepare=underway),
         Write("oversight:inspection#rectify", "oversight.InspectionIssue: its unit (edit)", issue,
               issue_step("rectify", report="矩阵测试", reported_on=day),
-              "login ok 404 msg 404 404 404 404 msg 404 msg", prepare=move(InspectionIssue, unit=MARKET, status="open")),
+              "login ok 404 msg 404 ok ok 404 404 404 msg", prepare=issue_in_market("open")),
         Write("oversight:inspection#accept", "oversight.InspectionIssue: its unit (supervise)", issue,
-              issue_step("accept", accepted_on=day), "login ok 404 ok 404 404 404 404 msg 404 msg",
-              prepare=move(InspectionIssue, unit=MARKET, status="reported", reported_on=TODAY)),
+              issue_step("accept", accepted_on=day), "login ok 404 ok 404 msg msg 404 404 404 msg",
+              prepare=issue_in_market("reported", reported_on=TODAY)),
         Write("oversight:inspection#close", "oversight.JointInspection: its lead body's jurisdiction (supervise)",
               inspection, lambda c, i: c.post(reverse("oversight:inspection", args=[i.pk]), {
                   "step": "close", "conclusion": "矩阵测试", "closed_on": later}),
-              "login ok 404 ok 404 404 404 404 msg 404 msg", prepare=lambda i: i.issues.update(status="accepted")),
+              "login ok 404 ok 404 msg msg 404 404 404 msg",
+              prepare=lambda i: (underway(i), i.issues.update(status="accepted"))),
         Write("oversight:external", "org.Unit evaluated by deputies (supervise records the evaluation)", market,
               post("oversight:external", {"unit": MARKET, "evaluator_kind": "deputy", "evaluator": "矩阵测试",
                                           "visited_on": day, "rating": "satisfied"}),
