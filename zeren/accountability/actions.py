@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zeren.access.rules import EDIT, SUPERVISE
 from zeren.access.scope import can, scope_paths
@@ -217,7 +218,7 @@ def do_record_refusal(*, actor: Any, review: IncidentReview, what: str, note: st
         record_change(actor=actor, action="accountability.record_refusal", obj=review, before=before,
                       after=snapshot(review, REVIEW_FIELDS), reason=note)
         cause = "review_refused" if what == Refusal.REVIEW else "apology_refused"
-        finding, _ = do_raise_finding(
+        finding, _created = do_raise_finding(
             actor=actor, dedupe_key=_finding_key(cause, "accountability.incidentreview", review.pk),
             cause=f"{APP}.{cause}", source_app=APP, unit=review.unit,
             title=f"{Refusal(what).label}：{review.incident.title}（{review.unit.name}）",
@@ -293,7 +294,7 @@ def check_attachment(name: str, data: bytes) -> str:
     max_bytes = limits()["max_bytes"]
     if len(data) > max_bytes:
         raise UploadRejected(f"{name}: larger than {max_bytes // MB} MB")
-    for magic, (content_type, _) in ATTACHMENT_TYPES.items():
+    for magic, (content_type, _suffix) in ATTACHMENT_TYPES.items():
         if data.startswith(magic):
             return content_type
     raise UploadRejected(f"{name}: only PDF, PNG or JPEG files are accepted")
@@ -309,7 +310,7 @@ def check_register_complaint(actor: Any, channel: str, handling_body: Unit) -> N
     (supervise over it), never by anyone else — not by the accused unit (行政过错投诉的登记). The system
     (``actor`` None: the demo, imports) may."""
     if actor is not None and channel in STAFF_CHANNELS and not can(actor, SUPERVISE, handling_body):
-        raise PermissionDenied(f"only officers of {handling_body.code} register complaints received by {channel}")
+        raise PermissionDenied(_("电话、来信、来访投诉由受理机关 %(body)s 的工作人员登记") % {"body": handling_body.name})
 
 
 def do_submit_complaint(*, actor: Any, channel: str, category: ComplaintCategory, unit: Unit, description: str,
@@ -460,7 +461,7 @@ def do_conclude_complaint(*, actor: Any, complaint: Complaint, conclusion: str, 
 
 
 def raise_complaint_finding(actor: Any, complaint: Complaint) -> Finding:
-    finding, _ = do_raise_finding(
+    finding, _created = do_raise_finding(
         actor=actor, dedupe_key=_finding_key("complaint_substantiated", "accountability.complaint", complaint.pk),
         cause=f"{APP}.complaint_substantiated", source_app=APP, unit=complaint.unit,
         title=f"{complaint.get_conclusion_display()}：{complaint.category.name}（{complaint.unit.name}）",
@@ -731,7 +732,7 @@ def do_propose_commendation(*, actor: Any, unit: Unit, reason: str, finding: Fin
     """Propose a commendation candidate (表彰候选), e.g. from an excellent evaluation result; once per finding.
     The supervision side over the unit proposes (as it decides, :func:`do_decide_commendation`)."""
     if actor is not None and not can(actor, SUPERVISE, unit):
-        raise PermissionDenied(f"may not propose commendations for {unit.code}")
+        raise PermissionDenied(_("不能为 %(unit)s 提出表彰候选") % {"unit": unit.name})
     _require(bool(reason.strip()), "reason", "say what is commended")
     with transaction.atomic():
         if finding is not None:
@@ -773,6 +774,6 @@ def do_take_commendation_findings(*, actor: Any, findings: list[Finding]) -> int
     """Turn commendation findings (e.g. the top of an evaluation ranking) into candidates; once each. Only the
     supervision side (supervise over each finding's unit, checked by :func:`do_propose_commendation`)."""
     if actor is not None and not scope_paths(actor, SUPERVISE):
-        raise PermissionDenied("only the supervision side takes commendation candidates")
+        raise PermissionDenied(_("只有监察机关可以列入表彰候选"))
     return sum(do_propose_commendation(actor=actor, unit=f.unit, person=f.person, finding=f, reason=f.title)[1]
                for f in findings if f.cause == COMMENDATION_CAUSE and f.is_open)
