@@ -8,10 +8,12 @@ district's departments among themselves, one street's offices among themselves �
 vertically between a city department and a department of a district of that city. The same
 item in every district's list is normal and never compared (see :func:`rules.comparable`).
 
-Near-duplicates: character 2–3-gram TF-IDF over the name and the laws, on *distinct* texts
-(an item replicated in ten districts is one text); candidates come from a sparse product over
-the rarer n-grams only (frequent frame words like 「对…的处罚」 are blocked out), then each
-candidate pair is rescored with the full cosine and kept if at or above the threshold.
+Multi-head enforcement and near-duplicates (:func:`overlaps`) are clusters, not pairs: items are read into
+citations and the phrasing frame's action and object (:mod:`zeren.duties.rules`); candidate pairs of
+distinct wordings come from a sparse product over the rarer object words and character pairs only (the frame
+words every item shares are blocked out); each pair gets one explainable score from object, name, action,
+basis and category evidence (:class:`rules.OverlapWeights`); pairs are joined into clusters best first, one
+item per unit. See docs/duties.md.
 """
 
 from __future__ import annotations
