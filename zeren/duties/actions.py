@@ -17,6 +17,7 @@ from zeren.access.rules import ADMINISTER, ADMINISTER_DUTIES, APPROVE, EVALUATE,
 from zeren.access.scope import can, scope_paths
 from zeren.audit.actions import record_change, record_event, snapshot
 from zeren.audit.rules import canonical_json
+from zeren.core import bulk
 from zeren.duties.models import (
     ChangeKind,
     DraftBatch,
@@ -149,8 +150,8 @@ def apply_contents(
 
     # Responsibilities: replaced wholesale for every changed item.
     touched_ids = [existing[c["code"]].pk for c, _k in changed] + [existing[c].pk for c in removed]
-    for start in range(0, len(touched_ids), 500):
-        ItemResponsibility.objects.filter(item_id__in=touched_ids[start:start + 500]).delete()
+    for part in bulk.chunks(touched_ids):
+        ItemResponsibility.objects.filter(item_id__in=part).delete()
     links = []
     for content, _kind in changed:
         item_id = existing[content["code"]].pk
@@ -185,8 +186,7 @@ def apply_contents(
 
 def _by_code(queryset: Any, codes: Iterable[str]) -> list[Any]:
     """``queryset.filter(code__in=codes)`` in chunks small enough for any database's parameter limit."""
-    codes = sorted(set(codes))
-    return [obj for start in range(0, len(codes), 900) for obj in queryset.filter(code__in=codes[start:start + 900])]
+    return bulk.filter_in(queryset, "code", sorted(set(codes)))
 
 
 def _fill_item(item: FunctionItem, content: dict[str, Any]) -> None:

@@ -16,6 +16,7 @@ from zeren.access.rules import EVALUATE, SUPERVISE
 from zeren.access.scope import can
 from zeren.audit.actions import record_change, record_event, snapshot
 from zeren.audit.rules import canonical_json, field_changes
+from zeren.core import bulk
 from zeren.findings.causes import require as require_cause
 from zeren.findings.models import Finding, FindingStatus
 from zeren.findings.rules import can_move, follow_move
@@ -67,7 +68,6 @@ def do_raise_finding(
 
 FINDING_COLUMNS = ("dedupe_key", "cause", "source_app", "title", "unit_id", "person_id", "evidence_type",
                    "evidence_id", "evidence_url", "occurred_on", "raised_at", "status", "status_reason", "details")
-STAGE = "zeren_finding_stage"
 
 
 def do_raise_findings(*, actor: Any, specs: list[FindingSpec], reason: str = "", known: set[str] | None = None) -> int:
@@ -83,46 +83,22 @@ def do_raise_findings(*, actor: Any, specs: list[FindingSpec], reason: str = "",
     for cause in {s.cause for s in specs}:
         require_cause(cause)
     with transaction.atomic():
-        keys = [s.dedupe_key for s in specs]
-        seen: set[str] = set()
         table = Finding._meta.db_table
-        with connection.cursor() as cursor:
-            # PostgreSQL: the keys as one array parameter, 20,000 a query (900 separate parameters
-            # cost ≈ 6 ms a query there to bind and plan); SQLite: 900 a query, its parameter limit.
-            size = 20_000 if connection.vendor == "postgresql" else 900
-            for start in range(0, len(keys), size):
-                part = keys[start:start + size]
-                if connection.vendor == "postgresql":
-                    cursor.execute(f"SELECT dedupe_key FROM {table} WHERE dedupe_key = ANY(%s)", [part])
-                else:
-                    cursor.execute(f"SELECT dedupe_key FROM {table} WHERE dedupe_key IN ({', '.join(['%s'] * len(part))})",
-                                   part)
-                seen.update(row[0] for row in cursor.fetchall())
-            if known is not None:
-                known.update(seen)
-            fresh = {s.dedupe_key: s for s in specs if s.dedupe_key not in seen}
-            if not fresh:
-                return 0
-            ops = connection.ops
-            raised_at = ops.adapt_datetimefield_value(timezone.now())
-            details = Finding._meta.get_field("details")
-            rows = [(s.dedupe_key, s.cause, s.source_app, s.title, s.unit_id, s.person_id, s.evidence_type,
-                     str(s.evidence_id), s.evidence_url, ops.adapt_datefield_value(s.occurred_on), raised_at,
-                     FindingStatus.OPEN.value, "", details.get_db_prep_save(s.details, connection))
-                    for s in fresh.values()]
-            columns = ", ".join(FINDING_COLUMNS)
-            if connection.vendor == "postgresql":  # COPY to a staging table, then one INSERT … SELECT
-                cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE} ON COMMIT DROP AS "
-                               f"SELECT {columns} FROM {table} WITH NO DATA")
-                cursor.execute(f"TRUNCATE {STAGE}")
-                with cursor.cursor.copy(f"COPY {STAGE} ({columns}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {STAGE} "
-                               f"ON CONFLICT (dedupe_key) DO NOTHING")
-            else:
-                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(FINDING_COLUMNS))}) "
-                                   f"ON CONFLICT (dedupe_key) DO NOTHING", rows)
+        seen = {key for key, in bulk.select_in(f"SELECT dedupe_key FROM {table} WHERE", "dedupe_key",
+                                               [s.dedupe_key for s in specs])}
+        if known is not None:
+            known.update(seen)
+        fresh = {s.dedupe_key: s for s in specs if s.dedupe_key not in seen}
+        if not fresh:
+            return 0
+        ops = connection.ops
+        raised_at = ops.adapt_datetimefield_value(timezone.now())
+        details = Finding._meta.get_field("details")
+        rows = [(s.dedupe_key, s.cause, s.source_app, s.title, s.unit_id, s.person_id, s.evidence_type,
+                 str(s.evidence_id), s.evidence_url, ops.adapt_datefield_value(s.occurred_on), raised_at,
+                 FindingStatus.OPEN.value, "", details.get_db_prep_save(s.details, connection))
+                for s in fresh.values()]
+        bulk.insert(table, FINDING_COLUMNS, rows, conflict="ON CONFLICT (dedupe_key) DO NOTHING")
         digest = hashlib.sha256(canonical_json(sorted(fresh)).encode("utf-8")).hexdigest()
         record_event(actor=actor, action="findings.raise_batch", object_type="findings.finding",
                      object_id=f"batch:{digest[:16]}", changes={"count": len(fresh)}, reason=reason,
@@ -180,9 +156,8 @@ def _follow(evidence_type: str, evidence_ids: Iterable[str], outcome: str, reaso
         return 0
     moved: list[tuple[int, str, str, str]] = []  # (pk, evidence id, status and reason before)
     with transaction.atomic():
-        for start in range(0, len(ids), 500):
-            qs = Finding.objects.filter(evidence_type=evidence_type, evidence_id__in=ids[start:start + 500],
-                                        status__in=movable)
+        for part in bulk.chunks(ids):
+            qs = Finding.objects.filter(evidence_type=evidence_type, evidence_id__in=part, status__in=movable)
             if cause is not None:
                 qs = qs.filter(cause=cause)
             rows = list(qs.select_for_update().order_by("pk").values_list("pk", "evidence_id", "status", "status_reason"))

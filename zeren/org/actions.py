@@ -8,7 +8,7 @@ canonical input.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -21,6 +21,7 @@ from django.db.models.functions import Concat, Substr
 
 from zeren.access.models import RoleAssignment
 from zeren.audit.actions import record_change, record_event, snapshot
+from zeren.core import bulk
 from zeren.org.models import Membership, Person, Post, Unit
 from zeren.org.registry import PlannedUnit, RegistryData, RegistryError, plan_registry
 from zeren.org.rules import infer_level, valid_code
@@ -188,16 +189,8 @@ class ImportResult:
                          for kind, c in self.counts.items())
 
 
-def _chunks(items: list, size: int = 900) -> Iterator[list]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
-
-
 def _fetch(model, codes: list[str]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for chunk in _chunks(sorted(set(codes))):
-        found.update({obj.code: obj for obj in model.objects.filter(code__in=chunk)})
-    return found
+    return {obj.code: obj for obj in bulk.filter_in(model.objects, "code", sorted(set(codes)))}
 
 
 def _apply(obj: Any, values: dict[str, Any]) -> bool:
@@ -313,9 +306,8 @@ def _write_memberships(registry: RegistryData, posts: dict[str, Post], persons: 
     counts = _counts()
     post_ids = sorted({posts[m.post_code].pk for m in registry.memberships})
     existing: dict[tuple, Membership] = {}
-    for chunk in _chunks(post_ids):
-        for m in Membership.objects.filter(post_id__in=chunk):
-            existing[(m.person_id, m.post_id, m.start_date)] = m
+    for m in bulk.filter_in(Membership.objects, "post_id", post_ids):
+        existing[(m.person_id, m.post_id, m.start_date)] = m
     created, changed = [], []
     for row in registry.memberships:
         post, person = posts[row.post_code], persons[row.person_code]

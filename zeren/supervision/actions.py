@@ -23,6 +23,7 @@ from zeren.access.rules import EDIT, SUPERVISE
 from zeren.access.scope import can
 from zeren.audit.actions import record_change, record_event, snapshot
 from zeren.audit.rules import canonical_json
+from zeren.core import bulk
 from zeren.findings.actions import FindingSpec, do_follow_source
 from zeren.findings.rules import dedupe_key as finding_key
 from zeren.org.models import Unit
@@ -205,8 +206,7 @@ def _ingest_transaction(source: SourceSystem, read: ReadBatch, catalog: Catalog,
 def _store_cases_and_events(catalog: Catalog, cal, source: SourceSystem, batch: IngestBatch, read: ReadBatch,
                             row_of: dict[str, int], loaded: dict[str, list], now) -> None:
     """Fold the batch into its cases, write them, then the events (which need the cases' pks)."""
-    sqlite = connection.vendor == "sqlite"
-    writer = CaseWriter(catalog, cal, source.pk, storage.instant_adapter()(now), sqlite)
+    writer = CaseWriter(catalog, cal, source.pk, now)
     writer.fold_batch(read.grouped, row_of, loaded)
     storage.write_cases(writer.new, writer.changed, writer.continued)
     pks = {case_id: loaded["id"][row] for case_id, row in row_of.items()}
@@ -214,7 +214,7 @@ def _store_cases_and_events(catalog: Catalog, cal, source: SourceSystem, batch: 
         pks.update(storage.case_pks(source.pk, [row[0] for row in writer.new]))
     cols = read.cols
     n = len(cols)
-    at, recorded, amount = event_values(cols, sqlite)
+    at, recorded, amount = event_values(cols, writer.sqlite)
     storage.insert_events(list(zip(
         repeat(source.pk, n), cols.event_id, map(pks.__getitem__, cols.case_id), cols.kind, at, recorded, cols.step,
         amount, cols.outcome, cols.reason, repeat(batch.pk, n), strict=True)))
@@ -237,7 +237,7 @@ def _store_batch(source, digest: str, bad, result, now) -> IngestBatch | None:
                 source=source, received_at=now, field=storable_text(problem.field)[:32],
                 reason=storable_text(problem.reason), payload=payload, payload_sha256=payload_sha256,
                 event_id=storable_text(str(event_id or ""))[:128] if isinstance(raw, dict) else ""))
-        known = {sha for sha, in storage.select_in(
+        known = {sha for sha, in bulk.select_in(
             f"SELECT payload_sha256 FROM {RejectedEvent._meta.db_table} WHERE source_id = %s AND", "payload_sha256",
             list(rejected), [source.pk])}
         RejectedEvent.objects.bulk_create([r for sha, r in rejected.items() if sha not in known])
@@ -298,8 +298,7 @@ def do_refold_cases(*, actor: Any = None, chunk: int = 20_000) -> int:
                          .values_list("pk", "item_id", "unit_id", "fold")[:chunk])
             if not cases:
                 return total
-            writer = CaseWriter(catalog, cal, 0, storage.instant_adapter()(timezone.now()),
-                                connection.vendor == "sqlite")
+            writer = CaseWriter(catalog, cal, 0, timezone.now())
             refolded = writer.refold_stored(cases)
             if refolded:
                 storage.write_cases([], writer.changed, [])
@@ -448,12 +447,12 @@ def _follow_alerts(changes: Changes, back: list[tuple[int, str]], as_of: date, a
     with connection.cursor() as cursor:
         join = (f"FROM {ALERT_TABLE} AS a JOIN {storage.CASE_TABLE} AS c ON c.id = a.case_id "
                 f"WHERE a.status <> %s AND ")
-        for condition, params in storage.where_in("a.id", gone):
+        for condition, params in bulk.where_in("a.id", gone):
             cursor.execute(f"SELECT a.type, c.case_id {join}{condition}", [AlertStatus.CLOSED.value, *params])
             for alert_type, case_id in cursor.fetchall():
                 moves.setdefault(("resolved", alert_type), []).append(case_id)
         wanted = set(back)
-        for condition, params in storage.where_in("a.case_id", sorted({pk for pk, _type in back})):
+        for condition, params in bulk.where_in("a.case_id", sorted({pk for pk, _type in back})):
             cursor.execute(f"SELECT a.case_id, a.type, c.case_id {join}{condition}", [AlertStatus.CLOSED.value, *params])
             for pk, alert_type, case_id in cursor.fetchall():
                 if (pk, alert_type) in wanted:
@@ -474,7 +473,7 @@ def _finding_specs(opened: list[tuple[int, str]], as_of: date) -> list[FindingSp
     labels = {value: str(label) for value, label in AlertType.choices}  # translated once, not per finding
     cases = {}
     with connection.cursor() as cursor:  # plain SQL: a scan can raise thousands (no model row each)
-        for condition, params in storage.where_in("c.id", sorted({pk for pk, _ in opened})):
+        for condition, params in bulk.where_in("c.id", sorted({pk for pk, _ in opened})):
             cursor.execute(f"SELECT c.id, c.case_id, c.unit_id, i.code, i.name, c.statutory_deadline, s.code "
                            f"FROM {storage.CASE_TABLE} AS c JOIN {ApprovalItem._meta.db_table} AS i "
                            f"ON i.id = c.item_id JOIN {SourceSystem._meta.db_table} AS s ON s.id = c.source_id "

@@ -9,8 +9,8 @@ otherwise it is folded again from all of its events by :func:`zeren.supervision.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from decimal import ROUND_FLOOR, Decimal
-from typing import Any
 
 import numpy as np
 import orjson
@@ -96,8 +96,10 @@ def event_values(cols: EventColumns, sqlite: bool) -> tuple[list, list, list]:
 class CaseWriter:
     """Folds a batch into case rows for :func:`zeren.supervision.storage.write_cases`."""
 
-    def __init__(self, catalog: Catalog, cal: WorkCalendar, source_pk: int, stamp: Any, sqlite: bool) -> None:
-        self.catalog, self.cal, self.source_pk, self.stamp, self.sqlite = catalog, cal, source_pk, stamp, sqlite
+    def __init__(self, catalog: Catalog, cal: WorkCalendar, source_pk: int, now: datetime) -> None:
+        self.catalog, self.cal, self.source_pk = catalog, cal, source_pk
+        self.sqlite = storage.dates_as_text()
+        self.stamp = storage.instant_adapter()(now)  # ``updated_at`` of the rows written
         self.items = catalog.item_by_pk()
         self.rules: dict[tuple[int, int], tuple[CaseRules, int]] = {}
         self.new: list[tuple] = []

@@ -2,7 +2,7 @@
 
 Cases are read with one raw query per population into integer numpy arrays (dates as days since
 1970), so no Python object is made per case on the hot path (on PostgreSQL packed by the server
-into one ``bytea`` read by numpy, see :func:`_rows`). Cases whose events reach past
+into one ``bytea`` read by numpy, see :func:`zeren.core.bulk.int_rows`). Cases whose events reach past
 ``as_of`` are folded again from their events up to ``as_of`` (a replay of a past date).
 """
 
@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from django.db import connection
 
+from zeren.core import bulk
 from zeren.org.models import Unit
 from zeren.supervision import storage
 from zeren.supervision.catalog import Catalog
@@ -37,7 +38,6 @@ from zeren.workdays import WorkCalendar
 TYPE_INDEX = {t: i for i, t in enumerate(ALERT_TYPES)}
 ALERT_TABLE = Alert._meta.db_table
 FLAG_COLUMNS = tuple(EVENT_ALERTS.values())
-ALERT_STAGE = "zeren_alert_stage"
 # Each alert type as its index in ALERT_TYPES, in SQL: an alert's key is ``case pk × 16 + index``.
 TYPE_CODE = "CASE type " + " ".join(f"WHEN '{t}' THEN {i}" for t, i in TYPE_INDEX.items()) + " END"
 
@@ -82,36 +82,6 @@ def _via(index: str) -> str:
     return f" INDEXED BY {index}" if connection.vendor == "sqlite" else ""
 
 
-def _ints(expressions: Sequence[str]) -> str:
-    """A select list of integer expressions, each cast to bigint on PostgreSQL (for :func:`_rows`)."""
-    if connection.vendor == "postgresql":
-        return ", ".join(f"({e})::bigint" for e in expressions)
-    return ", ".join(expressions)
-
-
-def _rows(cursor, sql: str, params: list, width: int) -> npt.NDArray[np.int64]:
-    """The rows of ``sql`` — ``width`` integer columns from :func:`_ints`, never NULL — as an int64 array.
-
-    PostgreSQL: the rows packed by the server into one ``bytea`` (``int8send``, big-endian), fetched
-    in binary (a psycopg ``Cursor`` on Django's connection: its client-side-binding cursors return
-    text only) and read by numpy in one go. Fetching rows made three Python objects per value
-    (≈ 0.15 s more for the 313,000 cases of a daily scan); a binary ``COPY`` was slower still, one
-    message per row. SQLite: ``fetchall``."""
-    if connection.vendor != "postgresql":
-        cursor.execute(sql, params)
-        return np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, width)
-    names = [f"c{i}" for i in range(width)]
-    import psycopg
-
-    with psycopg.Cursor(cursor.cursor.connection) as binary:
-        binary.execute(f"SELECT string_agg({' || '.join(f'int8send({n})' for n in names)}, NULL) "
-                       f"FROM ({sql}) AS r({', '.join(names)})", params, binary=True)
-        packed = binary.fetchone()[0]
-    if packed is None:  # no rows
-        return np.zeros((0, width), np.int64)
-    return np.frombuffer(packed, dtype=">i8").astype(np.int64).reshape(-1, width)
-
-
 def load_population(as_of: date, catalog: Catalog, cal: WorkCalendar, active_cases: npt.NDArray[np.int64],
                     unit_path: str = "") -> Population:
     """The cases whose alerts can differ from what is recorded (the others keep their alerts).
@@ -125,7 +95,7 @@ def load_population(as_of: date, catalog: Catalog, cal: WorkCalendar, active_cas
     events after ``as_of`` (replayed), cases with an irregularity flag, and open cases holding an
     alert now (it may have to be cleared). Read as integer columns, dates as days since 1970.
     """
-    vendor_date = (lambda d: d.isoformat()) if connection.vendor == "sqlite" else (lambda d: d)
+    vendor_date = connection.ops.adapt_datefield_value
     iso = vendor_date(as_of)
     unit_filter, unit_params = "", []
     if unit_path:
@@ -140,19 +110,19 @@ def load_population(as_of: date, catalog: Catalog, cal: WorkCalendar, active_cas
         by_limit.setdefault(item.promised_days, []).append(item.pk)
     with connection.cursor() as cursor:
         def read(columns: Sequence[str], tail: str, params: list) -> dict[str, npt.NDArray[np.int64]]:
-            rows = _rows(cursor, f"SELECT {_ints([_expression(c) for c in columns])} FROM {storage.CASE_TABLE}{tail}",
+            rows = bulk.int_rows(cursor, f"SELECT {bulk.int_select([_expression(c) for c in columns])} FROM {storage.CASE_TABLE}{tail}",
                          params, len(columns))
             return {column: rows[:, i] for i, column in enumerate(columns)}
         main = [{column: np.zeros(0, np.int64) for column in MAIN_COLUMNS}]
         for promised_days, item_pks in sorted(by_limit.items()):
             cutoff = min(cal.add_workdays(bound, -promised_days), as_of + timedelta(days=1))
-            for chunk in storage.chunks(item_pks):
+            for chunk in bulk.chunks(item_pks):
                 main.append(read(MAIN_COLUMNS, f"{_via('supervision_case_item_scan')} WHERE item_id IN "
                                                f"({', '.join(['%s'] * len(chunk))}) AND received_date < %s AND "
                                                f"{settled}{unit_filter}", [*chunk, vendor_date(cutoff), iso, *unit_params]))
         # Changed since the last scan, or events after as_of (a replay): through their indexes.
         other = read(FULL_COLUMNS, f"{_via('supervision_case_rescan')} WHERE rescan AND received_date <= %s"
-                                   f"{unit_filter} UNION SELECT {_ints([_expression(c) for c in FULL_COLUMNS])} "
+                                   f"{unit_filter} UNION SELECT {bulk.int_select([_expression(c) for c in FULL_COLUMNS])} "
                                    f"FROM {storage.CASE_TABLE}{_via('supervision_case_last_event')} "
                                    f"WHERE last_event_date > %s AND received_date <= %s{unit_filter}",
                      [iso, *unit_params, iso, iso, *unit_params])
@@ -164,7 +134,7 @@ def load_population(as_of: date, catalog: Catalog, cal: WorkCalendar, active_cas
         # Open cases holding an alert that none of the above brought in (a limit was raised, …).
         seen = np.concatenate([*(part["id"] for part in main), other["id"], flags["id"]])
         missing = active_cases[~np.isin(active_cases, seen)]  # both unique: np.setdiff1d sorted them again
-        for condition, part in storage.where_in("id", missing.tolist()):
+        for condition, part in bulk.where_in("id", missing.tolist()):
             main.append(read(MAIN_COLUMNS, f" WHERE {condition} AND received_date <= %s AND {settled}{unit_filter}",
                              [*part, iso, iso, *unit_params]))
     # What the settled cases leave out: no decision, no withdrawal, no event after as_of.
@@ -187,7 +157,7 @@ def clear_rescan(as_of: date) -> None:
     theirs). Correct only under the ingestion lock (``do_scan`` takes it first): every case with
     ``rescan`` and ``last_event_date <= as_of`` was then read by this scan. Through the partial index on ``rescan``: SQLite's planner would otherwise walk the
     ``last_event_date`` index over nearly every case (0.7 s for 300,000 cases)."""
-    iso = as_of.isoformat() if connection.vendor == "sqlite" else as_of
+    iso = connection.ops.adapt_datefield_value(as_of)
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {storage.CASE_TABLE}{_via('supervision_case_rescan')} SET rescan = %s "
                        f"WHERE rescan AND last_event_date <= %s", [False, iso])
@@ -196,9 +166,9 @@ def clear_rescan(as_of: date) -> None:
 def active_alerts() -> npt.NDArray[np.int64]:
     """Alerts not cleared, a row each: ``id, key (case pk × 16 + type index), since day, deadline day``."""
     with connection.cursor() as cursor:
-        columns = _ints(["id", f"case_id * 16 + {TYPE_CODE}", storage.day_number("since"),
+        columns = bulk.int_select(["id", f"case_id * 16 + {TYPE_CODE}", storage.day_number("since"),
                          storage.day_number("deadline")])
-        return _rows(cursor, f"SELECT {columns} FROM {ALERT_TABLE}{_via('supervision_alert_active')} "
+        return bulk.int_rows(cursor, f"SELECT {columns} FROM {ALERT_TABLE}{_via('supervision_alert_active')} "
                              f"WHERE cleared_on IS NULL", [], 4)
 
 
@@ -302,46 +272,24 @@ def persist(pop: Population, result: ScanResult, as_of: date, now_value: Any,
     type_names = np.array(ALERT_TYPES, dtype=object)[key[upsert] % 16]
     new_deadline = deadline_d[upsert].astype("datetime64[D]")
     new_since = since_d[upsert].astype("datetime64[D]")
-    columns = "case_id, type, unit_id, item_id, deadline, provisional, since, status, note, created_at"
-    upsert_tail = ("ON CONFLICT (case_id, type) DO UPDATE SET deadline = excluded.deadline, "
-                   "provisional = excluded.provisional, since = excluded.since, cleared_on = NULL")
+    columns = ("case_id", "type", "unit_id", "item_id", "deadline", "provisional", "since", "status", "note",
+               "created_at")
+    stamp = ops.adapt_datetimefield_value(now_value)
+    if connection.vendor == "postgresql":  # COPY's text, formatted column by column
+        rows: list | str = bulk.copy_text([alert_ids, type_names, pop.cols["unit_id"][pick], pop.cols["item_id"][pick],
+                                       new_deadline, np.where(result.provisional[pick], "t", "f"), new_since],
+                                      f"\topen\t\t{stamp}")
+    else:  # parameters column by column (numpy → lists), not an object per alert
+        rows = list(zip(alert_ids.tolist(), type_names.tolist(), pop.cols["unit_id"][pick].tolist(),
+                        pop.cols["item_id"][pick].tolist(), new_deadline.tolist(), result.provisional[pick].tolist(),
+                        new_since.tolist(), repeat("open"), repeat(""), repeat(stamp), strict=False))
+    bulk.insert(ALERT_TABLE, columns, rows, conflict="ON CONFLICT (case_id, type) DO UPDATE SET deadline = "
+                "excluded.deadline, provisional = excluded.provisional, since = excluded.since, cleared_on = NULL")
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # COPY to a staging table, then one INSERT … SELECT
-            text = _copy_text([alert_ids, type_names, pop.cols["unit_id"][pick], pop.cols["item_id"][pick],
-                               new_deadline, np.where(result.provisional[pick], "t", "f"), new_since],
-                              f"\topen\t\t{ops.adapt_datetimefield_value(now_value)}")
-            storage.stage_like(cursor, ALERT_STAGE, ALERT_TABLE, columns)
-            with cursor.cursor.copy(f"COPY {ALERT_STAGE} ({columns}) FROM STDIN") as copy:
-                copy.write(text)
-            cursor.execute(f"INSERT INTO {ALERT_TABLE} ({columns}) SELECT {columns} FROM {ALERT_STAGE} {upsert_tail}")
-        else:
-            # Parameters column by column (numpy → lists), not an object per alert.
-            stamp = ops.adapt_datetimefield_value(now_value)
-            params = zip(alert_ids.tolist(), type_names.tolist(), pop.cols["unit_id"][pick].tolist(),
-                         pop.cols["item_id"][pick].tolist(), new_deadline.tolist(), result.provisional[pick].tolist(),
-                         new_since.tolist(), repeat("open"), repeat(""), repeat(stamp), strict=False)
-            cursor.executemany(f"INSERT INTO {ALERT_TABLE} ({columns}) VALUES ({', '.join(['%s'] * 10)}) "
-                               f"{upsert_tail}", params)
-        for condition, part in storage.where_in("id", gone.tolist()):
+        for condition, part in bulk.where_in("id", gone.tolist()):
             cursor.execute(f"UPDATE {ALERT_TABLE} SET cleared_on = %s WHERE {condition}",
                            [ops.adapt_datefield_value(as_of), *part])
     new = np.flatnonzero(~found)
     opened = list(zip(ids[row[new]].tolist(), np.array(ALERT_TYPES, dtype=object)[key[new] % 16].tolist(),
                       strict=True))
     return Changes(opened=opened, cleared=len(gone), in_force=len(key), gone=gone, gone_keys=act_key[cleared])
-
-
-def _copy_text(columns: list[npt.NDArray[Any]], tail: str) -> str:
-    """Rows of COPY text format from equally long columns (integers, dates — NaT is NULL —, or
-    strings without tab, newline or backslash), each row ending with ``tail``; formatted column by
-    column, not value by value (``write_row`` cost ≈ 5 µs an alert)."""
-    texts = []
-    for column in columns:
-        if column.dtype.kind == "M":
-            text = np.datetime_as_string(column).astype(object)
-            text[np.isnat(column)] = "\\N"
-            texts.append(text.tolist())
-        else:
-            texts.append(column.tolist())
-    line = "\t".join(["{}"] * len(columns)) + tail.replace("{", "{{").replace("}", "}}") + "\n"
-    return "".join(map(line.format, *texts))

@@ -1,9 +1,9 @@
 """Plain-SQL bulk writes for the demo city (tens of thousands of rows in well under a second).
 
 The ORM's ``bulk_create`` spends ~1 ms of Python per row on model instances and value preparation;
-the demo writes ~80,000 rows. Here rows are tuples: SQLite gets one ``executemany``, PostgreSQL a
-``COPY``. Ids are allocated by the caller from :func:`next_id` so parents can be referenced before
-they are written; :func:`sync_sequence` then moves PostgreSQL's sequence past them.
+the demo writes ~80,000 rows. Here rows are tuples, written by :func:`zeren.core.bulk.insert`. Ids
+are allocated by the caller from :func:`next_id` so parents can be referenced before they are
+written; :func:`sync_sequence` then moves PostgreSQL's sequence past them.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection, models
+
+from zeren.core import bulk
 
 
 def next_id(model: type[models.Model]) -> int:
@@ -53,7 +55,6 @@ def insert(model: type[models.Model], columns: Sequence[str], rows: Sequence[Seq
     if not rows:
         return 0
     table = model._meta.db_table
-    names = ", ".join(columns)
     fields = {f.column: f for f in model._meta.concrete_fields}
     converters = [(i, conv) for i, c in enumerate(columns) if (conv := _converter(fields[c])) is not None]
     if converters:
@@ -64,12 +65,5 @@ def insert(model: type[models.Model], columns: Sequence[str], rows: Sequence[Seq
                 values[i] = conv(values[i])
             converted.append(values)
         rows = converted
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+    bulk.insert(table, columns, rows)
     return len(rows)
