@@ -33,7 +33,7 @@ from zeren.org.models import Unit, UnitKind
 
 VERSIONS_KEY = "cockpit:versions"
 REBUILD_AFTER = 20_000  # more new audit entries than this since the last look: consider every app changed
-ALWAYS = ("org",)  # unit names and the tree are on every panel
+ALWAYS = ("org", "workcal")  # unit names and the tree, and the working-day calendar, are in every panel
 CACHE_SECONDS = 36 * 3600
 
 

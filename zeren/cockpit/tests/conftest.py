@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from zeren.demo.context import DemoContext, demo_steps
@@ -32,6 +32,7 @@ def city(django_db_setup, django_db_blocker):
             yield ctx
         finally:
             call_command("flush", interactive=False, verbosity=0)
+            connections.close_all()  # the test database is dropped next: no session may stay open on it
 
 
 @pytest.fixture(autouse=True)

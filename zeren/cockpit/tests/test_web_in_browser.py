@@ -93,3 +93,4 @@ def cockpit_and_workbench(browser, base: str, width: int, errors: list[str]) -> 
     assert no_sideways_scroll(page), (width, page.evaluate("document.documentElement.scrollWidth"))
     page.screenshot(path=str(SHOTS / f"workbench-staff-{width}.png"), full_page=True)
     context.close()
+
