@@ -152,11 +152,11 @@ def do_submit_review(*, actor: Any, review: IncidentReview, measures_appropriate
     """The unit submits its responsibility review (责任检讨): were its measures appropriate, were
     rules missing, what it corrects, and whether it failed in its duty (then it must apologise)."""
     check_edit_review(actor, review)
-    _require(bool(findings_text.strip()), "findings_text", "the review must say what was examined")
-    _require(bool(corrective_actions.strip()), "corrective_actions", "the corrective actions are required")
+    _require(bool(findings_text.strip()), "findings_text", _("责任检讨须写明检讨了哪些情况"))
+    _require(bool(corrective_actions.strip()), "corrective_actions", _("须写明整改措施"))
     with transaction.atomic():
         review = _locked_review(review)
-        _require(review.submitted_on is None, "review", "this review was already submitted")
+        _require(review.submitted_on is None, "review", _("该责任检讨已经提交"))
         before = snapshot(review, REVIEW_FIELDS)
         review.submitted_on = _today(on)
         review.measures_appropriate, review.rules_missing, review.negligent = (
@@ -179,13 +179,13 @@ def do_publish_apology(*, actor: Any, review: IncidentReview, statement: str, me
     """Publish the public apology for negligence (失职道歉) on the portal, recording the press
     conference or newspaper. It does not close any liability case (道歉不免除责任)."""
     check_edit_review(actor, review)
-    _require(bool(statement.strip()), "statement", "the apology's text is required")
-    _require(medium in ApologyMedium.values, "medium", f"medium must be one of {', '.join(ApologyMedium.values)}")
+    _require(bool(statement.strip()), "statement", _("须填写道歉内容"))
+    _require(medium in ApologyMedium.values, "medium", _("请选择道歉方式"))
     with transaction.atomic():
         review = _locked_review(review)
         _require(review.submitted_on is not None and bool(review.negligent), "review",
-                 "an apology follows a submitted review that found negligence")
-        _require(not Apology.objects.filter(review=review).exists(), "review", "an apology was already published")
+                 _("只有已提交且认定失职的责任检讨才需公开道歉"))
+        _require(not Apology.objects.filter(review=review).exists(), "review", _("已经发布过道歉"))
         apology = Apology.objects.create(review=review, statement=statement.strip(), medium=medium,
                                          medium_detail=medium_detail.strip(), published_on=_today(on))
         if review.refusal == Refusal.APOLOGY:
@@ -203,15 +203,15 @@ def do_record_refusal(*, actor: Any, review: IncidentReview, what: str, note: st
     to be sanctioned by circulated criticism (通报批评)."""
     if not can(actor, SUPERVISE, review.unit):
         raise PermissionDenied(f"may not supervise {review.unit.code}")
-    _require(what in (Refusal.REVIEW, Refusal.APOLOGY), "what", "review or apology")
-    _require(bool(note.strip()), "note", "say how the refusal was established")
+    _require(what in (Refusal.REVIEW, Refusal.APOLOGY), "what", _("请选择拒不检讨或拒不道歉"))
+    _require(bool(note.strip()), "note", _("须写明如何认定拒不检讨或拒不道歉"))
     with transaction.atomic():
         review = _locked_review(review)
         if what == Refusal.REVIEW:
-            _require(review.submitted_on is None, "what", "the review was submitted")
+            _require(review.submitted_on is None, "what", _("该责任检讨已经提交"))
         else:
             _require(bool(review.negligent) and not Apology.objects.filter(review=review).exists(), "what",
-                     "no apology is owed, or it was published")
+                     _("无须道歉，或道歉已经发布"))
         before = snapshot(review, REVIEW_FIELDS)
         review.refusal = what
         review.save(update_fields=["refusal"])
@@ -271,7 +271,7 @@ def route_complaint(unit: Unit) -> Unit:
     """The competent supervision body for a complaint against ``unit`` (按被投诉单位层级确定受理机关)."""
     body = rules.competent_body(unit.path, supervision_bodies())
     if body is None:
-        raise ValidationError({"unit": "no supervision body is competent for this unit"})
+        raise ValidationError({"unit": _("没有对该单位有管辖权的监察机关")})
     return Unit.objects.get(pk=body.unit_id)
 
 
@@ -327,16 +327,16 @@ def do_submit_complaint(*, actor: Any, channel: str, category: ComplaintCategory
     """
     from zeren.core.uploads import UploadRejected
 
-    _require(channel in Channel.values, "channel", f"channel must be one of {', '.join(Channel.values)}")
-    _require(bool(description.strip()), "description", "describe what happened")
-    _require(len(description) <= 5000, "description", "at most 5000 characters")
+    _require(channel in Channel.values, "channel", _("请选择投诉渠道"))
+    _require(bool(description.strip()), "description", _("请描述事情经过"))
+    _require(len(description) <= 5000, "description", _("不能超过 5000 字"))
     if client_token:
         existing = Complaint.objects.filter(client_token=client_token).first()
         if existing is not None:
             return existing, False
     checked = []
     for name, data in (attachments or [])[:MAX_ATTACHMENTS + 1]:
-        _require(len(attachments or []) <= MAX_ATTACHMENTS, "attachment", f"at most {MAX_ATTACHMENTS} files")
+        _require(len(attachments or []) <= MAX_ATTACHMENTS, "attachment", _("最多 %(n)d 个附件") % {"n": MAX_ATTACHMENTS})
         try:
             checked.append((name[:200], check_attachment(name, data), data))
         except UploadRejected as exc:
@@ -344,7 +344,7 @@ def do_submit_complaint(*, actor: Any, channel: str, category: ComplaintCategory
     handling_body = route_complaint(unit)
     check_register_complaint(actor, channel, handling_body)
     now = timezone.now()
-    _require(received_at is None or received_at <= now, "received_at", "cannot be in the future")
+    _require(received_at is None or received_at <= now, "received_at", _("不能晚于当前时间"))
     now = received_at or now
     received = timezone.localdate(now)
     person = {k: (v or "").strip() for k, v in (complainant or {}).items() if k in
@@ -410,7 +410,7 @@ def _move_complaint(actor: Any, complaint: Complaint, action: str, reason: str =
 def _locked(complaint: Complaint, *statuses: str) -> Complaint:
     complaint = Complaint.objects.select_for_update().select_related("unit", "handling_body").get(pk=complaint.pk)
     _require(complaint.status in statuses, "status",
-             f"not possible while the complaint is {complaint.get_status_display()}")
+             _("投诉处于“%(status)s”状态，不能进行此操作") % {"status": complaint.get_status_display()})
     return complaint
 
 
@@ -425,7 +425,7 @@ def do_accept_complaint(*, actor: Any, complaint: Complaint, accept: bool, reaso
             due = _cal().add_workdays(day, rules.setting("investigation_days"))
             return _move_complaint(actor, complaint, "accept_complaint", status=ComplaintStatus.ACCEPTED,
                                    accepted_on=day, investigation_due=due)
-        _require(bool(reason.strip()), "reason", "a refusal states its reason")
+        _require(bool(reason.strip()), "reason", _("不予受理须写明理由"))
         return _move_complaint(actor, complaint, "reject_complaint", "不予受理", status=ComplaintStatus.REJECTED,
                                rejection_reason=reason.strip(), concluded_on=day)
 
@@ -433,7 +433,7 @@ def do_accept_complaint(*, actor: Any, complaint: Complaint, accept: bool, reaso
 def do_add_complaint_note(*, actor: Any, complaint: Complaint, note: str) -> Complaint:
     """An internal note of the investigation (内部办理记录): never shown to the public."""
     check_handle_complaint(actor, complaint)
-    _require(bool(note.strip()), "note", "empty note")
+    _require(bool(note.strip()), "note", _("备注不能为空"))
     with transaction.atomic():
         complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
         stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
@@ -447,8 +447,8 @@ def do_conclude_complaint(*, actor: Any, complaint: Complaint, conclusion: str, 
     accused unit (问题线索), for an officer to turn into a fault case."""
     check_handle_complaint(actor, complaint)
     _require(conclusion in (Conclusion.SUBSTANTIATED, Conclusion.PARTLY, Conclusion.UNSUBSTANTIATED), "conclusion",
-             "substantiated, partly or unsubstantiated")
-    _require(bool(note.strip()), "note", "the investigation's findings are required")
+             _("请选择调查结论：属实、部分属实或不属实"))
+    _require(bool(note.strip()), "note", _("须写明调查情况"))
     with transaction.atomic():
         complaint = _locked(complaint, ComplaintStatus.ACCEPTED)
         stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
@@ -474,7 +474,7 @@ def raise_complaint_finding(actor: Any, complaint: Complaint) -> Finding:
 def do_reply_complaint(*, actor: Any, complaint: Complaint, reply: str, on: date | None = None) -> Complaint:
     """Reply to the complainant (答复): the text shown on the public status page."""
     check_handle_complaint(actor, complaint)
-    _require(bool(reply.strip()), "reply", "the reply is required")
+    _require(bool(reply.strip()), "reply", _("须填写答复意见"))
     with transaction.atomic():
         complaint = _locked(complaint, ComplaintStatus.CONCLUDED, ComplaintStatus.REJECTED)
         return _move_complaint(actor, complaint, "reply_complaint", status=ComplaintStatus.REPLIED,
@@ -486,13 +486,13 @@ def do_appeal_complaint(*, complaint: Complaint, reason: str, on: date | None = 
     reply; whoever holds the tracking number may do so from the status page."""
     from django.contrib.auth.models import AnonymousUser
 
-    _require(bool(reason.strip()), "reason", "say why the answer is not accepted")
-    _require(len(reason) <= 2000, "reason", "at most 2000 characters")
+    _require(bool(reason.strip()), "reason", _("请说明对答复不满意的理由"))
+    _require(len(reason) <= 2000, "reason", _("不能超过 2000 字"))
     with transaction.atomic():
         complaint = _locked(complaint, ComplaintStatus.REPLIED)
         day = _today(on)
         limit = _cal().add_workdays(complaint.replied_on, rules.setting("appeal_days"))
-        _require(day <= limit, "reason", f"the time to ask for a review ended on {limit}")
+        _require(day <= limit, "reason", _("申请复查的期限已于 %(day)s 届满") % {"day": limit})
         return _move_complaint(AnonymousUser(), complaint, "appeal_complaint", status=ComplaintStatus.APPEALED,
                                appeal_reason=reason.strip())
 
@@ -500,7 +500,7 @@ def do_appeal_complaint(*, complaint: Complaint, reason: str, on: date | None = 
 def do_decide_complaint_appeal(*, actor: Any, complaint: Complaint, outcome: str, reopen: bool) -> Complaint:
     """Decide the review (复查): uphold the answer and close, or reopen the investigation."""
     check_handle_complaint(actor, complaint)
-    _require(bool(outcome.strip()), "outcome", "the review's opinion is required")
+    _require(bool(outcome.strip()), "outcome", _("须填写复查意见"))
     with transaction.atomic():
         complaint = _locked(complaint, ComplaintStatus.APPEALED)
         if reopen:
@@ -525,7 +525,7 @@ def key_digest(key: str) -> str:
 
 def do_create_open311_key(*, actor: Any, name: str) -> tuple[Open311Key, str]:
     """A new Open311 ``api_key`` (shown once; only its digest is stored)."""
-    _require(bool(name.strip()), "name", "name the client")
+    _require(bool(name.strip()), "name", _("请填写接入方名称"))
     key = secrets.token_urlsafe(24)
     with transaction.atomic():
         row = Open311Key.objects.create(name=name.strip()[:100], key_sha256=key_digest(key), created_at=timezone.now())
@@ -572,16 +572,16 @@ def do_open_case(*, actor: Any, subject_kind: str, unit: Unit, fault_type: str, 
                  review: IncidentReview | None = None, on: date | None = None) -> FaultCase:
     """Open a fault-liability case (立案) from one or several findings, a complaint or a review.
     Its findings are accepted (已受理) and name the case; nothing is decided yet."""
-    _require(subject_kind in SubjectKind.values, "subject_kind", "unit, person or admin_head")
-    _require(fault_type in FaultType.values, "fault_type", f"one of {', '.join(FaultType.values)}")
-    _require(source in CaseSource.values, "source", f"one of {', '.join(CaseSource.values)}")
-    _require(bool(summary.strip()), "summary", "describe the case")
-    _require(subject_kind == SubjectKind.UNIT or person is not None, "person", "a person subject needs the person")
+    _require(subject_kind in SubjectKind.values, "subject_kind", _("请选择问责对象类别"))
+    _require(fault_type in FaultType.values, "fault_type", _("请选择过错类型"))
+    _require(source in CaseSource.values, "source", _("请选择案件来源"))
+    _require(bool(summary.strip()), "summary", _("请填写案情摘要"))
+    _require(subject_kind == SubjectKind.UNIT or person is not None, "person", _("问责对象为个人时须指明责任人"))
     handling_body = route_complaint(unit)
     if not can(actor, SUPERVISE, unit) or not can(actor, SUPERVISE, handling_body):
         raise PermissionDenied(f"may not open cases about {unit.code}")
     for finding in findings:
-        _require(finding.is_open, "findings", f"finding {finding.pk} is no longer open")
+        _require(finding.is_open, "findings", _("问题线索 %(id)s 已不再待处理") % {"id": finding.pk})
     with transaction.atomic():
         day = _today(on)
         case = FaultCase.objects.create(
@@ -600,7 +600,7 @@ def do_open_case(*, actor: Any, subject_kind: str, unit: Unit, fault_type: str, 
 
 def do_dismiss_findings(*, actor: Any, findings: list[Finding], reason: str) -> int:
     """Dismiss findings without a case (不予问责), each with the reason; returns how many moved."""
-    _require(bool(reason.strip()), "reason", "a dismissal states its reason")
+    _require(bool(reason.strip()), "reason", _("不予采纳须写明理由"))
     moved = 0
     with transaction.atomic():
         for finding in findings:
@@ -629,7 +629,7 @@ def _move_case(actor: Any, case: FaultCase, action: str, reason: str = "", **cha
 
 def _locked_case(case: FaultCase, *statuses: str) -> FaultCase:
     case = FaultCase.objects.select_for_update().select_related("unit", "handling_body").get(pk=case.pk)
-    _require(case.status in statuses, "status", f"not possible while the case is {case.get_status_display()}")
+    _require(case.status in statuses, "status", _("案件处于“%(status)s”状态，不能进行此操作") % {"status": case.get_status_display()})
     return case
 
 
@@ -642,7 +642,7 @@ def check_state_case(actor: Any, case: FaultCase) -> None:
 def do_record_statement(*, actor: Any, case: FaultCase, statement: str, on: date | None = None) -> FaultCase:
     """The subject's statement and defence (陈述申辩), heard before any decision."""
     check_state_case(actor, case)
-    _require(bool(statement.strip()), "statement", "the statement (or that it was waived) is required")
+    _require(bool(statement.strip()), "statement", _("须记录当事人的陈述申辩（或其放弃陈述申辩）"))
     with transaction.atomic():
         case = _locked_case(case, CaseStatus.OPEN, CaseStatus.STATEMENT)
         return _move_case(actor, case, "record_statement", status=CaseStatus.STATEMENT, statement=statement.strip(),
@@ -655,12 +655,12 @@ def do_decide_case(*, actor: Any, case: FaultCase, sanction: SanctionLevel, deci
     mitigating factors weighed; the decision must be filed (备案) within the filing limit. The case's
     findings are resolved by it."""
     check_run_case(actor, case)
-    _require(bool(decision.strip()), "decision", "the decision's reasons are required")
+    _require(bool(decision.strip()), "decision", _("须写明决定理由"))
     unknown = rules.unknown_factors(aggravating, mitigating)
-    _require(not unknown, "factors", f"unknown factors: {', '.join(unknown)}")
-    _require(sanction.active, "sanction", "this sanction is not in the ladder")
+    _require(not unknown, "factors", _("未知的情节：%(factors)s") % {"factors": "、".join(unknown)})
+    _require(sanction.active, "sanction", _("该问责方式不在处理等级中"))
     _require(case.subject_kind != SubjectKind.UNIT or sanction.for_units, "sanction",
-             f"{sanction.name} applies to persons, not to a unit")
+             _("“%(sanction)s”只适用于个人，不适用于单位") % {"sanction": sanction.name})
     with transaction.atomic():
         case = _locked_case(case, CaseStatus.STATEMENT)
         day = _today(on)
@@ -688,7 +688,7 @@ def do_file_case(*, actor: Any, case: FaultCase, on: date | None = None) -> Faul
 def do_appeal_case(*, actor: Any, case: FaultCase, appeal: str, on: date | None = None) -> FaultCase:
     """The subject appeals the decision (申诉)."""
     check_state_case(actor, case)
-    _require(bool(appeal.strip()), "appeal", "the grounds of the appeal are required")
+    _require(bool(appeal.strip()), "appeal", _("须写明申请复核的理由"))
     with transaction.atomic():
         case = _locked_case(case, CaseStatus.DECIDED, CaseStatus.FILED)
         return _move_case(actor, case, "appeal_case", status=CaseStatus.APPEALED, appeal=appeal.strip(),
@@ -702,9 +702,9 @@ def do_decide_case_appeal(*, actor: Any, case: FaultCase, outcome: str, decision
                           sanction: SanctionLevel | None = None) -> FaultCase:
     """Decide the appeal: uphold, vary (another rung) or revoke the sanction; the case is closed."""
     check_run_case(actor, case)
-    _require(outcome in APPEAL_OUTCOMES, "outcome", "upheld, varied or revoked")
-    _require(bool(decision.strip()), "decision", "the review's reasons are required")
-    _require(outcome != "varied" or sanction is not None, "sanction", "a varied decision names the new sanction")
+    _require(outcome in APPEAL_OUTCOMES, "outcome", _("请选择复核结果：维持、变更或撤销"))
+    _require(bool(decision.strip()), "decision", _("须写明复核理由"))
+    _require(outcome != "varied" or sanction is not None, "sanction", _("变更决定须指明新的问责方式"))
     with transaction.atomic():
         case = _locked_case(case, CaseStatus.APPEALED)
         changes: dict[str, Any] = {"status": CaseStatus.CLOSED, "appeal_outcome": outcome,
@@ -733,7 +733,7 @@ def do_propose_commendation(*, actor: Any, unit: Unit, reason: str, finding: Fin
     The supervision side over the unit proposes (as it decides, :func:`do_decide_commendation`)."""
     if actor is not None and not can(actor, SUPERVISE, unit):
         raise PermissionDenied(_("不能为 %(unit)s 提出表彰候选") % {"unit": unit.name})
-    _require(bool(reason.strip()), "reason", "say what is commended")
+    _require(bool(reason.strip()), "reason", _("请写明表彰事由"))
     with transaction.atomic():
         if finding is not None:
             known = Commendation.objects.filter(finding=finding).first()
@@ -755,7 +755,7 @@ def do_decide_commendation(*, actor: Any, commendation: Commendation, award: boo
         raise PermissionDenied("may not decide commendations for this unit")
     with transaction.atomic():
         row = Commendation.objects.select_for_update().get(pk=commendation.pk)
-        _require(row.status == "candidate", "status", "already decided")
+        _require(row.status == "candidate", "status", _("已经作出决定"))
         before = snapshot(row, ["status"])
         row.status = "awarded" if award else "declined"
         row.decided_by = actor if getattr(actor, "is_authenticated", False) else None

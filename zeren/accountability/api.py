@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -206,7 +207,7 @@ def case_step(request, case_id: int, payload: StepIn):
 
 def _need(sanction: SanctionLevel | None) -> SanctionLevel:
     if sanction is None:
-        raise ValidationError({"sanction": "name a sanction of the ladder"})
+        raise ValidationError({"sanction": _("请指明处理等级中的问责方式")})
     return sanction
 
 

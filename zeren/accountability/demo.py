@@ -124,7 +124,7 @@ def _incident(ctx: DemoContext, officer, admin) -> None:
          "title": "某小学食堂集体食物中毒事件", "units": [market, *others[:2]]},
         {"code": f"SJ-{ctx.today.year}-002", "category": "work_safety", "date": (ctx.today - timedelta(days=6)).isoformat(),
          "severity": "relatively_major", "title": "某在建工地基坑坍塌事件", "units": [others[2]]},
-    ], source="demo")
+    ], source="演示数据")
     first = {r.unit.code: r for r in IncidentReview.objects.filter(incident__code=f"SJ-{day.year}-001")
              .select_related("unit", "incident")}
     negligent = first[market]

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 # The city's limits, in working days. 深圳市政府部门责任检讨及失职道歉暂行办法: the review within 20
 # working days of the incident. The others are the city's own procedure (configurable): a decision
@@ -40,16 +41,16 @@ DEFAULTS: dict[str, Any] = {
 }
 
 AGGRAVATING = {
-    "repeat": "一年内再次发生",
-    "serious_loss": "造成重大损失或恶劣影响",
-    "obstruction": "干扰、阻碍调查",
-    "concealment": "隐瞒事实、伪造证据",
+    "repeat": _("一年内再次发生"),
+    "serious_loss": _("造成重大损失或恶劣影响"),
+    "obstruction": _("干扰、阻碍调查"),
+    "concealment": _("隐瞒事实、伪造证据"),
 }
 MITIGATING = {
-    "self_corrected": "主动纠正、挽回损失",
-    "confessed": "主动交代问题",
-    "minor": "情节轻微",
-    "third_party": "因相对人过错造成",
+    "self_corrected": _("主动纠正、挽回损失"),
+    "confessed": _("主动交代问题"),
+    "minor": _("情节轻微"),
+    "third_party": _("因相对人过错造成"),
 }
 
 

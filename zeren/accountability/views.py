@@ -31,6 +31,7 @@ from zeren.accountability.models import (
     Conclusion,
     FaultType,
     IncidentReview,
+    ReviewStatus,
     SanctionLevel,
     SubjectKind,
 )
@@ -39,6 +40,7 @@ from zeren.accountability.stats import annual_report, statistics
 from zeren.core.exports import download, write_csv, write_xlsx
 from zeren.core.ratelimit import ratelimit
 from zeren.core.uploads import UploadRejected, read_upload
+from zeren.findings.causes import detail_rows
 from zeren.findings.models import FindingStatus
 from zeren.findings.selectors import cause_labels, evidence_label, get_finding_for
 from zeren.org.models import Person, Unit
@@ -178,6 +180,8 @@ def inbox_bulk(request: HttpRequest) -> HttpResponse:
                                                              reason=request.POST.get("reason", "")))
         if n is not None:
             messages.success(request, _("已受理 %(n)d 条") % {"n": n})
+    else:
+        messages.error(request, _("请选择处理方式"))
     return redirect(request.POST.get("next") or reverse("accountability:inbox"))
 
 
@@ -203,7 +207,7 @@ def finding_detail(request: HttpRequest, finding_id: int) -> HttpResponse:
     finding = get_finding_for(request.user, finding_id)
     _label([finding])
     return render(request, "accountability/finding.html", {
-        "finding": finding, "cases": finding.fault_cases.all(),
+        "finding": finding, "cases": finding.fault_cases.all(), "details": detail_rows(finding.cause, finding.details),
         "siblings": selectors.inbox_for(request.user).filter(unit=finding.unit).exclude(pk=finding.pk)[:10],
     })
 
@@ -463,7 +467,7 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
     state = selectors.review_status(due=review.due, submitted_on=review.submitted_on,
                                     apologised=hasattr(review, "apology"), as_of=timezone.localdate())
     return render(request, "accountability/review.html", {
-        "review": review, "state": state, "media": ApologyMedium.choices,
+        "review": review, "state": state, "state_label": ReviewStatus(state).label, "media": ApologyMedium.choices,
         "others": review.incident.reviews.select_related("unit").exclude(pk=review.pk)})
 
 

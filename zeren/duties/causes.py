@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from zeren.duties.models import FindingKind
 
 PREFIX = "duties_"
 CAUSES = {PREFIX + value: label for value, label in FindingKind.choices}
+DETAILS = {"items": _("涉及事项"), "units": _("涉及单位"), "score": _("相似度")}

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zeren.access.rules import ADMINISTER_DUTIES, path_in_scope
@@ -49,6 +50,12 @@ from zeren.duties.rules import format_legal_basis, highlight, parse_codes, parse
 from zeren.org.models import Level, Unit
 
 PAGE_SIZE = 50
+# An item's fields as the pages name them (the import file's headers stay as the format has them).
+FIELD_LABELS = {"code": gettext_lazy("事项编码"), "name": gettext_lazy("事项名称"), "category": gettext_lazy("事项类别"),
+                "area": gettext_lazy("职能领域"), "level": gettext_lazy("层级"), "legal_basis": gettext_lazy("设定依据"),
+                "lead_units": gettext_lazy("实施主体（牵头）"), "assisting_units": gettext_lazy("协办单位"),
+                "responsibility_matters": gettext_lazy("责任事项"), "accountability_situations": gettext_lazy("追责情形"),
+                "parent": gettext_lazy("上级事项编码")}
 
 
 @ratelimit("public")
@@ -128,6 +135,9 @@ def batches(request: HttpRequest) -> HttpResponse:
     elif old is None and new is not None and all_batches.index(new) > 0:  # ?new= alone: against the batch before
         old = all_batches[all_batches.index(new) - 1]
     diff = selectors.batch_diff(old, new) if old and new else None
+    for rows in (diff or {}).values():
+        for row in rows:
+            row["field_labels"] = [str(FIELD_LABELS.get(f, f)) for f in row["fields"]]
     sections = [(kind, ChangeKind(kind).label, diff[kind]) for kind in ("added", "removed", "transferred", "changed")] \
         if diff else []
     return render(request, "duties/batches.html", {"batches": all_batches, "old": old, "new": new,

@@ -14,6 +14,7 @@ import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zeren.access.rules import EVALUATE
 from zeren.access.scope import can
@@ -545,7 +546,7 @@ def do_supersede_round(*, actor: Any, rnd: Round, reason: str, name: str = "") -
     open for correction; the old one is kept unchanged, marked superseded, with the reason."""
     check_evaluate(actor)
     if not reason.strip():
-        raise ValidationError("a reason is required to supersede a published round")
+        raise ValidationError(_("更正已发布的评估结果须写明理由"))
     with transaction.atomic():
         rnd = Round.objects.select_for_update().get(pk=rnd.pk)
         if rnd.status != RoundStatus.PUBLISHED:
@@ -853,7 +854,7 @@ def do_decide_proposal(*, actor: Any, proposal: Proposal, accept: bool, reason: 
     the change), which the 编办 approves or rejects. Refused as a whole if the draft cannot be made."""
     check_evaluate(actor, proposal.unit)
     if not reason.strip():
-        raise ValidationError("a reason is required")
+        raise ValidationError(_("须写明理由"))
     with transaction.atomic():
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if proposal.status != ProposalStatus.OPEN:

@@ -16,3 +16,4 @@ CAUSES = {
     COMMENDATION: _("绩效评估表彰候选"),
     RECALIBRATION: _("已采纳的校准建议"),
 }
+DETAILS = {"round": _("评估轮次"), "rank": _("排名"), "of": _("参评单位数"), "score": _("综合得分")}

@@ -384,6 +384,11 @@ class ProposalStatus(models.TextChoices):
     REJECTED = "rejected", _("不予采纳")
 
 
+# The keys of a proposal's evidence (依据), as the proposals page labels them.
+EVIDENCE_LABELS = {"value": _("各单位的取值"), "units": _("单位数"), "attainment": _("历轮目标达成率"),
+                   "target": _("目标值"), "normalised": _("历轮标准化值")}
+
+
 class Proposal(models.Model):
     """A recalibration proposal (校准建议) with its evidence; a performance-office user decides."""
 
@@ -412,6 +417,16 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+    @property
+    def evidence_rows(self) -> list[tuple[str, str]]:
+        """The evidence as labelled fields (依据), in the order the proposal kinds write them."""
+        rows = []
+        for key, value in self.evidence.items():
+            shown = "、".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value) if isinstance(value, list) \
+                else (f"{value:g}" if isinstance(value, float) else str(value))
+            rows.append((str(EVIDENCE_LABELS.get(key, key)), shown))
+        return rows
 
     @property
     def draft_url(self) -> str:

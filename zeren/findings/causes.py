@@ -2,7 +2,10 @@
 
 An app that raises findings declares every cause it raises in a module ``zeren/<app>/causes.py``
 defining ``CAUSES``: ``{"<cause code>": gettext_lazy("中文标签"), …}`` — the label in Chinese, its
-English in the app's locale. Findings discover these modules through the installed apps (as
+English in the app's locale — and the keys of the ``details`` its findings carry, ``DETAILS``:
+``{"<key>": gettext_lazy("标签")}``, with, for a key whose values are codes or need formatting,
+``DETAIL_VALUES``: ``{"<key>": {code: label} or a function of the value}``; the pages show a
+finding's details as these labelled fields, never as the raw dictionary. Findings discover these modules through the installed apps (as
 evaluation finds ``indicators.py``), so it never imports a producer (import-linter contract), and
 refuses to raise a cause no producer declared: a code without a label can not reach the inbox,
 its filters or its exports.
@@ -46,6 +49,41 @@ def require(cause: str) -> None:
 def labels() -> dict[str, str]:
     """``cause → label`` in the active language."""
     return {cause: str(label) for cause, (_app, label) in registry().items()}
+
+
+@cache
+def _modules() -> dict[str, Any]:
+    return {config.label: module for config, module in app_modules("causes")}
+
+
+def detail_rows(cause: str, details: dict[str, Any]) -> list[tuple[str, str]]:
+    """A finding's details as ``(label, value)`` pairs, labelled by the app that declared its cause:
+    codes through ``DETAIL_VALUES``, lists joined, numbers rounded, a key it did not declare as is."""
+    entry = registry().get(cause)
+    module = _modules().get(entry[0]) if entry else None
+    names: dict[str, Any] = getattr(module, "DETAILS", {})
+    values: dict[str, Any] = getattr(module, "DETAIL_VALUES", {})
+    rows = []
+    for key, value in details.items():
+        shown = values.get(key)
+        if callable(shown):
+            text = shown(value)
+        elif isinstance(shown, dict):
+            text = "、".join(str(shown.get(v, v)) for v in value) if isinstance(value, list) else shown.get(value, value)
+        else:
+            text = _plain(value)
+        rows.append((str(names.get(key, key)), str(text)))
+    return rows
+
+
+def _plain(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    if isinstance(value, list | tuple):
+        return "、".join(_plain(v) for v in value)
+    return str(value)
 
 
 def label(cause: str) -> str:

@@ -3,6 +3,10 @@ referrals, overdue disclosures, overdue joint-meeting follow-ups, joint-inspecti
 
 from __future__ import annotations
 
-from zeren.oversight.models import FindingCause
+from django.utils.translation import gettext_lazy as _
+
+from zeren.oversight.models import FindingCause, ReferralType
 
 CAUSES = dict(FindingCause.choices)
+DETAILS = {"number": _("移送编号"), "type": _("移送类型"), "due_on": _("公开期限")}
+DETAIL_VALUES = {"type": dict(ReferralType.choices)}

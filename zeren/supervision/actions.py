@@ -18,6 +18,7 @@ import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zeren.access.rules import EDIT, SUPERVISE
 from zeren.access.scope import can
@@ -76,7 +77,7 @@ def cli_source() -> SourceSystem:
     """The source of files loaded with ``zeren ingest`` (whole city scope), created on first use."""
     source = SourceSystem.objects.filter(code=CLI_SOURCE).first()
     if source is None:
-        source, _ = do_create_source(actor=None, code=CLI_SOURCE, name="命令行导入", unit=None)
+        source, _created = do_create_source(actor=None, code=CLI_SOURCE, name="命令行导入", unit=None)
     return source
 
 
@@ -519,7 +520,7 @@ def do_move_alert(*, actor: Any, alert: Alert, status: str, note: str = "") -> A
         alert = Alert.objects.select_for_update().select_related("unit", "case").get(pk=alert.pk)
         check_move_alert(actor, alert, status)
         if status in (AlertStatus.EXPLAINED, AlertStatus.CORRECTED, AlertStatus.OPEN) and not note.strip():
-            raise ValidationError({"note": "an explanation, the correction made or why it is reopened is required"})
+            raise ValidationError({"note": _("须填写说明、纠正情况或重新打开的理由")})
         before = snapshot(alert, ["status", "note", "closed_at"])
         outcome = "reopened" if status == AlertStatus.OPEN else FINDING_OUTCOME.get(alert.status, "")
         how = alert.get_status_display()  # 已纠正 / 已说明: says why the finding moves

@@ -3,7 +3,10 @@ the alert types that become findings (:data:`zeren.supervision.rules.FINDING_TYP
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from zeren.supervision.models import AlertType
 from zeren.supervision.rules import FINDING_TYPES
 
 CAUSES = {value: label for value, label in AlertType.choices if value in FINDING_TYPES}
+DETAILS = {"item_code": _("审批事项编码"), "statutory_deadline": _("法定期限")}

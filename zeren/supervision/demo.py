@@ -66,7 +66,7 @@ def build(ctx: DemoContext) -> None:
                          "fee_standard": fee, "required_steps": list(steps),
                          "step_limits": {"review": max(2, statutory // 3)}})
             specs.append(ItemSpec(rows[-1]["code"], code, statutory, rows[-1]["promised_days"], Decimal(fee), steps))
-    do_load_item_rows(actor=None, rows=rows, source="demo")
+    do_load_item_rows(actor=None, rows=rows, source="演示数据")
     if not specs:
         return
     source, _ = do_create_source(actor=None, code="sz-zwfw", name="市政务服务一体化平台", unit=None)

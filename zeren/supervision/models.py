@@ -36,6 +36,14 @@ class Outcome(models.TextChoices):
     DENIED = "denied", _("不予许可")
 
 
+# The names of the handling steps (办理环节) the city's systems report by code. A code not listed here
+# (a system's own step) is shown as the system reported it.
+STEP_LABELS = {
+    "accept": _("受理"), "review": _("审查"), "inspect": _("现场核查"), "hearing": _("听证"),
+    "expert": _("专家评审"), "publicity": _("公示"), "approve": _("审批"), "decide": _("决定"), "deliver": _("送达"),
+}
+
+
 class AlertType(models.TextChoices):
     """The kinds of alert (预警/告警) the scan raises."""
 

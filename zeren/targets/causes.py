@@ -25,3 +25,5 @@ CAUSES = {
     NOT_MEMBER: _("目标责任人不在责任单位"),
     LEADER_WITHOUT_TARGET: _("领导未承担目标"),
 }
+DETAILS = {"progress": _("完成进度")}
+DETAIL_VALUES = {"progress": lambda value: f"{round(float(value) * 100)}%" if isinstance(value, int | float) else str(value)}

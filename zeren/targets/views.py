@@ -526,15 +526,9 @@ def paper_manage(request: HttpRequest, paper_id: int) -> HttpResponse:
     moves = [(s, PAPER_MOVE_LABELS[s]) for s in actions.PAPER_MOVES[PaperState(found.state)]] if may_move else []
     return render(request, "targets/paper_manage.html", {
         "record": found, "paper": found.content, "moves": moves,
-        "history": [(e, PAPER_HISTORY_LABELS.get(e.action, e.action)) for e in AuditEntry.objects.filter(
-            object_type="targets.whitepaper", object_id=str(found.pk)).order_by("seq")]})
+        "history": AuditEntry.objects.filter(object_type="targets.whitepaper", object_id=str(found.pk)).order_by("seq")})
 
 
-PAPER_HISTORY_LABELS = {"targets.draft_white_paper": gettext_lazy("起草"),
-                        "targets.white_paper_approved": gettext_lazy("审核通过"),
-                        "targets.white_paper_published": gettext_lazy("公开发布"),
-                        "targets.white_paper_withdrawn": gettext_lazy("撤回"),
-                        "targets.white_paper_draft": gettext_lazy("退回草稿")}
 PAPER_MOVE_LABELS = {PaperState.APPROVED: gettext_lazy("审核通过"), PaperState.PUBLISHED: gettext_lazy("公开发布"),
                      PaperState.WITHDRAWN: gettext_lazy("撤回（须说明理由）"), PaperState.DRAFT: gettext_lazy("退回草稿")}
 

@@ -73,7 +73,7 @@ def test_a_case_from_two_findings_through_decision_filing_and_appeal(tree, offic
     with pytest.raises(ValidationError):  # not before the statement was heard
         do_decide_case(actor=officer, case=case, sanction=ladder["admonition_talk"], decision="x")
     case = do_record_statement(actor=staff, case=case, statement="系统故障导致超期，已整改")
-    with pytest.raises(ValidationError, match="unknown factors"):
+    with pytest.raises(ValidationError, match="未知的情节"):
         do_decide_case(actor=officer, case=case, sanction=ladder["admonition_talk"], decision="x", aggravating=["rude"])
     case = do_decide_case(actor=officer, case=case, sanction=ladder["admonition_talk"], decision="超期两件，情节较轻",
                           aggravating=["repeat"], mitigating=["self_corrected"], on=date(2026, 11, 6))
@@ -93,7 +93,7 @@ def test_a_unit_cannot_be_given_a_personal_sanction_and_findings_can_be_dismisse
     case = do_open_case(actor=officer, subject_kind="unit", unit=tree["housing"], fault_type="procedure",
                         source="red_card", summary="程序违规", findings=[f1])
     do_record_statement(actor=officer, case=case, statement="放弃陈述申辩")
-    with pytest.raises(ValidationError, match="applies to persons"):
+    with pytest.raises(ValidationError, match="只适用于个人"):
         do_decide_case(actor=officer, case=case, sanction=SanctionLevel.objects.get(code="removal") if
                        sanction_ladder() else None, decision="x")
     f4 = finding(tree["housing"], 4)

@@ -64,7 +64,7 @@ def test_workflow_to_a_finding_reply_and_appeal(tree, officer):
     finding = Finding.objects.get(cause="accountability.complaint_substantiated")
     assert finding.unit == tree["market"] and finding.evidence_id == str(complaint.pk)
     complaint = do_reply_complaint(actor=officer, complaint=complaint, reply="经查属实，已责令整改", on=date(2026, 11, 20))
-    with pytest.raises(ValidationError, match="ended on"):
+    with pytest.raises(ValidationError, match="届满"):
         do_appeal_complaint(complaint=complaint, reason="整改不到位", on=date(2027, 1, 20))
     complaint = do_appeal_complaint(complaint=complaint, reason="整改不到位", on=date(2026, 11, 25))
     complaint = do_decide_complaint_appeal(actor=officer, complaint=complaint, outcome="维持原答复", reopen=False)

@@ -144,7 +144,7 @@ def test_published_round_is_frozen_and_only_superseded_with_a_reason(tree):
     assert rnd.status == RoundStatus.PUBLISHED
     with pytest.raises(ValidationError, match="cannot change"):
         do_score_round(actor=None, rnd=rnd)
-    with pytest.raises(ValidationError, match="reason"):
+    with pytest.raises(ValidationError, match="理由"):
         do_supersede_round(actor=None, rnd=rnd, reason=" ")
     new = do_supersede_round(actor=None, rnd=rnd, reason="满意度数据录入错误")
     old = Round.objects.get(pk=rnd.pk)

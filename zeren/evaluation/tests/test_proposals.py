@@ -67,7 +67,7 @@ def test_proposals_from_two_rounds_and_their_decisions(two_rounds):
     staff = make_user("staff", "staff", tree["market"])
     with pytest.raises(PermissionDenied):
         do_decide_proposal(actor=staff, proposal=soft, accept=True, reason="x")
-    with pytest.raises(ValidationError, match="reason"):
+    with pytest.raises(ValidationError, match="理由"):
         do_decide_proposal(actor=officer, proposal=soft, accept=True, reason="")
     decided = do_decide_proposal(actor=officer, proposal=soft, accept=True, reason="连续两年超额50%",
                                  suggestion="2027年目标调整为15项")

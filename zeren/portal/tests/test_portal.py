@@ -8,54 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
-from html.parser import HTMLParser
-from urllib.parse import urldefrag, urlsplit
 
 import pytest
 
+from zeren.core.testing import Page, internal_links
 from zeren.demo.testing import committed_demo
 from zeren.portal.selectors import published_rounds
-
-
-class Links(HTMLParser):
-    """The ``href`` of every ``<a>``; ``menu``: those inside the page's ``<nav>`` elements."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.all: list[str] = []
-        self.menu: list[str] = []
-        self._nav = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "nav":
-            self._nav += 1
-        href = dict(attrs).get("href")
-        if tag == "a" and href:
-            self.all.append(href)
-            if self._nav:
-                self.menu.append(href)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "nav":
-            self._nav -= 1
-
-
-def links_of(html: str) -> Links:
-    parser = Links()
-    parser.feed(html)
-    return parser
-
-
-def internal(hrefs: list[str]) -> set[str]:
-    """Links to this site's pages: no other host, no fragment-only link, not the login link itself."""
-    out = set()
-    for href in hrefs:
-        url, _fragment = urldefrag(href)
-        parts = urlsplit(url)
-        if not url or parts.scheme or parts.netloc or parts.path.startswith("/login/"):
-            continue
-        out.add(url)
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -70,13 +28,13 @@ def no_rate_limits(settings):
 
 
 def test_no_public_link_leads_to_a_login_form(city, client, db):
-    home = links_of(client.get("/").content.decode())
-    menu = internal(home.menu)
+    home = Page(client.get("/").content.decode())
+    menu = internal_links(home.menu)
     assert {"/duties/", "/supervision/public/", "/public/results/", "/public/accountability/", "/sunshine/",
             "/transparency/", "/org/", "/public/"} <= menu
-    to_check = internal(home.all)
+    to_check = internal_links(home.links)
     for page in sorted(menu):
-        to_check |= internal(links_of(client.get(page).content.decode()).all)
+        to_check |= internal_links(Page(client.get(page).content.decode()).links)
     assert len(to_check) > 60  # the demo's disclosures, rounds, papers, duties and units are linked
     for url in sorted(to_check):
         response = client.get(url)
