@@ -55,3 +55,13 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(scope="module")
+def demo_city(django_db_setup, django_db_blocker):
+    """The small demo city (every app's demo step, zeren.demo.testing.committed_demo), built and committed
+    once for the test module that asks for it, flushed after it."""
+    from zeren.demo.testing import committed_demo
+
+    with django_db_blocker.unblock(), committed_demo() as ctx:
+        yield ctx

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import date
 
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from zeren.demo.context import DemoContext, demo_steps
 
@@ -38,3 +38,4 @@ def committed_demo(size: str = "small", seed: int = 2007, today: date = DEMO_DAY
         yield ctx
     finally:
         call_command("flush", interactive=False, verbosity=0)
+        connections.close_all()  # the test database may be dropped next: no session may stay open on it

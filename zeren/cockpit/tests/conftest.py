@@ -5,11 +5,9 @@ it from the live server's thread, which sees committed data on SQLite and Postgr
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
-from django.db import connections, transaction
 from django.utils import timezone
 
-from zeren.demo.context import DemoContext, demo_steps
+from zeren.demo.testing import committed_demo
 from zeren.workcal.selectors import get_calendar
 
 ROLES = ["admin", "leader", "officer", "perf", "head", "staff"]
@@ -23,16 +21,8 @@ def last_workday():
 
 @pytest.fixture(scope="package")
 def city(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        ctx = DemoContext(size="small", seed=2007, today=last_workday(), quiet=True)
-        try:
-            for step in demo_steps():
-                with transaction.atomic():
-                    step.build(ctx)
-            yield ctx
-        finally:
-            call_command("flush", interactive=False, verbosity=0)
-            connections.close_all()  # the test database is dropped next: no session may stay open on it
+    with django_db_blocker.unblock(), committed_demo(today=last_workday()) as ctx:
+        yield ctx
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,6 @@ from django.contrib.auth import get_user_model
 
 from zeren.audit.models import AuditEntry
 from zeren.core.testing import Page, internal_links
-from zeren.demo.testing import committed_demo
 
 START = [
     "/workbench/", "/cockpit/", "/duties/", "/duties/analysis/", "/duties/positions/", "/duties/batches/",
@@ -77,19 +76,13 @@ def crawl(client, allowed: set[str]) -> tuple[dict[str, set[str]], int]:
     return found, len(seen)
 
 
-@pytest.fixture(scope="module")
-def city(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), committed_demo() as ctx:
-        yield ctx
-
-
 @pytest.fixture(autouse=True)
 def no_rate_limits(settings):
     settings.ZEREN_RATELIMITS = {}
 
 
 @pytest.mark.parametrize("username", ["admin", "officer", "staff"])
-def test_no_raw_codes_in_the_chinese_ui(city, client, db, username):
+def test_no_raw_codes_in_the_chinese_ui(demo_city, client, db, username):
     client.force_login(get_user_model().objects.get(username=username))
     allowed = NAMES | set(get_user_model().objects.values_list("username", flat=True)) | set(
         AuditEntry.objects.values_list("actor_username", flat=True).distinct())
@@ -103,3 +96,10 @@ def test_the_check_finds_raw_codes():
     text = Page('<p>supervision.alert_closed 由 admin 办结 · 状态 review · 证据 <code>a_b</code>'
                 '<span lang="en">Shenzhen</span> <input placeholder="red_card"></p>').text
     assert raw_text(text, allowed) == {"supervision.alert_closed", "review", "red_card"}
+
+
+def test_every_action_the_demo_wrote_has_a_label(demo_city, db):
+    from zeren.audit.labels import registry
+
+    written = set(AuditEntry.objects.values_list("action", flat=True).distinct())
+    assert len(written) > 40 and written - set(registry()[0]) == set()

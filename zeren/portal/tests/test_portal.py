@@ -12,14 +12,7 @@ import io
 import pytest
 
 from zeren.core.testing import Page, internal_links
-from zeren.demo.testing import committed_demo
 from zeren.portal.selectors import published_rounds
-
-
-@pytest.fixture(scope="module")
-def city(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), committed_demo() as ctx:
-        yield ctx
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +20,7 @@ def no_rate_limits(settings):
     settings.ZEREN_RATELIMITS = {}
 
 
-def test_no_public_link_leads_to_a_login_form(city, client, db):
+def test_no_public_link_leads_to_a_login_form(demo_city, client, db):
     home = Page(client.get("/").content.decode())
     menu = internal_links(home.menu)
     assert {"/duties/", "/supervision/public/", "/public/results/", "/public/accountability/", "/sunshine/",
@@ -41,7 +34,7 @@ def test_no_public_link_leads_to_a_login_form(city, client, db):
         assert response.status_code == 200, f"{url} answers {response.status_code} {response.get('Location', '')}"
 
 
-def test_the_home_page_gathers_the_public_records(city, client, db):
+def test_the_home_page_gathers_the_public_records(demo_city, client, db):
     html = client.get("/").content.decode()
     for heading in ["我要投诉", "查询投诉办理进度", "满意度调查", "权责清单", "行政审批按时办结率", "部门责任白皮书",
                     "绩效评估结果", "阳光工程", "问责公开", "审计透明度"]:
@@ -52,7 +45,7 @@ def test_the_home_page_gathers_the_public_records(city, client, db):
     assert 'action="/duties/"' in html  # the duty search takes a department or an item name
 
 
-def test_a_signed_in_user_lands_on_their_page_and_keeps_the_portal(city, client, db):
+def test_a_signed_in_user_lands_on_their_page_and_keeps_the_portal(demo_city, client, db):
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.shortcuts import resolve_url
@@ -66,7 +59,7 @@ def test_a_signed_in_user_lands_on_their_page_and_keeps_the_portal(city, client,
     assert "绩效评估结果" in client.get("/public/").content.decode()
 
 
-def test_published_results_are_public_and_unpublished_ones_are_not(city, client, db):
+def test_published_results_are_public_and_unpublished_ones_are_not(demo_city, client, db):
     from zeren.evaluation.models import Round
 
     published = published_rounds().first()
@@ -83,7 +76,7 @@ def test_published_results_are_public_and_unpublished_ones_are_not(city, client,
         assert hidden.name not in html
 
 
-def test_duties_found_by_department_name(city, client, db):
+def test_duties_found_by_department_name(demo_city, client, db):
     from zeren.org.models import Unit
 
     unit = Unit.objects.get(code="SZ-SCJG")
@@ -91,7 +84,7 @@ def test_duties_found_by_department_name(city, client, db):
     assert "没有符合条件的事项" not in html and unit.name in html
 
 
-def test_on_time_rates_searched_filtered_and_downloaded(city, client, db):
+def test_on_time_rates_searched_filtered_and_downloaded(demo_city, client, db):
     html = client.get("/supervision/public/").content.decode()
     assert "深圳市市场监督管理局" in html and "福田区发展和改革局" in html and "下载 CSV" in html
 
@@ -112,7 +105,7 @@ def test_on_time_rates_searched_filtered_and_downloaded(city, client, db):
     assert all(0 <= float(r[5]) <= 100 for r in rows[1:] if r[5])
 
 
-def test_portal_in_english(city, client, db):
+def test_portal_in_english(demo_city, client, db):
     client.cookies["django_language"] = "en"
     html = client.get("/").content.decode()
     assert "Open government" in html and "Make a complaint" in html
