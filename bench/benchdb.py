@@ -7,6 +7,24 @@ import sys
 from pathlib import Path
 
 
+def cpu_seconds() -> float:
+    """CPU seconds spent so far by this process and, on PostgreSQL, by its server process (read from
+    /proc: the server runs on this machine). On a shared machine CPU time, unlike wall time, does
+    not count the other work waiting for the cores."""
+    import time
+
+    from django.db import connection
+
+    spent = time.process_time()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        spent += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    return spent
+
+
 def setup_django(home: str, database_url: str | None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zeren.settings")
     os.environ["ZEREN_HOME"] = home

@@ -29,7 +29,7 @@ import tempfile
 import time
 from datetime import date, timedelta
 
-from benchdb import build_catalog, setup_django
+from benchdb import build_catalog, cpu_seconds, setup_django
 
 AS_OF = date(2026, 11, 20)
 
@@ -86,7 +86,7 @@ def baseline_per_case(sample: int) -> float:
     cal = WorkCalendar.china()
     rows = list(ApprovalCase.objects.values_list("received_date", "suspended_since", "statutory_deadline",
                                                  "promised_deadline", "fee_exceeded_on")[:sample])
-    started = time.perf_counter()
+    started = time.process_time()  # a pure-Python loop: its CPU seconds
     for received, suspended, stat, promised, fee in rows:
         state = CaseState(received_at=None, received_date=received, last_event_date=received,
                           suspended_since=suspended, suspension_count=0, extension_days=0, decided_date=None,
@@ -94,7 +94,7 @@ def baseline_per_case(sample: int) -> float:
                           completed_steps=[], statutory_deadline=stat, promised_deadline=promised,
                           provisional=False, fee_exceeded_on=fee)
         case_alerts(state, AS_OF, cal)
-    return (time.perf_counter() - started) / max(1, len(rows))
+    return (time.process_time() - started) / max(1, len(rows))
 
 
 def main() -> None:
@@ -125,13 +125,13 @@ def main() -> None:
                     cursor.execute("VACUUM ANALYZE supervision_approvalcase, supervision_alert, findings_finding")
                 print(f"VACUUM ANALYZE before the next-day scan (as autovacuum would have run): "
                       f"{time.perf_counter() - started:.1f} s, not timed")
-            started, cpu_started = time.perf_counter(), time.process_time()
+            started, cpu_started = time.perf_counter(), cpu_seconds()
             summary = do_scan(as_of=day)
-            wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+            wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
             runs[label] = (wall, summary)
             cpus[label] = cpu
             print(f"scan {label:<8} {day}: {wall:.2f} s ({summary.seconds:.2f} s before the commit; {cpu:.2f} CPU s "
-                  f"in this process) over {n:,} "
+                  f"in this process and its database server) over {n:,} "
                   f"open cases ({summary.cases:,} read), "
                   f"{summary.in_force:,} in force, {summary.opened:,} opened, {summary.cleared:,} cleared, "
                   f"{summary.findings:,} findings")
@@ -141,7 +141,7 @@ def main() -> None:
     baseline = per_case * n
     headline, next_day = runs["next_day"]
     print(f"baseline: per-case Python loop ≈ {baseline:.1f} s for {n:,} cases (rules only, no I/O); "
-          f"ratio {baseline / headline:.1f}×; peak RSS {rss_mb:.0f} MB (goal < 2 s, < 2048 MB)")
+          f"ratio {baseline / headline:.1f}×, in CPU seconds {baseline / cpus['next_day']:.1f}×; peak RSS {rss_mb:.0f} MB (goal < 2 s, < 2048 MB)")
     print(json.dumps({"bench": "scan", "database": vendor, "cases": n,
                       "first_seconds": round(runs["first"][0], 2),
                       "same_day_seconds": round(runs["same_day"][0], 2),
@@ -149,7 +149,8 @@ def main() -> None:
                       "cpu_seconds": {label: round(cpu, 3) for label, cpu in cpus.items()},
                       "seconds_before_commit": round(next_day.seconds, 2),
                       "read": next_day.cases, "baseline_seconds": round(baseline, 2),
-                      "ratio": round(baseline / headline, 2), "in_force": next_day.in_force,
+                      "ratio": round(baseline / headline, 2),
+                      "cpu_ratio": round(baseline / cpus["next_day"], 2), "in_force": next_day.in_force,
                       "peak_rss_mb": round(rss_mb), "goal_seconds": 2, "goal_rss_mb": 2048}))
 
 

@@ -8,7 +8,7 @@ otherwise it is folded again from all of its events by :func:`zeren.supervision.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_FLOOR, Decimal
 
@@ -294,6 +294,6 @@ class CaseWriter:
             state, cursor = fold(None, None, sorted_events(new + stored.get(pk, [])), rules, self.cal)
             set_deadlines(state, rules, self.cal)
             systems = sources.get(pk, set()) | ({self.source_pk} if new else set())
-            cursor = replace(cursor, source=next(iter(systems)) if len(systems) == 1 else 0)
+            cursor = cursor._replace(source=next(iter(systems)) if len(systems) == 1 else 0)
             params = storage.state_params(state, cursor.to_text(), self.stamp, self.sqlite, adapt)
             self.changed.append((*params, pk))

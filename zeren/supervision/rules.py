@@ -167,8 +167,7 @@ def order_key(event: Event) -> tuple[int, int, str]:
     return micros(event.at), TYPE_RANK[event.type], event.event_id
 
 
-@dataclass(frozen=True)
-class FoldCursor:
+class FoldCursor(NamedTuple):
     """Where a fold stopped, so later events can be folded on without re-reading the earlier ones;
     stored as text in a case's ``fold`` column (:meth:`to_text`, :meth:`from_text`).
 
@@ -178,6 +177,7 @@ class FoldCursor:
     epoch, and the extension days then); ``last`` the :func:`order_key` of the last event folded.
     What it was made under: the fold's ``version`` (:data:`FOLD_VERSION`), the ``rules_tag`` of the
     case's rules and the ``source`` system whose events it folded (0: several, never folded on).
+    A named tuple: ingestion makes one per case.
     """
 
     from_received: bool

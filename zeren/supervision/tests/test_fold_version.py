@@ -84,7 +84,7 @@ def fingerprint() -> str:
                 part, part_cursor = fold(part, part_cursor, ordered[half:], rules, CAL)
                 digest.update(repr((dataclasses.astuple(part), part_cursor.last)).encode())
         digest.update(repr(dataclasses.astuple(state)).encode())
-        digest.update(repr(dataclasses.replace(cursor, version=0)).encode())
+        digest.update(repr(cursor._replace(version=0)).encode())
     return digest.hexdigest()
 
 
