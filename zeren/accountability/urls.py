@@ -26,7 +26,6 @@ urlpatterns = [
     path("statistics/", views.stats_page, name="statistics"),
     # public (阳光问责): the complaint form, tracking, apologies, the annual report
     path("complain/", views.complain, name="complain"),
-    path("complain/units.json", views.public_units_json, name="public_units_json"),
     path("track/", views.track, name="track_lookup"),
     path("track/<str:tracking>/", views.track, name="track"),
     path("apologies/", views.apologies, name="apologies"),

@@ -44,6 +44,7 @@ from zeren.findings.causes import detail_rows
 from zeren.findings.models import FindingStatus
 from zeren.findings.selectors import cause_labels, evidence_label, get_finding_for
 from zeren.org.models import Person, Unit
+from zeren.org.picker import UnitChoice, unit_choice
 
 PAGE = 50
 
@@ -70,12 +71,11 @@ def _day(value: str | None) -> date | None:
         return None
 
 
-def _unit_param(request: HttpRequest) -> tuple[Unit | None, str]:
-    """The unit chosen in the picker (``名称 · CODE``): the unit, and the text to show back."""
-    text = request.GET.get("unit", "").strip()
-    code = text.rsplit("·", 1)[-1].strip()
-    unit = Unit.objects.filter(code=code).first() if code else None
-    return unit, (f"{unit.name} · {unit.code}" if unit else text)
+def _unit_param(request: HttpRequest) -> tuple[UnitChoice, int | None]:
+    """The unit the filter names (a name or a code, zeren.org.picker) and its id; ``-1`` when the text
+    names no single unit (the list is then empty and the page says why)."""
+    choice = unit_choice(request)
+    return choice, (choice.unit.pk if choice.unit else -1 if choice.unmatched else None)
 
 
 def _page(request: HttpRequest, qs) -> Any:
@@ -97,12 +97,6 @@ def units_json(request: HttpRequest) -> JsonResponse:
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(short_name__icontains=q))
     return JsonResponse({"units": [f"{name} · {code}" for name, code in qs.values_list("name", "code")[:30]]})
 
-
-def public_units_json(request: HttpRequest) -> JsonResponse:
-    """The public form's picker: names and codes of units (the registry is public)."""
-    q = request.GET.get("q", "").strip()[:50]
-    qs = Unit.objects.filter(Q(name__icontains=q) | Q(code__icontains=q)) if q else Unit.objects.none()
-    return JsonResponse({"units": [f"{name} · {code}" for name, code in qs.values_list("name", "code")[:20]]})
 
 
 # --- overview ------------------------------------------------------------------------------------
@@ -126,11 +120,11 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _inbox_qs(request: HttpRequest):
-    unit, _text = _unit_param(request)
-    if request.GET.get("unit") and unit is None:
+    _choice, unit_id = _unit_param(request)
+    if unit_id == -1:
         return selectors.inbox_for(request.user).none()
     return selectors.inbox_for(request.user, status=request.GET.get("status", "open_all"),
-                               cause=request.GET.get("cause", ""), unit_id=unit.pk if unit else None,
+                               cause=request.GET.get("cause", ""), unit_id=unit_id,
                                age=request.GET.get("age", ""))
 
 
@@ -146,12 +140,12 @@ def _label(findings) -> None:
 def inbox(request: HttpRequest) -> HttpResponse:
     page = _page(request, _inbox_qs(request))
     _label(page)
-    _unit, unit_text = _unit_param(request)
+    unit_choice_, _unit_id = _unit_param(request)
     labels = cause_labels()
     found = selectors.inbox_for(request.user).order_by().values_list("cause", flat=True).distinct()
     causes = sorted(((c, labels.get(c, c)) for c in found), key=lambda option: option[1])
     return render(request, "accountability/inbox.html", {
-        "page": page, "query": _query(request), "unit_text": unit_text, "status": request.GET.get("status", "open_all"),
+        "page": page, "query": _query(request), "unit_choice": unit_choice_, "status": request.GET.get("status", "open_all"),
         "cause": request.GET.get("cause", ""), "age": request.GET.get("age", ""),
         "statuses": [("open_all", _("待处理和已受理")), *FindingStatus.choices],
         "causes": causes, "ages": [("7", _("超过7天")), ("30", _("超过30天")),
@@ -240,11 +234,11 @@ def case_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def cases(request: HttpRequest) -> HttpResponse:
-    unit, unit_text = _unit_param(request)
-    qs = selectors.cases_for(request.user, status=request.GET.get("status", ""), unit_id=unit.pk if unit else None)
+    choice, unit_id = _unit_param(request)
+    qs = selectors.cases_for(request.user, status=request.GET.get("status", ""), unit_id=unit_id)
     return render(request, "accountability/cases.html", {
         "page": _page(request, qs), "query": _query(request), "statuses": CaseStatus.choices,
-        "status": request.GET.get("status", ""), "unit_text": unit_text})
+        "status": request.GET.get("status", ""), "unit_choice": choice})
 
 
 @login_required
@@ -344,13 +338,13 @@ def track(request: HttpRequest, tracking: str = "") -> HttpResponse:
 
 @login_required
 def complaints(request: HttpRequest) -> HttpResponse:
-    unit, unit_text = _unit_param(request)
-    qs = selectors.complaints_for(request.user, status=request.GET.get("status", ""), unit_id=unit.pk if unit else None,
+    choice, unit_id = _unit_param(request)
+    qs = selectors.complaints_for(request.user, status=request.GET.get("status", ""), unit_id=unit_id,
                                   q=request.GET.get("q", "").strip(), channel=request.GET.get("channel", ""))
     return render(request, "accountability/complaints.html", {
         "page": _page(request, qs), "query": _query(request), "statuses": ComplaintStatus.choices,
         "channels": Channel.choices, "status": request.GET.get("status", ""), "channel": request.GET.get("channel", ""),
-        "q": request.GET.get("q", ""), "unit_text": unit_text})
+        "q": request.GET.get("q", ""), "unit_choice": choice})
 
 
 @login_required
@@ -358,8 +352,8 @@ def complaints_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """Complaints as CSV/Excel: the complaint only — no complainant field leaves by an export."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    unit, _text = _unit_param(request)
-    qs = selectors.complaints_for(request.user, status=request.GET.get("status", ""), unit_id=unit.pk if unit else None,
+    _choice, unit_id = _unit_param(request)
+    qs = selectors.complaints_for(request.user, status=request.GET.get("status", ""), unit_id=unit_id,
                                   q=request.GET.get("q", "").strip())[:50_000]
     rows = [[_("查询编号"), _("渠道"), _("类别"), _("被投诉单位"), _("受理机关"), _("提交时间"), _("状态"), _("受理期限"),
              _("调查期限"), _("调查结论"), _("答复日期")]]

@@ -48,6 +48,7 @@ from zeren.duties.models import (
 )
 from zeren.duties.rules import format_legal_basis, highlight, parse_codes, parse_list
 from zeren.org.models import Level, Unit
+from zeren.org.picker import unit_choice
 
 PAGE_SIZE = 50
 # An item's fields as the pages name them (the import file's headers stay as the format has them).
@@ -61,7 +62,8 @@ FIELD_LABELS = {"code": gettext_lazy("事项编码"), "name": gettext_lazy("事�
 @ratelimit("public")
 def index(request: HttpRequest) -> HttpResponse:
     """The catalogue (权责清单), current or as of a date, with search and filters. Public."""
-    flt = selectors.CatalogueFilter.from_query(request.GET)
+    choice = unit_choice(request)  # the unit filter takes a name or a code (zeren.org.picker)
+    flt = selectors.CatalogueFilter.from_query(request.GET).model_copy(update={"unit": choice.code})
     page = Paginator(selectors.catalogue_for(request.user, flt).only(
         "code", "name", "category", "area", "level", "unit_codes", "valid_from"), PAGE_SIZE).get_page(request.GET.get("page"))
     codes = {c for v in page for c in v.unit_list}
@@ -72,7 +74,7 @@ def index(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "duties/index.html", {
         "page": page, "flt": flt, "query": query.urlencode(), "categories": Category.choices, "areas": Area.choices,
-        "levels": Level.choices, "may_import": bool(actions.catalogue_scope(request.user)),
+        "levels": Level.choices, "may_import": bool(actions.catalogue_scope(request.user)), "unit_choice": choice,
     })
 
 
@@ -147,7 +149,8 @@ def batches(request: HttpRequest) -> HttpResponse:
 @login_required
 def analysis(request: HttpRequest) -> HttpResponse:
     """Findings of the analysis, filtered; near-duplicate pairs with their matching parts marked."""
-    kind, status, unit = request.GET.get("kind", ""), request.GET.get("status", "open"), request.GET.get("unit", "")
+    kind, status, choice = request.GET.get("kind", ""), request.GET.get("status", "open"), unit_choice(request)
+    unit = choice.code
     area = request.GET.get("area", "")
     qs = selectors.findings_for(request.user, kind=kind, status=status, unit=unit, area=area)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -158,7 +161,7 @@ def analysis(request: HttpRequest) -> HttpResponse:
     counts = dict(selectors.finding_counts(request.user, status))
     return render(request, "duties/analysis.html", {
         "page": page, "kinds": [(k, label, counts.get(k, 0)) for k, label in FindingKind.choices],
-        "statuses": FindingStatus.choices, "kind": kind, "status": status, "unit": unit, "area": area,
+        "statuses": FindingStatus.choices, "kind": kind, "status": status, "unit_choice": choice, "area": area,
         "areas": Area.choices,
         "query": query.urlencode(),
     })

@@ -9,15 +9,15 @@ from django.shortcuts import render
 
 from zeren.findings.models import FindingStatus
 from zeren.findings.selectors import cause_labels, cause_options, evidence_label, findings_for
+from zeren.org.picker import unit_choice
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     cause = request.GET.get("cause", "")
-    unit = request.GET.get("unit", "")
-    # The picker offers "名称 · CODE"; a bare code works too.
-    qs = findings_for(request.user, status=status, cause=cause, unit_code=unit.rsplit("·", 1)[-1].strip())
+    unit = unit_choice(request)  # a name or a code (zeren.org.picker)
+    qs = findings_for(request.user, status=status, cause=cause, unit_code=unit.code)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     labels = cause_labels()
     kinds: dict[str, str] = {}

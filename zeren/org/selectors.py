@@ -107,3 +107,12 @@ def get_person_for(user: Any, code: str) -> Person:
     person.membership_list = list(
         person.memberships.select_related("post", "unit").order_by("end_date", "-start_date"))
     return person
+
+
+def unit_links(user: Any, unit: Unit) -> list[tuple[str, str]]:
+    """``(label, url)`` of the unit's records in the element apps — its duties, targets, alerts, findings,
+    cases, evaluation results — each app contributing the links this user may follow through a module
+    ``zeren/<app>/unit_links.py`` defining ``links(unit, user)`` (org imports no element app)."""
+    from zeren.core.registry import app_modules
+
+    return [link for _config, module in app_modules("unit_links") for link in module.links(unit, user)]

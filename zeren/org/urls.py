@@ -9,4 +9,5 @@ urlpatterns = [
     path("units/<str:code>/", views.unit_detail, name="unit"),
     path("persons/<str:code>/", views.person_detail, name="person"),
     path("search/", views.search, name="search"),
+    path("units.json", views.units_json, name="units_json"),
 ]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from zeren.org import selectors
-from zeren.org.models import Level, UnitKind
+from zeren.org.models import Level, Unit, UnitKind
 
 PAGE_SIZE = 25
 
@@ -31,6 +32,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         "people_visible": selectors.can_see_people(request.user, unit),
         "past": selectors.past_memberships(request.user, unit)[:50],
         "children": selectors.unit_children(request.user, unit),
+        "links": selectors.unit_links(request.user, unit),
     })
 
 
@@ -55,3 +57,15 @@ def search(request: HttpRequest) -> HttpResponse:
         "q": q, "what": what, "level": level, "kind": kind, "page": page, "query": query.urlencode(),
         "levels": Level.choices, "kinds": UnitKind.choices, "signed_in": request.user.is_authenticated,
     })
+
+
+def units_json(request: HttpRequest) -> JsonResponse:
+    """The unit picker's options (zeren.org.picker): "名称 · CODE" of the units whose name or code contains
+    ``q``, in tree order. The tree is public, like the rest of this app's pages."""
+    q = request.GET.get("q", "").strip()[:50]
+    qs = Unit.objects.filter(Q(name__icontains=q) | Q(short_name__icontains=q) | Q(code__icontains=q)) if q \
+        else Unit.objects.none()
+    return JsonResponse({"units": [f"{name} · {code}" for name, code in qs.order_by("path").values_list("name", "code")[:30]]})
+
+
+units_json.public = True  # type: ignore[attr-defined]  # the permission matrix reads this: the tree is public

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zeren.org.picker import unit_choice
 from zeren.supervision.projects.actions import check_manage_project, do_set_dependency
 from zeren.supervision.projects.models import PROJECT_STATUS_LABELS, STAGE_STATE_LABELS, Stage
 from zeren.supervision.projects.rules import ProjectStatus, StageState
@@ -54,9 +55,9 @@ def _decorate(board: ProjectBoard) -> ProjectBoard:
 def index(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     status = request.GET.get("status", "")
-    unit = request.GET.get("unit", "").strip()
+    unit = unit_choice(request)  # a name or a code (zeren.org.picker)
     rows = [_decorate(b) for b in filter_boards(boards(projects_for(request.user), today), status=status,
-                                                 unit_code=unit)]
+                                                 unit_code=unit.code)]
     rows.sort(key=lambda b: (b.schedule.status == ProjectStatus.COMPLETED, -b.schedule.elapsed))
     return render(request, "projects/index.html", {
         "rows": rows, "status": status, "unit": unit, "today": today, "tab": "list",

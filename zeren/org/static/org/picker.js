@@ -1,9 +1,11 @@
-// Searchable unit picker: an <input data-units list="unit-options"> asks the server for units
-// whose name or code contains what was typed, and offers them in the datalist ("名称 · CODE").
+// Searchable unit picker (zeren.org.picker): an <input data-units list="…"> asks the server for units
+// whose name or code contains what was typed — at its data-source, else its form's data-units — and
+// offers them in the datalist ("名称 · CODE"). The page also accepts a bare name or code.
 (function () {
   document.querySelectorAll("input[data-units]").forEach(function (input) {
     var list = document.getElementById(input.getAttribute("list"));
-    var url = input.dataset.source || input.form.dataset.units;
+    var url = input.dataset.source || (input.form && input.form.dataset.units);
+    if (!list || !url) { return; }
     var timer = null;
     input.addEventListener("input", function () {
       clearTimeout(timer);
