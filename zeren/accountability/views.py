@@ -437,12 +437,18 @@ def incidents(request: HttpRequest) -> HttpResponse:
     return render(request, "accountability/incidents.html", {"page": page, "query": _query(request)})
 
 
+# The three findings of a responsibility review (责任检讨): each chosen explicitly, none pre-selected.
+REVIEW_FLAGS = ("measures_appropriate", "rules_missing", "negligent")
+
+
 @login_required
 def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
     review = selectors.get_review_for(request.user, review_id)
     if request.method == "POST":
         step, post = request.POST.get("step"), request.POST
-        if step == "submit":
+        if step == "submit" and any(post.get(k) not in ("0", "1") for k in REVIEW_FLAGS):
+            messages.error(request, _("请对处置措施、制度缺失和是否失职逐项作出认定"))
+        elif step == "submit":
             _act(request, lambda: actions.do_submit_review(
                 actor=request.user, review=review, measures_appropriate=post.get("measures_appropriate") == "1",
                 rules_missing=post.get("rules_missing") == "1", findings_text=post.get("findings_text", ""),

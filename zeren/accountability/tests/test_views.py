@@ -117,3 +117,36 @@ def test_odd_years_and_dates_are_not_errors(client, officer):
     client.force_login(officer)
     assert client.get(reverse("accountability:statistics"), {"year": "0"}).status_code == 200
     assert client.get(reverse("accountability:repeat"), {"start": "2026-02-30", "min": "x"}).status_code == 200
+
+
+def test_a_review_form_preselects_no_finding_and_refuses_a_blank_one(client, tree):
+    """Form defaults that cannot mislead (issue 18 item 5): each of the review's three findings, and the
+    outcome of a finding's or the inbox's action, is chosen explicitly; a blank one is refused."""
+    do_register_incidents(actor=None, rows=[{"code": "SJ-9", "category": "public_health", "date": "2026-03-02",
+                                             "severity": "major", "title": "某区疫情处置迟缓", "units": ["SZ-ZJ"]}])
+    review = IncidentReview.objects.get()
+    client.force_login(make_user("zj", "staff", tree["housing"]))
+    page = client.get(reverse("accountability:review", args=[review.pk])).content.decode()
+    for name in ("measures_appropriate", "rules_missing", "negligent"):
+        assert f'<select name="{name}" required><option value="">请选择</option>' in page
+    answer = client.post(reverse("accountability:review", args=[review.pk]), {
+        "step": "submit", "measures_appropriate": "1", "rules_missing": "", "negligent": "0",
+        "findings_text": "响应迟缓", "corrective_actions": "完善应急预案"}, follow=True).content.decode()
+    review.refresh_from_db()
+    assert "请对处置措施、制度缺失和是否失职逐项作出认定" in answer and review.submitted_on is None
+    client.post(reverse("accountability:review", args=[review.pk]), {
+        "step": "submit", "measures_appropriate": "1", "rules_missing": "0", "negligent": "0",
+        "findings_text": "响应迟缓", "corrective_actions": "完善应急预案"})
+    review.refresh_from_db()
+    assert review.submitted_on is not None and review.measures_appropriate and not review.negligent
+
+
+def test_the_inbox_action_is_chosen_not_preselected(client, officer, findings):
+    client.force_login(officer)
+    page = client.get(reverse("accountability:inbox")).content.decode()
+    assert '<select name="action" required aria-label="批量操作"><option value="">请选择处理方式</option>' in page
+    finding = Finding.objects.first()
+    answer = client.post(reverse("accountability:inbox_bulk"), {"finding": [finding.pk], "action": ""}, follow=True)
+    assert "请选择处理方式" in answer.content.decode()
+    finding.refresh_from_db()
+    assert finding.status == "open"
