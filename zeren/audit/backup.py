@@ -132,7 +132,7 @@ def read_header(path: str | Path) -> dict[str, Any]:
         with gzip.open(path, "rb") as handle:
             header = json.loads(handle.readline() or b"{}")
     except DAMAGE as exc:
-        raise RestoreRefused(f"{name}: not a readable {FORMAT} file: {_why(exc)}") from exc
+        raise RestoreRefused(f"{name}: not a readable {FORMAT} file (damaged or cut short): {_why(exc)}") from exc
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise RestoreRefused(f"{name}: not a {FORMAT} v{VERSION} file")
     if header.get("version") != VERSION:
