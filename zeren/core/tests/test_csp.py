@@ -57,10 +57,23 @@ def test_no_template_has_an_inline_script_without_the_nonce():
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_echarts_htmx_and_the_pages_scripts_run_under_the_policy(page, live_server, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     from zeren.org.testing import make_small_tree
+    from zeren.supervision.actions import cli_source, do_ingest_events
+    from zeren.supervision.models import ApprovalItem
 
     settings.ZEREN_RATELIMITS = {}
-    make_small_tree()
+    tree = make_small_tree()
+    ApprovalItem.objects.create(code="SCJG-001", name="企业设立登记", unit=tree["market"], statutory_days=20,
+                                promised_days=10)
+    received = timezone.localdate() - timedelta(days=40)  # a case of the last year: the chart has a bar
+    do_ingest_events(source=cli_source(), events=[
+        {"event_id": f"e{n}", "case_id": "A", "item_code": "SCJG-001", "unit_code": "SZ-SCJG", "type": kind,
+         "at": f"{received + timedelta(days=n * 3)}T09:00:00+08:00", **extra}
+        for n, (kind, extra) in enumerate([("received", {}), ("decided", {"outcome": "approved"})])])
     refused: list[str] = []
     page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
 
