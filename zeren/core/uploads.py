@@ -119,11 +119,13 @@ def check_xlsx(archive_source: bytes | Path, name: str, *, uploaded: bool = True
 
 
 def safe_load_workbook(source: str | Path | IO[bytes], *, name: str | None = None, allow_formulas: bool = False,
-                       cli: str = "", **options: Any):
+                       formulas: list[tuple[str, int, int]] | None = None, cli: str = "", **options: Any):
     """Open an uploaded .xlsx after the checks above; ``options`` go to ``openpyxl.load_workbook``.
 
     Formulas are rejected unless ``allow_formulas``: an imported value must be the value the
-    user saw, not an expression (and a formula stored back into an export would run again).
+    user saw, not an expression (and a formula stored back into an export would run again). Given a
+    list as ``formulas``, every cell holding one is added to it as ``(sheet, row, column index)``
+    instead, so an import can report them with its other row errors (:func:`zeren.core.importing.formula_errors`).
     ``cli`` names the command for a file over the web limit (:func:`read_upload`).
     """
     import openpyxl
@@ -145,7 +147,9 @@ def safe_load_workbook(source: str | Path | IO[bytes], *, name: str | None = Non
         for sheet in workbook.worksheets:
             for row in sheet.iter_rows():
                 for cell in row:
-                    if cell.data_type == "f":
+                    if cell.data_type == "f" and formulas is not None:
+                        formulas.append((sheet.title, cell.row, cell.column - 1))
+                    elif cell.data_type == "f":
                         raise UploadRejected(_("%(name)s：工作表「%(sheet)s」单元格 %(cell)s 含公式，"
                                                "请改为粘贴数值") % {"name": name, "sheet": sheet.title,
                                                                   "cell": cell.coordinate})

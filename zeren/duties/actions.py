@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zeren.access.rules import ADMINISTER, ADMINISTER_DUTIES, APPROVE, EVALUATE, path_in_scope
 from zeren.access.scope import can, scope_paths
@@ -242,10 +243,10 @@ def import_denials(actor: Any, contents: list[dict[str, Any]]) -> list[tuple[int
                            ("code", now.get(c["code"], []))):
             outside = [u for u in units if not path_in_scope(unit_paths.get(u, ""), paths)]
             if outside:
-                what = "现由单位承担，无权修改" if key == "code" else "超出本人管理范围"
-                denials.append((n, key, f"{'、'.join(outside)} {what}"))
+                what = (_("%(units)s 现由单位承担，无权修改") if key == "code" else _("%(units)s 超出本人管理范围"))
+                denials.append((n, key, what % {"units": _("、").join(outside)}))
         if not c["lead_units"] + c["assisting_units"] + now.get(c["code"], []) and not administers:
-            denials.append((n, "lead_units", "未指定单位的事项须由管理员导入"))
+            denials.append((n, "lead_units", _("未指定单位的事项须由管理员导入")))
     return denials
 
 

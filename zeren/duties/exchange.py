@@ -8,18 +8,19 @@ The layout is documented in ``docs/duties.md``.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
-from zeren.core.exports import escape_cell, unescape_cell
-from zeren.core.uploads import UploadRejected, cli_command, read_upload, safe_load_workbook
+from zeren.core.exports import escape_cell
+from zeren.core.importing import ImportRejected, RowError, read_sheet
+from zeren.core.uploads import UploadRejected, cli_command, read_upload
 from zeren.duties.models import Area, Category, ItemVersion
-from zeren.duties.rules import FieldError, format_legal_basis, format_list, item_content
+from zeren.duties.rules import check_item, format_legal_basis, format_list
 from zeren.duties.selectors import versions_as_of
 from zeren.org.models import Level, Unit
 
@@ -39,29 +40,7 @@ COLUMNS = [
 ]
 HEADER = dict(COLUMNS)
 MAX_ERRORS = 50
-
-
-@dataclass
-class RowError:
-    row: int  # Excel row number, or 1-based position in a JSON list
-    field: str  # the column header (Excel) or JSON key
-    message: str
-
-
-class ImportRejected(Exception):
-    """The file was refused; nothing was written. ``errors`` name row and field."""
-
-    def __init__(self, source: str, errors: list[RowError]) -> None:
-        self.source = source
-        self.errors = errors
-        super().__init__(self.describe())
-
-    def describe(self) -> str:
-        lines = [f"{self.source} 第 {e.row} 行「{e.field}」：{e.message}" if e.row else f"{self.source}：{e.message}"
-                 for e in self.errors[:MAX_ERRORS]]
-        if len(self.errors) > MAX_ERRORS:
-            lines.append(f"……另有 {len(self.errors) - MAX_ERRORS} 处错误")
-        return "\n".join(lines)
+__all__ = ["COLUMNS", "ImportRejected", "RowError", "catalogue_contents", "read_rows", "validate_rows"]
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -71,7 +50,8 @@ def read_rows(source: Path | IO[bytes], name: str | None = None) -> tuple[list[t
     """``[(row number, raw row keyed by JSON key)]`` and whether the file was Excel.
 
     ``source`` is a path or an uploaded file (``name`` then gives its file name). Size, zip-bomb,
-    macro and formula checks are :mod:`zeren.core.uploads`'s; a failed one rejects the file.
+    macro checks are :mod:`zeren.core.uploads`'s; a failed one rejects the file. Cells holding formulas
+    are reported, each with its row and column, with the other errors of the file (:func:`validate_rows`).
     """
     name = name or (source.name if isinstance(source, Path) else getattr(source, "name", "upload"))
     suffix = Path(name).suffix.lower()
@@ -81,72 +61,51 @@ def read_rows(source: Path | IO[bytes], name: str | None = None) -> tuple[list[t
             try:
                 rows = json.loads(data.decode("utf-8-sig"))
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise ImportRejected(name, [RowError(0, "—", f"不是有效的 JSON 文件：{exc}")]) from None
-            if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-                raise ImportRejected(name, [RowError(1, "—", "JSON 文件须为对象列表")])
+                raise ImportRejected(name, [RowError(0, "", _("不是有效的 JSON 文件：%(error)s") % {"error": exc})]) from None
+            if not isinstance(rows, list):
+                raise ImportRejected(name, [RowError(0, "", _("JSON 文件须为对象列表"))])
+            bad = [RowError(n, "", _("须为对象（事项）")) for n, r in enumerate(rows, 1) if not isinstance(r, dict)]
+            if bad:
+                raise ImportRejected(name, bad)
             return list(enumerate(rows, 1)), False
         if suffix == ".xlsx":
-            return list(_xlsx_rows(source, name)), True
+            return read_sheet(source, name, COLUMNS, required=[h for k, h in COLUMNS if k != "parent"],
+                              markers=(HEADER["code"], HEADER["name"]), cli=cli_command("zeren duties import")), True
     except UploadRejected as exc:  # a problem of the whole file: no row, no column
         raise ImportRejected(name, [RowError(0, "", str(exc).removeprefix(f"{name}："))]) from None
-    raise ImportRejected(name, [RowError(0, "—", "只支持 .xlsx 与 .json 文件")])
-
-
-def _xlsx_rows(source: Path | IO[bytes], name: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    # Formulas are refused by safe_load_workbook, so the values read are the values the user saw.
-    book = safe_load_workbook(source, name=name, read_only=True, cli=cli_command("zeren duties import"))
-    sheet = book.worksheets[0]
-    header_row, keys = 0, None
-    by_header = {h: k for k, h in COLUMNS}
-    for n, values in enumerate(sheet.iter_rows(values_only=True), 1):
-        if keys is None:
-            cells = [str(v).strip() if v is not None else "" for v in values]
-            if HEADER["code"] in cells and HEADER["name"] in cells:
-                header_row, keys = n, [by_header.get(c) for c in cells]
-                missing = [h for k, h in COLUMNS if k not in keys and k != "parent"]
-                if missing:
-                    raise ImportRejected(name, [RowError(n, h, "缺少此列") for h in missing])
-            elif n >= 10:
-                break
-            continue
-        if all(v is None or str(v).strip() == "" for v in values):
-            continue
-        yield n, {k: unescape_cell(v) for k, v in zip(keys, values, strict=False) if k}
-    book.close()
-    if keys is None:
-        raise ImportRejected(name, [RowError(header_row or 1, HEADER["code"], "找不到表头（事项编码、事项名称…）")])
-
+    raise ImportRejected(name, [RowError(0, "", _("只支持 .xlsx 与 .json 文件"))])
 
 
 def validate_rows(source: str, rows: list[tuple[int, dict[str, Any]]], excel: bool,
                   progress: Any = None, check: Callable[[list[dict[str, Any]]], list[tuple[int, str, str]]] | None = None,
                   ) -> list[dict[str, Any]]:
-    """Every row checked and turned into content; ``ImportRejected`` lists all problems found.
+    """Every row checked and turned into content; ``ImportRejected`` lists every problem found in one
+    pass (every field of every row, codes used twice, unknown units and parents, cells holding formulas),
+    in the UI language.
 
-    ``check`` (e.g. :func:`zeren.duties.actions.import_denials`) sees the rows that are valid and returns
-    ``(position, field, message)`` for further refusals, listed with the others.
+    ``check`` (e.g. :func:`zeren.duties.actions.import_denials`) sees every row read (also those with other
+    problems) and returns ``(position, field, message)`` for further refusals, listed with the others.
     """
     label = (lambda key: HEADER.get(key, key)) if excel else (lambda key: key)
     units = dict(Unit.objects.values_list("code", "name"))
     by_name: dict[str, list[str]] = {}
     for code, name in units.items():
         by_name.setdefault(name, []).append(code)
-    errors: list[RowError] = []
-    contents: list[dict[str, Any]] = []
+    errors: list[RowError] = list(getattr(rows, "errors", []))
+    read: list[tuple[int, dict[str, Any]]] = []
+    bad_rows: set[int] = set()
     seen: dict[str, int] = {}
-    rows_of: dict[str, int] = {}
     for n, raw in rows:
         if progress:
             progress()
-        try:
-            content = item_content(raw)
-        except FieldError as exc:
-            errors.append(RowError(n, label(exc.field), str(exc)))
-            continue
-        if content["code"] in seen:
-            errors.append(RowError(n, label("code"), f"事项编码 {content['code']} 与第 {seen[content['code']]} 行重复"))
-            continue
-        seen[content["code"]] = n
+        content, problems = check_item(raw)
+        errors += [RowError(n, label(p.field), str(p)) for p in problems]
+        code = content["code"]
+        if code and code in seen:
+            errors.append(RowError(n, label("code"), _("事项编码 %(code)s 与第 %(row)s 行重复") % {
+                "code": code, "row": seen[code]}))
+        elif code:
+            seen[code] = n
         for key in ("lead_units", "assisting_units"):
             resolved = []
             for ref in content[key]:
@@ -155,21 +114,22 @@ def validate_rows(source: str, rows: list[tuple[int, dict[str, Any]]], excel: bo
                 elif len(by_name.get(ref, [])) == 1:
                     resolved.append(by_name[ref][0])
                 else:
-                    why = "单位名称不唯一" if by_name.get(ref) else "单位不存在"
-                    errors.append(RowError(n, label(key), f"{why}：{ref}"))
+                    why = _("单位名称不唯一：%(unit)s") if by_name.get(ref) else _("单位不存在：%(unit)s")
+                    errors.append(RowError(n, label(key), why % {"unit": ref}))
             content[key] = resolved
-        rows_of[content["code"]] = n
-        contents.append(content)
-    parents = {c["parent"] for c in contents if c["parent"]} - set(seen)
+        read.append((n, content))
+        if problems:
+            bad_rows.add(n)
+    parents = {c["parent"] for _n, c in read if c["parent"]} - set(seen)
     known = set(ItemVersion.objects.filter(code__in=parents).values_list("code", flat=True)) if parents else set()
-    for content in contents:
+    for n, content in read:
         if content["parent"] and content["parent"] not in seen and content["parent"] not in known:
-            errors.append(RowError(rows_of[content["code"]], label("parent"), f"上级事项 {content['parent']} 不存在"))
+            errors.append(RowError(n, label("parent"), _("上级事项 %(code)s 不存在") % {"code": content["parent"]}))
     if check is not None:
-        errors += [RowError(rows_of[contents[n]["code"]], label(key), message) for n, key, message in check(contents)]
+        errors += [RowError(read[i][0], label(key), message) for i, key, message in check([c for _n, c in read])]
     if errors:
-        raise ImportRejected(source, sorted(errors, key=lambda e: e.row))
-    return contents
+        raise ImportRejected(source, errors)
+    return [content for _n, content in read]
 
 
 # --- writing -------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from zeren.duties.models import Area, Category, ChangeKind
 from zeren.org.models import Level
@@ -40,15 +41,15 @@ def parse_choice(value: Any, choices: type, field_label: str) -> str:
     """A choice given by its code (``licensing``), its Chinese label (行政许可) or its English label.
 
     The labels are read in both languages whatever the user's UI language, so a file means the
-    same thing whoever imports it. ``ValueError`` otherwise, listing the Chinese labels.
+    same thing whoever imports it. ``ValueError`` otherwise, listing the labels in the UI language.
     """
     text = str(value or "").strip()
     accepted = _accepted_labels(choices)
     if text in accepted:
         return accepted[text]
-    with translation.override("zh-hans"):
-        allowed = "、".join(str(label) for _code, label in choices.choices)
-    raise ValueError(f"{field_label}「{text}」不在允许值内（{allowed}）")
+    allowed = _("、").join(str(label) for _code, label in choices.choices)
+    raise ValueError(_("%(field)s「%(value)s」不在允许值内（%(allowed)s）") % {
+        "field": field_label, "value": text, "allowed": allowed})
 
 
 @functools.cache
@@ -120,28 +121,39 @@ def parse_codes(value: Any) -> list[str]:
     return list(seen)
 
 
-def item_content(row: dict[str, Any]) -> dict[str, Any]:
-    """The canonical content of an item (the JSON export form), validated; ``ValueError`` names the field."""
+def check_item(row: dict[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
+    """The canonical content of an item (the JSON export form) and every problem of the row, each naming
+    its field (JSON key), in the UI language; the content holds what could be read."""
+    errors: list[FieldError] = []
     code = str(row.get("code") or "").strip()
     name = str(row.get("name") or "").strip()
     if not code:
-        raise FieldError("code", "事项编码不能为空")
+        errors.append(FieldError("code", _("事项编码不能为空")))
     if not name:
-        raise FieldError("name", "事项名称不能为空")
-    content = {"code": code, "name": name}
-    for key, choices, label in (("category", Category, "事项类别"), ("area", Area, "职能领域"), ("level", Level, "层级")):
+        errors.append(FieldError("name", _("事项名称不能为空")))
+    content: dict[str, Any] = {"code": code, "name": name}
+    for key, choices, label in (("category", Category, _("事项类别")), ("area", Area, _("职能领域")),
+                                ("level", Level, _("层级"))):
         try:
             content[key] = parse_choice(row.get(key), choices, label)
         except ValueError as exc:
-            raise FieldError(key, str(exc)) from None
+            errors.append(FieldError(key, str(exc)))
     content["legal_basis"] = parse_legal_basis(row.get("legal_basis"))
     content["lead_units"] = parse_codes(row.get("lead_units"))
     content["assisting_units"] = [c for c in parse_codes(row.get("assisting_units")) if c not in content["lead_units"]]
     content["responsibility_matters"] = parse_list(row.get("responsibility_matters"))
     content["accountability_situations"] = parse_list(row.get("accountability_situations"))
     content["parent"] = str(row.get("parent") or "").strip()
-    if content["parent"] == code:
-        raise FieldError("parent", "上级事项不能是事项本身")
+    if code and content["parent"] == code:
+        errors.append(FieldError("parent", _("上级事项不能是事项本身")))
+    return content, errors
+
+
+def item_content(row: dict[str, Any]) -> dict[str, Any]:
+    """The canonical content of an item, validated; the first :class:`FieldError` of :func:`check_item` if any."""
+    content, errors = check_item(row)
+    if errors:
+        raise errors[0]
     return content
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,10 +26,10 @@ from django.views.decorators.http import require_POST
 from zeren.access.rules import ADMINISTER_DUTIES, path_in_scope
 from zeren.access.scope import scope_paths
 from zeren.core.exports import download
+from zeren.core.importing import MAX_LISTED
 from zeren.core.ratelimit import ratelimit
 from zeren.duties import actions, selectors
 from zeren.duties.exchange import (
-    MAX_ERRORS,
     ImportRejected,
     RowError,
     read_rows,
@@ -46,7 +47,7 @@ from zeren.duties.models import (
     FunctionItem,
     ReformBatch,
 )
-from zeren.duties.rules import format_legal_basis, highlight, parse_codes, parse_list
+from zeren.duties.rules import format_legal_basis, highlight, item_content, parse_codes, parse_list
 from zeren.org.models import Level, Unit
 from zeren.org.picker import unit_choice
 
@@ -274,6 +275,8 @@ def import_items(request: HttpRequest) -> HttpResponse:
     ``zeren duties import``. Administrators, and unit heads for the items of their own units."""
     if not actions.catalogue_scope(request.user):
         raise PermissionDenied
+    if request.GET.get("template") in ("xlsx", "json"):
+        return _import_template(request.GET["template"])
     form = {"batch": "", "batch_date": timezone.localdate().isoformat(), "document": ""}
     context: dict = {"errors": [], "result": None, "source": ""}
     if request.method == "POST":
@@ -281,11 +284,30 @@ def import_items(request: HttpRequest) -> HttpResponse:
         context.update(_import(request, form))
     errors = context["errors"]
     result = context["result"]
-    context.update(form=form, more=max(0, len(errors) - MAX_ERRORS), errors=errors[:MAX_ERRORS],
+    context.update(form=form, more=max(0, len(errors) - MAX_LISTED), errors=errors[:MAX_LISTED],
                    summary=[(label, result.counts[code]) for code, label in ChangeKind.choices] if result else [])
     # htmx swaps the result box only (a 200 either way: htmx does not swap error statuses by default).
     template = "duties/_import_result.html" if request.headers.get("HX-Request") else "duties/import.html"
     return render(request, template, context)
+
+
+def _import_template(fmt: str) -> HttpResponse:
+    """The import layout with one example row to replace (模板): the Excel columns or the JSON keys."""
+    example = [item_content({
+        "code": "SZ-XXX-0001", "name": _("（示例）食品经营许可"), "category": "licensing", "area": "market_supervision",
+        "level": "city", "legal_basis": "《中华人民共和国食品安全法》第三十五条：国家对食品生产经营实行许可制度。",
+        "lead_units": ["SZ-XXX"], "assisting_units": [],
+        "responsibility_matters": ["受理责任：依法受理或不予受理申请", "审查责任：对申请材料进行审查"],
+        "accountability_situations": ["对符合法定条件的申请不予受理的"], "parent": ""})]
+    if fmt == "json":
+        out = io.StringIO()
+        write_json(example, out)
+        response = HttpResponse(out.getvalue(), content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote(_("权责清单导入模板") + ".json")
+        return response
+    buffer = io.BytesIO()
+    write_xlsx(example, buffer)
+    return download(buffer.getvalue(), _("权责清单导入模板") + ".xlsx")
 
 
 def _import(request: HttpRequest, form: dict[str, str]) -> dict:

@@ -20,6 +20,7 @@ from zeren.access.rules import EVALUATE
 from zeren.access.scope import can
 from zeren.audit.actions import record_change, record_event, snapshot
 from zeren.audit.rules import canonical_json
+from zeren.core.importing import problem
 from zeren.evaluation import causes, methods, rules, sources
 from zeren.evaluation.models import (
     Aggregation,
@@ -348,41 +349,50 @@ def do_collect_values(*, actor: Any, rnd: Round) -> int:
 def do_import_values(*, actor: Any, rnd: Round, rows: list[dict[str, Any]], file: str, first_row: int = 1) -> int:
     """Import manual or external values (导入指标数据): ``{"unit", "indicator", "value"[, "n"]}`` rows.
 
-    All-or-nothing, every error listed by file, row (``first_row`` is the first row's number: 1 for a
-    JSON list, 2 for a sheet under its header row) and column: a unit outside the round's peer group, an unknown
-    indicator (or one that is not a leaf, or that is computed automatically), a value that is not a
-    number, the same unit and indicator twice.
+    All-or-nothing, every error listed at once, in the UI language, by file, row (``first_row`` is the first
+    row's number: 1 for a JSON list; a sheet read by :func:`zeren.evaluation.reading.read_values` numbers its
+    rows itself) and column: a unit outside the round's peer group, an unknown indicator (or one that is not
+    a leaf, or that is computed automatically), a value that is not a number, the same unit and indicator
+    twice, a cell holding a formula.
     """
     check_evaluate(actor)
     _check_open(rnd)
     peers = dict(rnd.system.peer_group.units.values_list("code", "pk"))
     by_code = {leaf.code: leaf for leaf in leaves(rnd.system)}
     all_codes = set(rnd.system.indicators.values_list("code", flat=True))
-    errors, seen, values = [], {}, []
-    for i, row in enumerate(rows, start=first_row):
-        where = f"{file}: row {i}"
+    # A sheet read by zeren.evaluation.reading carries each row's number and the cells that held formulas.
+    numbers = getattr(rows, "numbers", None) or range(first_row, first_row + len(rows))
+    errors = [problem(file, e.row, e.field, e.message) for e in getattr(rows, "errors", [])]
+    formulas = {(e.row, e.field) for e in getattr(rows, "errors", [])}  # reported already, read as empty
+    seen: dict[tuple[str, str], int] = {}
+    values = []
+    for i, row in zip(numbers, rows, strict=True):
         if not isinstance(row, dict):
-            errors.append(f"{where}: must be an object with unit, indicator, value")
+            errors.append(problem(file, i, "", _("须为对象，含 unit、indicator、value")))
             continue
         unit, code, raw = str(row.get("unit") or "").strip(), str(row.get("indicator") or "").strip(), row.get("value")
-        if unit not in peers:
-            errors.append(f"{where}, column unit: {unit or '(empty)'} is not in the peer group {rnd.system.peer_group.code}")
+        if unit not in peers and (i, "unit") not in formulas:
+            errors.append(problem(file, i, "unit", _("%(unit)s 不在参评单位组 %(group)s 内") % {
+                "unit": unit or _("（空）"), "group": rnd.system.peer_group.code}))
         leaf = by_code.get(code)
-        if leaf is None:
-            errors.append(f"{where}, column indicator: {code or '(empty)'} "
-                          + ("is not a leaf indicator" if code in all_codes else f"is not an indicator of {rnd.system.code}"))
-        elif leaf.source != sources.MANUAL:
-            errors.append(f"{where}, column indicator: {code} is computed automatically from {leaf.source}")
+        if leaf is None and (i, "indicator") not in formulas:
+            why = (_("%(code)s 不是末级指标") if code in all_codes else _("%(code)s 不是指标体系 %(system)s 的指标"))
+            errors.append(problem(file, i, "indicator", why % {"code": code or _("（空）"), "system": rnd.system.code}))
+        elif leaf is not None and leaf.source != sources.MANUAL:
+            errors.append(problem(file, i, "indicator", _("%(code)s 由 %(source)s 自动采集，不能导入") % {
+                "code": code, "source": leaf.source}))
         value = _number(raw)
-        if value is None:
-            errors.append(f"{where}, column value: {raw!r} is not a number")
+        if value is None and (i, "value") not in formulas:
+            errors.append(problem(file, i, "value", _("必填") if raw in (None, "") else _("%(value)r 不是数字") % {
+                "value": raw}))
         n = row.get("n")
         n_value = None if n in (None, "") else _number(n)
         if n not in (None, "") and (n_value is None or n_value < 0):
-            errors.append(f"{where}, column n: {n!r} is not a count")
+            errors.append(problem(file, i, "n", _("%(value)r 不是计数") % {"value": n}))
         key = (unit, code)
         if key in seen:
-            errors.append(f"{where}: {unit} / {code} repeats row {seen[key]}")
+            errors.append(problem(file, i, "", _("%(unit)s / %(code)s 与第 %(row)s 行重复") % {
+                "unit": unit, "code": code, "row": seen[key]}))
         seen[key] = i
         if unit in peers and leaf is not None and value is not None:
             values.append(Value(round=rnd, unit_id=peers[unit], indicator=leaf, value=value, n=n_value,

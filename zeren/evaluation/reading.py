@@ -6,10 +6,22 @@ import json
 from pathlib import Path
 from typing import IO, Any
 
-from zeren.core.uploads import UploadRejected, read_upload, safe_load_workbook
+from django.utils.translation import gettext as _
+
+from zeren.core.importing import ImportRejected as SheetRejected
+from zeren.core.importing import problem, read_sheet
+from zeren.core.uploads import UploadRejected, read_upload
 from zeren.evaluation.actions import ImportRejected
 
 COLUMNS = ("unit", "indicator", "value", "n")
+
+
+class ValueRows(list):
+    """The rows of a value sheet, each row's number in the sheet (``numbers``) and the cells of theirs that
+    held formulas (``errors``), which :func:`zeren.evaluation.actions.do_import_values` lists with the rest."""
+
+    numbers: list[int]
+    errors: list[Any]
 
 
 def read_values(source: str | Path | IO[bytes], name: str | None = None, *, cli: str = "",
@@ -27,23 +39,18 @@ def read_values(source: str | Path | IO[bytes], name: str | None = None, *, cli:
     try:
         rows = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ImportRejected([f"{name}: not valid JSON ({exc})"]) from exc
+        raise ImportRejected([problem(name, 0, "", _("不是有效的 JSON 文件：%(error)s") % {"error": exc})]) from exc
     if not isinstance(rows, list):
-        raise ImportRejected([f"{name}: a JSON list of {{unit, indicator, value}} objects is expected"])
+        raise ImportRejected([problem(name, 0, "", _("须为 {unit, indicator, value} 对象的 JSON 列表"))])
     return rows, 1
 
 
-def _xlsx(source: str | Path | IO[bytes], name: str, cli: str = "") -> list[dict[str, Any]]:
-    sheet = safe_load_workbook(source, name=name, read_only=True, cli=cli).worksheets[0]
-    lines = sheet.iter_rows(values_only=True)
-    header = [str(c or "").strip().lower() for c in next(lines, ())]
-    missing = [c for c in COLUMNS[:3] if c not in header]
-    if missing:
-        raise ImportRejected([f"{name}: row 1: missing column(s) {', '.join(missing)}"])
-    rows = []
-    for line in lines:
-        if all(c in (None, "") for c in line):
-            continue
-        rows.append({c: line[header.index(c)] if header.index(c) < len(line) else None
-                     for c in COLUMNS if c in header})
+def _xlsx(source: str | Path | IO[bytes], name: str, cli: str = "") -> ValueRows:
+    try:
+        sheet = read_sheet(source, name, [(c, c) for c in COLUMNS], required=COLUMNS[:3], markers=COLUMNS[:2], cli=cli)
+    except SheetRejected as exc:
+        raise ImportRejected(exc.lines()) from None
+    rows = ValueRows(row for _n, row in sheet)
+    rows.numbers = [n for n, _row in sheet]
+    rows.errors = sheet.errors
     return rows

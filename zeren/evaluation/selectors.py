@@ -108,3 +108,14 @@ def proposals_for(user: Any, *, status: str = "") -> QuerySet[Proposal]:
         return qs.none()
     qs = scope_queryset(user, qs, unit_path_field="unit__path", capability=EVALUATE, public=Q(unit__isnull=True))
     return qs.filter(status=status) if status else qs
+
+
+def value_template_rows(rnd: Round) -> list[list[Any]]:
+    """The value import sheet of a round (指标值导入模板): the header ``unit, indicator, value, n`` and one row
+    per unit of the peer group and indicator entered by hand (a leaf with the manual source), value empty."""
+    from zeren.evaluation import sources
+    from zeren.evaluation.actions import leaves
+
+    manual = [leaf.code for leaf in leaves(rnd.system) if leaf.source == sources.MANUAL]
+    units = list(rnd.system.peer_group.units.order_by("path").values_list("code", flat=True))
+    return [["unit", "indicator", "value", "n"], *([unit, code, None, None] for unit in units for code in manual)]

@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zeren.core.exports import download, write_xlsx
+from zeren.core.importing import MAX_LISTED
 from zeren.core.ratelimit import ratelimit
 from zeren.core.uploads import cli_command
 from zeren.evaluation import actions, selectors
@@ -40,6 +42,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A round's ranking and heat map. Published (and superseded) rounds are public (结果公开, the
     portal links them); others are seen by the performance office and a unit's staff (the selectors)."""
     rnd = selectors.get_round_for(request.user, pk)
+    if request.GET.get("template") == "xlsx" and selectors.is_performance_office(request.user):
+        return download(write_xlsx({"values": selectors.value_template_rows(rnd)}),
+                        _("指标值导入模板") + f"-{rnd.system.code}.xlsx")
     results = list(selectors.results_for(request.user, rnd))
     page = Paginator(results, 50).get_page(request.GET.get("page"))
     chart = {"units": [r.unit.short_name or r.unit.name for r in results],
@@ -103,7 +108,9 @@ def round_values(request: HttpRequest, pk: int) -> HttpResponse:
         n = actions.do_import_values(actor=request.user, rnd=rnd, rows=rows, file=upload.name, first_row=first)
         messages.success(request, _("已导入 %(n)d 个指标值") % {"n": n})
     except actions.ImportRejected as exc:
-        for error in exc.errors[:50]:
+        messages.error(request, _("「%(name)s」未导入（%(n)s 处错误，未写入任何数据）：") % {
+            "name": upload.name, "n": len(exc.errors)})
+        for error in exc.errors[:MAX_LISTED]:
             messages.error(request, error)
     except PermissionDenied:
         messages.error(request, _("只有绩效管理人员可以进行此操作"))

@@ -13,6 +13,8 @@ import re
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from zeren.org.models import MAX_POPULATION, Membership, Person, Post, Unit
 from zeren.org.registry import MembershipRow, PersonRow, PostRow, RegistryData, RegistryError, UnitRow
 
@@ -86,16 +88,16 @@ class _Reader:
     """Reads one Popolo document, collecting every structural problem with its JSON path."""
 
     def __init__(self) -> None:
-        self.problems: list[str] = []
+        self.problems: list[tuple[str, str]] = []  # (JSON path, message)
 
     def text(self, obj: dict, where: str, key: str, *, required: bool = False) -> str:
         value = obj.get(key)
         if value is None:
             if required:
-                self.problems.append(f"{where}.{key}: required")
+                self.problems.append((f"{where}.{key}", _("必填")))
             return ""
         if not isinstance(value, str):
-            self.problems.append(f"{where}.{key}: must be a string, not {type(value).__name__}")
+            self.problems.append((f"{where}.{key}", _("须为字符串，不是 %(type)s") % {"type": type(value).__name__}))
             return ""
         return value.strip()
 
@@ -110,45 +112,45 @@ class _Reader:
             year, month, day = match.groups()
             return date(int(year), int(month or 1), int(day or 1))
         except ValueError:
-            self.problems.append(f"{where}.{key}: {value!r} is not a date (YYYY-MM-DD)")
+            self.problems.append((f"{where}.{key}", _("%(value)r 不是日期（YYYY-MM-DD）") % {"value": value}))
             return None
 
     def objects(self, doc: dict, key: str) -> list[tuple[str, dict]]:
         items = doc.get(key, [])
         if not isinstance(items, list):
-            self.problems.append(f"{key}: must be an array")
+            self.problems.append((key, _("须为数组")))
             return []
         out = []
         for i, item in enumerate(items):
             if isinstance(item, dict):
                 out.append((f"{key}[{i}]", item))
             else:
-                self.problems.append(f"{key}[{i}]: must be an object")
+                self.problems.append((f"{key}[{i}]", _("须为对象")))
         return out
 
 
 def from_popolo(doc: Any, source: str = "") -> RegistryData:
-    """A :class:`RegistryData` from a Popolo document; raises :class:`RegistryError` naming the
-    JSON path and field of every problem. Partial dates (``1998``, ``1998-07``) mean the first day."""
+    """A :class:`RegistryData` from a Popolo document; the structural problems, each with its JSON path and
+    field, are kept in its ``problems`` and listed with the plan's (a document that is no object raises
+    :class:`RegistryError`). Partial dates (``1998``, ``1998-07``) mean the first day."""
     if not isinstance(doc, dict):
-        raise RegistryError(["$: the document must be a JSON object with arrays organizations, persons, posts, "
-                             "memberships"], source)
+        raise RegistryError([_("$：文档须为 JSON 对象，含数组 organizations、persons、posts、memberships")], source)
     read = _Reader()
     data = RegistryData(locate=locate)
     for where, o in read.objects(doc, "organizations"):
         names = {n.get("note"): n.get("name", "") for n in o.get("other_names") or [] if isinstance(n, dict)}
         functions = o.get("functions") or []
         if not isinstance(functions, list) or not all(isinstance(f, str) for f in functions):
-            read.problems.append(f"{where}.functions: must be an array of strings")
+            read.problems.append((f"{where}.functions", _("须为字符串数组")))
             functions = []
         sort_order = o.get("sort_order", 0)
         if not isinstance(sort_order, int) or isinstance(sort_order, bool):
-            read.problems.append(f"{where}.sort_order: must be an integer")
+            read.problems.append((f"{where}.sort_order", _("须为整数")))
             sort_order = 0
         population = o.get("population")
         if population is not None and (not isinstance(population, int) or isinstance(population, bool)
                                        or not 0 <= population <= MAX_POPULATION):
-            read.problems.append(f"{where}.population: must be a whole number of people (0 to {MAX_POPULATION:,})")
+            read.problems.append((f"{where}.population", _("须为人数（0 至 %(max)s 的整数）") % {"max": f"{MAX_POPULATION:,}"}))
             population = None
         data.units.append(UnitRow(
             code=read.text(o, where, "id", required=True), name=read.text(o, where, "name", required=True),
@@ -170,7 +172,7 @@ def from_popolo(doc: Any, source: str = "") -> RegistryData:
     for where, p in read.objects(doc, "posts"):
         leading = p.get("is_leading", False)
         if not isinstance(leading, bool):
-            read.problems.append(f"{where}.is_leading: must be true or false")
+            read.problems.append((f"{where}.is_leading", _("须为 true 或 false")))
         data.posts.append(PostRow(
             code=read.text(p, where, "id", required=True), unit_code=read.text(p, where, "organization_id", required=True),
             label=read.text(p, where, "label", required=True), rank=read.text(p, where, "rank") or "staff",
@@ -182,6 +184,5 @@ def from_popolo(doc: Any, source: str = "") -> RegistryData:
             post_code=read.text(m, where, "post_id", required=True),
             unit_code=read.text(m, where, "organization_id") or None,
             start_date=read.day(m, where, "start_date"), end_date=read.day(m, where, "end_date"), origin=where))
-    if read.problems:
-        raise RegistryError(read.problems, source)
+    data.problems = read.problems  # listed with the plan's, every one (zeren.org.registry.plan_registry)
     return data

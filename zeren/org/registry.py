@@ -13,11 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
 from zeren.audit.rules import canonical_json
+from zeren.core.importing import MAX_LISTED
 from zeren.org.models import Gender, Level, Rank, Unit, UnitKind
 from zeren.org.rules import infer_kind, infer_level, valid_code
 
-MAX_PROBLEMS = 20
+MAX_PROBLEMS = MAX_LISTED  # listed; the rest are counted
 
 
 @dataclass
@@ -86,6 +90,8 @@ class RegistryData:
     memberships: list[MembershipRow] = field(default_factory=list)
     # (row origin, our field name) -> how the source names that place, e.g. "organizations[3].parent_id".
     locate: Callable[[str, str], str] = default_locate
+    # (place, message) of the problems found while reading the file (a bad cell), listed with the plan's.
+    problems: list[tuple[str, str]] = field(default_factory=list)
 
     def canonical(self) -> dict[str, list[dict]]:
         """The rows as plain data, sorted by key and without origins: what the digest covers."""
@@ -108,14 +114,15 @@ class RegistryData:
 
 
 class RegistryError(Exception):
-    """The data cannot be imported; ``problems`` name each place (``where: reason``)."""
+    """The data cannot be imported; ``problems`` name each place (``where：reason``, in the UI language)."""
 
     def __init__(self, problems: list[str], source: str = ""):
         self.problems = problems
         self.source = source
-        head = f"{source}: " if source else ""
-        more = f"\n… ({len(problems) - MAX_PROBLEMS} more)" if len(problems) > MAX_PROBLEMS else ""
-        super().__init__("\n".join(head + p for p in problems[:MAX_PROBLEMS]) + more)
+        lines = [f"{source} {p}" if source else p for p in problems[:MAX_PROBLEMS]]
+        if len(problems) > MAX_PROBLEMS:
+            lines.append(_("……另有 %(n)s 处错误") % {"n": len(problems) - MAX_PROBLEMS})
+        super().__init__("\n".join(lines))
 
 
 @dataclass(frozen=True)
@@ -138,19 +145,30 @@ def _date_range_ok(start: date | None, end: date | None) -> bool:
 
 
 class _Checker:
+    """Every problem of the data, in one pass, at most one per place (a cell already found bad while the
+    file was read is not reported again by the plan)."""
+
     def __init__(self, data: RegistryData):
         self.data = data
         self.problems: list[str] = []
+        self.places: set[str] = set()
+        for place, reason in data.problems:
+            self.at(place, reason)
+
+    def at(self, place: str, reason: str) -> None:
+        if place not in self.places:
+            self.places.add(place)
+            self.problems.append(_("%(place)s：%(message)s") % {"place": place, "message": reason})
 
     def add(self, origin: str, field_name: str, reason: str) -> None:
-        self.problems.append(f"{self.data.locate(origin, field_name)}: {reason}")
+        self.at(self.data.locate(origin, field_name), reason)
 
     def code(self, row, field_name: str, value: str, seen: set[str], what: str) -> None:
         if not value or not valid_code(value):
-            self.add(row.origin, field_name, f"{what} code {value!r} is empty or has characters other than "
-                     "letters, digits, '-', '_', '.'")
+            self.add(row.origin, field_name, _("%(what)s代码 %(value)r 为空，或含有字母、数字、“-”“_”“.”以外的字符") % {
+                "what": what, "value": value})
         elif value in seen:
-            self.add(row.origin, field_name, f"duplicate {what} code {value!r}")
+            self.add(row.origin, field_name, _("%(what)s代码 %(value)r 重复") % {"what": what, "value": value})
         seen.add(value)
 
 
@@ -168,39 +186,40 @@ def plan_registry(
     post_units = dict(existing_posts)
     seen: set[str] = set()
     for row in data.posts:
-        check.code(row, "code", row.code, seen, "post")
+        check.code(row, "code", row.code, seen, pgettext("registry record", "职位"))
         if row.unit_code not in units:
-            check.add(row.origin, "unit_code", f"unknown unit code {row.unit_code!r}")
+            check.add(row.origin, "unit_code", _("未知的单位代码 %(code)r") % {"code": row.unit_code})
         if not row.label.strip():
-            check.add(row.origin, "label", "the post label is empty")
+            check.add(row.origin, "label", _("职位名称为空"))
         if row.rank not in Rank.values:
-            check.add(row.origin, "rank", f"unknown rank {row.rank!r} (one of {', '.join(Rank.values)})")
+            check.add(row.origin, "rank", _("未知职级 %(value)r（可选 %(allowed)s）") % {"value": row.rank,
+                                                                              "allowed": ", ".join(Rank.values)})
         if not _date_range_ok(row.valid_from, row.valid_until):
-            check.add(row.origin, "valid_until", "ends before it starts")
+            check.add(row.origin, "valid_until", _("结束早于开始"))
         post_units[row.code] = row.unit_code
     persons = set(existing_persons)
     seen = set()
     for row in data.persons:
-        check.code(row, "code", row.code, seen, "person")
+        check.code(row, "code", row.code, seen, pgettext("registry record", "人员"))
         if not row.name.strip():
-            check.add(row.origin, "name", "the name is empty")
+            check.add(row.origin, "name", _("名称为空"))
         if row.gender not in ("", *Gender.values):
-            check.add(row.origin, "gender", f"unknown gender {row.gender!r} (male, female or empty)")
+            check.add(row.origin, "gender", _("未知性别 %(value)r（male、female 或留空）") % {"value": row.gender})
         persons.add(row.code)
     keys: set[tuple] = set()
     for row in data.memberships:
         if row.person_code not in persons:
-            check.add(row.origin, "person_code", f"unknown person code {row.person_code!r}")
+            check.add(row.origin, "person_code", _("未知的人员编号 %(code)r") % {"code": row.person_code})
         if row.post_code not in post_units:
-            check.add(row.origin, "post_code", f"unknown post code {row.post_code!r}")
+            check.add(row.origin, "post_code", _("未知的职位代码 %(code)r") % {"code": row.post_code})
         elif row.unit_code and row.unit_code != post_units[row.post_code]:
-            check.add(row.origin, "unit_code", f"post {row.post_code!r} belongs to unit "
-                      f"{post_units[row.post_code]!r}, not {row.unit_code!r}")
+            check.add(row.origin, "unit_code", _("职位 %(post)r 属于单位 %(unit)r，不是 %(given)r") % {
+                "post": row.post_code, "unit": post_units[row.post_code], "given": row.unit_code})
         if not _date_range_ok(row.start_date, row.end_date):
-            check.add(row.origin, "end_date", "ends before it starts")
+            check.add(row.origin, "end_date", _("结束早于开始"))
         key = (row.person_code, row.post_code, row.start_date)
         if key in keys:
-            check.add(row.origin, "start_date", "the same person already holds this post from this date in the file")
+            check.add(row.origin, "start_date", _("文件中同一人员已自该日起担任此职位"))
         keys.add(key)
     if check.problems:
         raise RegistryError(check.problems)
@@ -211,17 +230,19 @@ def _check_units(check: _Checker, data: RegistryData) -> dict[str, UnitRow]:
     seen: set[str] = set()
     rows: dict[str, UnitRow] = {}
     for row in data.units:
-        check.code(row, "code", row.code, seen, "unit")
+        check.code(row, "code", row.code, seen, pgettext("registry record", "单位"))
         if not row.name.strip():
-            check.add(row.origin, "name", "the name is empty")
+            check.add(row.origin, "name", _("名称为空"))
         if row.kind is not None and row.kind not in UnitKind.values:
-            check.add(row.origin, "kind", f"unknown kind {row.kind!r} (one of {', '.join(UnitKind.values)})")
+            check.add(row.origin, "kind", _("未知类别 %(value)r（可选 %(allowed)s）") % {"value": row.kind,
+                                                                             "allowed": ", ".join(UnitKind.values)})
         if row.level is not None and row.level not in Level.values:
-            check.add(row.origin, "level", f"unknown level {row.level!r} (one of {', '.join(Level.values)})")
+            check.add(row.origin, "level", _("未知层级 %(value)r（可选 %(allowed)s）") % {"value": row.level,
+                                                                               "allowed": ", ".join(Level.values)})
         if row.parent_code == row.code:
-            check.add(row.origin, "parent_code", "a unit cannot be its own parent")
+            check.add(row.origin, "parent_code", _("单位不能是自己的上级"))
         if not _date_range_ok(row.valid_from, row.valid_until):
-            check.add(row.origin, "valid_until", "ends before it starts")
+            check.add(row.origin, "valid_until", _("结束早于开始"))
         rows[row.code] = row
     return rows
 
@@ -232,7 +253,7 @@ def _plan_tree(check: _Checker, rows: dict[str, UnitRow], existing: dict[str, Pl
     parents.update({code: row.parent_code or None for code, row in rows.items()})
     for code, row in rows.items():
         if row.parent_code and row.parent_code not in parents:
-            check.add(row.origin, "parent_code", f"unknown parent unit code {row.parent_code!r}")
+            check.add(row.origin, "parent_code", _("未知的上级单位代码 %(code)r") % {"code": row.parent_code})
             parents[code] = None
     planned: dict[str, PlannedUnit] = {}
 
@@ -257,7 +278,7 @@ def _plan_tree(check: _Checker, rows: dict[str, UnitRow], existing: dict[str, Pl
 
     for code in parents:
         if plan(code, ()) is None and code in rows and (parents[code] is not None):
-            check.add(rows[code].origin, "parent_code", f"the parent chain of {code!r} loops back to itself")
+            check.add(rows[code].origin, "parent_code", _("%(code)r 的上级链条成环") % {"code": code})
     return planned
 
 

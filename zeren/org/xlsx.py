@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from django.db.models import TextChoices
-from openpyxl.utils import get_column_letter
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from zeren.core.importing import formula_errors, place, problem
 from zeren.core.uploads import UploadRejected, safe_load_workbook
 from zeren.org.models import MAX_POPULATION, Gender, Level, Rank
 from zeren.org.registry import MembershipRow, PersonRow, PostRow, RegistryData, RegistryError, UnitRow
@@ -52,37 +54,44 @@ NO = {"否", "no", "n", "false", "0", "", "非领导", "非领导职务"}
 
 
 class _Sheet:
-    """One sheet's header map and the problems found in it."""
+    """One sheet's header map and the problems found in it (``(place, message)``, every one of them)."""
 
-    def __init__(self, book_name: str, ws, columns: dict[str, tuple[str, ...]], problems: list[str]):
+    def __init__(self, book_name: str, ws, columns: dict[str, tuple[str, ...]], problems: list[tuple[str, str]],
+                 formulas: list[tuple[str, int, int]]):
         self.name, self.ws, self.problems, self.book = ws.title, ws, problems, book_name
         rows = ws.iter_rows(values_only=True)
         header = next(rows, ()) or ()
         names = {str(h).strip().lower(): i for i, h in enumerate(header) if h is not None}
         self.index: dict[str, int] = {}
-        self.labels: dict[str, str] = {}
+        self.labels: dict[str, str] = {}  # field -> the column as the sheet names it (its header)
         for field_name, headers in columns.items():
             for h in headers:
                 if h.lower() in names:
                     i = names[h.lower()]
                     self.index[field_name] = i
-                    self.labels[field_name] = f"column {get_column_letter(i + 1)} ({header[i]})"
+                    self.labels[field_name] = str(header[i]).strip()
                     break
             else:
-                self.labels[field_name] = f"column {headers[0]}"
+                self.labels[field_name] = headers[0]
+        # Cells holding formulas: reported with their row and column, read as empty.
+        self.blank = {(r, c) for s, r, c in formulas if s == ws.title}
+        headers_by_index = {i: str(h).strip() for i, h in enumerate(header) if h is not None}
+        problems += [(place("", e.row, e.field, e.sheet), e.message)
+                     for e in formula_errors([f for f in formulas if f[0] == ws.title and f[1] > 1],
+                                             headers_by_index, ws.title)]
         self.rows = rows
         self.total = max((ws.max_row or 1) - 1, 0)
 
     def require(self, *fields: str) -> None:
         for f in fields:
             if f not in self.index:
-                self.problems.append(f"sheet {self.name}: missing column {UNIT_COLUMNS.get(f, PEOPLE_COLUMNS.get(f))[0]}")
+                self.problems.append((place("", 1, self.labels[f], self.name), _("缺少此列")))
 
     def origin(self, row: int) -> str:
         return f"sheet {self.name}, row {row}"
 
     def bad(self, row: int, field_name: str, reason: str) -> None:
-        self.problems.append(f"{self.origin(row)}, {self.labels[field_name]}: {reason}")
+        self.problems.append((place("", row, self.labels[field_name], self.name), reason))
 
 
 def _text(value: Any) -> str:
@@ -99,12 +108,14 @@ class _Row:
 
     def raw(self, field_name: str) -> Any:
         i = self.sheet.index.get(field_name)
-        return self.values[i] if i is not None and i < len(self.values) else None
+        if i is None or i >= len(self.values) or (self.number, i) in self.sheet.blank:
+            return None
+        return self.values[i]
 
     def text(self, field_name: str, required: bool = False) -> str:
         value = _text(self.raw(field_name))
         if required and not value:
-            self.sheet.bad(self.number, field_name, "required")
+            self.sheet.bad(self.number, field_name, _("必填"))
         return value
 
     def day(self, field_name: str) -> date | None:
@@ -118,7 +129,7 @@ class _Row:
         try:
             return date.fromisoformat(_text(value).replace("/", "-").replace(".", "-"))
         except ValueError:
-            self.sheet.bad(self.number, field_name, f"{value!r} is not a date (YYYY-MM-DD)")
+            self.sheet.bad(self.number, field_name, _("%(value)r 不是日期（YYYY-MM-DD）") % {"value": value})
             return None
 
     def choice(self, field_name: str, mapping: dict[str, str], choices: type[TextChoices]) -> str | None:
@@ -132,7 +143,7 @@ class _Row:
             return labels[text]
         if text.lower() in mapping:
             return mapping[text.lower()]
-        self.sheet.bad(self.number, field_name, f"unknown value {text!r}")
+        self.sheet.bad(self.number, field_name, _("未知取值 %(value)r") % {"value": text})
         return None
 
 
@@ -141,45 +152,51 @@ def _progress(quiet: bool) -> Progress:
 
 
 def read_org_xlsx(path: str | Path, *, quiet: bool = False) -> RegistryData:
-    """Read an org-xlsx workbook; raise :class:`RegistryError` naming file, sheet, row and column."""
+    """Read an org-xlsx workbook. A file that is no workbook, or has neither sheet, raises :class:`RegistryError`;
+    the problems of its cells (a bad value, a missing required column, a formula) are kept in the data's
+    ``problems`` and listed, every one, with those :func:`zeren.org.registry.plan_registry` finds — each naming
+    file, sheet, row and column, in the UI language."""
     path = Path(path)
-    try:  # the checks every upload passes: size, zip bomb, macros, formulas (docs/trust.md)
-        book = safe_load_workbook(path, read_only=True)
+    formulas: list[tuple[str, int, int]] = []
+    try:  # the checks every upload passes: zip bomb, macros (docs/trust.md); formulas are listed below
+        book = safe_load_workbook(path, read_only=True, formulas=formulas)
     except UploadRejected as exc:
-        raise RegistryError([f"refused: {str(exc).removeprefix(f'{path.name}: ')}"], str(path)) from None
-    problems: list[str] = []
+        raise RegistryError([str(exc)]) from None
+    problems: list[tuple[str, str]] = []
     sheets = {ws.title.strip().lower(): ws for ws in book.worksheets}
     unit_ws = next((sheets[n] for n in UNIT_SHEETS if n in sheets), None)
     people_ws = next((sheets[n] for n in PEOPLE_SHEETS if n in sheets), None)
     if unit_ws is None and people_ws is None:
-        raise RegistryError([f"no sheet named {UNIT_SHEETS[0]} or {PEOPLE_SHEETS[0]}"], str(path))
+        raise RegistryError([problem(path.name, 0, "", _("没有名为「%(units)s」或「%(people)s」的工作表") % {
+            "units": UNIT_SHEETS[0], "people": PEOPLE_SHEETS[0]})])
     labels: dict[str, dict[str, str]] = {}
     data = RegistryData()
     with _progress(quiet) as bar:
         if unit_ws is not None:
-            sheet = _Sheet(path.name, unit_ws, UNIT_COLUMNS, problems)
+            sheet = _Sheet(path.name, unit_ws, UNIT_COLUMNS, problems, formulas)
             labels[sheet.name] = sheet.labels
             sheet.require("code", "name")
             _read_units(sheet, data, bar)
         if people_ws is not None:
-            sheet = _Sheet(path.name, people_ws, PEOPLE_COLUMNS, problems)
+            sheet = _Sheet(path.name, people_ws, PEOPLE_COLUMNS, problems, formulas)
             labels[sheet.name] = sheet.labels
             sheet.require("person_code", "name")
             _read_people(sheet, data, bar)
     book.close()
-    if problems:
-        raise RegistryError(problems, str(path))
+    data.problems = problems
     data.locate = _locator(labels)
     return data
 
 
 def _locator(labels: dict[str, dict[str, str]]) -> Callable[[str, str], str]:
-    """Origins look like ``sheet 单位, row 5`` (units) or ``sheet 人员任职, row 5|post``."""
+    """Origins look like ``sheet 单位, row 5`` (units) or ``sheet 人员任职, row 5|post``; the place of a problem
+    names the sheet, the row and the column as the sheet heads it (:func:`zeren.core.importing.place`)."""
     def locate(origin: str, field_name: str) -> str:
-        place, _, kind = origin.partition("|")
-        sheet = place.split(",", 1)[0].removeprefix("sheet ")
+        where, _sep, kind = origin.partition("|")
+        sheet, _sep, row = where.partition(", row ")
+        sheet = sheet.removeprefix("sheet ")
         column = PEOPLE_FIELD_COLUMNS.get(kind, {}).get(field_name, field_name)
-        return f"{place}, {labels.get(sheet, {}).get(column, column)}"
+        return place("", int(row or 0), labels.get(sheet, {}).get(column, column), sheet)
     return locate
 
 
@@ -195,7 +212,7 @@ def _read_units(sheet: _Sheet, data: RegistryData, bar: Progress) -> None:
     for row in _rows(sheet, bar):
         order = row.text("sort_order")
         if order and not order.lstrip("-").isdigit():
-            sheet.bad(row.number, "sort_order", f"{order!r} is not a whole number")
+            sheet.bad(row.number, "sort_order", _("%(value)r 不是整数") % {"value": order})
         population = _population(sheet, row)
         functions = [f.strip() for f in row.text("functions").replace("；", "\n").replace(";", "\n").splitlines()]
         data.units.append(UnitRow(
@@ -214,7 +231,7 @@ def _population(sheet: _Sheet, row: _Row) -> int | None:
     if not text:
         return None
     if not text.isdigit() or int(text) > MAX_POPULATION:
-        sheet.bad(row.number, "population", f"{row.text('population')!r} is not a whole number of people")
+        sheet.bad(row.number, "population", _("%(value)r 不是人数（整数）") % {"value": row.text("population")})
         return None
     return int(text)
 
@@ -227,7 +244,8 @@ def _agree(sheet: _Sheet, row: _Row, seen: dict[str, tuple[Any, int]], code: str
     first, number = seen[code]
     if first != record:
         field_name = "name" if what == "person" else "post_label"
-        sheet.bad(row.number, field_name, f"{what} {code!r} is described differently on row {number}")
+        sheet.bad(row.number, field_name, _("%(what)s %(code)r 与第 %(row)s 行的描述不同") % {
+            "what": pgettext("registry record", "人员") if what == "person" else pgettext("registry record", "职位"), "code": code, "row": number})
     return False
 
 
@@ -248,7 +266,7 @@ def _read_people(sheet: _Sheet, data: RegistryData, bar: Progress) -> None:
             continue
         leading = row.text("is_leading").lower()
         if leading not in YES | NO:
-            sheet.bad(row.number, "is_leading", f"{leading!r} is not 是 or 否")
+            sheet.bad(row.number, "is_leading", _("%(value)r 不是「是」或「否」") % {"value": leading})
         post = PostRow(
             code=post_code, unit_code=row.text("unit_code", True), label=row.text("post_label", True),
             rank=row.choice("rank", {}, Rank) or Rank.STAFF,

@@ -7,7 +7,7 @@ import gc
 import hashlib
 import secrets
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import repeat
@@ -25,6 +25,7 @@ from zeren.access.scope import can
 from zeren.audit.actions import record_change, record_event, snapshot
 from zeren.audit.rules import canonical_json
 from zeren.core import bulk
+from zeren.core.importing import ImportRejected, RowError
 from zeren.findings.actions import FindingSpec, do_follow_source
 from zeren.findings.rules import dedupe_key as finding_key
 from zeren.org.models import Unit
@@ -314,20 +315,20 @@ def do_load_items(*, actor: Any, path: Path) -> tuple[int, int]:
     """Load approval items (审批事项) from a JSON, YAML or Excel file: all or nothing (:func:`do_load_item_rows`)."""
     from zeren.supervision.item_files import read_rows
 
-    try:
-        rows = read_rows(path)
-    except (ValueError, OSError) as exc:
-        raise ValidationError([f"{path.name}: {exc}"]) from exc
-    return do_load_item_rows(actor=actor, rows=rows, source=path.name)
+    rows = read_rows(path)
+    return do_load_item_rows(actor=actor, rows=[row for _n, row in rows], source=path.name,
+                             numbers=[n for n, _row in rows], problems=rows.errors)
 
 
-def do_load_item_rows(*, actor: Any, rows: list[Any], source: str) -> tuple[int, int]:
+def do_load_item_rows(*, actor: Any, rows: list[Any], source: str, numbers: list[int] | None = None,
+                      problems: Iterable[RowError] = ()) -> tuple[int, int]:
     """Load approval items (审批事项) given as rows of an item file (``source`` names it): all or nothing.
 
     Upsert by ``code``. Each item names the 行政许可 item of the 权责清单 it implements
-    (``duty_code``), checked against the catalogue. Raises ``ValidationError`` listing every bad row
-    and field, having written nothing. Returns (created, updated); one audit entry per created or
-    changed item.
+    (``duty_code``), checked against the catalogue. ``numbers`` are the rows' numbers in the file (default
+    their 1-based positions), ``problems`` those found reading it (cells holding formulas). Raises
+    :class:`zeren.core.importing.ImportRejected` listing every problem of every row (and codes used twice),
+    having written nothing. Returns (created, updated); one audit entry per created or changed item.
     """
     from zeren.duties.models import FunctionItem
     from zeren.supervision.item_files import check_row
@@ -335,20 +336,22 @@ def do_load_item_rows(*, actor: Any, rows: list[Any], source: str) -> tuple[int,
     units = {code: pk for code, pk in Unit.objects.values_list("code", "pk")}
     duties = {code: (category, active) for code, category, active
               in FunctionItem.objects.values_list("code", "category", "is_active")}
-    clean, errors, seen = [], [], set()
-    for number, row in enumerate(rows, 1):
-        item, problems = check_row(row, f"{source} row {number}", set(units), duties)
-        errors += problems
+    clean, errors, seen = [], list(problems), {}
+    for number, row in zip(numbers or range(1, len(rows) + 1), rows, strict=True):
+        item, found = check_row(row, number, set(units), duties)
+        errors += found
+        code = str(row.get("code") or "").strip() if isinstance(row, dict) else ""
+        if code and code in seen:
+            errors.append(RowError(number, "code", _("事项编码 %(code)r 与第 %(row)s 行重复") % {
+                "code": code, "row": seen[code]}))
+        seen.setdefault(code, number)
         if item is not None:
-            if item["code"] in seen:
-                errors.append(f"{source} row {number} field code: {item['code']!r} appears twice")
-            seen.add(item["code"])
             clean.append(item)
     if errors:
-        raise ValidationError(errors)
+        raise ImportRejected(source, errors)
     created = updated = 0
     with transaction.atomic():
-        existing = {i.code: i for i in ApprovalItem.objects.filter(code__in=seen)}
+        existing = {i.code: i for i in ApprovalItem.objects.filter(code__in=[c["code"] for c in clean])}
         for data in clean:
             data["unit_id"] = units[data.pop("unit_code")]
             item = existing.get(data["code"])

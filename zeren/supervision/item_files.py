@@ -1,11 +1,12 @@
-"""Reading approval item files (审批事项清单) — JSON, YAML or Excel — into checked rows. Pure but for the file.
+"""Reading approval item files (审批事项清单) — JSON, YAML or Excel — into checked rows.
 
 Keys (JSON/YAML objects, or Excel header cells): ``code``, ``name``, ``unit_code``,
 ``statutory_days``, ``promised_days``, optional ``yellow_threshold_days`` (default 2),
 ``fee_standard`` (decimal string, default "0"), ``required_steps`` (list; in Excel, codes
 separated by commas), ``step_limits`` (object step → working days; in Excel ``step:days,…``),
 ``duty_code`` — the code of the 行政许可 item of the 权责清单 (``duties.FunctionItem``) the approval item
-implements, required and checked against the catalogue. Every problem is reported as ``FILE row N field F: …``.
+implements, required and checked against the catalogue. Every problem of the file is reported in one pass,
+each naming file, row and field (:mod:`zeren.core.importing`), in the UI language.
 """
 
 from __future__ import annotations
@@ -16,42 +17,48 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.utils.translation import gettext as _
 
+from zeren.core.importing import ImportRejected, RowError, SheetRows, read_sheet
+
+KEYS = ("code", "name", "unit_code", "duty_code", "statutory_days", "promised_days", "yellow_threshold_days",
+        "fee_standard", "required_steps", "step_limits")
 REQUIRED = ("code", "name", "unit_code", "duty_code", "statutory_days", "promised_days")
 
 
-def read_rows(path: Path) -> list[dict[str, Any]]:
+def read_rows(path: Path) -> SheetRows:
+    """``[(row number, item)]`` of a JSON or YAML list (its 1-based positions) or an Excel sheet (its row
+    numbers, the header row naming the keys); ``errors``: the cells that held formulas. A file that cannot
+    be read as a list raises :class:`zeren.core.importing.ImportRejected`."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _excel_rows(path)
-    text = path.read_text(encoding="utf-8")
-    data = yaml.safe_load(text) if suffix in (".yaml", ".yml") else json.loads(text)
-    if not isinstance(data, list):
-        raise ValueError(f"{path.name}: expected a list of items")
-    return data
-
-
-def _excel_rows(path: Path) -> list[dict[str, Any]]:
     try:
-        from zeren.core.uploads import safe_load_workbook as load
-    except ImportError:  # the trust layer's hardened loader, when present
-        from openpyxl import load_workbook as load
-    sheet = load(path, read_only=True, data_only=True).worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(h or "").strip() for h in next(rows, [])]
-    out = []
-    for values in rows:
-        if not any(v not in (None, "") for v in values):
-            continue
-        row = {h: v for h, v in zip(header, values, strict=False) if h and v not in (None, "")}
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text) if suffix in (".yaml", ".yml") else json.loads(text)
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+        raise ImportRejected(path.name, [RowError(0, "", _("无法读取：%(error)s") % {"error": exc})]) from None
+    if not isinstance(data, list):
+        raise ImportRejected(path.name, [RowError(0, "", _("须为审批事项列表"))])
+    rows = SheetRows(enumerate(data, 1))
+    rows.errors = []
+    return rows
+
+
+def _excel_rows(path: Path) -> SheetRows:
+    sheet = read_sheet(path, path.name, [(k, k) for k in KEYS], required=REQUIRED, markers=("code", "name"))
+    rows = SheetRows()
+    for n, values in sheet:
+        row = {k: v for k, v in values.items() if v not in (None, "")}
         if isinstance(row.get("required_steps"), str):
             row["required_steps"] = [s.strip() for s in row["required_steps"].replace("，", ",").split(",") if s.strip()]
         if isinstance(row.get("step_limits"), str):
             row["step_limits"] = dict(part.split(":", 1) for part in row["step_limits"].split(",") if ":" in part)
         if isinstance(row.get("fee_standard"), int | float):
             row["fee_standard"] = str(row["fee_standard"])
-        out.append(row)
-    return out
+        rows.append((n, row))
+    rows.errors = sheet.errors
+    return rows
 
 
 def _int(value: Any) -> int | None:
@@ -66,57 +73,62 @@ def _int(value: Any) -> int | None:
     return None
 
 
-def check_row(row: Any, where: str, unit_codes: set[str],
-              duties: dict[str, tuple[str, bool]]) -> tuple[dict[str, Any] | None, list[str]]:
-    """A clean item dict, or the problems of this row (each naming its field).
+def check_row(row: Any, n: int, unit_codes: set[str],
+              duties: dict[str, tuple[str, bool]]) -> tuple[dict[str, Any] | None, list[RowError]]:
+    """A clean item dict, or every problem of row ``n`` (each naming its field, in the UI language).
 
     ``duties`` maps each 权责清单 item code to its category and whether it is in force: an approval
     item must name a 行政许可 (``licensing``) item in force (行政许可法 第二十条: every licence is
     set by law and published; the catalogue is where it is listed).
     """
     if not isinstance(row, dict):
-        return None, [f"{where}: expected an object"]
-    errors = [f"{where} field {f}: missing" for f in REQUIRED if row.get(f) in (None, "")]
-    if errors:
-        return None, errors
-    clean: dict[str, Any] = {"code": str(row["code"]).strip(), "name": str(row["name"]).strip(),
-                             "unit_code": str(row["unit_code"]).strip(), "duty_code": str(row.get("duty_code") or "")}
-    if clean["unit_code"] not in unit_codes:
-        errors.append(f"{where} field unit_code: unknown unit {clean['unit_code']!r}")
-    errors += duty_problems(clean["duty_code"], where, duties)
+        return None, [RowError(n, "", _("须为对象（一个审批事项）"))]
+    errors = [RowError(n, f, _("必填")) for f in REQUIRED if row.get(f) in (None, "")]
+    missing = {e.field for e in errors}
+    clean: dict[str, Any] = {"code": str(row.get("code") or "").strip(), "name": str(row.get("name") or "").strip(),
+                             "unit_code": str(row.get("unit_code") or "").strip(),
+                             "duty_code": str(row.get("duty_code") or "").strip()}
+    if "unit_code" not in missing and clean["unit_code"] not in unit_codes:
+        errors.append(RowError(n, "unit_code", _("未知单位 %(code)r") % {"code": clean["unit_code"]}))
+    if "duty_code" not in missing:
+        errors += [RowError(n, "duty_code", message) for message in duty_problems(clean["duty_code"], duties)]
     for name, default in (("statutory_days", None), ("promised_days", None), ("yellow_threshold_days", 2)):
         value = _int(row.get(name, default))
-        if value is None or value < 0 or value > 3650:
-            errors.append(f"{where} field {name}: {row.get(name)!r} is not a whole number of working days")
+        if name not in missing and (value is None or value < 0 or value > 3650):
+            errors.append(RowError(n, name, _("%(value)r 不是整数个工作日") % {"value": row.get(name)}))
         clean[name] = value
-    if not errors and clean["promised_days"] > clean["statutory_days"]:
-        errors.append(f"{where} field promised_days: {clean['promised_days']} exceeds statutory_days "
-                      f"{clean['statutory_days']}")
+    if (clean["promised_days"] is not None and clean["statutory_days"] is not None
+            and clean["promised_days"] > clean["statutory_days"]):
+        errors.append(RowError(n, "promised_days", _("承诺时限 %(promised)s 超过法定时限 %(statutory)s") % {
+            "promised": clean["promised_days"], "statutory": clean["statutory_days"]}))
     try:
         clean["fee_standard"] = Decimal(str(row.get("fee_standard", "0")))
         if not clean["fee_standard"].is_finite() or clean["fee_standard"] < 0:
             raise InvalidOperation
     except InvalidOperation:
-        errors.append(f"{where} field fee_standard: {row.get('fee_standard')!r} is not a decimal ≥ 0")
+        errors.append(RowError(n, "fee_standard", _("%(value)r 不是不小于 0 的金额") % {"value": row.get("fee_standard")}))
     steps = row.get("required_steps", [])
     if not isinstance(steps, list) or not all(isinstance(s, str) and s for s in steps):
-        errors.append(f"{where} field required_steps: expected a list of step codes")
+        errors.append(RowError(n, "required_steps", _("须为环节代码列表")))
     clean["required_steps"] = steps
     limits = row.get("step_limits", {}) or {}
     if not isinstance(limits, dict) or any(_int(v) is None for v in limits.values()):
-        errors.append(f"{where} field step_limits: expected step → whole working days")
+        errors.append(RowError(n, "step_limits", _("须为「环节: 工作日数」")))
     else:
         clean["step_limits"] = {str(k).strip(): _int(v) for k, v in limits.items()}
     return (None if errors else clean), errors
 
 
-def duty_problems(code: str, where: str, duties: dict[str, tuple[str, bool]]) -> list[str]:
+def duty_problems(code: str, duties: dict[str, tuple[str, bool]]) -> list[str]:
     """Why ``code`` cannot be the 权责清单 item of an approval item (none when it can)."""
+    from zeren.duties.models import Category
+
     if code not in duties:
-        return [f"{where} field duty_code: no item {code!r} in the 权责清单 (load it with `zeren duties import` first)"]
+        return [_("权责清单中没有事项 %(code)r（请先用 `zeren duties import` 导入权责清单）") % {"code": code}]
     category, active = duties[code]
     if category != "licensing":
-        return [f"{where} field duty_code: {code!r} is a {category} item of the 权责清单, not 行政许可 (licensing)"]
+        return [_("%(code)r 是权责清单中的%(category)s事项，不是行政许可") % {
+            "code": code, "category": dict(Category.choices).get(category, category)}]
     if not active:
-        return [f"{where} field duty_code: {code!r} was cancelled in the 权责清单"]
+        return [_("%(code)r 已在权责清单中取消") % {"code": code}]
     return []

@@ -8,14 +8,15 @@ reports (``zeren targets report``) likewise.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from zeren.core.exports import unescape_cell, write_xlsx
-from zeren.core.uploads import UploadRejected, cli_command, read_upload, safe_load_workbook
-from zeren.duties.exchange import ImportRejected, RowError
+from django.utils.translation import gettext as _
+
+from zeren.core.exports import write_xlsx
+from zeren.core.importing import ImportRejected, RowError, SheetRows, read_sheet
+from zeren.core.uploads import UploadRejected, cli_command, read_upload
 from zeren.org.models import Person, Unit
 from zeren.targets import rules
 from zeren.targets.actions import MilestoneSpec, TargetSpec
@@ -52,39 +53,19 @@ def read_rows(source: Path | IO[bytes], name: str | None = None) -> tuple[list[t
             try:
                 rows = json.loads(data.decode("utf-8-sig"))
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise ImportRejected(name, [RowError(0, "—", f"不是有效的 JSON 文件：{exc}")]) from None
+                raise ImportRejected(name, [RowError(0, "", _("不是有效的 JSON 文件：%(error)s") % {"error": exc})]) from None
             if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-                raise ImportRejected(name, [RowError(1, "—", "JSON 文件须为对象列表")])
+                raise ImportRejected(name, [RowError(0, "", _("JSON 文件须为对象列表"))])
             return list(enumerate(rows, 1)), False
         if suffix == ".xlsx":
-            return list(_xlsx_rows(source, name)), True
-    except UploadRejected as exc:
-        raise ImportRejected(name, [RowError(0, "—", str(exc))]) from None
-    raise ImportRejected(name, [RowError(0, "—", "只支持 .xlsx 与 .json 文件")])
-
-
-def _xlsx_rows(source: Path | IO[bytes], name: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    book = safe_load_workbook(source, name=name, read_only=True, cli=cli_command("zeren targets import"))
-    sheet = book.worksheets[0]
-    keys = None
-    by_header = {h: k for k, h in COLUMNS}
-    for n, values in enumerate(sheet.iter_rows(values_only=True), 1):
-        if keys is None:
-            cells = [str(v).strip() if v is not None else "" for v in values]
-            if HEADER["code"] in cells and HEADER["title"] in cells:
-                keys = [by_header.get(c) for c in cells]
-                missing = [HEADER[k] for k in REQUIRED if k not in keys]
-                if missing:
-                    raise ImportRejected(name, [RowError(n, h, "缺少此列") for h in missing])
-            elif n >= 10:
-                break
-            continue
-        if all(v is None or str(v).strip() == "" for v in values):
-            continue
-        yield n, _from_excel({k: unescape_cell(v) for k, v in zip(keys, values, strict=False) if k})
-    book.close()
-    if keys is None:
-        raise ImportRejected(name, [RowError(1, HEADER["code"], "找不到表头（目标编号、目标任务…）")])
+            rows = read_sheet(source, name, COLUMNS, required=[HEADER[k] for k in REQUIRED],
+                              markers=(HEADER["code"], HEADER["title"]), cli=cli_command("zeren targets import"))
+            read = SheetRows((n, _from_excel(row)) for n, row in rows)
+            read.errors = rows.errors
+            return read, True
+    except UploadRejected as exc:  # a problem of the whole file: no row, no column
+        raise ImportRejected(name, [RowError(0, "", str(exc).removeprefix(f"{name}："))]) from None
+    raise ImportRejected(name, [RowError(0, "", _("只支持 .xlsx 与 .json 文件"))])
 
 
 def _from_excel(row: dict[str, Any]) -> dict[str, Any]:
@@ -134,15 +115,15 @@ class _Checker:
     def number(self, row: int, key: str, value: Any, *, required: bool = False) -> float | None:
         if value is None or str(value).strip() == "":
             if required:
-                self.add(row, key, "必填")
+                self.add(row, key, _("必填"))
             return None
         if isinstance(value, bool):
-            self.add(row, key, f"不是数字：{value!r}")
+            self.add(row, key, _("不是数字：%(value)r") % {"value": value})
             return None
         try:
             return float(value)
         except (TypeError, ValueError):
-            self.add(row, key, f"不是数字：{value!r}")
+            self.add(row, key, _("不是数字：%(value)r") % {"value": value})
             return None
 
     def day(self, row: int, key: str, value: Any) -> date | None:
@@ -151,7 +132,7 @@ class _Checker:
         try:
             return date.fromisoformat(str(value).strip())
         except ValueError:
-            self.add(row, key, f"不是日期（YYYY-MM-DD）：{value!r}")
+            self.add(row, key, _("不是日期（YYYY-MM-DD）：%(value)r") % {"value": value})
             return None
 
 
@@ -163,6 +144,7 @@ def validate_targets(source: str, rows: list[tuple[int, dict[str, Any]]], excel:
     from zeren.workcal.selectors import get_calendar
 
     check = _Checker(source, excel)
+    check.errors += getattr(rows, "errors", [])  # cells that held formulas (zeren.core.importing.read_sheet)
     cal = get_calendar()
     unit_codes = {str(r.get("unit") or "").strip() for _, r in rows}
     units = {u.code: u for u in Unit.objects.filter(code__in=unit_codes)}
@@ -180,36 +162,37 @@ def validate_targets(source: str, rows: list[tuple[int, dict[str, Any]]], excel:
     for n, row in rows:
         unknown = sorted(set(row) - set(HEADER) - {"indicator"})
         if unknown and not excel:
-            check.add(n, unknown[0], f"未知字段：{', '.join(unknown)}")
+            check.add(n, unknown[0], _("未知字段：%(keys)s") % {"keys": ", ".join(unknown)})
         for key in REQUIRED:
             if row.get(key) in (None, ""):
-                check.add(n, key, "必填")
+                check.add(n, key, _("必填"))
         code = str(row.get("code") or "").strip()
         if code in codes_in_file:
-            check.add(n, "code", f"与第 {codes_in_file[code]} 行重复")
+            check.add(n, "code", _("与第 %(row)s 行重复") % {"row": codes_in_file[code]})
         elif code in stored:
-            check.add(n, "code", f"目标 {code} 已存在")
+            check.add(n, "code", _("目标 %(code)s 已存在") % {"code": code})
         codes_in_file.setdefault(code, n)
         year = check.number(n, "year", row.get("year"), required=False)
         unit = units.get(str(row.get("unit") or "").strip())
         if row.get("unit") and unit is None:
-            check.add(n, "unit", f"未知单位：{row.get('unit')}")
+            check.add(n, "unit", _("未知单位：%(unit)s") % {"unit": row.get("unit")})
         leader, person = (_person(check, n, key, row.get(key), people) for key in ("leader", "person"))
         weight = check.number(n, "weight", row.get("weight", 100))
         if weight is not None and weight < 0:
-            check.add(n, "weight", "权重不能为负数")
+            check.add(n, "weight", _("权重不能为负数"))
         start = check.day(n, "start", row["start"]) if row.get("start") not in (None, "") else (
             cal.add_workdays(date(int(year) - 1, 12, 31), 1) if year else None)
         deadline = check.day(n, "deadline", row.get("deadline")) if row.get("deadline") else None
         if start and deadline and deadline < start:
-            check.add(n, "deadline", f"完成时限 {deadline} 早于开始时间 {start}")
+            check.add(n, "deadline", _("完成时限 %(deadline)s 早于开始时间 %(start)s") % {"deadline": deadline, "start": start})
         source_value = str(row.get("source") or Source.KEY_TASK)
         if source_value not in Source.values:
-            check.add(n, "source", f"未知来源：{source_value}（可选 {', '.join(Source.values)}）")
+            check.add(n, "source", _("未知来源：%(value)s（可选 %(allowed)s）") % {"value": source_value,
+                                                                         "allowed": ", ".join(Source.values)})
         indicator = row.get("indicator") or {}
         kind = indicator.get("kind") if isinstance(indicator, dict) else None
         if kind not in IndicatorKind.values:
-            check.add(n, "kind" if excel else "indicator", f"指标类型须为 定量/定性（quantitative/qualitative）：{kind!r}")
+            check.add(n, "kind" if excel else "indicator", _("指标类型须为 定量/定性（quantitative/qualitative）：%(kind)r") % {"kind": kind})
             indicator = {}
         quantitative = kind == IndicatorKind.QUANTITATIVE
         baseline = check.number(n, "baseline" if excel else "indicator", indicator.get("baseline")) if quantitative else None
@@ -218,13 +201,13 @@ def validate_targets(source: str, rows: list[tuple[int, dict[str, Any]]], excel:
         duty_ids = []
         for item in row.get("duty_items") or []:
             if item not in items:
-                check.add(n, "duty_items", f"未知权责事项：{item}")
+                check.add(n, "duty_items", _("未知权责事项：%(code)s") % {"code": item})
             else:
                 duty_ids.append(items[item])
         parent = str(row.get("parent") or "").strip() or None
         parent_of[code] = parent
         if parent and parent not in stored and parent not in {str(r.get("code") or "").strip() for _, r in rows}:
-            check.add(n, "parent", f"未知上级目标：{parent}")
+            check.add(n, "parent", _("未知上级目标：%(code)s") % {"code": parent})
         if unit is None or start is None or deadline is None or year is None:
             continue
         specs.append(TargetSpec(
@@ -235,7 +218,7 @@ def validate_targets(source: str, rows: list[tuple[int, dict[str, Any]]], excel:
             target_value=target, additive=bool(indicator.get("additive")), duty_item_ids=duty_ids,
             milestones=milestones))
     for cycle in rules.find_cycles({c: p for c, p in parent_of.items() if c}):
-        check.add(codes_in_file[cycle[0]], "parent", f"上级目标成环：{' → '.join([*cycle, cycle[0]])}")
+        check.add(codes_in_file[cycle[0]], "parent", _("上级目标成环：%(cycle)s") % {"cycle": " → ".join([*cycle, cycle[0]])})
     if check.errors:
         raise ImportRejected(source, check.errors)
     return _parents_first(specs)
@@ -246,27 +229,28 @@ def _person(check: _Checker, n: int, key: str, value: Any, people: dict[str, Per
     if not code:
         return None
     if code not in people:
-        check.add(n, key, f"未知人员：{code}")
+        check.add(n, key, _("未知人员：%(code)s") % {"code": code})
     return people.get(code)
 
 
 def _milestones(check: _Checker, n: int, raw: Any, deadline: date | None, quantitative: bool) -> list[MilestoneSpec]:
     if not isinstance(raw, list):
-        check.add(n, "milestones", "须为列表")
+        check.add(n, "milestones", _("须为列表"))
         return []
     found = []
     seen: set[str] = set()
     for i, m in enumerate(raw, 1):
         if not isinstance(m, dict) or not str(m.get("code") or "").strip():
-            check.add(n, "milestones", f"第 {i} 个里程碑缺少编号")
+            check.add(n, "milestones", _("第 %(n)s 个里程碑缺少编号") % {"n": i})
             continue
         code = str(m["code"]).strip()
         if code in seen:
-            check.add(n, "milestones", f"里程碑编号 {code} 重复")
+            check.add(n, "milestones", _("里程碑编号 %(code)s 重复") % {"code": code})
         seen.add(code)
         due = check.day(n, "milestones", m.get("due"))
         if due and deadline and due > deadline:
-            check.add(n, "milestones", f"里程碑 {code} 的时限 {due} 晚于完成时限 {deadline}")
+            check.add(n, "milestones", _("里程碑 %(code)s 的时限 %(due)s 晚于完成时限 %(deadline)s") % {
+                "code": code, "due": due, "deadline": deadline})
         expected = check.number(n, "milestones", m.get("expected")) if quantitative else None
         if due:
             found.append(MilestoneSpec(code=code[:40], title=str(m.get("title") or code)[:300], due=due,
@@ -298,10 +282,10 @@ def validate_reports(source: str, rows: list[tuple[int, dict[str, Any]]], allowe
     for n, row in rows:
         target = targets.get(str(row.get("target") or ""))
         if target is None:
-            check.add(n, "target", f"未知目标：{row.get('target')}")
+            check.add(n, "target", _("未知目标：%(code)s") % {"code": row.get("target")})
             continue
         if allowed is not None and not allowed(target):
-            check.add(n, "target", f"目标 {target.code} 属于 {target.unit.code}，无权报告")
+            check.add(n, "target", _("目标 %(code)s 属于 %(unit)s，无权报告") % {"code": target.code, "unit": target.unit.code})
             continue
         day = check.day(n, "date", row.get("date"))
         value = check.number(n, "value", row.get("value")) if "value" in row else None
@@ -309,13 +293,14 @@ def validate_reports(source: str, rows: list[tuple[int, dict[str, Any]]], allowe
         if "milestone" in row:
             milestone = milestones.get((target.pk, str(row["milestone"])))
             if milestone is None:
-                check.add(n, "milestone", f"目标 {target.code} 没有里程碑 {row['milestone']}")
+                check.add(n, "milestone", _("目标 %(code)s 没有里程碑 %(milestone)s") % {
+                    "code": target.code, "milestone": row["milestone"]})
         if ("value" in row) == ("milestone" in row):
-            check.add(n, "value", "须且只须给出 value 或 milestone 之一")
+            check.add(n, "value", _("须且只须给出 value 或 milestone 之一"))
         if value is not None and target.kind != IndicatorKind.QUANTITATIVE:
-            check.add(n, "value", f"目标 {target.code} 是定性指标，只能报告里程碑完成")
+            check.add(n, "value", _("目标 %(code)s 是定性指标，只能报告里程碑完成") % {"code": target.code})
         if day and day < target.start:
-            check.add(n, "date", f"报告日期 {day} 早于开始时间 {target.start}")
+            check.add(n, "date", _("报告日期 %(day)s 早于开始时间 %(start)s") % {"day": day, "start": target.start})
         if day:
             reports.append(ProgressReport(target=target, milestone=milestone, date=day, value=value,
                                           note=str(row.get("note") or "")))

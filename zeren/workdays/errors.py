@@ -38,16 +38,28 @@ class NoOfficialScheduleError(CalendarError, LookupError):
 
 
 class OverrideFileError(CalendarError, ValueError):
-    """An override file is invalid. Names the file, the entry and the field at fault."""
+    """An override file is invalid. Names the file, the entry and the field at fault.
 
-    def __init__(self, source: str, entry: str | None, field: str | None, message: str) -> None:
+    ``template`` and ``params`` give the message before formatting (``message = template % params``), so an
+    interface can show it in its own language; ``problems`` are every problem found in the file (this one
+    first), the whole file being checked in one pass.
+    """
+
+    def __init__(self, source: str, entry: str | None, field: str | None, message: str, *, template: str = "",
+                 params: dict | None = None, problems: list[OverrideFileError] | None = None) -> None:
         self.source = source
         self.entry = entry
         self.field = field
         self.message = message
-        where = source
-        if entry:
-            where += f", entry {entry}"
-        if field:
-            where += f", field {field!r}"
-        super().__init__(f"{where}: {message}")
+        self.template = template or message.replace("%", "%%")
+        self.params = params or {}
+        self.problems = problems or [self]
+        super().__init__("\n".join(problem.line() for problem in self.problems))
+
+    def line(self) -> str:
+        where = self.source
+        if self.entry:
+            where += f", entry {self.entry}"
+        if self.field:
+            where += f", field {self.field!r}"
+        return f"{where}: {self.message}"

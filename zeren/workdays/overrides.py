@@ -26,8 +26,8 @@ without waiting for a zeren release. The file format (all keys except the day ta
     label = "春节调休上班"
 
 An override wins over the packaged official data and over the provisional rule for its date. The
-file is validated as a whole (all or nothing); an error names the file, the entry (``holiday #2``,
-counting from 1 in file order) and the field.
+file is validated as a whole (all or nothing), every problem found in one pass; each names the file,
+the entry (``holiday #2``, counting from 1 in file order) and the field.
 """
 
 from __future__ import annotations
@@ -81,12 +81,12 @@ class OverrideSet:
 
 
 def load_overrides(path: str | PathLike[str]) -> OverrideSet:
-    """Read and validate an override file. Raises :class:`OverrideFileError`."""
+    """Read and validate an override file. Raises :class:`OverrideFileError` listing every problem."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise OverrideFileError(str(path), None, None, f"cannot read the file: {error}") from error
+        raise _problem(str(path), None, None, "cannot read the file: %(error)s", error=error) from error
     return parse_overrides(text, source_name=str(path))
 
 
@@ -95,35 +95,60 @@ def parse_overrides(text: str, source_name: str = "<overrides>") -> OverrideSet:
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise OverrideFileError(source_name, None, None, f"not valid TOML: {error}") from error
+        raise _problem(source_name, None, None, "not valid TOML: %(error)s", error=error) from error
     return overrides_from_mapping(document, source_name)
 
 
+def _problem(source: str, entry: str | None, field_name: str | None, template: str, **params: Any) -> OverrideFileError:
+    """One problem; ``template`` (English, %-style with named ``params``) is kept for translation."""
+    return OverrideFileError(source, entry, field_name, template % params, template=template, params=params)
+
+
+class _Problems:
+    """Every problem of one file, collected in one pass; raised together at the end."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.found: list[OverrideFileError] = []
+
+    def add(self, entry: str | None, field_name: str | None, template: str, **params: Any) -> None:
+        self.found.append(_problem(self.source, entry, field_name, template, **params))
+
+    def raise_any(self) -> None:
+        if self.found:
+            first = self.found[0]
+            raise OverrideFileError(first.source, first.entry, first.field, first.message, template=first.template,
+                                    params=first.params, problems=self.found)
+
+
 def overrides_from_mapping(document: Mapping[str, Any], source_name: str) -> OverrideSet:
-    """Validate an already parsed override document (e.g. from TOML or a test)."""
-    unknown = sorted(set(document) - _TOP_LEVEL_KEYS)
-    if unknown:
-        raise OverrideFileError(source_name, None, unknown[0], f"unknown key; expected one of {sorted(_TOP_LEVEL_KEYS)}")
+    """Validate an already parsed override document (e.g. from TOML or a test): every problem of it is
+    reported at once (:class:`OverrideFileError` ``.problems``)."""
+    problems = _Problems(source_name)
+    for key in sorted(set(document) - _TOP_LEVEL_KEYS):
+        problems.add(None, key, "unknown key; expected one of %(keys)s", keys=sorted(_TOP_LEVEL_KEYS))
     source = document.get("source", "")
     if not isinstance(source, str):
-        raise OverrideFileError(source_name, None, "source", "must be a string")
-    official_years = _official_years(document.get("official_years", []), source_name)
+        problems.add(None, "source", "must be a string")
+        source = ""
+    official_years = _official_years(document.get("official_years", []), problems)
     first_entry_by_day: dict[date, str] = {}
     days: list[DayOverride] = []
     for kind in (DayKind.HOLIDAY, DayKind.WORKDAY):
         tables = document.get(kind.value, [])
         if not isinstance(tables, list):
-            raise OverrideFileError(source_name, None, kind.value, f"must be an array of tables ([[{kind.value}]])")
+            problems.add(None, kind.value, "must be an array of tables ([[%(kind)s]])", kind=kind.value)
+            continue
         for position, table in enumerate(tables, start=1):
             entry = f"{kind.value} #{position}"
-            for override in _entry_days(table, kind, entry, source_name):
+            for override in _entry_days(table, kind, entry, problems):
                 if override.day in first_entry_by_day:
-                    raise OverrideFileError(
-                        source_name, entry, "date",
-                        f"{override.day.isoformat()} is already given by {first_entry_by_day[override.day]}",
-                    )
+                    problems.add(entry, "date", "%(day)s is already given by %(other)s",
+                                 day=override.day.isoformat(), other=first_entry_by_day[override.day])
+                    continue
                 first_entry_by_day[override.day] = entry
                 days.append(override)
+    problems.raise_any()
     return OverrideSet(
         days=tuple(sorted(days, key=lambda override: override.day)),
         official_years=official_years,
@@ -131,62 +156,75 @@ def overrides_from_mapping(document: Mapping[str, Any], source_name: str) -> Ove
     )
 
 
-def _official_years(value: Any, source_name: str) -> frozenset[int]:
+def _official_years(value: Any, problems: _Problems) -> frozenset[int]:
     if not isinstance(value, list):
-        raise OverrideFileError(source_name, None, "official_years", "must be a list of years")
+        problems.add(None, "official_years", "must be a list of years")
+        return frozenset()
+    years = set()
     for year in value:
         if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR:
-            raise OverrideFileError(
-                source_name, None, "official_years", f"{year!r} is not a year in {FIRST_YEAR}..{LAST_YEAR}"
-            )
-    return frozenset(value)
+            problems.add(None, "official_years", "%(year)r is not a year in %(first)s..%(last)s",
+                         year=year, first=FIRST_YEAR, last=LAST_YEAR)
+        else:
+            years.add(year)
+    return frozenset(years)
 
 
-def _entry_days(table: Any, kind: DayKind, entry: str, source_name: str) -> list[DayOverride]:
+def _entry_days(table: Any, kind: DayKind, entry: str, problems: _Problems) -> list[DayOverride]:
+    """The days of one entry; its problems (every field checked) go to ``problems``."""
     if not isinstance(table, dict):
-        raise OverrideFileError(source_name, entry, None, "must be a table")
-    unknown = sorted(set(table) - _ENTRY_KEYS)
-    if unknown:
-        raise OverrideFileError(source_name, entry, unknown[0], f"unknown field; expected {sorted(_ENTRY_KEYS)}")
+        problems.add(entry, None, "must be a table")
+        return []
+    before = len(problems.found)
+    for key in sorted(set(table) - _ENTRY_KEYS):
+        problems.add(entry, key, "unknown field; expected %(keys)s", keys=sorted(_ENTRY_KEYS))
     label = table.get("label")
     if not isinstance(label, str) or not label.strip():
-        raise OverrideFileError(source_name, entry, "label", "required: a non-empty string")
-    if len(label.strip()) > MAX_LABEL_LENGTH:
-        raise OverrideFileError(source_name, entry, "label", f"longer than {MAX_LABEL_LENGTH} characters")
+        problems.add(entry, "label", "required: a non-empty string")
+    elif len(label.strip()) > MAX_LABEL_LENGTH:
+        problems.add(entry, "label", "longer than %(n)s characters", n=MAX_LABEL_LENGTH)
+    first = last = None
     if "date" in table:
         if "start" in table or "end" in table:
-            raise OverrideFileError(source_name, entry, "date", "give either date, or start and end, not both")
-        first = last = _parse_day(table["date"], entry, "date", source_name)
+            problems.add(entry, "date", "give either date, or start and end, not both")
+        first = last = _parse_day(table["date"], entry, "date", problems)
     elif "start" in table and "end" in table:
-        first = _parse_day(table["start"], entry, "start", source_name)
-        last = _parse_day(table["end"], entry, "end", source_name)
-        if last < first:
-            raise OverrideFileError(source_name, entry, "end", f"{last.isoformat()} is before start {first.isoformat()}")
-        if (last - first).days >= MAX_RANGE_DAYS:
-            raise OverrideFileError(source_name, entry, "end", f"a range may span at most {MAX_RANGE_DAYS} days")
+        first = _parse_day(table["start"], entry, "start", problems)
+        last = _parse_day(table["end"], entry, "end", problems)
+        if first and last and last < first:
+            problems.add(entry, "end", "%(end)s is before start %(start)s", end=last.isoformat(), start=first.isoformat())
+        elif first and last and (last - first).days >= MAX_RANGE_DAYS:
+            problems.add(entry, "end", "a range may span at most %(n)s days", n=MAX_RANGE_DAYS)
     else:
         missing = "date" if "start" not in table and "end" not in table else ("end" if "start" in table else "start")
-        raise OverrideFileError(source_name, entry, missing, "required: give date, or start and end")
+        problems.add(entry, missing, "required: give date, or start and end")
+    if len(problems.found) > before or first is None or last is None:
+        return []
     return [
-        DayOverride(day=first + timedelta(days=offset), kind=kind, label=label.strip(), origin=source_name)
+        DayOverride(day=first + timedelta(days=offset), kind=kind, label=str(label).strip(), origin=problems.source)
         for offset in range((last - first).days + 1)
     ]
 
 
-def _parse_day(value: Any, entry: str, field_name: str, source_name: str) -> date:
+def _parse_day(value: Any, entry: str, field_name: str, problems: _Problems) -> date | None:
     if isinstance(value, datetime):
-        raise OverrideFileError(source_name, entry, field_name, f"{value!r} has a time of day; give a date")
+        problems.add(entry, field_name, "%(value)r has a time of day; give a date", value=value)
+        return None
     if isinstance(value, date):
         day = value
     elif isinstance(value, str):
         try:
             day = date.fromisoformat(value)
-        except ValueError as error:
-            raise OverrideFileError(source_name, entry, field_name, f"{value!r} is not a date YYYY-MM-DD") from error
+        except ValueError:
+            problems.add(entry, field_name, "%(value)r is not a date YYYY-MM-DD", value=value)
+            return None
     else:
-        raise OverrideFileError(source_name, entry, field_name, f"{value!r} is not a date YYYY-MM-DD")
+        problems.add(entry, field_name, "%(value)r is not a date YYYY-MM-DD", value=value)
+        return None
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise OverrideFileError(source_name, entry, field_name, f"{day.isoformat()} is outside {FIRST_YEAR}..{LAST_YEAR}")
+        problems.add(entry, field_name, "%(day)s is outside %(first)s..%(last)s",
+                     day=day.isoformat(), first=FIRST_YEAR, last=LAST_YEAR)
+        return None
     return day
 
 

@@ -2,7 +2,7 @@
 
 import json
 from datetime import date
-from io import StringIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -177,3 +177,58 @@ def test_the_command_line_reads_a_file_over_the_web_limit_that_the_web_page_refu
     assert FunctionItem.objects.count() == 400
     assert "items.json: 400 行" in out.getvalue()
 
+
+
+def three_faults(path) -> None:
+    """Three rows, three kinds of fault: row 2 two bad fields (category and level), row 3 a formula in its
+    name, row 4 the code of row 2 again."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append([h for _k, h in COLUMNS])
+    good = ["市场监管", "市级", "《中华人民共和国食品安全法》第三十五条", "SZ-SCJG", "", "受理责任", "不依法受理的", ""]
+    sheet.append(["T-1", "食品经营许可", "行政审查", "市场监管", "省级", *good[2:]])
+    sheet.append(["T-2", '=CONCATENATE("食品","生产许可")', "行政许可", *good])
+    sheet.append(["T-1", "食品小作坊登记", "行政许可", *good])
+    book.save(path)
+
+
+def test_one_upload_lists_every_error_of_the_file_in_the_ui_language(client, tmp_path):
+    """Issue 12 item 5: per-field errors of every row, the duplicate code and the formula with its row, in one
+    upload — in Chinese, and in English with the English UI; the page offers its templates."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zeren.org.testing import make_user
+
+    units = make_small_tree()
+    three_faults(tmp_path / "three.xlsx")
+    client.force_login(make_user("admin", "admin", units["city"]))
+
+    def upload() -> str:
+        return client.post("/duties/import/", {"batch_date": "2026-07-01", "file": SimpleUploadedFile(
+            "three.xlsx", (tmp_path / "three.xlsx").read_bytes())}, HTTP_HX_REQUEST="true").content.decode()
+
+    page = upload()
+    for row, column in (("2", "事项类别"), ("2", "层级"), ("3", "事项名称"), ("4", "事项编码")):
+        assert f'<td class="num">{row}</td><td class="nowrap">{column}</td>' in page, (row, column)
+    assert "不在允许值内" in page and "单元格 B3 含公式" in page and "与第 2 行重复" in page
+    client.cookies["django_language"] = "en"
+    page = upload()
+    assert "is not an allowed value" in page and "cell B3 holds a formula" in page and "repeats row 2" in page
+    assert "不在允许值内" not in page and not FunctionItem.objects.exists()
+    form = client.get("/duties/import/").content.decode()
+    assert 'href="?template=xlsx"' in form and 'href="?template=json"' in form
+    template = client.get("/duties/import/?template=xlsx")
+    assert template["Content-Disposition"].startswith("attachment")
+    assert [c.value for c in load_workbook(BytesIO(template.content)).active[1]] == [h for _k, h in COLUMNS]
+
+
+def test_the_command_lists_every_error_too(tmp_path):
+    make_small_tree()
+    three_faults(tmp_path / "three.xlsx")
+    with pytest.raises(CommandError) as info:
+        call_command("duties", "import", str(tmp_path / "three.xlsx"), verbosity=0)
+    lines = str(info.value).splitlines()
+    assert lines[0] == "导入被拒绝，未写入任何数据（4 处错误）："
+    assert [line.split("：", 1)[0] for line in lines[1:]] == [
+        "three.xlsx 第 2 行「事项类别」", "three.xlsx 第 2 行「层级」", "three.xlsx 第 3 行「事项名称」",
+        "three.xlsx 第 4 行「事项编码」"]

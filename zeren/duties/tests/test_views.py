@@ -164,7 +164,7 @@ def test_upload_import_lists_every_error_then_imports_all_or_nothing(client, cat
     assert "清单.xlsx" in text and "未写入任何数据" in text
     for row, field, message in ((3, "事项名称", "事项名称不能为空"), (4, "实施主体（牵头）", "单位不存在：SZ-NOPE"),
                                 (5, "事项类别", "行政审查")):
-        assert f'<td class="num">{row}</td><td>{field}</td><td>' in text and message in text
+        assert f'<td class="num">{row}</td><td class="nowrap">{field}</td><td>' in text and message in text
     assert not FunctionItem.objects.filter(code__startswith="UP-").exists()
     assert not ReformBatch.objects.filter(name="2026年第二批").exists()
 

@@ -129,12 +129,60 @@ def test_import_values_all_or_nothing_with_every_error(tree):
     with pytest.raises(ImportRejected) as exc:
         do_import_values(actor=None, rnd=rnd, rows=rows, file="v.json")
     assert exc.value.errors == [
-        "v.json: row 2, column unit: SZ-FT is not in the peer group DEPT-2025",
-        "v.json: row 3, column indicator: X9 is not an indicator of DEPT-2025",
-        "v.json: row 4, column indicator: D1 is not a leaf indicator",
-        "v.json: row 5, column value: 'many' is not a number",
+        "v.json 第 2 行「unit」：SZ-FT 不在参评单位组 DEPT-2025 内",
+        "v.json 第 3 行「indicator」：X9 不是指标体系 DEPT-2025 的指标",
+        "v.json 第 4 行「indicator」：D1 不是末级指标",
+        "v.json 第 5 行「value」：'many' 不是数字",
     ]
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ImportRejected) as exc:
+        do_import_values(actor=None, rnd=rnd, rows=rows, file="v.json")
+    assert exc.value.errors[0] == "v.json row 2, unit: SZ-FT is not in the peer group DEPT-2025"
     assert rnd.values.count() == 0
+
+
+def test_the_round_page_lists_every_error_of_an_upload_and_offers_the_template(tree, client):
+    """Issue 12 item 5: three rows, three kinds of fault (an unknown unit, a formula, the same unit and
+    indicator twice) reported in one upload, in Chinese and with the English UI in English."""
+    from datetime import date
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zeren.org.testing import make_user
+
+    system = do_import_system(actor=None, data=system_json())
+    rnd = do_create_round(actor=None, system=system, name="R", start=date(2025, 1, 1), end=date(2025, 12, 31))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["unit", "indicator", "value"], ["SZ-NOPE", "I11", 0.9], ["SZ-ZJ", "I11", "=1/2"],
+                ["SZ-ZJ", "I11", 0.8]):
+        sheet.append(row)
+    data = BytesIO()
+    book.save(data)
+    client.force_login(make_user("perf", "performance_officer", tree["city"]))
+
+    def upload() -> str:
+        page = client.post(f"/evaluation/rounds/{rnd.pk}/values/", {
+            "file": SimpleUploadedFile("values.xlsx", data.getvalue())}, follow=True)
+        return page.content.decode()
+
+    page = upload()
+    assert "values.xlsx 第 2 行「unit」：SZ-NOPE 不在参评单位组 DEPT-2025 内" in page
+    assert "values.xlsx 第 3 行「value」：单元格 C3 含公式，请改为粘贴数值" in page
+    assert "values.xlsx 第 4 行：SZ-ZJ / I11 与第 3 行重复" in page
+    client.cookies["django_language"] = "en"
+    page = upload()
+    assert "values.xlsx row 2, unit: SZ-NOPE is not in the peer group DEPT-2025" in page
+    assert "values.xlsx row 3, value: cell C3 holds a formula: paste values instead" in page
+    assert "values.xlsx row 4: SZ-ZJ / I11 repeats row 3" in page and rnd.values.count() == 0
+    round_page = client.get(f"/evaluation/rounds/{rnd.pk}/").content.decode()
+    assert 'href="?template=xlsx"' in round_page
+    template = openpyxl.load_workbook(BytesIO(client.get(f"/evaluation/rounds/{rnd.pk}/?template=xlsx").content))
+    rows = list(template.active.values)
+    assert rows[0] == ("unit", "indicator", "value", "n") and ("SZ-SCJG", "I11", None, None) in rows
+    assert len(rows) == 1 + len(UNITS) * 3
 
 
 def test_published_round_is_frozen_and_only_superseded_with_a_reason(tree):
@@ -180,5 +228,6 @@ def test_commands_import_score_and_report(tree, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps([{"unit": "SZ-FT", "indicator": "I11", "value": "x"}]), encoding="utf-8")
     code, out = run_command("evaluation", "import-values", str(bad), "--system", "DEPT-2025", "--round", "2025年度")
-    assert code != 0 and "bad.json: row 1, column unit: SZ-FT" in out and "row 1, column value: 'x'" in out
+    assert code != 0 and "bad.json 第 1 行「unit」：SZ-FT" in out and "第 1 行「value」：'x' 不是数字" in out
+    assert "导入被拒绝，未写入任何数据（2 处错误）" in out
     assert not math.isnan(Result.objects.filter(round__name="2025年度").first().score)

@@ -109,5 +109,5 @@ def test_bulk_import_is_all_or_nothing():
     ])
     with pytest.raises(RegistryError) as exc:
         do_import_registry(None, data, "f.json")
-    assert "row 3.parent_code: the parent chain of 'B' loops" in str(exc.value)
+    assert "row 3.parent_code：'B' 的上级链条成环" in str(exc.value)
     assert (Unit.objects.count(), AuditEntry.objects.count()) == before

@@ -87,22 +87,22 @@ def test_a_file_with_only_standard_fields_imports_with_inferred_levels(tmp_path)
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("doc", "message"), [
-    ({"organizations": [{"id": "SZ-X", "name": "x"}] * 2}, "organizations[1].id: duplicate unit code 'SZ-X'"),
+    ({"organizations": [{"id": "SZ-X", "name": "x"}] * 2}, "organizations[1].id：单位代码 'SZ-X' 重复"),
     ({"organizations": [{"id": "SZ-X", "name": "x", "parent_id": "NOPE"}]},
-     "organizations[0].parent_id: unknown parent unit code 'NOPE'"),
+     "organizations[0].parent_id：未知的上级单位代码 'NOPE'"),
     ({"organizations": [{"id": "SZ-X", "name": "x", "founding_date": "2020-13-01"}]},
-     "organizations[0].founding_date: '2020-13-01' is not a date"),
+     "organizations[0].founding_date：'2020-13-01' 不是日期"),
     ({"posts": [{"id": "P", "label": "局长", "organization_id": "SZ", "rank": "boss"}]},
-     "posts[0].rank: unknown rank 'boss'"),
-    ({"memberships": [{"person_id": "nobody", "post_id": "P"}]}, "memberships[0].person_id: unknown person code"),
-    ({"organizations": {"id": "SZ"}}, "organizations: must be an array"),
+     "posts[0].rank：未知职级 'boss'"),
+    ({"memberships": [{"person_id": "nobody", "post_id": "P"}]}, "memberships[0].person_id：未知的人员编号"),
+    ({"organizations": {"id": "SZ"}}, "organizations：须为数组"),
     ({"organizations": [{"id": "SZ-X", "name": "x", "population": "150万"}]},
-     "organizations[0].population: must be a whole number of people"),
+     "organizations[0].population：须为人数"),
     ({"organizations": [{"id": "SZ-X", "name": "x", "population": -1}]},
-     "organizations[0].population: must be a whole number of people"),
+     "organizations[0].population：须为人数"),
     ({"organizations": [{"id": "SZ-X", "name": "x", "population": True}]},
-     "organizations[0].population: must be a whole number of people"),
-    ([1, 2], "$: the document must be a JSON object"),
+     "organizations[0].population：须为人数"),
+    ([1, 2], "$：文档须为 JSON 对象"),
 ])
 def test_a_malformed_file_is_rejected_naming_path_and_field_and_changes_nothing(tmp_path, doc, message):
     make_small_tree()
@@ -134,7 +134,7 @@ def test_invalid_json_names_line_and_column(tmp_path):
     path.write_text('{"organizations": [\n  {"id": "A",}\n]}', encoding="utf-8")
     code, output = run_command("import", "popolo", str(path))
     assert code == 1
-    assert "line 2, column" in output
+    assert "broken.json 第 2 行：不是有效的 JSON（第 " in output
     assert not Unit.objects.exists()
 
 
@@ -160,4 +160,4 @@ def test_the_console_script_exits_non_zero_on_a_malformed_file(tmp_path):
     done = subprocess.run([sys.executable, "-m", "zeren.cli", "import", "popolo", str(path)], env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
-    assert "organizations[0].id: must be a string, not int" in done.stderr
+    assert "organizations[0].id：须为字符串，不是 int" in done.stderr

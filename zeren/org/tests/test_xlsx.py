@@ -88,16 +88,16 @@ def test_the_population_column_is_read_and_an_empty_cell_keeps_the_recorded_figu
 
 @pytest.mark.parametrize(("units", "people", "message"), [
     (UNITS + [["HC-X", "某局", "NOPE", None, None, None, None, None]], PEOPLE,
-     "sheet 单位, row 7, column C (上级单位代码): unknown parent unit code 'NOPE'"),
+     "bad.xlsx 工作表「单位」第 7 行「上级单位代码」：未知的上级单位代码 'NOPE'"),
     (UNITS + [["HC-Y", "某局", "HC", None, "省级", None, None, None]], PEOPLE,
-     "sheet 单位, row 7, column E (层级): unknown value '省级'"),
-    ([[*UNITS[0], "约240万"]], [], "sheet 单位, row 2, column I (常住人口): '约240万' is not a whole number of people"),
+     "bad.xlsx 工作表「单位」第 7 行「层级」：未知取值 '省级'"),
+    ([[*UNITS[0], "约240万"]], [], "bad.xlsx 工作表「单位」第 2 行「常住人口」：'约240万' 不是人数（整数）"),
     (UNITS, PEOPLE + [["A004", "赵敏", "女", None, "P9", "科员", "HC-NONE", "staff", "否", None, None]],
-     "sheet 人员任职, row 5, column G (单位代码): unknown unit code 'HC-NONE'"),
+     "bad.xlsx 工作表「人员任职」第 5 行「单位代码」：未知的单位代码 'HC-NONE'"),
     (UNITS, PEOPLE + [["A005", "孙丽", "女", "昨天", None, None, None, None, None, None, None]],
-     "sheet 人员任职, row 5, column D (出生日期): '昨天' is not a date"),
+     "bad.xlsx 工作表「人员任职」第 5 行「出生日期」：'昨天' 不是日期（YYYY-MM-DD）"),
     (UNITS, PEOPLE + [["A006", "周杰", "男", None, "P8", "科员", "HC", "staff", "也许", None, None]],
-     "sheet 人员任职, row 5, column I (是否领导职务): '也许' is not 是 or 否"),
+     "bad.xlsx 工作表「人员任职」第 5 行「是否领导职务」：'也许' 不是「是」或「否」"),
 ])
 def test_a_bad_sheet_is_rejected_naming_file_sheet_row_and_column(tmp_path, units, people, message):
     path = workbook(tmp_path / "bad.xlsx", units, people)
@@ -138,7 +138,31 @@ def test_org_xlsx_passes_the_upload_checks(tmp_path, settings, hostile):
         book = openpyxl.load_workbook(path)
         book["单位"]["B2"] = '=HYPERLINK("http://evil.example","x")'
         book.save(path)
-        expected = "工作表「单位」单元格 B2 含公式"
+        expected = "工作表「单位」第 2 行「单位名称」：单元格 B2 含公式，请改为粘贴数值"
     code, output = run_command("import", "org-xlsx", str(path), verbosity=0)
     assert code == 1 and expected in output, output
     assert not Unit.objects.exists() and not AuditEntry.objects.exists()
+
+
+def test_every_problem_of_the_file_is_listed_at_once_in_the_ui_language(tmp_path):
+    """Issue 12 item 5: row 7 has two bad fields, row 8 a formula, row 9 repeats row 7's code (a problem the
+    whole file's check finds): all four in one run, in Chinese, and in English with the English UI."""
+    from django.utils import translation
+
+    units = [*UNITS, ["HC-X", "某局", "HC", None, "省级", None, "昨天", None],
+             ["HC-Y", '=CONCATENATE("某","局")', "HC", None, None, None, None, None],
+             ["HC-X", "另一局", "HC", None, None, None, None, None]]
+    path = workbook(tmp_path / "three.xlsx", units)
+    code, output = run_command("import", "org-xlsx", str(path), verbosity=0)
+    assert code == 1 and "导入被拒绝，未写入任何数据（4 处错误）" in output
+    for expected in ("three.xlsx 工作表「单位」第 7 行「层级」：未知取值 '省级'",
+                     "three.xlsx 工作表「单位」第 7 行「成立日期」：'昨天' 不是日期（YYYY-MM-DD）",
+                     "three.xlsx 工作表「单位」第 8 行「单位名称」：单元格 B8 含公式，请改为粘贴数值",
+                     "three.xlsx 工作表「单位」第 9 行「单位代码」：单位代码 'HC-X' 重复"):
+        assert expected in output, output
+    with translation.override("en"):
+        code, output = run_command("import", "org-xlsx", str(path), verbosity=0)
+    assert "three.xlsx sheet 单位, row 7, 层级: unknown value '省级'" in output
+    assert "three.xlsx sheet 单位, row 8, 单位名称: cell B8 holds a formula: paste values instead" in output
+    assert "three.xlsx sheet 单位, row 9, 单位代码: duplicate unit code 'HC-X'" in output
+    assert not Unit.objects.exists()

@@ -58,12 +58,12 @@ def test_bad_rows_load_nothing_and_name_row_and_field(tree, tmp_path, capsys):
            {"code": "Y", "name": "缺时限", "unit_code": "SZ-ZJ"}]
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
-    with pytest.raises(CommandError, match="nothing was loaded"):
+    with pytest.raises(CommandError, match="未写入任何数据") as info:
         call_command("supervision", "load-items", str(path))
-    err = capsys.readouterr().err
-    assert "bad.json row 2 field promised_days" in err
-    assert "bad.json row 3 field unit_code" in err
-    assert "bad.json row 4 field statutory_days: missing" in err
+    err = str(info.value)
+    assert "bad.json 第 2 行「promised_days」：承诺时限 30 超过法定时限 15" in err
+    assert "bad.json 第 3 行「unit_code」：未知单位 'NOPE'" in err
+    assert "bad.json 第 4 行「statutory_days」：必填" in err and "bad.json 第 4 行「duty_code」：必填" in err
     assert not ApprovalItem.objects.exists()
 
 
@@ -104,11 +104,39 @@ def test_each_item_names_a_licensing_item_of_the_catalogue(tree, tmp_path, capsy
             ITEMS[1]]
     path = tmp_path / "linked.json"
     path.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
-    with pytest.raises(CommandError, match="nothing was loaded"):
+    with pytest.raises(CommandError, match="未写入任何数据") as info:
         call_command("supervision", "load-items", str(path))
-    err = capsys.readouterr().err
-    assert "linked.json row 1 field duty_code: missing" in err
-    assert "linked.json row 2 field duty_code: no item 'SZ-NOPE-9' in the 权责清单" in err
-    assert "linked.json row 3 field duty_code: 'SZ-SCJG-0002' is a penalty item" in err
-    assert "linked.json row 4 field duty_code: 'SZ-SCJG-0003' was cancelled" in err
-    assert "row 5" not in err and not ApprovalItem.objects.exists()
+    err = str(info.value)
+    assert "linked.json 第 1 行「duty_code」：必填" in err
+    assert "linked.json 第 2 行「duty_code」：权责清单中没有事项 'SZ-NOPE-9'" in err
+    assert "linked.json 第 3 行「duty_code」：'SZ-SCJG-0002' 是权责清单中的行政处罚事项，不是行政许可" in err
+    assert "linked.json 第 4 行「duty_code」：'SZ-SCJG-0003' 已在权责清单中取消" in err
+    assert "第 5 行" not in err and not ApprovalItem.objects.exists()
+
+
+def test_every_problem_of_an_item_sheet_at_once(tree, tmp_path):
+    """Issue 12 item 5: per-field errors of a row, a formula and a code used twice, in one run, in Chinese and,
+    with the English UI, in English."""
+    from django.utils import translation
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["code", "name", "unit_code", "duty_code", "statutory_days", "promised_days"])
+    sheet.append(["A1", "企业设立登记", "SZ-NOPE", "SZ-SCJG-0001", "二十", 5])
+    sheet.append(["A2", "=UPPER(\"x\")", "SZ-SCJG", "SZ-SCJG-0001", 20, 5])
+    sheet.append(["A1", "企业变更登记", "SZ-SCJG", "SZ-SCJG-0001", 20, 5])
+    path = tmp_path / "items.xlsx"
+    book.save(path)
+    with pytest.raises(CommandError) as info:
+        call_command("supervision", "load-items", str(path))
+    lines = str(info.value).splitlines()
+    assert lines == ["导入被拒绝，未写入任何数据（4 处错误）：",
+                     "items.xlsx 第 2 行「unit_code」：未知单位 'SZ-NOPE'",
+                     "items.xlsx 第 2 行「statutory_days」：'二十' 不是整数个工作日",
+                     "items.xlsx 第 3 行「name」：单元格 B3 含公式，请改为粘贴数值",
+                     "items.xlsx 第 4 行「code」：事项编码 'A1' 与第 2 行重复"]
+    with translation.override("en"), pytest.raises(CommandError) as info:
+        call_command("supervision", "load-items", str(path))
+    assert "items.xlsx row 2, statutory_days: '二十' is not a whole number of working days" in str(info.value)
+    assert "items.xlsx row 4, code: item code 'A1' repeats row 2" in str(info.value)
+    assert not ApprovalItem.objects.exists()

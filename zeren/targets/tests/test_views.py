@@ -194,3 +194,41 @@ def test_white_paper_workflow_pages(client, tree, users, targets):
     login(client, users["housing"])
     assert client.get(f"/targets/white-papers/manage/{paper.pk}/").status_code == 404
     assert "深圳市市场监督管理局" not in client.get("/targets/white-papers/manage/?year=2026").content.decode()
+
+
+def test_one_upload_lists_every_error_in_the_ui_language(client, users, people):
+    """Issue 12 item 5: three rows, three kinds of fault (a bad weight and an unknown unit in one row, a formula,
+    a code used twice), all reported by one upload, in Chinese and with the English UI in English."""
+    from openpyxl import Workbook
+
+    from zeren.targets.exchange import HEADER
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(HEADER.values()))
+    base = {"year": 2026, "kind": "定量", "measure": "户", "baseline": 0, "target": 10, "unit": "SZ-SCJG",
+            "deadline": "2026-12-31"}
+    for row in ({**base, "code": "X-1", "title": "新增市场主体", "weight": "很重", "unit": "SZ-NOPE"},
+                {**base, "code": "X-2", "title": '=CONCATENATE("登记","提速")'},
+                {**base, "code": "X-1", "title": "商事登记改革"}):
+        sheet.append([row.get(key) for key in HEADER])
+    data = io.BytesIO()
+    book.save(data)
+    login(client, users["market_head"])
+
+    def upload() -> str:
+        sent = io.BytesIO(data.getvalue())
+        sent.name = "targets.xlsx"
+        response = client.post("/targets/import/", {"file": sent})
+        assert response.status_code == 422
+        return response.content.decode()
+
+    text = upload()
+    assert "<td>2</td><td>权重</td><td>不是数字：&#x27;很重&#x27;</td>" in text
+    assert "<td>2</td><td>责任单位</td><td>未知单位：SZ-NOPE</td>" in text
+    assert "<td>3</td><td>目标任务</td><td>单元格 C3 含公式，请改为粘贴数值</td>" in text
+    assert "<td>4</td><td>目标编号</td><td>与第 2 行重复</td>" in text
+    client.cookies["django_language"] = "en"
+    text = upload()
+    assert "not a number: &#x27;很重&#x27;" in text and "unknown unit: SZ-NOPE" in text
+    assert "cell C3 holds a formula: paste values instead" in text and "repeats row 2" in text

@@ -94,9 +94,34 @@ def test_invalid_file_imports_nothing_and_names_file_entry_and_field(tmp_path: P
     with pytest.raises(CommandError) as raised:
         call_command("calendar", "import", str(bad))
     message = str(raised.value)
-    assert str(bad) in message and "workday #1" in message and "'date'" in message
+    assert f"{bad} 条目「workday #1」字段「date」：'2027-02-30' 不是日期（YYYY-MM-DD）" in message
     assert not CalendarOverride.objects.exists()
     assert not AuditEntry.objects.filter(action="workcal.import_overrides").exists()
+
+
+@pytest.mark.django_db
+def test_every_problem_of_the_file_is_listed_at_once_in_the_ui_language(tmp_path: Path) -> None:
+    """Issue 12 item 5: an entry with two bad fields, one whose day another entry gave, and an unknown key."""
+    from django.utils import translation
+
+    bad = tmp_path / "three.toml"
+    bad.write_text('offical_years = [2027]\n'
+                   '[[holiday]]\ndate = 2027-01-01\nlabel = "元旦"\n'
+                   '[[holiday]]\nstart = "2027-02-11"\nend = "2027-02-05"\nlabel = ""\n'
+                   '[[workday]]\ndate = 2027-01-01\nlabel = "调休"\n', encoding="utf-8")
+    with pytest.raises(CommandError) as raised:
+        call_command("calendar", "import", str(bad))
+    assert str(raised.value).splitlines() == [
+        "导入被拒绝，未写入任何数据（4 处错误）：",
+        f"{bad} 字段「offical_years」：未知的键；应为 ['holiday', 'official_years', 'source', 'workday'] 之一",
+        f"{bad} 条目「holiday #2」字段「label」：必填：非空字符串",
+        f"{bad} 条目「holiday #2」字段「end」：2027-02-05 早于开始日期 2027-02-11",
+        f"{bad} 条目「workday #1」字段「date」：2027-01-01 已由 holiday #1 给出",
+    ]
+    with translation.override("en"), pytest.raises(CommandError) as raised:
+        call_command("calendar", "import", str(bad))
+    assert f"{bad}, entry holiday #2, field end: 2027-02-05 is before start 2027-02-11" in str(raised.value)
+    assert not CalendarOverride.objects.exists()
 
 
 @pytest.mark.django_db

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext
 from rich.progress import Progress
 
 from zeren.duties.actions import CatalogueError, do_get_or_create_batch, do_import_items
@@ -62,9 +63,9 @@ class Command(BaseCommand):
                 result = do_import_items(actor=None, contents=contents, batch=reform, source=file.name,
                                          progress=lambda n: bar.advance(task, n))
         except ImportRejected as exc:
-            raise CommandError(f"导入被拒绝，未写入任何数据：\n{exc.describe()}") from None
+            raise CommandError(exc.refusal()) from None
         except CatalogueError as exc:
-            raise CommandError(f"导入被拒绝，未写入任何数据：{exc}") from None
+            raise CommandError(gettext("导入被拒绝，未写入任何数据：%(error)s") % {"error": exc}) from None
         counts = "，".join(f"{k} {v}" for k, v in result.counts.items())
         self.stdout.write(f"{file.name}: {len(contents)} 行，{counts}，未变 {result.unchanged}（批次 {reform.name}）")
 

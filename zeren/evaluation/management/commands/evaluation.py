@@ -11,6 +11,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from zeren.evaluation.actions import (
     ImportRejected,
@@ -51,7 +52,7 @@ class Command(BaseCommand):
         except ImportRejected as exc:
             for message in exc.errors:
                 self.stderr.write(message)
-            raise CommandError(f"{len(exc.errors)} error(s); nothing was imported") from exc
+            raise CommandError(gettext("导入被拒绝，未写入任何数据（%(n)s 处错误）") % {"n": len(exc.errors)}) from exc
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
 

@@ -11,7 +11,9 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
+from zeren.core.importing import problem
 from zeren.org.actions import do_import_registry
 from zeren.org.popolo import from_popolo
 from zeren.org.registry import RegistryData, RegistryError
@@ -22,9 +24,10 @@ def _popolo(path: Path, *, quiet: bool) -> RegistryData:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise RegistryError([f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})"], str(path)) from None
+        raise RegistryError([problem(path.name, exc.lineno, "", _("不是有效的 JSON（第 %(column)s 列：%(error)s）") % {
+            "column": exc.colno, "error": exc.msg})]) from None
     except UnicodeDecodeError:
-        raise RegistryError(["not UTF-8 text"], str(path)) from None
+        raise RegistryError([problem(path.name, 0, "", _("不是 UTF-8 文本"))]) from None
     return from_popolo(doc, str(path))
 
 
@@ -47,6 +50,6 @@ class Command(BaseCommand):
             registry = FORMATS[format](path, quiet=options["verbosity"] < 1)
             result = do_import_registry(None, registry, str(path), reason=reason or f"zeren import {format}")
         except RegistryError as exc:
-            raise CommandError(f"rejected, nothing was imported:\n{exc}") from None
+            raise CommandError(_("导入被拒绝，未写入任何数据（%(n)s 处错误）：") % {"n": len(exc.problems)} + f"\n{exc}") from None
         self.stdout.write(self.style.SUCCESS(f"zeren import {format}: {result.summary()}"))
         self.stdout.write(f"sha256 {result.digest}")

@@ -8,9 +8,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from zeren.core.importing import ImportRejected
 from zeren.org.models import Unit
 from zeren.supervision.actions import do_create_source, do_load_items, do_refold_cases, do_scan
 from zeren.supervision.events import event_schema
@@ -48,10 +48,8 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: no such file")
         try:
             created, updated = do_load_items(actor=None, path=file)
-        except ValidationError as exc:
-            for message in exc.messages:
-                self.stderr.write(message)
-            raise CommandError(f"{file.name}: {len(exc.messages)} problem(s); nothing was loaded") from exc
+        except ImportRejected as exc:
+            raise CommandError(exc.refusal()) from None
         self.stdout.write(f"items: {created} created, {updated} updated")
 
     def _event_schema(self, **_):

@@ -56,7 +56,7 @@ class Command(BaseCommand):
             rows, excel = exchange.read_rows(file)
             specs = exchange.validate_targets(file.name, rows, excel)
         except exchange.ImportRejected as exc:
-            raise CommandError(f"导入被拒绝，未写入任何数据（{len(exc.errors)} 处错误）：\n{exc.describe()}") from None
+            raise CommandError(exc.refusal()) from None
         created = actions.do_import_targets(actor=None, specs=specs, source_name=file.name)
         self.stdout.write(f"{file.name}: 导入目标 {len(created)} 个")
 
@@ -77,7 +77,7 @@ class Command(BaseCommand):
                 raise CommandError("进度报告只接受 .json 文件")
             reports = exchange.validate_reports(file.name, rows, allowed)
         except exchange.ImportRejected as exc:
-            raise CommandError(f"进度报告被拒绝，未写入任何数据（{len(exc.errors)} 处错误）：\n{exc.describe()}") from None
+            raise CommandError(exc.refusal()) from None
         count = actions.do_import_reports(actor=None, reports=reports, source_name=file.name)
         self.stdout.write(f"{file.name}: 进度报告 {count} 条")
 

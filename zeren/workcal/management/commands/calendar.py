@@ -17,10 +17,12 @@ from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zeren.workcal.actions import check_import_calendar_overrides, import_calendar_file
 from zeren.workcal.selectors import get_calendar
-from zeren.workdays import CalendarError, Policy, WorkCalendar
+from zeren.workdays import CalendarError, OverrideFileError, Policy, WorkCalendar
 
 
 def _iso_date(text: str) -> date:
@@ -28,6 +30,49 @@ def _iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from error
+
+
+# The messages of an override file's problems: zeren.workdays (no Django) words them in English with their
+# parameters apart (OverrideFileError.template, .params); here is each in the UI language.
+OVERRIDE_MESSAGES = {
+    "cannot read the file: %(error)s": gettext_lazy("无法读取文件：%(error)s"),
+    "not valid TOML: %(error)s": gettext_lazy("不是有效的 TOML：%(error)s"),
+    "unknown key; expected one of %(keys)s": gettext_lazy("未知的键；应为 %(keys)s 之一"),
+    "must be a string": gettext_lazy("须为字符串"),
+    "must be an array of tables ([[%(kind)s]])": gettext_lazy("须为表数组（[[%(kind)s]]）"),
+    "%(day)s is already given by %(other)s": gettext_lazy("%(day)s 已由 %(other)s 给出"),
+    "must be a list of years": gettext_lazy("须为年份列表"),
+    "%(year)r is not a year in %(first)s..%(last)s": gettext_lazy("%(year)r 不是 %(first)s..%(last)s 之间的年份"),
+    "must be a table": gettext_lazy("须为表"),
+    "unknown field; expected %(keys)s": gettext_lazy("未知字段；应为 %(keys)s"),
+    "required: a non-empty string": gettext_lazy("必填：非空字符串"),
+    "longer than %(n)s characters": gettext_lazy("超过 %(n)s 个字符"),
+    "give either date, or start and end, not both": gettext_lazy("只能给出 date，或 start 与 end，不能同时给出"),
+    "%(end)s is before start %(start)s": gettext_lazy("%(end)s 早于开始日期 %(start)s"),
+    "a range may span at most %(n)s days": gettext_lazy("日期范围最多 %(n)s 天"),
+    "required: give date, or start and end": gettext_lazy("必填：给出 date，或 start 与 end"),
+    "%(value)r has a time of day; give a date": gettext_lazy("%(value)r 含有时刻，请只给日期"),
+    "%(value)r is not a date YYYY-MM-DD": gettext_lazy("%(value)r 不是日期（YYYY-MM-DD）"),
+    "%(day)s is outside %(first)s..%(last)s": gettext_lazy("%(day)s 不在 %(first)s..%(last)s 之内"),
+}
+
+
+def refusal(error: OverrideFileError) -> str:
+    """Every problem of an override file (the whole file is checked in one pass), in the UI language."""
+    lines = [_("导入被拒绝，未写入任何数据（%(n)s 处错误）：") % {"n": len(error.problems)}]
+    for problem in error.problems:
+        if problem.entry and problem.field:
+            where = _("%(file)s 条目「%(entry)s」字段「%(field)s」") % {
+                "file": problem.source, "entry": problem.entry, "field": problem.field}
+        elif problem.entry:
+            where = _("%(file)s 条目「%(entry)s」") % {"file": problem.source, "entry": problem.entry}
+        elif problem.field:
+            where = _("%(file)s 字段「%(field)s」") % {"file": problem.source, "field": problem.field}
+        else:
+            where = problem.source
+        message = str(OVERRIDE_MESSAGES.get(problem.template, problem.template)) % problem.params
+        lines.append(_("%(place)s：%(message)s") % {"place": where, "message": message})
+    return "\n".join(lines)
 
 
 class Command(BaseCommand):
@@ -65,6 +110,8 @@ class Command(BaseCommand):
                 self._note_provisional(calendar, provisional, options["start"], options["end"])
             else:
                 self._show(calendar, options["year"])
+        except OverrideFileError as error:
+            raise CommandError(refusal(error)) from None
         except CalendarError as error:
             raise CommandError(str(error)) from error
 
