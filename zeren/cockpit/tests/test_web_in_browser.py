@@ -61,12 +61,15 @@ def test_workbench_landing_cockpit_charts_and_phone_width(city, browser, live_se
 
 
 def cockpit_and_workbench(browser, base: str, width: int, errors: list[str]) -> None:
+    from playwright.sync_api import expect
+
     context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
     page = context.new_page()
     errors += watch_errors(page)
     sign_in(page, base, "leader")
     page.goto(f"{base}/cockpit/")
-    page.wait_for_function("document.querySelectorAll('.chart.drawn').length === document.querySelectorAll('.chart').length")
+    # Locator waits: a string given to wait_for_function is evaluated in the page, an eval the CSP refuses.
+    expect(page.locator(".chart:not(.drawn)")).to_have_count(0)
     charts = page.locator(".chart").count()
     assert charts >= 5 and page.locator(".chart canvas").count() >= charts
     assert page.locator(".panel").count() == 5 and page.locator(".breaking-list li").count() > 0

@@ -55,7 +55,7 @@ def test_portal_and_error_pages_at_desktop_and_phone_width(city, browser, live_s
         look(page, "portal-home")
 
         page.goto(f"{live_server.url}/supervision/public/?district=SZ-FT")
-        page.wait_for_function("document.querySelector('#rates canvas') !== null")
+        page.locator("#rates canvas").wait_for(state="attached")  # not wait_for_function: the CSP refuses its eval
         page.wait_for_timeout(1200)  # the bars' animation
         look(page, "portal-ontime")
         for path, name in [("/public/results/", "portal-results"), ("/public/accountability/", "portal-accountability")]:
