@@ -111,6 +111,28 @@ class SheetRows(list):
     errors: list[RowError]
 
 
+def read_json_rows(source: Any, name: str, *, entry: str, cli: str = "") -> list[tuple[int, dict[str, Any]]]:
+    """``[(row number, object)]`` of an import file holding a JSON list of objects, after the upload checks
+    of :func:`zeren.core.uploads.read_upload` (``cli`` names the command for a file over the web limit).
+    A file that is not JSON, or not a list, is refused as a whole; each entry that is not an object is
+    refused with its row and the message ``entry``, all of them at once."""
+    import json
+
+    from zeren.core.uploads import read_upload
+
+    data, _name = read_upload(source, name, cli=cli)
+    try:
+        rows = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ImportRejected(name, [RowError(0, "", _("不是有效的 JSON 文件：%(error)s") % {"error": exc})]) from None
+    if not isinstance(rows, list):
+        raise ImportRejected(name, [RowError(0, "", _("JSON 文件须为对象列表"))])
+    bad = [RowError(n, "", entry) for n, r in enumerate(rows, 1) if not isinstance(r, dict)]
+    if bad:
+        raise ImportRejected(name, bad)
+    return list(enumerate(rows, 1))
+
+
 def read_sheet(source: Any, name: str, columns: list[tuple[str, str]], *, required: Iterable[str], markers: tuple[str, str],
                cli: str = "") -> SheetRows:
     """The first sheet of an import workbook (``.xlsx``) keyed by ``columns`` (``(key, header)``).

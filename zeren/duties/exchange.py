@@ -17,8 +17,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from zeren.core.exports import escape_cell
-from zeren.core.importing import ImportRejected, RowError, read_sheet
-from zeren.core.uploads import UploadRejected, cli_command, read_upload
+from zeren.core.importing import ImportRejected, RowError, read_json_rows, read_sheet
+from zeren.core.uploads import UploadRejected, cli_command
 from zeren.duties.models import Area, Category, ItemVersion
 from zeren.duties.rules import check_item, format_legal_basis, format_list
 from zeren.duties.selectors import versions_as_of
@@ -57,17 +57,7 @@ def read_rows(source: Path | IO[bytes], name: str | None = None) -> tuple[list[t
     suffix = Path(name).suffix.lower()
     try:
         if suffix == ".json":
-            data, _name = read_upload(source, name, cli=cli_command("zeren duties import"))
-            try:
-                rows = json.loads(data.decode("utf-8-sig"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise ImportRejected(name, [RowError(0, "", _("不是有效的 JSON 文件：%(error)s") % {"error": exc})]) from None
-            if not isinstance(rows, list):
-                raise ImportRejected(name, [RowError(0, "", _("JSON 文件须为对象列表"))])
-            bad = [RowError(n, "", _("须为对象（事项）")) for n, r in enumerate(rows, 1) if not isinstance(r, dict)]
-            if bad:
-                raise ImportRejected(name, bad)
-            return list(enumerate(rows, 1)), False
+            return read_json_rows(source, name, entry=_("须为对象（事项）"), cli=cli_command("zeren duties import")), False
         if suffix == ".xlsx":
             return read_sheet(source, name, COLUMNS, required=[h for k, h in COLUMNS if k != "parent"],
                               markers=(HEADER["code"], HEADER["name"]), cli=cli_command("zeren duties import")), True

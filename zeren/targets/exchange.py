@@ -15,8 +15,8 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 
 from zeren.core.exports import write_xlsx
-from zeren.core.importing import ImportRejected, RowError, SheetRows, read_sheet
-from zeren.core.uploads import UploadRejected, cli_command, read_upload
+from zeren.core.importing import ImportRejected, RowError, SheetRows, read_json_rows, read_sheet
+from zeren.core.uploads import UploadRejected, cli_command
 from zeren.org.models import Person, Unit
 from zeren.targets import rules
 from zeren.targets.actions import MilestoneSpec, TargetSpec
@@ -49,14 +49,7 @@ def read_rows(source: Path | IO[bytes], name: str | None = None) -> tuple[list[t
     suffix = Path(name).suffix.lower()
     try:
         if suffix == ".json":
-            data, _name = read_upload(source, name, cli=cli_command("zeren targets import"))
-            try:
-                rows = json.loads(data.decode("utf-8-sig"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise ImportRejected(name, [RowError(0, "", _("不是有效的 JSON 文件：%(error)s") % {"error": exc})]) from None
-            if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-                raise ImportRejected(name, [RowError(0, "", _("JSON 文件须为对象列表"))])
-            return list(enumerate(rows, 1)), False
+            return read_json_rows(source, name, entry=_("须为对象（目标）"), cli=cli_command("zeren targets import")), False
         if suffix == ".xlsx":
             rows = read_sheet(source, name, COLUMNS, required=[HEADER[k] for k in REQUIRED],
                               markers=(HEADER["code"], HEADER["title"]), cli=cli_command("zeren targets import"))
