@@ -119,24 +119,34 @@ def _after(prefix: str, batch: ReformBatch) -> Q:
     return Q(**{f"{prefix}__date__gt": batch.date}) | Q(**{f"{prefix}__date": batch.date, f"{prefix}__pk__gt": batch.pk})
 
 
-def state_after(batch: ReformBatch) -> dict[str, dict]:
-    """The catalogue right after ``batch`` (batches ordered by date, then by creation) — code → content."""
-    qs = ItemVersion.objects.filter(_not_after("batch", batch)).filter(
+def versions_after(batch: ReformBatch) -> QuerySet[ItemVersion]:
+    """The item versions of the catalogue right after ``batch`` (batches ordered by date, then by creation)."""
+    return ItemVersion.objects.filter(_not_after("batch", batch)).filter(
         Q(ended_by__isnull=True) | _after("ended_by", batch))
-    return dict(qs.values_list("code", "content").iterator(chunk_size=2000))
 
 
-def state_as_of(day: date | None) -> dict[str, dict]:
-    return dict(versions_as_of(day).values_list("code", "content").iterator(chunk_size=2000))
+def _diff_versions(old: QuerySet[ItemVersion], new: QuerySet[ItemVersion]) -> dict[str, list[dict]]:
+    """The diff of two catalogue states given as their item versions. A version in both states is the same
+    content on both sides, so only the codes whose version differs are compared, and only their contents
+    are read: a city list of 10,000 items changes by a few hundred per batch."""
+    before = dict(old.values_list("code", "pk").iterator(chunk_size=5000))
+    after = dict(new.values_list("code", "pk").iterator(chunk_size=5000))
+    differing = [pk for code in before.keys() | after.keys() if before.get(code) != after.get(code)
+                 for pk in (before.get(code), after.get(code)) if pk is not None]
+    content: dict[int, dict] = {}
+    for start in range(0, len(differing), 500):
+        content.update(ItemVersion.objects.filter(pk__in=differing[start:start + 500]).values_list("pk", "content"))
+    return diff_catalogues({code: content[pk] for code, pk in before.items() if pk in content},
+                           {code: content[pk] for code, pk in after.items() if pk in content})
 
 
 def batch_diff(old: ReformBatch, new: ReformBatch) -> dict[str, list[dict]]:
     """Added, removed, transferred (划转) and changed items between the states after two batches."""
-    return diff_catalogues(state_after(old), state_after(new))
+    return _diff_versions(versions_after(old), versions_after(new))
 
 
 def date_diff(old: date, new: date) -> dict[str, list[dict]]:
-    return diff_catalogues(state_as_of(old), state_as_of(new))
+    return _diff_versions(versions_as_of(old), versions_as_of(new))
 
 
 def findings_for(user: Any, *, kind: str = "", status: str = "", unit: str = "",
@@ -214,41 +224,50 @@ def coverage_for(user: Any, unit_code: str = "") -> list[UnitCoverage]:
     if unit_code:
         units_qs = units_qs.filter(code=unit_code)
     units = {u.pk: u for u in units_qs.only("id", "code", "name", "path", "kind")}
+    # The units, posts and described posts are selected by subqueries, never by lists of ids: the city's
+    # lists run to tens of thousands of ids, which Django would turn into as many query parameters.
+    unit_ids = units_qs.values("pk")
     led: dict[int, set[int]] = {}
-    for unit_id, item_id in ItemResponsibility.objects.filter(
-            role="lead", item__is_active=True, unit_id__in=list(units)).values_list("unit_id", "item_id"):
+    codes: dict[int, str] = {}
+    for unit_id, item_id, code in ItemResponsibility.objects.filter(
+            role="lead", item__is_active=True, unit_id__in=unit_ids).values_list("unit_id", "item_id", "item__code"):
         led.setdefault(unit_id, set()).add(item_id)
-    owner_of = {}  # post → the list-holding unit it belongs to (its unit, or the department of its division)
-    rank_of = {}
-    for pk, unit_id, parent_id, rank in Post.objects.filter(
-            Q(unit_id__in=list(units)) | Q(unit__parent_id__in=list(units))).values_list(
-            "pk", "unit_id", "unit__parent_id", "rank"):
-        owner_of[pk] = unit_id if unit_id in units else parent_id
-        rank_of[pk] = rank
+        codes[item_id] = code
+    # Posts are counted in SQL by owner (the list-holding unit: the post's unit, or the department of its
+    # division) and rank; only the few described posts are read one by one.
+    by_rank: dict[int, Counter] = {}
+    for owner, rank, n in [
+            *Post.objects.filter(unit_id__in=unit_ids).values_list("unit_id", "rank").annotate(n=Count("pk")),
+            *Post.objects.filter(unit__parent_id__in=unit_ids).exclude(unit_id__in=unit_ids).values_list(
+                "unit__parent_id", "rank").annotate(n=Count("pk"))]:
+        by_rank.setdefault(owner, Counter())[rank] += n
     covered: dict[int, set[int]] = {}
-    described: set[int] = set()
-    for post_id, item_id in PositionDescription.items.through.objects.filter(
-            positiondescription__post_id__in=list(owner_of)).values_list("positiondescription__post_id",
-                                                                          "functionitem_id"):
-        covered.setdefault(owner_of[post_id], set()).add(item_id)
-        described.add(post_id)
-    missing = {i for pk, s in led.items() for i in s - covered.get(pk, set())}
-    codes = dict(FunctionItem.objects.filter(pk__in=missing).values_list("pk", "code")) if missing else {}
-    posts: dict[int, list[int]] = {}
-    for pk, owner in owner_of.items():
-        posts.setdefault(owner, []).append(pk)
-    labels = dict(Rank.choices)
+    described: dict[int, tuple[int, str]] = {}  # post → (owner, rank)
+    for post_id, unit_id, parent_id, rank, item_id in PositionDescription.items.through.objects.filter(
+            Q(positiondescription__post__unit_id__in=unit_ids)
+            | Q(positiondescription__post__unit__parent_id__in=unit_ids)).values_list(
+            "positiondescription__post_id", "positiondescription__post__unit_id",
+            "positiondescription__post__unit__parent_id", "positiondescription__post__rank", "functionitem_id"):
+        owner = unit_id if unit_id in units else parent_id
+        covered.setdefault(owner, set()).add(item_id)
+        described[post_id] = (owner, rank)
+    described_by_rank: dict[int, Counter] = {}
+    for owner, rank in described.values():
+        described_by_rank.setdefault(owner, Counter())[rank] += 1
+    labels = {rank: str(label) for rank, label in Rank.choices}
+    order = {rank: i for i, rank in enumerate(labels)}
     rows = []
     for pk, unit in units.items():
         items = led.get(pk, set())
-        mine = posts.get(pk, [])
-        if not items and not mine:
+        ranks = by_rank.get(pk, Counter())
+        if not items and not ranks:
             continue
         uncovered = sorted(codes[i] for i in items - covered.get(pk, set()))
-        ranks = Counter(rank_of[p] for p in mine if p not in described)
-        rows.append(UnitCoverage(unit, len(items), len(items) - len(uncovered), uncovered, len(mine),
-                                 sum(1 for p in mine if p in described),
-                                 [(str(labels.get(r, r)), n) for r, n in sorted(ranks.items(), key=lambda x: -x[1])]))
+        without = ranks - described_by_rank.get(pk, Counter())
+        rows.append(UnitCoverage(unit, len(items), len(items) - len(uncovered), uncovered, ranks.total(),
+                                 described_by_rank.get(pk, Counter()).total(),
+                                 [(labels.get(r, r), n) for r, n in sorted(without.items(),
+                                                                           key=lambda x: (-x[1], order.get(x[0], 99)))]))
     rows.sort(key=lambda r: (-len(r.uncovered), -(r.posts - r.described), r.unit.path))
     return rows
 
