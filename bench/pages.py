@@ -10,8 +10,10 @@ is the server's: middleware, views, queries, templates — no network, no browse
 1. ``/cockpit/`` (the city), ``--requests`` times with the panels' cache on (the first request fills
    it), then as many with it off (settings.ZEREN_COCKPIT_CACHE = False): p95 of each, wall and CPU,
    and the ratio uncached / cached.
-2. Every HTML page without a parameter, and the main detail pages (the first record of each), each
-   ``--page-requests`` times: the ten heaviest by p95 wall time.
+2. Every HTML page without a parameter, the main detail pages (the first record of each, the city's
+   unit), list pages with a user's filters and their last page, and the pages that differ by role as each
+   demo role (the workbench above all) and as the public, each ``--page-requests`` times: the ten
+   heaviest by p95 wall time.
 
 Wall time includes waiting for a core on a shared machine; CPU time (this process) does not, but
 leaves out the database server's own CPU when that is PostgreSQL. Prints the figures and a final JSON
@@ -70,16 +72,21 @@ def build_demo(size: str, today: date) -> None:
 
 
 def page_urls() -> list[str]:
-    """The GET pages without a parameter, and the main detail pages of the first record of each kind."""
+    """The GET pages without a parameter; the main detail pages (the first record of each kind, and the
+    city's own unit and cockpit pages, the largest); list pages with the filters a user types (a unit, a
+    department's name, a status) and their last page."""
     from django.urls import URLPattern, URLResolver, get_resolver
+    from django.utils import timezone
 
     from zeren.accountability.models import Complaint, FaultCase, IncidentReview
-    from zeren.duties.models import DutyFinding, FunctionItem
-    from zeren.evaluation.models import Round
-    from zeren.org.models import Unit
-    from zeren.oversight.models import Referral
-    from zeren.supervision.models import ApprovalCase
-    from zeren.targets.models import Target
+    from zeren.duties.models import DutyFinding, FunctionItem, PositionDescription
+    from zeren.evaluation.models import Result, Round, Survey
+    from zeren.findings.models import Finding
+    from zeren.org.models import Person, Unit, UnitKind
+    from zeren.oversight.models import JointInspection, JointMeeting, Publication, Referral
+    from zeren.supervision.models import ApprovalCase, ApprovalItem
+    from zeren.supervision.projects.models import Project
+    from zeren.targets.models import Assessment, Letter, Target, WhitePaper
 
     found: list[str] = []
 
@@ -96,18 +103,59 @@ def page_urls() -> list[str]:
     walk(get_resolver().url_patterns, "")
     details = []
     for model, url in ((Target, lambda o: f"/targets/t/{o.pk}/"), (ApprovalCase, lambda o: f"/supervision/cases/{o.case_id}/"),
+                       (ApprovalItem, lambda o: f"/supervision/items/{o.code}/"),
+                       (Project, lambda o: f"/supervision/projects/{o.code}/"),
                        (FunctionItem, lambda o: f"/duties/items/{o.code}/"), (DutyFinding, lambda o: f"/duties/findings/{o.pk}/"),
+                       (PositionDescription, lambda o: f"/duties/positions/{o.pk}/"),
                        (Complaint, lambda o: f"/accountability/complaints/{o.pk}/"),
+                       (Complaint, lambda o: f"/accountability/track/{o.tracking_number}/"),
                        (FaultCase, lambda o: f"/accountability/cases/{o.pk}/"),
                        (IncidentReview, lambda o: f"/accountability/reviews/{o.pk}/"),
-                       (Round, lambda o: f"/evaluation/rounds/{o.pk}/"), (Referral, lambda o: f"/oversight/referrals/{o.pk}/")):
+                       (Finding, lambda o: f"/accountability/findings/{o.pk}/"),
+                       (Round, lambda o: f"/evaluation/rounds/{o.pk}/"),
+                       (Result, lambda o: f"/evaluation/rounds/{o.round_id}/units/{o.unit.code}/"),
+                       (Survey, lambda o: f"/evaluation/surveys/{o.code}/"),
+                       (Referral, lambda o: f"/oversight/referrals/{o.pk}/"),
+                       (Publication, lambda o: f"/oversight/publications/{o.pk}/"),
+                       (Publication, lambda o: f"/sunshine/{o.pk}/"),
+                       (JointMeeting, lambda o: f"/oversight/meetings/{o.pk}/"),
+                       (JointInspection, lambda o: f"/oversight/inspections/{o.pk}/"),
+                       (Letter, lambda o: f"/targets/letters/{o.unit.code}/{o.year}/"),
+                       (WhitePaper, lambda o: f"/targets/white-papers/{o.unit.code}/{o.year}/"),
+                       (Assessment, lambda o: f"/targets/assessments/{o.pk}/"),
+                       (Person, lambda o: f"/org/persons/{o.code}/")):
         first = model.objects.order_by("pk").first()
         if first is not None:
             details.append(url(first))
-    market = Unit.objects.filter(code__endswith="-SCJG").order_by("path").first()
+    city = Unit.objects.filter(parent__isnull=True, kind=UnitKind.GOVERNMENT).order_by("path").first()
+    market = (Unit.objects.filter(code__endswith="-SCJG", parent=city).first()
+              or Unit.objects.filter(code__endswith="-SCJG").order_by("path").first())  # the city's market regulator
+    district = Unit.objects.filter(kind=UnitKind.GOVERNMENT, parent=city).order_by("path").first() if city else None
+    if city is not None:
+        details += [f"/org/units/{city.code}/", f"/accountability/report/{timezone.localdate().year - 1}/"]
     if market is not None:
-        details += [f"/cockpit/{market.code}/", f"/org/units/{market.code}/"]
+        details += [f"/cockpit/{market.code}/", f"/org/units/{market.code}/", f"/duties/?unit={market.code}",
+                    f"/duties/positions/?unit={market.code}", f"/supervision/?unit={market.code}",
+                    f"/supervision/items/?unit={market.code}", f"/targets/?unit={market.code}",
+                    f"/accountability/inbox/?unit={market.code}", f"/duties/analysis/?unit={market.code}"]
+    if district is not None:
+        details += [f"/cockpit/{district.code}/", f"/supervision/?unit={district.code}",
+                    f"/supervision/public/?district={district.code}"]
+    details += ["/duties/?q=市场监督管理局", "/duties/?q=许可", "/duties/?page=99999", "/duties/analysis/?status=",
+                "/duties/analysis/?page=99999", "/duties/positions/?page=99999", "/supervision/?type=yellow_card",
+                "/supervision/?sort=-alerts", "/supervision/public/?q=局", "/accountability/inbox/?page=99999",
+                "/accountability/complaints/?page=99999", "/targets/?page=99999", "/org/search/?q=市场",
+                "/audit/?page=99999", "/findings/?page=99999", "/sunshine/?q=公示"]
     return sorted(set(found)) + details
+
+
+# Pages whose content depends on who asks, requested as each demo role too (the administrator sees everything).
+ROLE_PAGES = [("officer", "/workbench/"), ("head", "/workbench/"), ("staff", "/workbench/"), ("perf", "/workbench/"),
+              ("bianban", "/workbench/"), ("leader", "/workbench/"), ("officer", "/supervision/"),
+              ("officer", "/accountability/inbox/"), ("head", "/targets/"), ("head", "/cockpit/"), ("", "/"),
+              ("", "/public/"), ("", "/supervision/public/"), ("", "/duties/"), ("", "/sunshine/"),
+              ("", "/transparency/"), ("", "/public/results/"), ("", "/public/accountability/"),
+              ("", "/accountability/complain/"), ("", "/targets/white-papers/")]
 
 
 def main() -> int:
@@ -160,13 +208,19 @@ def main() -> int:
     print(f"  uncached: p95 {p95(bare_wall) * 1000:.1f} ms wall, {p95(bare_cpu) * 1000:.1f} ms CPU")
     print(f"  ratio uncached/cached (p95 wall): {ratio:.1f}   (CPU: {p95(bare_cpu) / p95(cached_cpu):.1f})")
 
+    clients = {"admin": admin, "": Client(raise_request_exception=False)}
+    for name in {role for role, _url in ROLE_PAGES if role}:
+        if users.filter(username=name).exists():
+            clients[name] = Client(raise_request_exception=False)
+            clients[name].force_login(users.get(username=name))
     pages, failed = [], []
-    for url in page_urls():
-        walls, cpus, status, kind = timed(admin, url, args.page_requests)
+    for role, url in [("admin", url) for url in page_urls()] + [r for r in ROLE_PAGES if r[0] in clients]:
+        walls, cpus, status, kind = timed(clients[role], url, args.page_requests)
+        shown = url if role == "admin" else f"{url} (as {role or 'the public'})"
         if status == 200 and kind.startswith("text/html"):
-            pages.append({"url": url, "p95_ms": round(p95(walls) * 1000, 1), "p95_cpu_ms": round(p95(cpus) * 1000, 1)})
+            pages.append({"url": shown, "p95_ms": round(p95(walls) * 1000, 1), "p95_cpu_ms": round(p95(cpus) * 1000, 1)})
         elif status >= 500:
-            failed.append(url)
+            failed.append(shown)
     pages.sort(key=lambda p: -p["p95_ms"])
     print(f"the ten heaviest of {len(pages)} HTML pages ({args.page_requests} requests each, as the administrator):")
     for p in pages[:10]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -88,30 +89,34 @@ def on_time_statistics(cases: QuerySet[ApprovalCase], start: date, end: date, *,
     if not rows:
         return []
     cal = get_calendar()
-    groups = np.array([r[0] for r in rows])
-    decided_mask = np.array([r[3] is not None for r in rows])
-    received = np.array([r[2] for r in rows], dtype="datetime64[D]")
-    decided = np.array([r[3] or r[2] for r in rows], dtype="datetime64[D]")
-    stat = np.array([r[4] for r in rows], dtype="datetime64[D]")
-    prom = np.array([r[5] for r in rows], dtype="datetime64[D]")
-    used = cal.workdays_between_array(received, decided) - np.array([r[7] for r in rows])
-    limit = np.array([r[6] for r in rows])
+    # One pass over the rows, in arrays: each row's group as an index (codes in order), dates as numpy
+    # days (from ordinals: numpy converts date objects one by one, slowly), sums per group by bincount.
     names = {r[0]: r[1] for r in rows}
+    codes = sorted(names)
+    index = {code: i for i, code in enumerate(codes)}
+    group = np.fromiter((index[r[0]] for r in rows), dtype=np.intp, count=len(rows))
+
+    done = np.fromiter((r[3] is not None for r in rows), dtype=bool, count=len(rows))
+    received, decided = _days(r[2] for r in rows), _days(r[3] or r[2] for r in rows)
+    stat, prom = _days(r[4] for r in rows), _days(r[5] for r in rows)
+    used = cal.workdays_between_array(received, decided) - np.fromiter((r[7] for r in rows), dtype=np.int64)
+    limit = np.fromiter((r[6] for r in rows), dtype=np.int64)
+
+    def per_group(values: np.ndarray | None = None, *, where: np.ndarray = done) -> np.ndarray:
+        return np.bincount(group[where], weights=None if values is None else values[where], minlength=len(codes))
+
+    volume, n_done = np.bincount(group, minlength=len(codes)), per_group()
+    statutory, promised = per_group(where=done & (decided <= stat)), per_group(where=done & (decided <= prom))
+    used_sum, limit_sum = per_group(used), per_group(limit)
     alerts = dict(in_force(Alert.objects.filter(case__in=cases), end).values_list(code_field)
                   .annotate(n=Count("id")).values_list(code_field, "n"))
-    out = []
-    for code in sorted(names):
-        mask = groups == code
-        done = mask & decided_mask
-        n_done = int(done.sum())
-        out.append({
-            "code": code, "name": names[code], "volume": int(mask.sum()), "decided": n_done,
-            "on_time_statutory": _rate((decided <= stat)[done]), "on_time_promised": _rate((decided <= prom)[done]),
-            "avg_days_used": round(float(used[done].mean()), 1) if n_done else None,
-            "avg_days_limit": round(float(limit[done].mean()), 1) if n_done else None,
-            "alerts": alerts.get(code, 0),
-        })
-    return out
+    return [{
+        "code": code, "name": names[code], "volume": int(volume[i]), "decided": int(n_done[i]),
+        "on_time_statutory": _rate(statutory[i], n_done[i]), "on_time_promised": _rate(promised[i], n_done[i]),
+        "avg_days_used": round(float(used_sum[i] / n_done[i]), 1) if n_done[i] else None,
+        "avg_days_limit": round(float(limit_sum[i] / n_done[i]), 1) if n_done[i] else None,
+        "alerts": alerts.get(code, 0),
+    } for i, code in enumerate(codes)]
 
 
 def sort_statistics(stats: list[dict[str, Any]], sort: str) -> tuple[list[dict[str, Any]], str]:
@@ -159,8 +164,19 @@ def public_rates(start: date, end: date, *, q: str = "", government: str = "") -
     return PublicRates(rows=rows, governments=governments)
 
 
-def _rate(hits) -> float | None:
-    return round(100 * float(hits.mean()), 1) if len(hits) else None
+def _days(values: Iterable[date]) -> Any:
+    """Dates as a numpy ``datetime64[D]`` array, through their ordinals (numpy converts date objects one
+    by one, ten times slower)."""
+    import numpy as np
+
+    return (np.fromiter((d.toordinal() for d in values), dtype=np.int64) - _EPOCH).astype("datetime64[D]")
+
+
+_EPOCH = date(1970, 1, 1).toordinal()
+
+
+def _rate(hits: int, total: int) -> float | None:
+    return round(100 * float(hits / total), 1) if total else None
 
 
 def monthly_trend(cases: QuerySet[ApprovalCase], start: date, end: date) -> list[dict[str, Any]]:
