@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, QuerySet
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.db.models.expressions import BaseExpression, OrderBy
 from django.http import HttpRequest, QueryDict
 
@@ -45,13 +45,26 @@ SIZES = (20, 50, 100)
 WINDOW = 2  # page links either side of the current page
 
 
+class ByLabel:
+    """Order a field with choices by its labels in the reader's language (a status code's spelling says
+    nothing to the reader: 已受理 before 已办结 in Chinese, Accepted before Closed in English)."""
+
+    def __init__(self, name: str, choices: Sequence[tuple[Any, Any]]) -> None:
+        self.name, self.choices = name, choices
+
+    def expression(self) -> Case:
+        ranked = sorted(self.choices, key=lambda choice: str(choice[1]))
+        return Case(*[When(**{self.name: value}, then=Value(n)) for n, (value, _label) in enumerate(ranked)],
+                    default=Value(len(ranked)), output_field=IntegerField())
+
+
 class Column:
     """A sortable column: its query key, its label (the header's text) and the fields it orders by,
-    ascending (``-field`` for a field that runs the other way within the column; an expression for
-    anything else). ``first="desc"`` for figures and dates whose largest or latest matter first;
+    ascending (``-field`` for a field that runs the other way within the column, :class:`ByLabel` for a
+    field with choices, an expression for anything else). ``first="desc"`` for figures and dates whose largest or latest matter first;
     ``num`` aligns the header right, as its figures are."""
 
-    def __init__(self, key: str, label: Any, *fields: str | BaseExpression, first: str = "asc",
+    def __init__(self, key: str, label: Any, *fields: str | BaseExpression | ByLabel, first: str = "asc",
                  num: bool = False) -> None:
         if first not in ("asc", "desc"):
             raise ValueError(f"first must be 'asc' or 'desc', not {first!r}")
@@ -63,10 +76,12 @@ class Column:
         return [_ordered(f, descending) for f in self.fields]
 
 
-def _ordered(spec: str | BaseExpression, descending: bool) -> OrderBy:
-    if isinstance(spec, str):
+def _ordered(spec: str | BaseExpression | ByLabel, descending: bool) -> OrderBy:
+    if isinstance(spec, ByLabel):
+        expression: Any = spec.expression()
+    elif isinstance(spec, str):
         reverse = spec.startswith("-")
-        expression: Any = F(spec.lstrip("-"))
+        expression = F(spec.lstrip("-"))
         descending = descending != reverse
     else:
         expression = spec
@@ -91,6 +106,7 @@ class PageLink:
     number: int | None  # None: the gap (…) between the window and the first or last page
     query: str = ""
     current: bool = False
+    far: bool = False  # the window's outer pages, left out on a phone
 
 
 @dataclass
@@ -187,8 +203,10 @@ class Table:
         listing = Listing(page=page, sort=sort, size=size, sizes=self.sizes, params={}, anchor=self.anchor,
                           col={key: self._header(params, column, sort) for key, column in self.columns.items()})
         listing.params = {"sort": self.sort_param, "size": self.size_param, "page": self.page_param}
-        listing.links = [PageLink(n, self._query(params, page=n), n == page.number) if n else PageLink(None)
-                         for n in page_window(page.number, page.paginator.num_pages)]
+        last = page.paginator.num_pages
+        listing.links = [PageLink(n, self._query(params, page=n), n == page.number,
+                                  abs(n - page.number) > 1 and n not in (1, last)) if n else PageLink(None)
+                         for n in page_window(page.number, last)]
         if page.has_previous():
             listing.previous = self._query(params, page=page.previous_page_number())
         if page.has_next():

@@ -68,3 +68,50 @@ def internal_links(hrefs: list[str]) -> set[str]:
             continue
         out.add(url)
     return out
+
+
+class ListPage(HTMLParser):
+    """A list page as its tests read it (zeren.core.tables): the text of each body row of the first table
+    with sortable headers (or of the first table), and the pager's count and current page."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[dict] = []
+        self.count = self.page = 0
+        self._table: dict | None = None
+        self._row: list[str] | None = None
+        self._body = False
+        self.feed(html)
+        self.close()
+
+    @property
+    def rows(self) -> list[str]:
+        chosen = next((t for t in self.tables if t["sortable"]), self.tables[0] if self.tables else None)
+        return chosen["rows"] if chosen else []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "nav" and "pager" in (a.get("class") or "").split():
+            self.count, self.page = int(a.get("data-count") or 0), int(a.get("data-page") or 0)
+        elif tag == "table" and self._table is None:
+            self._table = {"sortable": False, "rows": []}
+        elif tag == "th" and self._table is not None and "sortable" in (a.get("class") or ""):
+            self._table["sortable"] = True
+        elif tag == "tbody" and self._table is not None:
+            self._body = True
+        elif tag == "tr" and self._body:
+            self._row = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "tr" and self._row is not None and self._table is not None:
+            self._table["rows"].append(" ".join(" ".join(self._row).split()))
+            self._row = None
+        elif tag == "tbody":
+            self._body = False
+        elif tag == "table" and self._table is not None:
+            self.tables.append(self._table)
+            self._table = None
+
+    def handle_data(self, data: str) -> None:
+        if self._row is not None:
+            self._row.append(data)

@@ -14,7 +14,6 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,6 +27,7 @@ from zeren.access.scope import scope_paths
 from zeren.core.exports import download
 from zeren.core.importing import MAX_LISTED
 from zeren.core.ratelimit import ratelimit
+from zeren.core.tables import ByLabel, Column, Table
 from zeren.duties import actions, selectors
 from zeren.duties.exchange import (
     ImportRejected,
@@ -58,6 +58,27 @@ FIELD_LABELS = {"code": gettext_lazy("事项编码"), "name": gettext_lazy("事�
                 "lead_units": gettext_lazy("实施主体（牵头）"), "assisting_units": gettext_lazy("协办单位"),
                 "responsibility_matters": gettext_lazy("责任事项"), "accountability_situations": gettext_lazy("追责情形"),
                 "parent": gettext_lazy("上级事项编码")}
+# The lists' sortable columns (zeren.core.tables).
+CATALOGUE = Table(
+    Column("code", gettext_lazy("事项编码"), "code"), Column("name", gettext_lazy("事项名称"), "name"),
+    Column("category", gettext_lazy("事项类别"), ByLabel("category", Category.choices)),
+    Column("area", gettext_lazy("职能领域"), ByLabel("area", Area.choices)),
+    Column("level", gettext_lazy("层级"), ByLabel("level", Level.choices)),
+    Column("valid_from", gettext_lazy("起始日期"), "valid_from", first="desc"),
+    default="code", size=PAGE_SIZE)
+FINDINGS = Table(
+    Column("kind", gettext_lazy("类型"), ByLabel("kind", FindingKind.choices)),
+    Column("size", gettext_lazy("事项数"), "size", first="desc", num=True),
+    Column("score", gettext_lazy("可信度"), "score", first="desc", num=True),
+    Column("status", gettext_lazy("处理"), ByLabel("status", FindingStatus.choices)),
+    size=PAGE_SIZE)
+COVERAGE = Table(  # figures per unit, computed in Python for the units in scope (hundreds at most)
+    Column("unit", gettext_lazy("单位"), "unit__name"), Column("items", gettext_lazy("牵头事项"), first="desc", num=True),
+    Column("covered", gettext_lazy("已覆盖"), first="desc", num=True), Column("coverage", gettext_lazy("覆盖率")),
+    Column("posts", gettext_lazy("职位"), first="desc", num=True),
+    Column("described", gettext_lazy("有说明书"), first="desc", num=True), size=25)
+POSTS = Table(size=PAGE_SIZE)  # grouped by rank: paged, in the order of the groups
+DRAFTS = Table(size=PAGE_SIZE)
 
 
 @ratelimit("public")
@@ -65,16 +86,18 @@ def index(request: HttpRequest) -> HttpResponse:
     """The catalogue (权责清单), current or as of a date, with search and filters. Public."""
     choice = unit_choice(request)  # the unit filter takes a name or a code (zeren.org.picker)
     flt = selectors.CatalogueFilter.from_query(request.GET).model_copy(update={"unit": choice.code})
-    page = Paginator(selectors.catalogue_for(request.user, flt).only(
-        "code", "name", "category", "area", "level", "unit_codes", "valid_from"), PAGE_SIZE).get_page(request.GET.get("page"))
+    table = CATALOGUE.page(request, selectors.catalogue_for(request.user, flt).only(
+        "code", "name", "category", "area", "level", "unit_codes", "valid_from"))
+    page = table.page
     codes = {c for v in page for c in v.unit_list}
     names = dict(Unit.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
     for v in page:
         v.units = [(c, names.get(c, c)) for c in v.unit_list]
     query = request.GET.copy()
-    query.pop("page", None)
+    for param in table.params.values():
+        query.pop(param, None)
     return render(request, "duties/index.html", {
-        "page": page, "flt": flt, "query": query.urlencode(), "categories": Category.choices, "areas": Area.choices,
+        "page": page, "table": table, "flt": flt, "query": query.urlencode(), "categories": Category.choices, "areas": Area.choices,
         "levels": Level.choices, "may_import": bool(actions.catalogue_scope(request.user)), "unit_choice": choice,
     })
 
@@ -154,17 +177,15 @@ def analysis(request: HttpRequest) -> HttpResponse:
     unit = choice.code
     area = request.GET.get("area", "")
     qs = selectors.findings_for(request.user, kind=kind, status=status, unit=unit, area=area)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    table = FINDINGS.page(request, qs)
+    page = table.page
     for finding in page:
         _decorate(finding)
-    query = request.GET.copy()
-    query.pop("page", None)
     counts = dict(selectors.finding_counts(request.user, status))
     return render(request, "duties/analysis.html", {
         "page": page, "kinds": [(k, label, counts.get(k, 0)) for k, label in FindingKind.choices],
         "statuses": FindingStatus.choices, "kind": kind, "status": status, "unit_choice": choice, "area": area,
-        "areas": Area.choices,
-        "query": query.urlencode(),
+        "areas": Area.choices, "table": table,
     })
 
 
@@ -238,17 +259,15 @@ def positions(request: HttpRequest) -> HttpResponse:
     totals = {"units": len(rows), "items": sum(r.items for r in rows), "covered": sum(r.covered for r in rows),
               "posts": sum(r.posts for r in rows), "described": sum(r.described for r in rows)}
     totals["coverage"] = totals["covered"] / totals["items"] if totals["items"] else None
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"unit": code, "totals": totals, "query": query.urlencode()}
+    context = {"unit": code, "totals": totals}
     if code and len(rows) == 1:
         row = rows[0]
         row.may_edit = path_in_scope(row.unit.path, actions.catalogue_scope(request.user))
-        page = Paginator(selectors.posts_of_unit_for(request.user, row.unit), PAGE_SIZE).get_page(
-            request.GET.get("page"))
-        context.update(row=row, page=page, groups=_by_rank(page))
+        table = POSTS.page(request, selectors.posts_of_unit_for(request.user, row.unit))
+        context.update(row=row, page=table.page, table=table, groups=_by_rank(table.page))
         return render(request, "duties/positions_unit.html", context)
-    context["page"] = Paginator(rows, 25).get_page(request.GET.get("page"))
+    table = COVERAGE.page(request, rows)
+    context.update(page=table.page, table=table)
     return render(request, "duties/positions.html", context)
 
 
@@ -369,8 +388,8 @@ def drafts(request: HttpRequest) -> HttpResponse:
     """Draft adjustment batches (调整批次草案): proposed changes with what they change, where they came
     from and why; the 编办 approves or rejects each with its opinion."""
     status = request.GET.get("status", DraftStatus.PENDING)
-    page = Paginator(selectors.draft_changes_for(request.user, status=status), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+    table = DRAFTS.page(request, selectors.draft_changes_for(request.user, status=status))
+    page = table.page
     labels = {"name": _("事项名称"), "category": _("事项类别"), "area": _("职能领域"), "level": _("层级"),
               "legal_basis": _("设定依据"), "parent": _("上级事项"), "lead_units": _("牵头单位"),
               "assisting_units": _("协办单位"), "responsibility_matters": _("责任事项"),
@@ -380,7 +399,7 @@ def drafts(request: HttpRequest) -> HttpResponse:
                        for key, now, proposed in selectors.draft_rows(change)]
     return render(request, "duties/drafts.html", {
         "page": page, "status": status, "statuses": DraftStatus.choices,
-        "may_decide": bool(scope_paths(request.user, ADMINISTER_DUTIES)), "query": f"status={status}",
+        "may_decide": bool(scope_paths(request.user, ADMINISTER_DUTIES)), "table": table,
     })
 
 

@@ -143,3 +143,12 @@ def test_the_includes_in_both_languages(units):
         assert 'aria-current="page"' in pager and 'name="page"' in pager and 'name="size"' in pager
         assert 'name="q" value="甲"' in pager and "aria-sort" not in th
         assert 'aria-sort="descending"' in sorted_th and "▼" in sorted_th
+
+
+def test_choices_sort_by_their_labels_in_the_readers_language(units):
+    from zeren.core.tables import ByLabel
+
+    table = Table(Column("kind", "类别", ByLabel("code", [("T-00", "乙"), ("T-01", "甲"), ("T-02", "丙")])))
+    with translation.override("zh-hans"):
+        first = codes(table.page(get("sort=kind&size=100"), units))[:3]
+    assert first == ["T-02", "T-00", "T-01"]  # 丙 乙 甲 by code point, then the unlisted codes
