@@ -10,13 +10,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zeren.access.scope import scope_queryset
@@ -30,15 +30,18 @@ from zeren.accountability.models import (
     ComplaintStatus,
     Conclusion,
     FaultType,
+    IncidentCategory,
     IncidentReview,
     ReviewStatus,
     SanctionLevel,
+    Severity,
     SubjectKind,
 )
 from zeren.accountability.rules import AGGRAVATING, MITIGATING, case_source, recommend_rank
 from zeren.accountability.stats import annual_report, statistics
 from zeren.core.exports import download, write_csv, write_xlsx
 from zeren.core.ratelimit import ratelimit
+from zeren.core.tables import ByLabel, Column, Table
 from zeren.core.uploads import UploadRejected, read_upload
 from zeren.findings.causes import detail_rows
 from zeren.findings.models import FindingStatus
@@ -47,6 +50,41 @@ from zeren.org.models import Person, Unit
 from zeren.org.picker import UnitChoice, unit_choice
 
 PAGE = 50
+# The lists' sortable columns (zeren.core.tables).
+INBOX = Table(
+    Column("raised", gettext_lazy("发现时间"), "raised_at", first="desc"),
+    Column("cause", gettext_lazy("问题类型"), ByLabel("cause", lambda: cause_labels().items())),
+    Column("title", gettext_lazy("标题"), "title"), Column("unit", gettext_lazy("责任单位"), "unit__name"),
+    Column("status", gettext_lazy("状态"), ByLabel("status", FindingStatus.choices)), size=PAGE)
+CASES = Table(
+    Column("number", gettext_lazy("案件编号"), "number"), Column("opened", gettext_lazy("立案日期"), "opened_on", first="desc"),
+    Column("subject", gettext_lazy("问责对象"), "unit__name", "person__name"),
+    Column("fault", gettext_lazy("过错类型"), ByLabel("fault_type", FaultType.choices)),
+    Column("sanction", gettext_lazy("问责方式"), "sanction__rank", first="desc"),
+    Column("status", gettext_lazy("状态"), ByLabel("status", CaseStatus.choices)), size=PAGE)
+COMPLAINTS = Table(
+    Column("tracking", gettext_lazy("查询编号"), "tracking_number"),
+    Column("submitted", gettext_lazy("提交时间"), "submitted_at", first="desc"),
+    Column("channel", gettext_lazy("渠道"), ByLabel("channel", Channel.choices)),
+    Column("category", gettext_lazy("类别"), "category__name"), Column("unit", gettext_lazy("被投诉单位"), "unit__name"),
+    Column("body", gettext_lazy("受理机关"), "handling_body__name"),
+    Column("status", gettext_lazy("状态"), ByLabel("status", ComplaintStatus.choices)), size=PAGE)
+REVIEWS = Table(
+    Column("incident", gettext_lazy("事件"), "incident__code"),
+    Column("category", gettext_lazy("类别"), ByLabel("incident__category", IncidentCategory.choices)),
+    Column("severity", gettext_lazy("等级"), ByLabel("incident__severity", Severity.choices)),
+    Column("occurred", gettext_lazy("发生日期"), "incident__occurred_on", first="desc"),
+    Column("unit", gettext_lazy("责任单位"), "unit__name"), Column("due", gettext_lazy("检讨期限"), "due"), size=PAGE)
+APOLOGIES = Table(size=PAGE)
+REPEAT = Table(  # counted per unit and person in SQL, then paged here
+    Column("kind", gettext_lazy("对象"), "kind"), Column("name", gettext_lazy("名称"), "name", "code"),
+    Column("n", gettext_lazy("线索数"), "n", first="desc", num=True),
+    Column("causes", gettext_lazy("问题类型数"), "causes", first="desc", num=True), size=PAGE)
+COMMENDATIONS = Table(
+    Column("unit", gettext_lazy("单位"), "unit__name", "person__name"),
+    Column("created", gettext_lazy("提出日期"), "created_on", first="desc"),
+    Column("status", gettext_lazy("状态"), ByLabel("status", Commendation._meta.get_field("status").choices)),
+    size=PAGE)
 
 
 def _act(request: HttpRequest, fn: Callable[[], Any], done: str = "") -> Any:
@@ -76,16 +114,6 @@ def _unit_param(request: HttpRequest) -> tuple[UnitChoice, int | None]:
     names no single unit (the list is then empty and the page says why)."""
     choice = unit_choice(request)
     return choice, (choice.unit.pk if choice.unit else -1 if choice.unmatched else None)
-
-
-def _page(request: HttpRequest, qs) -> Any:
-    return Paginator(qs, PAGE).get_page(request.GET.get("page"))
-
-
-def _query(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 @login_required
@@ -138,14 +166,15 @@ def _label(findings) -> None:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    page = _page(request, _inbox_qs(request))
+    table = INBOX.page(request, _inbox_qs(request))
+    page = table.page
     _label(page)
     unit_choice_, _unit_id = _unit_param(request)
     labels = cause_labels()
     found = selectors.inbox_for(request.user).order_by().values_list("cause", flat=True).distinct()
     causes = sorted(((c, labels.get(c, c)) for c in found), key=lambda option: option[1])
     return render(request, "accountability/inbox.html", {
-        "page": page, "query": _query(request), "unit_choice": unit_choice_, "status": request.GET.get("status", "open_all"),
+        "page": page, "table": table, "unit_choice": unit_choice_, "status": request.GET.get("status", "open_all"),
         "cause": request.GET.get("cause", ""), "age": request.GET.get("age", ""),
         "statuses": [("open_all", _("待处理和已受理")), *FindingStatus.choices],
         "causes": causes, "ages": [("7", _("超过7天")), ("30", _("超过30天")),
@@ -236,8 +265,9 @@ def case_new(request: HttpRequest) -> HttpResponse:
 def cases(request: HttpRequest) -> HttpResponse:
     choice, unit_id = _unit_param(request)
     qs = selectors.cases_for(request.user, status=request.GET.get("status", ""), unit_id=unit_id)
+    table = CASES.page(request, qs)
     return render(request, "accountability/cases.html", {
-        "page": _page(request, qs), "query": _query(request), "statuses": CaseStatus.choices,
+        "page": table.page, "table": table, "statuses": CaseStatus.choices,
         "status": request.GET.get("status", ""), "unit_choice": choice})
 
 
@@ -341,8 +371,9 @@ def complaints(request: HttpRequest) -> HttpResponse:
     choice, unit_id = _unit_param(request)
     qs = selectors.complaints_for(request.user, status=request.GET.get("status", ""), unit_id=unit_id,
                                   q=request.GET.get("q", "").strip(), channel=request.GET.get("channel", ""))
+    table = COMPLAINTS.page(request, qs)
     return render(request, "accountability/complaints.html", {
-        "page": _page(request, qs), "query": _query(request), "statuses": ComplaintStatus.choices,
+        "page": table.page, "table": table, "statuses": ComplaintStatus.choices,
         "channels": Channel.choices, "status": request.GET.get("status", ""), "channel": request.GET.get("channel", ""),
         "q": request.GET.get("q", ""), "unit_choice": choice})
 
@@ -430,11 +461,12 @@ def complaint_attachment(request: HttpRequest, complaint_id: int, attachment_id:
 def incidents(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     reviews = selectors.reviews_for(request.user).order_by("-incident__occurred_on", "unit__code")
-    page = _page(request, reviews)
+    table = REVIEWS.page(request, reviews)
+    page = table.page
     for r in page:
         r.state = selectors.review_status(due=r.due, submitted_on=r.submitted_on,
                                           apologised=hasattr(r, "apology"), as_of=today)
-    return render(request, "accountability/incidents.html", {"page": page, "query": _query(request)})
+    return render(request, "accountability/incidents.html", {"page": page, "table": table})
 
 
 # The three findings of a responsibility review (责任检讨): each chosen explicitly, none pre-selected.
@@ -473,7 +505,8 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
 
 def apologies(request: HttpRequest) -> HttpResponse:
     """The public apologies page (失职道歉公告)."""
-    return render(request, "accountability/apologies.html", {"page": _page(request, selectors.public_apologies())})
+    table = APOLOGIES.page(request, selectors.public_apologies())
+    return render(request, "accountability/apologies.html", {"page": table.page, "table": table})
 
 
 # --- repeat findings, commendations, statistics ----------------------------------------------------
@@ -489,8 +522,9 @@ def repeat(request: HttpRequest) -> HttpResponse:
     except ValueError:
         minimum = 3
     rows = selectors.repeat_subjects(request.user, start=start, end=end, minimum=minimum)
-    return render(request, "accountability/repeat.html", {"rows": rows[:500], "start": start, "end": end,
-                                                          "minimum": minimum})
+    table = REPEAT.page(request, rows)
+    return render(request, "accountability/repeat.html", {"page": table.page, "table": table, "start": start,
+                                                          "end": end, "minimum": minimum})
 
 
 @login_required
@@ -509,7 +543,8 @@ def commendations(request: HttpRequest) -> HttpResponse:
                                                              reason=request.POST.get("reason", "")), _("已保存"))
         return redirect("accountability:commendations")
     qs = scope_queryset(request.user, Commendation.objects.select_related("unit", "person", "finding"))
-    return render(request, "accountability/commendations.html", {"page": _page(request, qs),
+    table = COMMENDATIONS.page(request, qs)
+    return render(request, "accountability/commendations.html", {"page": table.page, "table": table,
                                                                  "pending": pending.count()})
 
 

@@ -32,7 +32,7 @@ Parameters: ``sort`` (a column's key, ``-`` in front for descending), ``size``, 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,11 +49,12 @@ class ByLabel:
     """Order a field with choices by its labels in the reader's language (a status code's spelling says
     nothing to the reader: 已受理 before 已办结 in Chinese, Accepted before Closed in English)."""
 
-    def __init__(self, name: str, choices: Sequence[tuple[Any, Any]]) -> None:
-        self.name, self.choices = name, choices
+    def __init__(self, name: str, choices: Sequence[tuple[Any, Any]] | Callable[[], Iterable[tuple[Any, Any]]]) -> None:
+        self.name, self.choices = name, choices  # a callable: choices known only at request time (a registry's)
 
     def expression(self) -> Case:
-        ranked = sorted(self.choices, key=lambda choice: str(choice[1]))
+        choices = self.choices() if callable(self.choices) else self.choices
+        ranked = sorted(choices, key=lambda choice: str(choice[1]))
         return Case(*[When(**{self.name: value}, then=Value(n)) for n, (value, _label) in enumerate(ranked)],
                     default=Value(len(ranked)), output_field=IntegerField())
 
@@ -124,6 +125,7 @@ class Listing:
     next: str = ""
     keep: list[tuple[str, str]] = field(default_factory=list)  # hidden fields of the jump form
     keep_for_size: list[tuple[str, str]] = field(default_factory=list)  # of the size form (no page)
+    filters: str = ""  # the query string without sort, size and page: the list's filters, for an export link
     anchor: str = ""
 
     @property
@@ -213,6 +215,10 @@ class Table:
             listing.next = self._query(params, page=page.next_page_number())
         listing.keep = _fields(params, drop=(self.page_param,))
         listing.keep_for_size = _fields(params, drop=(self.page_param, self.size_param))
+        filters = params.copy()
+        for name in listing.params.values():
+            filters.pop(name, None)
+        listing.filters = filters.urlencode()
         return listing
 
     def _header(self, params: QueryDict, column: Column, sort: str) -> Header:

@@ -93,11 +93,8 @@ def index(request: HttpRequest) -> HttpResponse:
     names = dict(Unit.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
     for v in page:
         v.units = [(c, names.get(c, c)) for c in v.unit_list]
-    query = request.GET.copy()
-    for param in table.params.values():
-        query.pop(param, None)
     return render(request, "duties/index.html", {
-        "page": page, "table": table, "flt": flt, "query": query.urlencode(), "categories": Category.choices, "areas": Area.choices,
+        "page": page, "table": table, "flt": flt, "categories": Category.choices, "areas": Area.choices,
         "levels": Level.choices, "may_import": bool(actions.catalogue_scope(request.user)), "unit_choice": choice,
     })
 

@@ -21,9 +21,17 @@ LISTS = [
     ("duties", "/duties/?category=licensing", "admin", "valid_from"),
     ("duties", "/duties/analysis/?status=", "admin", "score"),
     ("duties", "/duties/positions/", "admin", "coverage"),
+    ("accountability", "/accountability/inbox/?status=", "admin", "raised"),
+    ("accountability", "/accountability/inbox/?status=open_all", "officer", "unit"),
+    ("accountability", "/accountability/cases/", "admin", "opened"),
+    ("accountability", "/accountability/complaints/", "admin", "submitted"),
+    ("accountability", "/accountability/incidents/", "admin", "due"),
+    ("accountability", "/accountability/commendations/", "admin", "unit"),
+    ("accountability", "/accountability/repeat/?min=2&start=2020-01-01", "admin", "n"),
 ]
 PAGED = [  # lists without sortable columns: paged only
     ("duties", "/duties/drafts/?status=", "admin"),
+    ("accountability", "/accountability/apologies/", ""),
 ]
 
 

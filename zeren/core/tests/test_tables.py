@@ -152,3 +152,8 @@ def test_choices_sort_by_their_labels_in_the_readers_language(units):
     with translation.override("zh-hans"):
         first = codes(table.page(get("sort=kind&size=100"), units))[:3]
     assert first == ["T-02", "T-00", "T-01"]  # 丙 乙 甲 by code point, then the unlisted codes
+
+
+def test_filters_leave_out_the_tables_own_parameters(units):
+    listing = UNITS.page(get("q=甲&sort=-name&size=20&page=2&unit=T"), units)
+    assert parse_qs(listing.filters) == {"q": ["甲"], "unit": ["T"]}
