@@ -10,36 +10,71 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zeren.access.rules import APPROVE, EDIT, SUPERVISE
 from zeren.access.scope import can
 from zeren.core.exports import download, write_csv
+from zeren.core.tables import ByLabel, Column, Table
 from zeren.org.models import Unit
 from zeren.oversight import actions, forms, report, selectors
 from zeren.oversight.models import (
     Attachment,
     Body,
     BodyKind,
+    EvaluatorKind,
     InspectionIssue,
     InspectionStatus,
     IssueStatus,
     MeetingTask,
     PublicationCategory,
     PublicationStatus,
+    Rating,
     ReferralStatus,
     ReferralType,
 )
 from zeren.oversight.rules import late
 
 PAGE = 30
+
+
+def _columns_of_publications(when: Column) -> Table:
+    return Table(when, Column("category", gettext_lazy("类别"), ByLabel("category", PublicationCategory.choices)),
+                 Column("title", gettext_lazy("标题"), "title"), Column("unit", gettext_lazy("单位"), "unit__name"),
+                 Column("status", gettext_lazy("状态"), ByLabel("status", PublicationStatus.choices)), size=PAGE)
+
+
+# The lists' sortable columns (zeren.core.tables).
+SUNSHINE = _columns_of_publications(Column("published", gettext_lazy("公开日期"), "published_at", first="desc"))
+PUBLICATIONS = _columns_of_publications(Column("created", gettext_lazy("创建时间"), "created_at", first="desc"))
+REQUIREMENTS = Table(
+    Column("unit", gettext_lazy("单位"), "unit__name"),
+    Column("category", gettext_lazy("类别"), ByLabel("category", PublicationCategory.choices)),
+    Column("title", gettext_lazy("应公开事项"), "title"), Column("due", gettext_lazy("公开期限"), "due_on"),
+    Column("met", gettext_lazy("公开日期"), "met_on", first="desc"), size=PAGE)
+REFERRALS = Table(
+    Column("number", gettext_lazy("编号"), "number"), Column("referred", gettext_lazy("移送日期"), "referred_on", first="desc"),
+    Column("from", gettext_lazy("移送机关"), "from_body__unit__name"), Column("to", gettext_lazy("受理机关"), "to_body__unit__name"),
+    Column("unit", gettext_lazy("被移送单位"), "unit__name"), Column("title", gettext_lazy("标题"), "title"),
+    Column("status", gettext_lazy("状态"), ByLabel("status", ReferralStatus.choices)), size=PAGE)
+MEETINGS = Table(
+    Column("held", gettext_lazy("会议日期"), "held_on", first="desc"), Column("title", gettext_lazy("会议名称"), "title"),
+    Column("convener", gettext_lazy("召集单位"), "convener__unit__name"), size=PAGE)
+INSPECTIONS = Table(
+    Column("title", gettext_lazy("检查名称"), "title"), Column("lead", gettext_lazy("牵头单位"), "lead__unit__name"),
+    Column("starts", gettext_lazy("时间"), "starts_on", "ends_on", first="desc"),
+    Column("status", gettext_lazy("状态"), ByLabel("status", InspectionStatus.choices)), size=PAGE)
+EXTERNAL = Table(
+    Column("visited", gettext_lazy("视察日期"), "visited_on", first="desc"), Column("unit", gettext_lazy("被评议单位"), "unit__name"),
+    Column("evaluator", gettext_lazy("评议人"), ByLabel("evaluator_kind", EvaluatorKind.choices), "evaluator"),
+    Column("rating", gettext_lazy("评议结果"), ByLabel("rating", Rating.choices)), size=PAGE)
 
 
 def _errors(exc: ValidationError | PermissionDenied) -> list[str]:
@@ -108,10 +143,11 @@ def _public_filters(request: HttpRequest) -> dict[str, Any]:
 def sunshine_index(request: HttpRequest) -> HttpResponse:
     """The public register (阳光公开): published and withdrawn items, searchable."""
     filters = _public_filters(request)
-    page = Paginator(selectors.public_publications(**filters), PAGE).get_page(request.GET.get("page"))
+    table = SUNSHINE.page(request, selectors.public_publications(**filters))
     query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
     return render(request, "oversight/sunshine_index.html", {
-        "page": page, "filters": filters, "query": query, "categories": PublicationCategory.choices})
+        "page": table.page, "table": table, "filters": filters, "query": query,
+        "categories": PublicationCategory.choices})
 
 
 def sunshine_item(request: HttpRequest, pk: int) -> HttpResponse:
@@ -220,9 +256,9 @@ def publications(request: HttpRequest) -> HttpResponse:
                 return redirect("oversight:publication", pk=created.pk)
         else:
             _form_errors(request, form)
-    page = Paginator(selectors.publications_for(request.user, status=status, q=q), PAGE).get_page(request.GET.get("page"))
+    table = PUBLICATIONS.page(request, selectors.publications_for(request.user, status=status, q=q))
     return render(request, "oversight/publications.html", {
-        "page": page, "form": form, "status": status, "q": q, "statuses": PublicationStatus.choices})
+        "page": table.page, "table": table, "form": form, "status": status, "q": q, "statuses": PublicationStatus.choices})
 
 
 @login_required
@@ -249,10 +285,10 @@ def checklist(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     only_overdue = request.GET.get("overdue") == "1"
     qs = selectors.requirements_for(request.user, overdue_on=today if only_overdue else None)
-    page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
-    for r in page:
+    table = REQUIREMENTS.page(request, qs)
+    for r in table.page:
         r.overdue = late(r.due_on, r.met_on, today)
-    return render(request, "oversight/checklist.html", {"page": page, "only_overdue": only_overdue, "today": today})
+    return render(request, "oversight/checklist.html", {"page": table.page, "table": table, "only_overdue": only_overdue, "today": today})
 
 
 # 移送处理
@@ -261,13 +297,14 @@ def checklist(request: HttpRequest) -> HttpResponse:
 def referrals(request: HttpRequest) -> HttpResponse:
     status, rtype, body = request.GET.get("status", ""), request.GET.get("type", ""), request.GET.get("body", "")
     qs = selectors.referrals_for(request.user, status=status, type=rtype, body=int(body) if body.isdigit() else None)
-    page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
+    table = REFERRALS.page(request, qs)
+    page = table.page
     today = timezone.localdate()
     for r in page:
         r.overdue = (r.status == ReferralStatus.REFERRED and late(r.register_due, r.registered_on, today)) or (
             r.status == ReferralStatus.REGISTERED and late(r.report_due, r.reported_on, today))
     return render(request, "oversight/referrals.html", {
-        "page": page, "status": status, "type": rtype, "statuses": ReferralStatus.choices,
+        "page": page, "table": table, "status": status, "type": rtype, "statuses": ReferralStatus.choices,
         "types": ReferralType.choices, "stats": selectors.referral_statistics(request.user),
         "may_refer": selectors.referring_bodies_of(request.user).exists()})
 
@@ -359,8 +396,8 @@ def network(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def meetings(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.meetings_for(request.user), PAGE).get_page(request.GET.get("page"))
-    return render(request, "oversight/meetings.html", {"page": page})
+    table = MEETINGS.page(request, selectors.meetings_for(request.user))
+    return render(request, "oversight/meetings.html", {"page": table.page, "table": table})
 
 
 @login_required
@@ -424,8 +461,8 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def inspections(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.inspections_for(request.user), PAGE).get_page(request.GET.get("page"))
-    return render(request, "oversight/inspections.html", {"page": page})
+    table = INSPECTIONS.page(request, selectors.inspections_for(request.user))
+    return render(request, "oversight/inspections.html", {"page": table.page, "table": table})
 
 
 @login_required
@@ -511,8 +548,8 @@ def external(request: HttpRequest) -> HttpResponse:
                 return redirect("oversight:external")
         else:
             _form_errors(request, form)
-    page = Paginator(selectors.external_evaluations_for(request.user), PAGE).get_page(request.GET.get("page"))
-    return render(request, "oversight/external.html", {"page": page, "form": form})
+    table = EXTERNAL.page(request, selectors.external_evaluations_for(request.user))
+    return render(request, "oversight/external.html", {"page": table.page, "table": table, "form": form})
 
 
 def _year(request: HttpRequest) -> int:

@@ -28,6 +28,13 @@ LISTS = [
     ("accountability", "/accountability/incidents/", "admin", "due"),
     ("accountability", "/accountability/commendations/", "admin", "unit"),
     ("accountability", "/accountability/repeat/?min=2&start=2020-01-01", "admin", "n"),
+    ("oversight", "/sunshine/", "", "published"),
+    ("oversight", "/oversight/publications/?status=", "admin", "title"),
+    ("oversight", "/oversight/checklist/", "admin", "due"),
+    ("oversight", "/oversight/referrals/", "admin", "referred"),
+    ("oversight", "/oversight/meetings/", "admin", "held"),
+    ("oversight", "/oversight/inspections/", "admin", "starts"),
+    ("oversight", "/oversight/external/", "admin", "visited"),
 ]
 PAGED = [  # lists without sortable columns: paged only
     ("duties", "/duties/drafts/?status=", "admin"),
