@@ -49,12 +49,14 @@ class ByLabel:
     """Order a field with choices by its labels in the reader's language (a status code's spelling says
     nothing to the reader: 已受理 before 已办结 in Chinese, Accepted before Closed in English)."""
 
-    def __init__(self, name: str, choices: Sequence[tuple[Any, Any]] | Callable[[], Iterable[tuple[Any, Any]]]) -> None:
+    def __init__(self, name: str, choices: Sequence[tuple[Any, Any]] | Callable[[], Iterable[tuple[Any, Any]]],
+                 declared: bool = False) -> None:
         self.name, self.choices = name, choices  # a callable: choices known only at request time (a registry's)
+        self.declared = declared  # in the order the choices are declared (grades: 优秀 称职 基本称职 不称职)
 
     def expression(self) -> Case:
-        choices = self.choices() if callable(self.choices) else self.choices
-        ranked = sorted(choices, key=lambda choice: str(choice[1]))
+        choices = list(self.choices() if callable(self.choices) else self.choices)
+        ranked = choices if self.declared else sorted(choices, key=lambda choice: str(choice[1]))
         return Case(*[When(**{self.name: value}, then=Value(n)) for n, (value, _label) in enumerate(ranked)],
                     default=Value(len(ranked)), output_field=IntegerField())
 
@@ -198,10 +200,17 @@ class Table:
     # --- one page ----------------------------------------------------------------------------------
 
     def page(self, request: HttpRequest, rows: QuerySet | Sequence[Any]) -> Listing:
+        """One page of ``rows`` as the request asks: sorted, sized and numbered."""
         params = request.GET
         sort, size = self.sort_of(params), self.size_of(params)
         ordered = self.order(rows, sort) if isinstance(rows, QuerySet) else self.order_rows(rows, sort)
-        page = Paginator(ordered, size).get_page(params.get(self.page_param))
+        return self.listing(request, Paginator(ordered, size).get_page(params.get(self.page_param)), sort)
+
+    def listing(self, request: HttpRequest, page: Page, sort: str = "") -> Listing:
+        """The headers and pager of a page made elsewhere (a selector that pages its own rows, sized by
+        :meth:`size_of`)."""
+        params = request.GET
+        size = page.paginator.per_page
         listing = Listing(page=page, sort=sort, size=size, sizes=self.sizes, params={}, anchor=self.anchor,
                           col={key: self._header(params, column, sort) for key, column in self.columns.items()})
         listing.params = {"sort": self.sort_param, "size": self.size_param, "page": self.page_param}

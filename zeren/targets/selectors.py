@@ -358,11 +358,11 @@ class TreePage:
     computed: dict[int, rules.Status]
 
 
-def tree_for(user: Any, unit: Unit, year: int, as_of: date, page: int | str | None) -> TreePage:
+def tree_for(user: Any, unit: Unit, year: int, as_of: date, page: int | str | None, size: int = TREE_PAGE) -> TreePage:
     """A page of ``unit``'s own targets of ``year`` (scoped), each with its direct children, and the
     statuses of all of them at ``as_of``."""
-    own = targets_for(user, year=year).filter(unit=unit).exclude(state=TargetState.WITHDRAWN).order_by("code")
-    page_obj = Paginator(own, TREE_PAGE).get_page(page)
+    own = targets_for(user, year=year).filter(unit=unit).exclude(state=TargetState.WITHDRAWN).order_by("code", "pk")
+    page_obj = Paginator(own, size).get_page(page)
     tops = list(page_obj)
     computed = statuses(Target.objects.filter(pk__in=[t.pk for t in tops]), as_of) if tops else {}
     kids: dict[int, list[Target]] = defaultdict(list)

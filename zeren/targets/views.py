@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +26,7 @@ from django.views.decorators.http import require_POST
 from zeren.access.rules import ADMINISTER, APPROVE, EDIT, SUPERVISE
 from zeren.access.scope import can, scope_paths, scope_queryset
 from zeren.core.exports import download
+from zeren.core.tables import ByLabel, Column, Table
 from zeren.core.uploads import MB, UploadRejected, limits, read_upload
 from zeren.org.models import Person, Unit
 from zeren.targets import actions, exchange, rules, selectors, whitepaper
@@ -41,8 +41,35 @@ from zeren.targets.models import (
     Target,
     WhitePaper,
 )
-from zeren.targets.selectors import MAX_CHILDREN
+from zeren.targets.selectors import MAX_CHILDREN, TREE_PAGE
 from zeren.workcal.selectors import get_calendar
+
+# The lists' sortable columns (zeren.core.tables).
+TREE = Table(size=TREE_PAGE)  # a unit's own targets with their decomposition, in code order
+LETTERS = Table(
+    Column("unit", gettext_lazy("单位"), "unit__name"), Column("signatory", gettext_lazy("签署人"), "signatory__name"),
+    Column("signed", gettext_lazy("签署日期"), "signed_on", first="desc"), size=50)
+NOTICES = Table(
+    Column("target", gettext_lazy("目标"), "target__code"),
+    Column("unit", gettext_lazy("受文单位/领导"), "unit__name", "addressee__name"),
+    Column("reason", gettext_lazy("原因"), "reason"), Column("issued", gettext_lazy("下发"), "issued_on", first="desc"),
+    Column("due", gettext_lazy("答复时限（5个工作日）"), "due_on"),
+    Column("status", gettext_lazy("状态"), ByLabel("status", NoticeStatus.choices)), default="due", size=50)
+ASSESSMENTS = Table(
+    Column("name", gettext_lazy("姓名"), "person__name"),
+    Column("progress", gettext_lazy("加权进度"), "basis__progress", first="desc", num=True),
+    Column("proposed", gettext_lazy("建议等次"), ByLabel("proposed_grade", Grade.choices, declared=True)),
+    Column("grade", gettext_lazy("确定等次"), ByLabel("grade", Grade.choices, declared=True)), size=50)
+APPEALS = Table(
+    Column("person", gettext_lazy("申请人"), "assessment__person__name"),
+    Column("unit", gettext_lazy("单位"), "assessment__unit__name"),
+    Column("year", gettext_lazy("年度"), "assessment__year", first="desc", num=True),
+    Column("original", gettext_lazy("原等次"), ByLabel("original_grade", Grade.choices, declared=True)),
+    Column("filed", gettext_lazy("申请日期"), "filed_on", first="desc"), Column("decide_by", gettext_lazy("复核时限"), "decide_by"),
+    Column("status", gettext_lazy("状态"), ByLabel("status", AppealStatus.choices)), default="decide_by", size=50)
+PAPERS = Table(
+    Column("year", gettext_lazy("年度"), "year", first="desc", num=True), Column("unit", gettext_lazy("部门"), "unit__name"),
+    Column("published", gettext_lazy("发布时间"), "published_at", first="desc"), size=50)
 
 ViewT = TypeVar("ViewT", bound=Callable[..., HttpResponse])
 
@@ -117,14 +144,15 @@ def index(request: HttpRequest) -> HttpResponse:
     unit = units.filter(code=code).first() or units.order_by("path").first()
     if unit is None:
         return render(request, "targets/index.html", {"unit": None, "year": year, "as_of": as_of})
-    tree = selectors.tree_for(request.user, unit, year, as_of, request.GET.get("page"))
+    tree = selectors.tree_for(request.user, unit, year, as_of, request.GET.get("page"), TREE.size_of(request.GET))
     rows = _shown(list(tree.page), tree.computed)
     for row in rows:
         kids = tree.kids.get(row.t.pk, [])
         row.kids, row.more = _shown(kids[:MAX_CHILDREN], tree.computed), max(0, len(kids) - MAX_CHILDREN)
     counts = Counter(s.status for s in tree.computed.values())
     return render(request, "targets/index.html", {
-        "unit": unit, "page": tree.page, "rows": rows, "year": year, "as_of": as_of,
+        "unit": unit, "page": tree.page, "table": TREE.listing(request, tree.page), "rows": rows, "year": year,
+        "as_of": as_of,
         "subunits": units.filter(parent=unit).order_by("sort_order", "code")[:80],
         "ancestors": units.filter(code__in=unit.ancestor_codes()).order_by("path"),
         "counts": [(STATUS_LABELS[s], COLOURS[s], counts.get(s, 0)) for s in rules.STATUSES],
@@ -206,8 +234,9 @@ def letters(request: HttpRequest) -> HttpResponse:
         if _units_for(request).filter(code=code).exists():
             return redirect("targets:letter", unit_code=code, year=year)
         messages.error(request, _("单位代码 %(code)s 不存在或不在你的权限范围内") % {"code": code})
+    table = LETTERS.page(request, qs)
     return render(request, "targets/letters.html", {
-        "page": Paginator(qs, 50).get_page(request.GET.get("page")), "year": year,
+        "page": table.page, "table": table, "year": year,
         "own": getattr(request.user, "unit_code", "")})
 
 
@@ -258,9 +287,10 @@ def notices(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     qs = selectors.notices_for(request.user)
     qs = qs.filter(status=status) if status in NoticeStatus.values else qs
-    page = Paginator(qs.order_by("due_on", "id"), 50).get_page(request.GET.get("page"))
+    table = NOTICES.page(request, qs)
+    page = table.page
     closable = {n.pk for n in page if can(request.user, SUPERVISE, n.unit)}
-    return render(request, "targets/notices.html", {"page": page, "status": status, "statuses": NoticeStatus.choices,
+    return render(request, "targets/notices.html", {"page": page, "table": table, "status": status, "statuses": NoticeStatus.choices,
                                                     "closable": closable})
 
 
@@ -355,11 +385,12 @@ def assessments(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('targets:assessments')}?year={year}&unit={unit.code}")
     qs = selectors.assessments_for(request.user, year=year)
     qs = qs.filter(unit=unit) if unit is not None else qs.none()
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    table = ASSESSMENTS.page(request, qs)
+    page = table.page
     rows = [(a, BasisView(a.basis or {})) for a in page]
     current = next((r for r in rounds if unit is not None and r.unit_id == unit.pk), None)
     return render(request, "targets/assessments.html", {
-        "year": year, "rounds": rounds, "unit": unit, "round": current, "page": page, "rows": rows,
+        "year": year, "rounds": rounds, "unit": unit, "round": current, "page": page, "table": table, "rows": rows,
         "quota_share": _quota_share(), "today": timezone.localdate(),
         "may_propose": unit is not None and (can(request.user, EDIT, unit) or can(request.user, APPROVE, unit)),
         "may_confirm": unit is not None and can(request.user, APPROVE, unit),
@@ -436,10 +467,11 @@ def appeals(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", AppealStatus.FILED)
     qs = selectors.appeals_for(request.user)
     qs = qs.filter(status=status) if status in AppealStatus.values else qs
-    page = Paginator(qs.order_by("decide_by", "id"), 50).get_page(request.GET.get("page"))
+    table = APPEALS.page(request, qs)
+    page = table.page
     cal, today = get_calendar(), timezone.localdate()
     rows = [(p, left, -left) for p in page for left in [rules.working_days_to(cal, today, p.decide_by)]]
-    return render(request, "targets/appeals.html", {"page": page, "rows": rows, "status": status,
+    return render(request, "targets/appeals.html", {"page": page, "table": table, "rows": rows, "status": status,
                                                     "statuses": AppealStatus.choices, "today": today})
 
 
@@ -536,8 +568,8 @@ PAPER_MOVE_LABELS = {PaperState.APPROVED: gettext_lazy("审核通过"), PaperSta
 @public
 def papers(request: HttpRequest) -> HttpResponse:
     """Public: the published white papers (部门责任白皮书)."""
-    page = Paginator(selectors.published_papers(), 50).get_page(request.GET.get("page"))
-    return render(request, "targets/papers.html", {"page": page})
+    table = PAPERS.page(request, selectors.published_papers())
+    return render(request, "targets/papers.html", {"page": table.page, "table": table})
 
 
 @public

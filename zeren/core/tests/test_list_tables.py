@@ -35,10 +35,15 @@ LISTS = [
     ("oversight", "/oversight/meetings/", "admin", "held"),
     ("oversight", "/oversight/inspections/", "admin", "starts"),
     ("oversight", "/oversight/external/", "admin", "visited"),
+    ("targets", "/targets/letters/", "admin", "unit"),
+    ("targets", "/targets/notices/?status=", "admin", "issued"),
+    ("targets", "/targets/appeals/?status=", "admin", "filed"),
+    ("targets", "/targets/white-papers/", "", "unit"),
 ]
 PAGED = [  # lists without sortable columns: paged only
     ("duties", "/duties/drafts/?status=", "admin"),
     ("accountability", "/accountability/apologies/", ""),
+    ("targets", "/targets/", "admin"),
 ]
 
 
