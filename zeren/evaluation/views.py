@@ -7,20 +7,43 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zeren.core.exports import download, write_xlsx
 from zeren.core.importing import MAX_LISTED
 from zeren.core.ratelimit import ratelimit
+from zeren.core.tables import ByLabel, Column, Table
 from zeren.core.uploads import cli_command
 from zeren.evaluation import actions, selectors
-from zeren.evaluation.models import ProposalStatus, QuestionKind, Survey, SurveyStatus
+from zeren.evaluation.models import (
+    ProposalKind,
+    ProposalStatus,
+    QuestionKind,
+    RoundStatus,
+    Survey,
+    SurveyStatus,
+)
 from zeren.evaluation.reading import read_values
 from zeren.evaluation.sources import selection_labels
+
+# The lists' sortable columns (zeren.core.tables).
+ROUNDS = Table(
+    Column("name", gettext_lazy("名称"), "name"), Column("system", gettext_lazy("指标体系"), "system__name"),
+    Column("period", gettext_lazy("评估期"), "period_end", "period_start", first="desc"),
+    Column("scope", gettext_lazy("范围"), "pilot"),
+    Column("completeness", gettext_lazy("数据完整度"), "completeness", first="desc", num=True),
+    Column("status", gettext_lazy("状态"), ByLabel("status", RoundStatus.choices, declared=True)), size=30)
+RESULTS = Table(
+    Column("rank", gettext_lazy("排名"), "rank", num=True), Column("unit", gettext_lazy("单位"), "unit__name"),
+    Column("score", gettext_lazy("综合得分"), "score", first="desc", num=True), size=50)
+PROPOSALS = Table(
+    Column("kind", gettext_lazy("类型"), ByLabel("kind", ProposalKind.choices)), Column("summary", gettext_lazy("摘要"), "summary"),
+    Column("status", gettext_lazy("状态 / 决定"), ByLabel("status", ProposalStatus.choices, declared=True), "-decided_at"),
+    size=30)
 
 
 @login_required
@@ -30,9 +53,9 @@ def index(request: HttpRequest) -> HttpResponse:
     rounds = selectors.rounds_for(request.user)
     if kind in ("special", "regular"):
         rounds = rounds.filter(system__programme__isnull=kind == "regular")
-    page = Paginator(rounds, 30).get_page(request.GET.get("page"))
+    table = ROUNDS.page(request, rounds)
     return render(request, "evaluation/index.html", {
-        "page": page, "office": selectors.is_performance_office(request.user), "kind": kind,
+        "page": table.page, "table": table, "office": selectors.is_performance_office(request.user), "kind": kind,
         "surveys": Survey.objects.order_by("-created_at")[:10],
         "open_proposals": selectors.proposals_for(request.user, status=ProposalStatus.OPEN).count(),
     })
@@ -46,12 +69,12 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return download(write_xlsx({"values": selectors.value_template_rows(rnd)}),
                         _("指标值导入模板") + f"-{rnd.system.code}.xlsx")
     results = list(selectors.results_for(request.user, rnd))
-    page = Paginator(results, 50).get_page(request.GET.get("page"))
+    table = RESULTS.page(request, selectors.results_for(request.user, rnd))
     chart = {"units": [r.unit.short_name or r.unit.name for r in results],
              "scores": [None if r.score is None else round(r.score, 2) for r in results],
              "heat": selectors.heat_map(results), "labels": {"score": _("综合得分"), "value": _("标准化值")}}
     return render(request, "evaluation/round.html", {
-        "round": rnd, "page": page, "chart": chart, "office": selectors.is_performance_office(request.user),
+        "round": rnd, "page": table.page, "table": table, "chart": chart, "office": selectors.is_performance_office(request.user),
         "programme_scope": selection_labels(rnd.programme.selection) if rnd.programme else [],
         "missing": sum(1 for r in results if r.missing), "count": len(results),
     })
@@ -161,8 +184,8 @@ unit_result.public = True  # type: ignore[attr-defined]
 @login_required
 def proposals(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
-    page = Paginator(selectors.proposals_for(request.user, status=status), 30).get_page(request.GET.get("page"))
-    return render(request, "evaluation/proposals.html", {"page": page, "status": status,
+    table = PROPOSALS.page(request, selectors.proposals_for(request.user, status=status))
+    return render(request, "evaluation/proposals.html", {"page": table.page, "table": table, "status": status,
                                                          "statuses": ProposalStatus.choices})
 
 

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
+from zeren.core.tables import ByLabel, Column, Table
 from zeren.findings.models import FindingStatus
 from zeren.findings.selectors import cause_labels, cause_options, evidence_label, findings_for
 from zeren.org.picker import unit_choice
+
+FINDINGS = Table(  # sortable columns (zeren.core.tables)
+    Column("raised", gettext_lazy("发现时间"), "raised_at", first="desc"),
+    Column("cause", gettext_lazy("问题类型"), ByLabel("cause", lambda: cause_labels().items())),
+    Column("title", gettext_lazy("标题"), "title"), Column("unit", gettext_lazy("责任单位"), "unit__name"),
+    Column("status", gettext_lazy("状态"), ByLabel("status", FindingStatus.choices)), size=50)
 
 
 @login_required
@@ -18,7 +25,8 @@ def index(request: HttpRequest) -> HttpResponse:
     cause = request.GET.get("cause", "")
     unit = unit_choice(request)  # a name or a code (zeren.org.picker)
     qs = findings_for(request.user, status=status, cause=cause, unit_code=unit.code)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    table = FINDINGS.page(request, qs)
+    page = table.page
     labels = cause_labels()
     kinds: dict[str, str] = {}
     for finding in page:
@@ -28,6 +36,6 @@ def index(request: HttpRequest) -> HttpResponse:
             kinds[finding.evidence_type] = evidence_label(finding.evidence_type)
         finding.evidence_label = kinds[finding.evidence_type]  # type: ignore[attr-defined]
     return render(request, "findings/index.html", {
-        "page": page, "status": status, "cause": cause, "unit": unit, "statuses": FindingStatus.choices,
+        "page": page, "table": table, "status": status, "cause": cause, "unit": unit, "statuses": FindingStatus.choices,
         "causes": cause_options(request.user),
     })

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
+from zeren.core.tables import ByLabel, Column, Table
 from zeren.org import selectors
 from zeren.org.models import Level, Unit, UnitKind
 
 PAGE_SIZE = 25
+# The search's sortable columns (zeren.core.tables): units, or persons.
+UNITS = Table(Column("name", gettext_lazy("名称"), "name"), Column("code", gettext_lazy("单位代码"), "code"),
+              Column("kind", gettext_lazy("类别"), ByLabel("kind", UnitKind.choices)),
+              Column("level", gettext_lazy("层级"), ByLabel("level", Level.choices, declared=True)),
+              Column("parent", gettext_lazy("上级单位"), "parent__name"), size=PAGE_SIZE)
+PERSONS = Table(Column("name", gettext_lazy("姓名"), "name"), Column("code", gettext_lazy("人员编号"), "code"),
+                size=PAGE_SIZE)
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -50,11 +58,9 @@ def search(request: HttpRequest) -> HttpResponse:
         qs = selectors.persons_for(request.user, q=q) if q else selectors.persons_for(request.user).none()
     else:
         qs = selectors.units_for(request.user, q=q, level=level, kind=kind)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    table = (PERSONS if what == "persons" else UNITS).page(request, qs)
     return render(request, "org/search.html", {
-        "q": q, "what": what, "level": level, "kind": kind, "page": page, "query": query.urlencode(),
+        "q": q, "what": what, "level": level, "kind": kind, "page": table.page, "table": table,
         "levels": Level.choices, "kinds": UnitKind.choices, "signed_in": request.user.is_authenticated,
     })
 

@@ -10,14 +10,22 @@ at ``/public/`` for them.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from zeren.audit.selectors import public_checkpoints
 from zeren.core.ratelimit import ratelimit
+from zeren.core.tables import Column, Table
 from zeren.portal import selectors
+
+# The public lists' sortable columns (zeren.core.tables).
+RESULTS = Table(Column("name", gettext_lazy("评估轮次"), "name"), Column("system", gettext_lazy("指标体系"), "system__name"),
+                Column("period", gettext_lazy("评估期"), "period_end", "period_start", first="desc"),
+                Column("published", gettext_lazy("发布时间"), "published_at", first="desc"), size=30)
+CHECKPOINTS = Table(Column("time", gettext_lazy("时间"), "created_at", first="desc"),
+                    Column("size", gettext_lazy("树大小"), "tree_size", first="desc", num=True), size=50)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -34,8 +42,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @ratelimit("public")
 def results(request: HttpRequest) -> HttpResponse:
     """Published evaluation results (绩效评估结果公开): each round's ranking page and PDF report."""
-    page = Paginator(selectors.published_rounds(), 30).get_page(request.GET.get("page"))
-    return render(request, "portal/results.html", {"page": page})
+    table = RESULTS.page(request, selectors.published_rounds())
+    return render(request, "portal/results.html", {"page": table.page, "table": table})
 
 
 @ratelimit("public")
@@ -48,5 +56,5 @@ def accountability(request: HttpRequest) -> HttpResponse:
 
 def transparency(request: HttpRequest) -> HttpResponse:
     """The audit log's published checkpoints and how to check them (透明度：审计检查点)."""
-    page = Paginator(public_checkpoints(), 50).get_page(request.GET.get("page"))
-    return render(request, "portal/transparency.html", {"page": page})
+    table = CHECKPOINTS.page(request, public_checkpoints())
+    return render(request, "portal/transparency.html", {"page": table.page, "table": table})

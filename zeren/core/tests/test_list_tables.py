@@ -39,6 +39,15 @@ LISTS = [
     ("targets", "/targets/notices/?status=", "admin", "issued"),
     ("targets", "/targets/appeals/?status=", "admin", "filed"),
     ("targets", "/targets/white-papers/", "", "unit"),
+    ("evaluation", "/evaluation/", "admin", "name"),
+    ("evaluation", "/evaluation/proposals/", "admin", "kind"),
+    ("findings", "/findings/", "admin", "raised"),
+    ("findings", "/findings/?status=open", "officer", "unit"),
+    ("audit", "/audit/", "admin", "action"),
+    ("org", "/org/search/?q=局", "", "name"),
+    ("org", "/org/search/", "", "code"),
+    ("org", "/org/search/?what=units&level=district", "admin", "kind"),
+    ("portal", "/public/results/", "", "name"),
 ]
 PAGED = [  # lists without sortable columns: paged only
     ("duties", "/duties/drafts/?status=", "admin"),

@@ -39,9 +39,9 @@ def test_the_public_sees_posts_but_no_people(client, demo_city):
 
 def test_search_paginates(client, demo_city):
     first = client.get("/org/search/", {"q": "SZ"}).content.decode()
-    assert "第 1 /" in first and "下一页" in first
+    assert 'aria-label="第 1 页（当前）"' in first and "下一页" in first and "页（共" in first
     second = client.get("/org/search/", {"q": "SZ", "page": 2}).content.decode()
-    assert "上一页" in second
+    assert "上一页" in second and 'aria-label="第 2 页（当前）"' in second
 
 
 def test_english_interface(client, demo_city):
