@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import gc
 import hashlib
 import secrets
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
-from itertools import repeat
+from datetime import date, datetime
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import orjson
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -29,28 +30,22 @@ from zeren.core.importing import ImportRejected, RowError
 from zeren.findings.actions import FindingSpec, do_follow_source
 from zeren.findings.rules import dedupe_key as finding_key
 from zeren.org.models import Unit
-from zeren.supervision import storage
-from zeren.supervision.casewrite import CaseWriter, event_values
+from zeren.supervision import casewrite
 from zeren.supervision.catalog import Catalog, get_catalog
-from zeren.supervision.events import (
-    Rejection,
-    storable_payload,
-    storable_text,
-)
+from zeren.supervision.columns import EventColumns, read_columns, utc_texts
+from zeren.supervision.events import Rejection, canonical_digest, parse_line, storable_payload, storable_text
 from zeren.supervision.models import (
     Alert,
     AlertStatus,
     AlertType,
+    ApprovalCase,
     ApprovalItem,
     IngestBatch,
     RejectedEvent,
     ScanRun,
     SourceSystem,
 )
-from zeren.supervision.reading import ReadBatch, read_batch, read_file
-from zeren.supervision.rules import (
-    FINDING_TYPES,
-)
+from zeren.supervision.rules import FINDING_TYPES, CaseRules, FoldCursor, micros, rules_tag
 
 if TYPE_CHECKING:
     from zeren.supervision.scanning import Changes
@@ -92,13 +87,6 @@ class IngestResult:
     rejections: list[dict[str, Any]] = field(default_factory=list)
     batches: list[int] = field(default_factory=list)
 
-    def reject(self, index: int, raw: Any, rejection: Rejection) -> None:
-        self.rejected += 1
-        event_id = raw.get("event_id") if isinstance(raw, dict) else None
-        self.rejections.append({"index": index, "event_id": storable_text(event_id) if isinstance(event_id, str)
-                                else None,
-                                "field": rejection.field, "reason": rejection.reason})
-
     def merge(self, other: IngestResult, keep: int = 1000) -> None:
         self.accepted += other.accepted
         self.duplicates += other.duplicates
@@ -107,17 +95,16 @@ class IngestResult:
         self.batches.extend(other.batches)
 
 
-def _identity_checker(catalog: Catalog, source: SourceSystem):
+def _identity_checker(catalog: Catalog, source: SourceSystem) -> Callable[[str, str], tuple[int, int] | Rejection]:
     """``check(item_code, unit_code) -> (item pk, unit pk) | Rejection`` for events from ``source``,
-    memoised per pair: a batch has thousands of events but a handful of (item, unit) pairs."""
-    memo: dict[tuple[str, str], tuple[int, int] | Rejection] = {}
+    memoised: a batch has thousands of events but a handful of (item, unit) pairs."""
     scope = source.unit.path if source.unit_id else "/"
 
-    def resolve(item_code: str, unit_code: str) -> tuple[int, int] | Rejection:
-        item = catalog.items.get(item_code)
+    @functools.cache
+    def check(item_code: str, unit_code: str) -> tuple[int, int] | Rejection:
+        item, unit = catalog.items.get(item_code), catalog.units.get(unit_code)
         if item is None:
             return Rejection("item_code", f"item_code: unknown approval item {item_code!r}")
-        unit = catalog.units.get(unit_code)
         if unit is None:
             return Rejection("unit_code", f"unit_code: unknown unit {unit_code!r}")
         if not unit[1].startswith(scope):
@@ -125,14 +112,18 @@ def _identity_checker(catalog: Catalog, source: SourceSystem):
         if not unit[1].startswith(item.unit_path):
             return Rejection("unit_code", f"unit_code: {unit_code!r} does not handle item {item_code!r}")
         return item.pk, unit[0]
-
-    def check(item_code: str, unit_code: str) -> tuple[int, int] | Rejection:
-        key = (item_code, unit_code)
-        found = memo.get(key)
-        if found is None:
-            found = memo[key] = resolve(item_code, unit_code)
-        return found
     return check
+
+
+def _rules_of(catalog: Catalog) -> casewrite.RulesOf:
+    """The case rules of an (item pk, unit pk) pair and their tag, memoised."""
+    items = catalog.item_by_pk()
+
+    @functools.cache
+    def rules_of(pair: tuple[int, int]) -> tuple[CaseRules, int]:
+        rules = catalog.effective(items[pair[0]], pair[1]).case_rules
+        return rules, rules_tag(rules)
+    return rules_of
 
 
 def do_ingest_events(*, source: SourceSystem, events: list[Any], catalog: Catalog | None = None,
@@ -146,104 +137,93 @@ def do_ingest_events(*, source: SourceSystem, events: list[Any], catalog: Catalo
     commit.
 
     A case's state is the fold of all its events in order (:func:`zeren.supervision.rules.case_state`),
-    so arrival order does not matter. Events that sort after everything already folded for their
-    case — the usual live feed — are folded onto the stored state, for the whole batch at once
-    (:mod:`zeren.supervision.batchfold`); a case that receives an earlier event (or another
-    source's, or whose rules changed) is folded again from all of its events.
+    so arrival order does not matter: see :mod:`zeren.supervision.casewrite`.
     """
-    catalog = catalog or get_catalog()
-    return _ingest_read(source, read_batch(events, _identity_checker(catalog, source), first_index), catalog)
+    return _ingest(source, *read_columns(events, first_index), catalog or get_catalog())
 
 
-def _ingest_read(source: SourceSystem, read: ReadBatch, catalog: Catalog) -> IngestResult:
-    """The transaction of :func:`do_ingest_events`, for a batch already read and validated."""
+def _ingest(source: SourceSystem, cols: EventColumns, bad: list[tuple[int, Any, Rejection]],
+            catalog: Catalog) -> IngestResult:
+    """The transaction of :func:`do_ingest_events`, for a batch already validated as columns."""
+    from zeren.workcal.selectors import get_calendar
 
-    result = IngestResult(duplicates=read.duplicates)
-    _ingest_transaction(source, read, catalog, result)
+    cal, now, check, result = get_calendar(), timezone.now(), _identity_checker(catalog, source), IngestResult()
+    with transaction.atomic():
+        casewrite.lock_ingestion()
+        row_of, loaded = casewrite.load_cases("case_id", list(dict.fromkeys(cols.case_id)), source.pk)
+        identity = {c: (loaded["item_id"][r], loaded["unit_id"][r]) for c, r in row_of.items()}
+        seen = casewrite.known_event_ids(source.pk, cols.event_id)
+        pairs = list(zip(cols.item_code, cols.unit_code, strict=True))
+        checked = {pair: check(*pair) for pair in set(pairs)}
+        owns = list(map(checked.__getitem__, pairs))
+        keep = np.ones(len(cols), dtype=bool)
+        case_own = dict(zip(cols.case_id, owns, strict=True))
+        if (seen or len(set(cols.event_id)) < len(cols) or len(set(zip(cols.case_id, owns, strict=True))) > len(case_own)
+                or any(isinstance(own, Rejection) for own in checked.values())
+                or any(case_own[c] != own for c, own in identity.items())):  # row by row only then
+            for n, (event_id, case_id, own) in enumerate(zip(cols.event_id, cols.case_id, owns, strict=True)):
+                keep[n] = False
+                if isinstance(own, Rejection):
+                    problem = own
+                elif event_id in seen:  # the first of a re-delivered event counts
+                    result.duplicates += 1
+                    continue
+                elif identity.setdefault(case_id, own) != own:
+                    name = "item_code" if identity[case_id][0] != own[0] else "unit_code"
+                    problem = Rejection(name, f"{name}: case {case_id!r} belongs to another {name.split('_')[0]}")
+                else:
+                    keep[n] = True
+                    seen.add(event_id)
+                    continue
+                bad.append((cols.index[n], cols.raw[n], problem))
+        else:
+            identity.update(case_own)
+        if not keep.all():
+            cols = cols.take(keep)
+        digest = (hashlib.sha256(cols.json).hexdigest() if cols.json is not None else canonical_digest(cols.raw))
+        result.accepted = len(cols)
+        for index, raw, problem in sorted(bad, key=lambda b: b[0]):
+            result.rejected += 1
+            event_id = raw.get("event_id") if isinstance(raw, dict) else None
+            result.rejections.append({"index": index, "event_id": storable_text(event_id) if isinstance(
+                event_id, str) else None, "field": problem.field, "reason": problem.reason})
+        if not result.accepted and not bad:
+            return result
+        batch = IngestBatch.objects.create(source=source, received_at=now, accepted=result.accepted,
+                                           duplicates=result.duplicates, rejected=result.rejected, sha256=digest)
+        _store_rejected(source, bad, now)
+        if result.accepted:
+            casewrite.fold_and_write(cols, identity, row_of, loaded, source_pk=source.pk, batch_pk=batch.pk,
+                                     rules_of=_rules_of(catalog), cal=cal, stamp=_stamp(now))
+        result.batches.append(batch.pk)
+        # Last and briefly: the audit chain's head is one row every audited write of the city
+        # waits for, so it is locked only once the batch's heavy writes are done.
+        record_event(actor=None, action="supervision.ingest_batch", object_type="supervision.ingestbatch",
+                     object_id=str(batch.pk), changes={"accepted": result.accepted, "duplicates": result.duplicates,
+                                                       "rejected": result.rejected},
+                     extra={"sha256": digest, "source": source.code})
     return result
 
 
-def _ingest_transaction(source: SourceSystem, read: ReadBatch, catalog: Catalog, result: IngestResult) -> None:
-    from zeren.workcal.selectors import get_calendar
-
-    bad, cols = list(read.bad), read.cols
-    keep = np.ones(len(cols), dtype=bool)
-    cal = get_calendar()
-    now = timezone.now()
-    with transaction.atomic():
-        storage.lock_ingestion()
-        known = storage.known_event_ids(source.pk, cols.event_id)
-        if known:
-            keep = np.array([event_id not in known for event_id in cols.event_id], dtype=bool)
-            result.duplicates += len(cols) - int(keep.sum())
-        # The batch's cases (some may have only duplicates left: loaded for nothing, harmlessly).
-        row_of, loaded = storage.load_case_columns(source.pk, read.grouped.case_ids)
-        identity = {case_id: (loaded["item_id"][row], loaded["unit_id"][row]) for case_id, row in row_of.items()}
-        owns = read.owns
-        for n, case_id in enumerate(cols.case_id if read.mixed or not read.agrees_with(identity) else ()):
-            if keep[n] and identity.setdefault(case_id, owns[n]) != owns[n]:
-                name = "item_code" if identity[case_id][0] != owns[n][0] else "unit_code"
-                bad.append((cols.index[n], cols.raw[n], Rejection(
-                    name, f"{name}: case {case_id!r} belongs to another {'item' if name == 'item_code' else 'unit'}")))
-                keep[n] = False
-        if not keep.all():
-            read = read.keeping(keep)
-        for index, raw, problem in sorted(bad, key=lambda b: b[0]):
-            result.reject(index, raw, problem)
-        result.accepted = len(read.cols)
-        batch = _store_batch(source, read.digest, bad, result, now)
-        if result.accepted:
-            _store_cases_and_events(catalog, cal, source, batch, read, row_of, loaded, now)
-        if batch is not None:
-            result.batches.append(batch.pk)
-            # Last and briefly: the audit chain's head is one row every audited write of the city
-            # waits for, so it is locked only once the batch's heavy writes are done.
-            record_event(actor=None, action="supervision.ingest_batch", object_type="supervision.ingestbatch",
-                         object_id=str(batch.pk), changes={"accepted": result.accepted,
-                                                           "duplicates": result.duplicates,
-                                                           "rejected": result.rejected},
-                         extra={"sha256": read.digest, "source": source.code})
+def _stamp(now: datetime) -> str:
+    return utc_texts(np.array([micros(now)]))[0]
 
 
-def _store_cases_and_events(catalog: Catalog, cal, source: SourceSystem, batch: IngestBatch, read: ReadBatch,
-                            row_of: dict[str, int], loaded: dict[str, list], now) -> None:
-    """Fold the batch into its cases, write them, then the events (which need the cases' pks)."""
-    writer = CaseWriter(catalog, cal, source.pk, now)
-    writer.fold_batch(read.grouped, row_of, loaded)
-    storage.write_cases(writer.new, writer.changed, writer.continued)
-    pks = {case_id: loaded["id"][row] for case_id, row in row_of.items()}
-    if writer.new:
-        pks.update(storage.case_pks(source.pk, [row[0] for row in writer.new]))
-    cols = read.cols
-    n = len(cols)
-    at, recorded, amount = event_values(cols, writer.sqlite)
-    storage.insert_events(list(zip(
-        repeat(source.pk, n), cols.event_id, map(pks.__getitem__, cols.case_id), cols.kind, at, recorded, cols.step,
-        amount, cols.outcome, cols.reason, repeat(batch.pk, n), strict=True)))
-
-
-def _store_batch(source, digest: str, bad, result, now) -> IngestBatch | None:
-    if not result.accepted and not bad:
-        return None
-    batch = IngestBatch.objects.create(source=source, received_at=now, accepted=result.accepted,
-                                       duplicates=result.duplicates, rejected=result.rejected, sha256=digest)
-    if bad:
-        # Each payload once per source (a re-sent rejection is not stored again), inserted plainly:
-        # a conflict-ignoring insert would also swallow a payload the database refuses (SQLite's
-        # INSERT OR IGNORE skips a failed JSON check), and a rejection the API reports is stored.
-        rejected: dict[str, RejectedEvent] = {}
-        for _, raw, problem in bad:
-            payload, payload_sha256 = storable_payload(raw)
-            event_id = raw.get("event_id") if isinstance(raw, dict) else None
-            rejected.setdefault(payload_sha256, RejectedEvent(
-                source=source, received_at=now, field=storable_text(problem.field)[:32],
-                reason=storable_text(problem.reason), payload=payload, payload_sha256=payload_sha256,
-                event_id=storable_text(str(event_id or ""))[:128] if isinstance(raw, dict) else ""))
-        known = {sha for sha, in bulk.select_in(
-            f"SELECT payload_sha256 FROM {RejectedEvent._meta.db_table} WHERE source_id = %s AND", "payload_sha256",
-            list(rejected), [source.pk])}
-        RejectedEvent.objects.bulk_create([r for sha, r in rejected.items() if sha not in known])
-    return batch
+def _store_rejected(source: SourceSystem, bad: list[tuple[int, Any, Rejection]], now: datetime) -> None:
+    """Each rejected payload once per source (a re-sent rejection is not stored again), inserted
+    plainly: a conflict-ignoring insert would also swallow a payload the database refuses (SQLite's
+    INSERT OR IGNORE skips a failed JSON check), and a rejection the API reports is stored."""
+    rejected: dict[str, RejectedEvent] = {}
+    for _index, raw, problem in bad:
+        payload, payload_sha256 = storable_payload(raw)
+        event_id = raw.get("event_id") if isinstance(raw, dict) else None
+        rejected.setdefault(payload_sha256, RejectedEvent(
+            source=source, received_at=now, field=storable_text(problem.field)[:32],
+            reason=storable_text(problem.reason), payload=payload, payload_sha256=payload_sha256,
+            event_id=storable_text(str(event_id or ""))[:128] if isinstance(raw, dict) else ""))
+    known = {sha for sha, in bulk.select_in(f"SELECT payload_sha256 FROM {RejectedEvent._meta.db_table} WHERE "
+                                            "source_id = %s AND", "payload_sha256", list(rejected), [source.pk])}
+    RejectedEvent.objects.bulk_create([r for sha, r in rejected.items() if sha not in known])
 
 
 def ingest_file(path: Path, *, source: SourceSystem | None = None, chunk: int = FILE_CHUNK,
@@ -252,58 +232,61 @@ def ingest_file(path: Path, *, source: SourceSystem | None = None, chunk: int = 
 
     Memory stays bounded, and a run killed half-way is finished by running it again: committed
     chunks come back as duplicates and the rest lands, with the same final state. Nothing is
-    written outside the database.
+    written outside the database. No cyclic garbage collection meanwhile: a chunk makes millions
+    of objects with no cycles among them, which the collector would walk again and again.
     """
-    source = source or cli_source()
-    catalog = get_catalog()
-    total = IngestResult()
-    with without_gc():
-        for read in read_file(path, chunk, _identity_checker(catalog, source)):
-            total.merge(_ingest_read(source, read, catalog))
-            if progress is not None:
-                progress(read.consumed)
-    return total
-
-
-@contextlib.contextmanager
-def without_gc() -> Iterator[None]:
-    """No cyclic garbage collection while ingesting a file: a chunk makes millions of objects with
-    no cycles among them, which reference counting frees; the collector would walk them all, again
-    and again, for nothing."""
+    source, catalog, total, first = source or cli_source(), get_catalog(), IngestResult(), 0
     enabled = gc.isenabled()
     gc.disable()
     try:
-        yield
+        with open(path, "rb", buffering=1 << 20) as handle:
+            while lines := list(islice(handle, chunk)):
+                try:  # a blank line is not JSON either: it too takes the long way
+                    events = list(map(orjson.loads, lines))
+                except orjson.JSONDecodeError:  # skip blank lines, word each bad line with its number
+                    events = [parse_line(line.rstrip(b"\r\n"), first + n) for n, line in enumerate(lines, 1)
+                              if line.strip()]
+                total.merge(_ingest(source, *read_columns(events, first), catalog))
+                first += len(lines)
+                if progress is not None:
+                    progress(sum(map(len, lines)))
     finally:
         if enabled:
             gc.enable()
+    return total
 
 
 def do_refold_cases(*, actor: Any = None, chunk: int = 20_000) -> int:
-    """Fold again every case whose state was folded under other rules than those now in force
-    (规则变更后重算), from its stored events; returns how many.
+    """Fold again every case whose state was folded by another version of the fold or under other
+    rules than those now in force (规则变更后重算), from its stored events; returns how many.
 
     A case's flags and deadlines depend on its item (limits, fee standard, required steps, step
     limits) and on the configured suspension limit and late-entry hours. Changing them otherwise
     reaches a case only at its next event; this brings every case up to date at once (the next
     scan then re-evaluates them). One transaction and one audit entry per ``chunk`` cases checked.
     """
-    from zeren.supervision.models import ApprovalCase
     from zeren.workcal.selectors import get_calendar
 
-    catalog, cal = get_catalog(), get_calendar()
-    after, total = 0, 0
+    catalog, cal, after, total = get_catalog(), get_calendar(), 0, 0
+    rules_of, empty = _rules_of(catalog), read_columns([])[0]
     while True:
         with transaction.atomic():
-            storage.lock_ingestion()
+            casewrite.lock_ingestion()
             cases = list(ApprovalCase.objects.filter(pk__gt=after).order_by("pk")
-                         .values_list("pk", "item_id", "unit_id", "fold")[:chunk])
+                         .values_list("pk", "source_id", "item_id", "unit_id", "fold")[:chunk])
             if not cases:
                 return total
-            writer = CaseWriter(catalog, cal, 0, timezone.now())
-            refolded = writer.refold_stored(cases)
+            stale: dict[int, list[int]] = {}
+            for pk, source_pk, item_pk, unit_pk, text in cases:
+                cursor = FoldCursor.from_text(text)
+                if cursor is None or not cursor.current(rules_of((item_pk, unit_pk))[1]):
+                    stale.setdefault(source_pk, []).append(pk)
+            for source_pk, pks in stale.items():
+                row_of, loaded = casewrite.load_cases("id", pks)
+                casewrite.fold_and_write(empty, {}, row_of, loaded, source_pk=source_pk, batch_pk=None,
+                                         rules_of=rules_of, cal=cal, stamp=_stamp(timezone.now()), refold=list(row_of))
+            refolded = sum(map(len, stale.values()))
             if refolded:
-                storage.write_cases([], writer.changed, [])
                 record_event(actor=actor, action="supervision.refold_cases", object_type="supervision.approvalcase",
                              object_id=f"{cases[0][0]}-{cases[-1][0]}", changes={"refolded": refolded},
                              extra={"checked": len(cases)})
@@ -404,7 +387,7 @@ def do_scan(*, as_of: date | None = None, actor: Any = None) -> ScanSummary:
     with transaction.atomic():
         # The ingestion lock, before anything is read: a batch committing mid-scan (PostgreSQL,
         # READ COMMITTED) would otherwise have its cases' ``rescan`` cleared unevaluated.
-        storage.lock_ingestion()
+        casewrite.lock_ingestion()
         active = scanning.active_alerts()
         pop = scanning.load_population(as_of, catalog, cal, scanning.alert_cases(active))
         replayed = scanning.replay_past(pop, as_of, catalog, cal)
@@ -449,7 +432,7 @@ def _follow_alerts(changes: Changes, back: list[tuple[int, str]], as_of: date, a
     gone = changes.gone[np.isin(changes.gone_keys % 16, kinds)].tolist()
     moves: dict[tuple[str, str], list[str]] = {}
     with connection.cursor() as cursor:
-        join = (f"FROM {ALERT_TABLE} AS a JOIN {storage.CASE_TABLE} AS c ON c.id = a.case_id "
+        join = (f"FROM {ALERT_TABLE} AS a JOIN {casewrite.CASE_TABLE} AS c ON c.id = a.case_id "
                 f"WHERE a.status <> %s AND ")
         for condition, params in bulk.where_in("a.id", gone):
             cursor.execute(f"SELECT a.type, c.case_id {join}{condition}", [AlertStatus.CLOSED.value, *params])
@@ -479,7 +462,7 @@ def _finding_specs(opened: list[tuple[int, str]], as_of: date) -> list[FindingSp
     with connection.cursor() as cursor:  # plain SQL: a scan can raise thousands (no model row each)
         for condition, params in bulk.where_in("c.id", sorted({pk for pk, _ in opened})):
             cursor.execute(f"SELECT c.id, c.case_id, c.unit_id, i.code, i.name, c.statutory_deadline, s.code "
-                           f"FROM {storage.CASE_TABLE} AS c JOIN {ApprovalItem._meta.db_table} AS i "
+                           f"FROM {casewrite.CASE_TABLE} AS c JOIN {ApprovalItem._meta.db_table} AS i "
                            f"ON i.id = c.item_id JOIN {SourceSystem._meta.db_table} AS s ON s.id = c.source_id "
                            f"WHERE {condition}", params)
             cases.update((row[0], row) for row in cursor.fetchall())

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -32,6 +33,9 @@ from zeren.supervision.rules import (
 )
 from zeren.workdays import Policy, WorkCalendar
 
+if TYPE_CHECKING:
+    from zeren.supervision.columns import EventColumns
+
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 R_RECEIVED, R_RESUMED, R_STEP, R_FEE, R_SUSPENDED, R_DECIDED, R_DELIVERED, R_WITHDRAWN = (
@@ -50,15 +54,15 @@ class CaseColumns:
     new: Bools
     start_us: Ints
     from_received: Bools
-    received_day: Ints
-    last_day: Ints
+    received_date: Ints
+    last_event_date: Ints
     suspended_since: Ints
     suspension_count: Ints
     extension_days: Ints
-    decided_day: Ints
+    decided_date: Ints
     outcome: list[str]
-    withdrawn_day: Ints
-    delivered_day: Ints
+    withdrawn_date: Ints
+    delivered_date: Ints
     fees_cents: Ints
     completed_steps: list[list[str]]
     mark_day: Ints
@@ -134,10 +138,10 @@ def fold_cases(s: CaseColumns, e: SortedEvents, rules: RuleColumns, cal: WorkCal
     start = np.where(received_row < n, received_row, first)
     s.start_us = np.where(new, e.at_us[start], s.start_us)
     s.from_received = np.where(new, received_row < n, s.from_received)
-    s.received_day = np.where(new, e.day[start], s.received_day)
-    s.mark_day = np.where(new, s.received_day, s.mark_day)
+    s.received_date = np.where(new, e.day[start], s.received_date)
+    s.mark_day = np.where(new, s.received_date, s.mark_day)
     s.start_row, s.last_row = start, last
-    s.last_day = np.maximum(s.last_day, np.maximum.reduceat(e.day, first))
+    s.last_event_date = np.maximum(s.last_event_date, np.maximum.reduceat(e.day, first))
 
     # Suspensions (第四十五条): a suspension starts at a `suspended` while running and ends at a
     # `resumed` while suspended; each closed one adds its working days to the limits.
@@ -183,16 +187,16 @@ def fold_cases(s: CaseColumns, e: SortedEvents, rules: RuleColumns, cal: WorkCal
 
     # The decision, delivery, withdrawal: the first of each.
     decided_row = first_row(e.rank == R_DECIDED)
-    decide = unset(s.decided_day) & (decided_row < n)
-    was_decided = ~unset(s.decided_day)
-    s.decided_day = np.where(decide, e.day[np.minimum(decided_row, n - 1)], s.decided_day)
+    decide = unset(s.decided_date) & (decided_row < n)
+    was_decided = ~unset(s.decided_date)
+    s.decided_date = np.where(decide, e.day[np.minimum(decided_row, n - 1)], s.decided_date)
     for k in np.flatnonzero(decide).tolist():
         s.outcome[k] = e.outcome[decided_row[k]]
     denied = np.zeros(len(new), dtype=bool)
     denied[decide] = [e.outcome[r] == "denied" and e.reason_blank[r] for r in decided_row[decide].tolist()]
     column = EVENT_ALERTS["denied_without_reason"]  # 第三十八条: a denial gives its reasons
-    s.seen_on[column] = np.where(denied & unset(s.seen_on[column]), s.decided_day, s.seen_on[column])
-    for name, rank in (("delivered_day", R_DELIVERED), ("withdrawn_day", R_WITHDRAWN)):
+    s.seen_on[column] = np.where(denied & unset(s.seen_on[column]), s.decided_date, s.seen_on[column])
+    for name, rank in (("delivered_date", R_DELIVERED), ("withdrawn_date", R_WITHDRAWN)):
         found, current = first_row(e.rank == rank), getattr(s, name)
         setattr(s, name, np.where(unset(current) & (found < n), e.day[np.minimum(found, n - 1)], current))
 
@@ -279,19 +283,18 @@ def event_rows_in_order(case: Ints, at_us: Ints, rank: Ints, event_id: list[str]
     return order
 
 
-def sort_events(case: Ints, kind: list[str], at_us: Ints, day: Ints, rec_us: Ints, rec_day: Ints, step: list[str],
-                amount: list, outcome: list[str], reason: list[str], event_id: list[str]) -> tuple[Ints, SortedEvents]:
-    """The batch's rows in fold order, and their :class:`SortedEvents`."""
-    rank = np.array(list(map(TYPE_RANK.__getitem__, kind)), dtype=np.int64)
-    order = event_rows_in_order(case, at_us, rank, event_id)
+def sort_events(case: Ints, cols: EventColumns) -> tuple[Ints, SortedEvents]:
+    """The rows of ``cols`` (of cases ``case``) in fold order, and their :class:`SortedEvents`."""
+    rank = np.array(list(map(TYPE_RANK.__getitem__, cols.kind)), dtype=np.int64)
+    order = event_rows_in_order(case, cols.at_us, rank, cols.event_id)
     rows = order.tolist()
     cents = np.zeros(len(rows), dtype=np.int64)
     blank = np.zeros(len(rows), dtype=bool)
     ranks = rank[order]
     for j in np.flatnonzero(ranks == R_FEE).tolist():
-        if amount[rows[j]] is not None:
-            cents[j] = int(amount[rows[j]] * 100)  # validated: at most 2 decimals
+        cents[j] = int(cols.amount[rows[j]] * 100)  # validated: at most 2 decimals
     for j in np.flatnonzero(ranks == R_DECIDED).tolist():
-        blank[j] = not reason[rows[j]].strip()
-    return order, SortedEvents(case[order], at_us[order], day[order], ranks, rec_us[order], rec_day[order],
-                               [step[r] for r in rows], cents, [outcome[r] for r in rows], blank)
+        blank[j] = not cols.reason[rows[j]].strip()
+    return order, SortedEvents(case[order], cols.at_us[order], cols.day[order], ranks, cols.rec_us[order],
+                               cols.rec_day[order], [cols.step[r] for r in rows], cents, [cols.outcome[r] for r in rows],
+                               blank)

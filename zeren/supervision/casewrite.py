@@ -1,299 +1,210 @@
-"""From a validated batch to case rows: which cases fold on and which fold again, the batch fold,
-deadlines, and the rows to write — as columns. Called only from :mod:`zeren.supervision.actions`.
+"""From validated events to stored cases and events (办件写入), through :mod:`zeren.core.bulk`; called
+from :mod:`zeren.supervision.actions` under the ingestion lock (the scan reads :func:`stored_events`).
 
-A case folds on from its stored state when every new event sorts after its fold cursor, made by
-this version of the fold under the same rules and source (:class:`~zeren.supervision.rules.FoldCursor`);
-otherwise it is folded again from all of its events by :func:`zeren.supervision.rules.fold`, one by one.
+Every case a batch touches is folded by the batch fold (:mod:`zeren.supervision.batchfold`, held to
+:func:`zeren.supervision.rules.fold` by property tests): a new case from its events; a stored case
+from its stored state when every new event sorts after its fold cursor, made by this version of the
+fold under the same rules (:class:`~zeren.supervision.rules.FoldCursor`); any other again from all
+of its events, stored and new. Deadlines come from :func:`zeren.supervision.rules.deadlines`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from decimal import ROUND_FLOOR, Decimal
+from itertools import repeat
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import orjson
+from django.db import connection
 
-from zeren.supervision import storage
-from zeren.supervision.batchfold import (
-    CaseColumns,
-    Ints,
-    RuleColumns,
-    SortedEvents,
-    fold_cases,
-    sort_events,
-)
-from zeren.supervision.catalog import Catalog
-from zeren.supervision.columns import (
-    NO_TIME,
-    EventColumns,
-    day_texts,
-    optional_utc_texts,
-    utc_texts,
-)
+from zeren.core import bulk
+from zeren.supervision.batchfold import CaseColumns, RuleColumns, fold_cases, sort_events
+from zeren.supervision.columns import NO_TIME, EventColumns, day_texts, utc_texts
+from zeren.supervision.models import ApprovalCase, ApprovalEvent
 from zeren.supervision.rules import (
+    EPOCH_ORDINAL,
     EVENT_ALERTS,
     NO_DAY,
     CaseRules,
     Event,
     FoldCursor,
     deadlines,
-    fold,
-    moment,
-    rules_tag,
-    set_deadlines,
-    sorted_events,
+    local_date,
+    micros,
 )
 from zeren.workdays import WorkCalendar
 
-_DATES = ("received_day", "last_day", "suspended_since", "decided_day", "withdrawn_day", "delivered_day")
-_LOADED_DATES = ("received_date", "last_event_date", "suspended_since", "decided_date", "withdrawn_date",
-                 "delivered_date")
+CASE_TABLE = ApprovalCase._meta.db_table
+EVENT_TABLE = ApprovalEvent._meta.db_table
+STATE_DAYS = ("received_date", "last_event_date", "suspended_since", "decided_date", "withdrawn_date", "delivered_date")
+# What a case row holds: HEAD written once, when the case is created; FOLDED by every fold.
+HEAD = ("case_id", "source_id", "item_id", "unit_id")
+FOLDED = ("received_at", *STATE_DAYS, "is_open", "suspension_count", "extension_days", "outcome", "fees_total",
+          "completed_steps", "statutory_deadline", "promised_deadline", "provisional", *EVENT_ALERTS.values(),
+          "event_count", "fold", "rescan", "updated_at")
+# What the fold reads of a stored case (dates as days since the epoch, NULL as NO_DAY).
+LOADED = ("id", "item_id", "unit_id", *STATE_DAYS, *EVENT_ALERTS.values(), "suspension_count", "extension_days",
+          "outcome", "fees_total", "completed_steps", "event_count", "fold")
+EVENT_COLUMNS = ("source_id", "event_id", "case_id", "type", "at", "recorded_at", "step", "amount", "outcome",
+                 "reason", "batch_id")
+RulesOf = Callable[[tuple[int, int]], "tuple[CaseRules, int]"]  # (item pk, unit pk) -> its rules and their tag
 
 
-@dataclass
-class Batch:
-    """A batch's accepted events with the case each belongs to (cases numbered by first appearance)."""
-
-    cols: EventColumns
-    row_case: Ints  # per row of cols: its case
-    case_ids: list[str]
-    identity: list[tuple[int, int]]  # per case: (item pk, unit pk)
-    order: Ints  # rows in fold order
-    events: SortedEvents
-
-
-def group_batch(cols: EventColumns, owns: list[tuple[int, int]]) -> Batch:
-    case_ids = list(dict.fromkeys(cols.case_id))  # in order of first appearance
-    number = {case_id: k for k, case_id in enumerate(case_ids)}
-    case = np.array(list(map(number.__getitem__, cols.case_id)), dtype=np.int64)
-    first_row = np.unique(case, return_index=True)[1].tolist()
-    order, events = sort_events(case, cols.kind, cols.at_us, cols.day, cols.rec_us, cols.rec_day, cols.step,
-                                cols.amount, cols.outcome, cols.reason, cols.event_id)
-    return Batch(cols, case, case_ids, [owns[r] for r in first_row], order, events)
+def lock_ingestion() -> None:
+    """Serialise ingesting transactions on PostgreSQL (SQLite's IMMEDIATE mode already does), so
+    two batches for one case never fold stale event lists; on SQLite, give the connection a page
+    cache for the event, case and alert indexes (256 MB at most, used only as needed)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [0x7A6572656E])
+        else:
+            cursor.execute("PRAGMA cache_size = -262144")
 
 
-def instants(cols: EventColumns, rows: list[int] | range, sqlite: bool) -> list:
-    """``at`` of these rows as the database takes it: Django's naive UTC text on SQLite; for
-    PostgreSQL's COPY the reported text when it is the usual form, else the instant."""
-    if sqlite:
-        return utc_texts(cols.at_us[rows])
-    return [cols.at_text[r] if cols.usual[r] else moment(int(cols.at_us[r])) for r in rows]
+def known_event_ids(source_pk: int, event_ids: Sequence[str]) -> set[str]:
+    """Those of ``event_ids`` already stored for the source."""
+    return {row[0] for row in bulk.select_in(f"SELECT event_id FROM {EVENT_TABLE} WHERE source_id = %s AND",
+                                             "event_id", event_ids, [source_pk])}
 
 
-def event_values(cols: EventColumns, sqlite: bool) -> tuple[list, list, list]:
-    """``at``, ``recorded_at`` and ``amount`` of every row as the database takes them (see
-    :func:`instants`; amounts as decimal text on SQLite)."""
-    if sqlite:
-        return (utc_texts(cols.at_us), optional_utc_texts(cols.rec_us),
-                [None if a is None else str(a) for a in cols.amount])
-    recorded = [None if rec == NO_TIME else text if usual else moment(rec)
-                for rec, text, usual in zip(cols.rec_us.tolist(), cols.recorded_text, cols.usual.tolist(), strict=True)]
-    return instants(cols, range(len(cols)), sqlite), recorded, cols.amount
+def load_cases(column: str, values: Sequence[Any], source_pk: int | None = None) -> tuple[dict[str, int],
+                                                                                       dict[str, list]]:
+    """Stored cases whose ``column`` is among ``values`` (of the source, if given): ``case_id -> row``
+    and the :data:`LOADED` columns as lists."""
+    days = frozenset((*STATE_DAYS, *EVENT_ALERTS.values()))
+    names = ", ".join(bulk.day_number(c, NO_DAY) if c in days else c for c in LOADED)
+    rows = bulk.select_in(f"SELECT case_id, {names} FROM {CASE_TABLE} WHERE {'source_id = %s AND' * bool(source_pk)}",
+                          column, values, [source_pk] if source_pk else [])
+    columns = list(zip(*rows, strict=True)) if rows else [()] * (len(LOADED) + 1)
+    return {case_id: n for n, case_id in enumerate(columns[0])}, dict(zip(LOADED, map(list, columns[1:]), strict=True))
 
 
-class CaseWriter:
-    """Folds a batch into case rows for :func:`zeren.supervision.storage.write_cases`."""
+def stored_events(case_pks: Sequence[int]) -> dict[int, list[Event]]:
+    """The events already stored for these cases, by case pk."""
+    by_case: dict[int, list[Event]] = {}
+    for case_pk, event_id, kind, at, step, amount, outcome, reason, recorded_at in bulk.select_in(
+            f"SELECT case_id, event_id, type, at, step, amount, outcome, reason, recorded_at FROM {EVENT_TABLE} WHERE",
+            "case_id", case_pks):
+        by_case.setdefault(case_pk, []).append(Event(event_id, kind, _instant(at), step, None if amount is None else
+                                                     Decimal(str(amount)), outcome, reason, _instant(recorded_at)))
+    return by_case
 
-    def __init__(self, catalog: Catalog, cal: WorkCalendar, source_pk: int, now: datetime) -> None:
-        self.catalog, self.cal, self.source_pk = catalog, cal, source_pk
-        self.sqlite = storage.dates_as_text()
-        self.stamp = storage.instant_adapter()(now)  # ``updated_at`` of the rows written
-        self.items = catalog.item_by_pk()
-        self.rules: dict[tuple[int, int], tuple[CaseRules, int]] = {}
-        self.new: list[tuple] = []
-        self.changed: list[tuple] = []
-        self.continued: list[tuple] = []
 
-    def rules_of(self, pair: tuple[int, int]) -> tuple[CaseRules, int]:
-        """The case rules of an (item, unit) pair and their tag (what a fold cursor was made under)."""
-        if pair not in self.rules:
-            rules = self.catalog.effective(self.items[pair[0]], pair[1]).case_rules
-            self.rules[pair] = (rules, rules_tag(rules))
-        return self.rules[pair]
+def _instant(value: Any) -> datetime | None:
+    """An aware instant from a raw column (SQLite gives naive UTC text, PostgreSQL aware datetimes)."""
+    if value is None or isinstance(value, datetime) and value.tzinfo is not None:
+        return value
+    return (value if isinstance(value, datetime) else datetime.fromisoformat(value)).replace(tzinfo=UTC)
 
-    def fold_batch(self, batch: Batch, row_of: dict[str, int], loaded: dict[str, list]) -> None:
-        e = batch.events
-        first = np.flatnonzero(np.r_[True, e.case[1:] != e.case[:-1]])
-        has_received = np.logical_or.reduceat(e.rank == 0, first).tolist()
-        first_rows = batch.order[first].tolist()
-        cols = batch.cols
-        onward, refold = [], []
-        cursors: dict[int, FoldCursor] = {}  # stored row -> its cursor, for the cases folding on
-        for k, case_id in enumerate(batch.case_ids):
-            stored = row_of.get(case_id)
-            if stored is None:
-                onward.append(k)
-                continue
-            cursor = FoldCursor.from_text(loaded["fold"][stored])
-            r = first_rows[k]
-            if (cursor is not None and cursor.source == self.source_pk
-                    and cursor.current(self.rules_of(batch.identity[k])[1])
-                    and cursor.continues((int(cols.at_us[r]), int(e.rank[first[k]]), cols.event_id[r]),
-                                         has_received[k])):
-                cursors[stored] = cursor
-                onward.append(k)
-            else:
-                refold.append(k)
-        if refold:
-            self._refold(batch, refold, row_of, loaded)
-        if len(onward) == len(batch.case_ids):
-            self._fold_on(batch, np.arange(len(onward)), e, row_of, loaded, cursors)
-        elif onward:
-            keep = np.zeros(len(batch.case_ids), dtype=bool)
-            keep[onward] = True
-            renumber = np.cumsum(keep) - 1
-            mask = keep[e.case]
-            rows = np.flatnonzero(mask).tolist()
-            subset = SortedEvents(renumber[e.case[mask]], e.at_us[mask], e.day[mask], e.rank[mask], e.rec_us[mask],
-                                  e.rec_day[mask], [e.step[i] for i in rows], e.cents[mask],
-                                  [e.outcome[i] for i in rows], e.reason_blank[mask])
-            self._fold_on(Batch(cols, batch.row_case, batch.case_ids, batch.identity, batch.order[mask], subset),
-                          np.array(onward), subset, row_of, loaded, cursors)
 
-    def _fold_on(self, batch: Batch, which: Ints, e: SortedEvents, row_of: dict[str, int],
-                 loaded: dict[str, list], cursors: dict[int, FoldCursor]) -> None:
-        """The batch fold for cases ``which`` (new, or folding on from their stored state)."""
-        ids = [batch.case_ids[k] for k in which.tolist()]
-        pairs = [batch.identity[k] for k in which.tolist()]
-        s = CaseColumns.fresh(len(ids))
-        at = [(n, row_of[c]) for n, c in enumerate(ids) if c in row_of]
-        if at:
-            self._load_state(s, np.array([n for n, _ in at]), [r for _, r in at], loaded, cursors)
-        # The rules of each distinct (item, unit) pair (a few dozen), then per case by pair number.
-        number = {pair: k for k, pair in enumerate(dict.fromkeys(pairs))}
-        of_case = np.fromiter(map(number.__getitem__, pairs), np.int64, len(pairs))
-        distinct = [self.rules_of(p) for p in number]
+def _columns_of(events: dict[str, list[Event]]) -> EventColumns:
+    """Stored events (by case id) as columns, to be folded again with their case's new ones."""
+    pairs = [(case_id, e) for case_id, case_events in events.items() for e in case_events]
+    at, rec = [micros(e.at) for _, e in pairs], [NO_TIME if e.recorded_at is None else micros(e.recorded_at)
+                                                 for _, e in pairs]
+    day = [local_date(e.at).toordinal() - EPOCH_ORDINAL for _, e in pairs]
+    rec_day = [NO_DAY if e.recorded_at is None else local_date(e.recorded_at).toordinal() - EPOCH_ORDINAL
+               for _, e in pairs]
+    return EventColumns([-1] * len(pairs), [{}] * len(pairs), [e.event_id for _, e in pairs], [c for c, _ in pairs],
+                        [""] * len(pairs), [""] * len(pairs), [e.type for _, e in pairs], [e.step for _, e in pairs],
+                        [e.amount for _, e in pairs], [e.outcome for _, e in pairs], [e.reason for _, e in pairs],
+                        *(np.array(values, dtype=np.int64) for values in (at, day, rec, rec_day)))
 
-        def column(values: list) -> Ints:
-            return np.array(values, dtype=np.int64)[of_case]
-        rules = [distinct[k] for k in of_case.tolist()]
-        fold_cases(s, e, RuleColumns(
-            column([r.suspension_limit for r, _ in distinct]),
-            column([int((r.fee_standard * 100).to_integral_value(ROUND_FLOOR)) for r, _ in distinct]),
-            column([r.late_entry_hours * 3_600_000_000 for r, _ in distinct]),
-            [r.required_steps for r, _ in rules], [r.step_limits for r, _ in rules]), self.cal)
-        self._rows(batch, ids, pairs, rules, s, e, row_of, loaded)
 
-    def _load_state(self, s: CaseColumns, at: Ints, rows: list[int], loaded: dict[str, list],
-                    cursors: dict[int, FoldCursor]) -> None:
-        s.new[at] = False
-        for name, column in zip(_DATES, _LOADED_DATES, strict=True):
-            getattr(s, name)[at] = [loaded[column][r] for r in rows]
-        for column in EVENT_ALERTS.values():
-            s.seen_on[column][at] = [loaded[column][r] for r in rows]
-        s.suspension_count[at] = [loaded["suspension_count"][r] for r in rows]
-        s.extension_days[at] = [loaded["extension_days"][r] for r in rows]
-        s.event_count[at] = [loaded["event_count"][r] for r in rows]
-        s.fees_cents[at] = [int(Decimal(str(loaded["fees_total"][r])) * 100) for r in rows]
-        for n, r in zip(at.tolist(), rows, strict=True):
-            s.outcome[n] = loaded["outcome"][r]
-            steps = loaded["completed_steps"][r]
-            s.completed_steps[n] = list(steps) if isinstance(steps, list) else orjson.loads(steps)
-            cursor = cursors[r]
-            s.from_received[n], s.start_us[n] = cursor.from_received, cursor.start_us
-            s.mark_day[n], s.ext_at_mark[n] = cursor.mark_day, cursor.extension_at_mark
+def fold_and_write(cols: EventColumns, identity: dict[str, tuple[int, int]], row_of: dict[str, int],
+                   loaded: dict[str, list], *, source_pk: int, batch_pk: int | None, rules_of: RulesOf,
+                   cal: WorkCalendar, stamp: str, refold: Sequence[str] = ()) -> None:
+    """Fold the cases of the new events ``cols`` (``identity``: case id -> (item pk, unit pk) of the
+    new cases) and the stored cases ``refold`` (their case ids), then write them — stored ones
+    (``row_of``, ``loaded`` from :func:`load_cases`) updated, new ones inserted — and the events."""
+    ids = list(dict.fromkeys([*cols.case_id, *refold]))  # in order of first appearance
+    number = {case_id: k for k, case_id in enumerate(ids)}
+    pairs = [identity[c] if c not in row_of else (loaded["item_id"][row_of[c]], loaded["unit_id"][row_of[c]])
+             for c in ids]
+    new_events = cols
+    order, e = sort_events(np.array(list(map(number.__getitem__, cols.case_id)), dtype=np.int64), cols)
+    first = np.flatnonzero(np.r_[True, e.case[1:] != e.case[:-1]]) if len(cols) else np.zeros(0, dtype=np.int64)
+    receipt = np.logical_or.reduceat(e.rank == 0, first).tolist() if len(first) else []
+    onward: dict[int, FoldCursor] = {}  # case -> its stored cursor, for the cases folding on from it
+    for j, (k, at_us, rank, row) in enumerate(zip(*(a[first].tolist() for a in (e.case, e.at_us, e.rank, order)),
+                                                  strict=True)):
+        cursor = FoldCursor.from_text(loaded["fold"][row_of[ids[k]]]) if ids[k] in row_of else None
+        if (cursor is not None and cursor.current(rules_of(pairs[k])[1])
+                and cursor.continues((at_us, rank, cols.event_id[row]), receipt[j])):
+            onward[k] = cursor
+    again = [c for c in ids if c in row_of and number[c] not in onward]
+    if again:  # folded again from all of their events
+        stored = stored_events([loaded["id"][row_of[c]] for c in again])
+        cols = cols + _columns_of({c: stored.get(loaded["id"][row_of[c]], []) for c in again})
+        order, e = sort_events(np.array(list(map(number.__getitem__, cols.case_id)), dtype=np.int64), cols)
+    s = CaseColumns.fresh(len(ids))
+    if onward:
+        _load_state(s, onward, [row_of[ids[k]] for k in onward], loaded)
+    distinct = {pair: k for k, pair in enumerate(dict.fromkeys(pairs))}  # a few dozen (item, unit) pairs
+    of_case = np.fromiter(map(distinct.__getitem__, pairs), np.int64, len(pairs))
+    rules = [rules_of(pair) for pair in distinct]
 
-    def _rows(self, batch: Batch, ids: list[str], pairs: list[tuple[int, int]], rules: list[tuple[CaseRules, int]],
-              s: CaseColumns, e: SortedEvents, row_of: dict[str, int], loaded: dict[str, list]) -> None:
-        """Deadlines (by rules.deadlines) and the rows."""
-        cal, cols = self.cal, batch.cols
-        received = s.received_day.astype("datetime64[D]")
-        stat, prom = deadlines(received, [r.statutory_days for r, _ in rules], [r.promised_days for r, _ in rules],
-                               s.extension_days, cal)
-        assert s.last_row is not None and s.start_row is not None
-        last = batch.order[s.last_row].tolist()
-        last_at, last_id = cols.at_us[last].tolist(), [cols.event_id[r] for r in last]
-        folds = [FoldCursor(received, start, mark, ext, last, tag, self.source_pk).to_text()
-                 for received, start, mark, ext, last, tag in zip(
-                     s.from_received.tolist(), s.start_us.tolist(), s.mark_day.tolist(), s.ext_at_mark.tolist(),
-                     zip(last_at, e.rank[s.last_row].tolist(), last_id, strict=True), [tag for _, tag in rules],
-                     strict=True)]
+    def column(value: Callable[[CaseRules], int]) -> npt.NDArray[np.int64]:
+        return np.array([value(r) for r, _ in rules], dtype=np.int64)[of_case]
+    fold_cases(s, e, RuleColumns(
+        column(lambda r: r.suspension_limit), column(lambda r: int((r.fee_standard * 100).to_integral_value(
+            ROUND_FLOOR))), column(lambda r: r.late_entry_hours * 3_600_000_000),
+        [rules[k][0].required_steps for k in of_case.tolist()], [rules[k][0].step_limits for k in of_case.tolist()]),
+        cal)
+    statutory, promised = deadlines(s.received_date.astype("datetime64[D]"), column(lambda r: r.statutory_days),
+                                    column(lambda r: r.promised_days), s.extension_days, cal)
+    tags = [rules[k][1] for k in of_case.tolist()]
+    assert s.last_row is not None
+    last = order[s.last_row].tolist()
+    folds = [FoldCursor(*cursor, (at_us, rank, cols.event_id[r]), tag, source_pk).to_text() for *cursor, at_us, rank, r,
+             tag in zip(s.from_received.tolist(), s.start_us.tolist(), s.mark_day.tolist(), s.ext_at_mark.tolist(),
+                        cols.at_us[last].tolist(), e.rank[s.last_row].tolist(), last, tags, strict=True)]
+    # Flags as 0/1 integers, not bools: the sqlite3 module binds a bool through its adapter
+    # look-up, several times slower than an int.
+    folded = {
+        "received_at": utc_texts(s.start_us), **{name: day_texts(getattr(s, name)) for name in STATE_DAYS},
+        "is_open": ((s.decided_date == NO_DAY) & (s.withdrawn_date == NO_DAY)).astype(np.int64).tolist(),
+        "suspension_count": s.suspension_count.tolist(), "extension_days": s.extension_days.tolist(),
+        "outcome": s.outcome, "fees_total": [f"{c // 100}.{c % 100:02d}" for c in s.fees_cents.tolist()],
+        "completed_steps": [orjson.dumps(steps).decode() for steps in s.completed_steps],
+        "statutory_deadline": day_texts(statutory.values.astype(np.int64)),
+        "promised_deadline": day_texts(promised.values.astype(np.int64)),
+        "provisional": (statutory.provisional | promised.provisional).astype(np.int64).tolist(),
+        **{name: day_texts(s.seen_on[name]) for name in EVENT_ALERTS.values()},
+        "event_count": s.event_count.tolist(), "fold": folds, "rescan": repeat(1), "updated_at": repeat(stamp)}
+    rows = list(zip(*(folded[name] for name in FOLDED), strict=False))  # repeat() is endless
+    fresh = [k for k, c in enumerate(ids) if c not in row_of]
+    bulk.insert(CASE_TABLE, HEAD + FOLDED, [(ids[k], source_pk, *pairs[k], *rows[k]) for k in fresh])
+    bulk.update(CASE_TABLE, FOLDED, [(*rows[k], loaded["id"][row_of[c]]) for k, c in enumerate(ids) if c in row_of])
+    if len(new_events):
+        pks = {c: loaded["id"][r] for c, r in row_of.items()}
+        pks.update(bulk.select_in(f"SELECT case_id, id FROM {CASE_TABLE} WHERE source_id = %s AND", "case_id",
+                                  [ids[k] for k in fresh], [source_pk]))
+        n, c = len(new_events), new_events
+        bulk.insert(EVENT_TABLE, EVENT_COLUMNS, list(zip(
+            repeat(source_pk, n), c.event_id, map(pks.__getitem__, c.case_id), c.kind, utc_texts(c.at_us),
+            utc_texts(c.rec_us), c.step, [None if a is None else str(a) for a in c.amount], c.outcome, c.reason,
+            repeat(batch_pk, n), strict=True)))
 
-        # Flags as 0/1 integers, not bools: the sqlite3 module binds a bool (or None) through its
-        # adapter look-up, several times slower than an int or a str.
-        is_open = ((s.decided_day == NO_DAY) & (s.withdrawn_day == NO_DAY)).astype(np.int64).tolist()
-        folded = {
-            "last_event_date": day_texts(s.last_day), "is_open": is_open,
-            "suspended_since": day_texts(s.suspended_since), "suspension_count": s.suspension_count.tolist(),
-            "extension_days": s.extension_days.tolist(), "decided_date": day_texts(s.decided_day),
-            "outcome": s.outcome, "withdrawn_date": day_texts(s.withdrawn_day),
-            "delivered_date": day_texts(s.delivered_day),
-            "fees_total": [f"{c // 100}.{c % 100:02d}" for c in s.fees_cents.tolist()],
-            "completed_steps": [orjson.dumps(steps).decode() for steps in s.completed_steps],
-            "statutory_deadline": day_texts(stat.values.astype(np.int64)),
-            "promised_deadline": day_texts(prom.values.astype(np.int64)),
-            "provisional": (stat.provisional | prom.provisional).astype(np.int64).tolist(),
-            **{column: day_texts(s.seen_on[column]) for column in EVENT_ALERTS.values()},
-            "event_count": s.event_count.tolist(), "fold": folds, "rescan": [1] * len(ids),
-            "updated_at": [self.stamp] * len(ids)}
-        state = [folded[name] for name in storage.FOLDED_COLUMNS]
-        if s.new.any():
-            fresh = np.flatnonzero(s.new).tolist()
-            head = self._head(batch, ids, pairs, s)
-            self.new += zip(*(head[name] for name in storage.HEAD_COLUMNS + storage.RECEIVED_COLUMNS),
-                            *(state if s.new.all() else ([column[n] for n in fresh] for column in state)), strict=True)
-        if not s.new.all():
-            pks = loaded["id"]
-            stored = np.flatnonzero(~s.new).tolist()
-            self.continued += zip(*([column[n] for n in stored] for column in state),
-                                  [pks[row_of[ids[n]]] for n in stored], strict=True)
 
-    def _head(self, batch: Batch, ids: list[str], pairs: list[tuple[int, int]], s: CaseColumns) -> dict[str, list]:
-        """:data:`~zeren.supervision.storage.HEAD_COLUMNS` and
-        :data:`~zeren.supervision.storage.RECEIVED_COLUMNS` of the new cases."""
-        assert s.start_row is not None
-        fresh = np.flatnonzero(s.new)
-        starts = batch.order[s.start_row[fresh]].tolist()
-        rows = fresh.tolist()
-        return {"case_id": [ids[n] for n in rows], "source_id": [self.source_pk] * len(rows),
-                "item_id": [pairs[n][0] for n in rows], "unit_id": [pairs[n][1] for n in rows],
-                "received_at": instants(batch.cols, starts, self.sqlite),
-                "received_date": day_texts(s.received_day[fresh])}
-
-    def refold_stored(self, cases: list[tuple[int, int, int, str]]) -> int:
-        """Fold again, from their stored events, the cases ``(pk, item pk, unit pk, fold)`` whose fold
-        was made by another version of the fold or under other rules than those now in force;
-        returns how many (their rows in ``changed``). A case's events never change, so this is the
-        same fold as ingestion's."""
-        stale = []
-        for pk, item, unit, text in cases:
-            cursor = FoldCursor.from_text(text)
-            if cursor is None or not cursor.current(self.rules_of((item, unit))[1]):
-                stale.append((pk, (item, unit), []))
-        self._fold_again(stale)
-        return len(stale)
-
-    def _refold(self, batch: Batch, refold: list[int], row_of: dict[str, int], loaded: dict[str, list]) -> None:
-        """Out of order (or mixed sources, or changed rules): fold again from every event, case by case."""
-        cols, e = batch.cols, batch.events
-        mine = np.zeros(len(batch.case_ids), dtype=bool)
-        mine[refold] = True
-        new_events: dict[int, list[Event]] = {k: [] for k in refold}
-        for r in batch.order[mine[e.case]].tolist():
-            rec = int(cols.rec_us[r])
-            new_events[int(batch.row_case[r])].append(Event(
-                cols.event_id[r], cols.kind[r], moment(int(cols.at_us[r])), cols.step[r], cols.amount[r],
-                cols.outcome[r], cols.reason[r], None if rec == NO_TIME else moment(rec)))
-        self._fold_again([(loaded["id"][row_of[batch.case_ids[k]]], batch.identity[k], new_events[k])
-                          for k in refold])
-
-    def _fold_again(self, cases: list[tuple[int, tuple[int, int], list[Event]]]) -> None:
-        """Fold cases ``(pk, (item pk, unit pk), new events from this source)`` again from all their
-        events, stored and new, and queue their rows in ``changed``. The fold cursor names the one
-        system the events came from; with several there is none (the case is folded again at each
-        new event)."""
-        if not cases:
-            return
-        pks = [pk for pk, _, _ in cases]
-        stored, sources = storage.stored_events(pks), storage.event_sources(pks)
-        adapt = storage.instant_adapter()
-        for pk, pair, new in cases:
-            rules = self.rules_of(pair)[0]
-            state, cursor = fold(None, None, sorted_events(new + stored.get(pk, [])), rules, self.cal)
-            set_deadlines(state, rules, self.cal)
-            systems = sources.get(pk, set()) | ({self.source_pk} if new else set())
-            cursor = cursor._replace(source=next(iter(systems)) if len(systems) == 1 else 0)
-            params = storage.state_params(state, cursor.to_text(), self.stamp, self.sqlite, adapt)
-            self.changed.append((*params, pk))
+def _load_state(s: CaseColumns, onward: dict[int, FoldCursor], rows: list[int], loaded: dict[str, list]) -> None:
+    """The stored state and cursor of the cases folding on (``onward``, at ``rows`` of ``loaded``)."""
+    at = np.fromiter(onward, np.int64, len(onward))
+    s.new[at] = False
+    for name in STATE_DAYS:
+        getattr(s, name)[at] = [loaded[name][r] for r in rows]
+    for name in EVENT_ALERTS.values():
+        s.seen_on[name][at] = [loaded[name][r] for r in rows]
+    for name in ("suspension_count", "extension_days", "event_count"):
+        getattr(s, name)[at] = [loaded[name][r] for r in rows]
+    s.fees_cents[at] = [int(Decimal(str(loaded["fees_total"][r])) * 100) for r in rows]
+    for k, r, cursor in zip(at.tolist(), rows, onward.values(), strict=True):
+        s.outcome[k] = loaded["outcome"][r]
+        steps = loaded["completed_steps"][r]
+        s.completed_steps[k] = list(steps) if isinstance(steps, list) else orjson.loads(steps)
+        s.from_received[k], s.start_us[k] = cursor.from_received, cursor.start_us
+        s.mark_day[k], s.ext_at_mark[k] = cursor.mark_day, cursor.extension_at_mark

@@ -20,7 +20,7 @@ from django.db import connection
 
 from zeren.core import bulk
 from zeren.org.models import Unit
-from zeren.supervision import storage
+from zeren.supervision import casewrite
 from zeren.supervision.catalog import Catalog
 from zeren.supervision.models import Alert
 from zeren.supervision.rules import (
@@ -63,7 +63,7 @@ def _expression(column: str) -> str:
     """SQL for a population column: dates as days since 1970 (``NO_DAY`` for none), integers."""
     if column == "suspended":
         return "CASE WHEN suspended_since IS NULL THEN 0 ELSE 1 END"
-    return storage.day_number(column) if column in FLAG_DATES else column
+    return bulk.day_number(column, NO_DAY) if column in FLAG_DATES else column
 
 
 @dataclass
@@ -110,7 +110,7 @@ def load_population(as_of: date, catalog: Catalog, cal: WorkCalendar, active_cas
         by_limit.setdefault(item.promised_days, []).append(item.pk)
     with connection.cursor() as cursor:
         def read(columns: Sequence[str], tail: str, params: list) -> dict[str, npt.NDArray[np.int64]]:
-            rows = bulk.int_rows(cursor, f"SELECT {bulk.int_select([_expression(c) for c in columns])} FROM {storage.CASE_TABLE}{tail}",
+            rows = bulk.int_rows(cursor, f"SELECT {bulk.int_select([_expression(c) for c in columns])} FROM {casewrite.CASE_TABLE}{tail}",
                          params, len(columns))
             return {column: rows[:, i] for i, column in enumerate(columns)}
         main = [{column: np.zeros(0, np.int64) for column in MAIN_COLUMNS}]
@@ -123,7 +123,7 @@ def load_population(as_of: date, catalog: Catalog, cal: WorkCalendar, active_cas
         # Changed since the last scan, or events after as_of (a replay): through their indexes.
         other = read(FULL_COLUMNS, f"{_via('supervision_case_rescan')} WHERE rescan AND received_date <= %s"
                                    f"{unit_filter} UNION SELECT {bulk.int_select([_expression(c) for c in FULL_COLUMNS])} "
-                                   f"FROM {storage.CASE_TABLE}{_via('supervision_case_last_event')} "
+                                   f"FROM {casewrite.CASE_TABLE}{_via('supervision_case_last_event')} "
                                    f"WHERE last_event_date > %s AND received_date <= %s{unit_filter}",
                      [iso, *unit_params, iso, iso, *unit_params])
         # Flags are rare: read through the partial index on them, with the rest of each row.
@@ -159,15 +159,15 @@ def clear_rescan(as_of: date) -> None:
     ``last_event_date`` index over nearly every case (0.7 s for 300,000 cases)."""
     iso = connection.ops.adapt_datefield_value(as_of)
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {storage.CASE_TABLE}{_via('supervision_case_rescan')} SET rescan = %s "
+        cursor.execute(f"UPDATE {casewrite.CASE_TABLE}{_via('supervision_case_rescan')} SET rescan = %s "
                        f"WHERE rescan AND last_event_date <= %s", [False, iso])
 
 
 def active_alerts() -> npt.NDArray[np.int64]:
     """Alerts not cleared, a row each: ``id, key (case pk × 16 + type index), since day, deadline day``."""
     with connection.cursor() as cursor:
-        columns = bulk.int_select(["id", f"case_id * 16 + {TYPE_CODE}", storage.day_number("since"),
-                         storage.day_number("deadline")])
+        columns = bulk.int_select(["id", f"case_id * 16 + {TYPE_CODE}", bulk.day_number("since", NO_DAY),
+                         bulk.day_number("deadline", NO_DAY)])
         return bulk.int_rows(cursor, f"SELECT {columns} FROM {ALERT_TABLE}{_via('supervision_alert_active')} "
                              f"WHERE cleared_on IS NULL", [], 4)
 
@@ -184,7 +184,7 @@ def replay_past(pop: Population, as_of: date, catalog: Catalog, cal: WorkCalenda
     if not len(stale):
         return 0
     items = catalog.item_by_pk()
-    events = storage.stored_events([int(pop.cols["id"][i]) for i in stale])
+    events = casewrite.stored_events([int(pop.cols["id"][i]) for i in stale])
     for i in stale:
         rules = catalog.effective(items[int(pop.cols["item_id"][i])], int(pop.cols["unit_id"][i])).case_rules
         s = case_state(events[int(pop.cols["id"][i])], rules, cal, as_of=as_of)

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zeren.supervision.batchfold import CaseColumns, RuleColumns, fold_cases, sort_events
-from zeren.supervision.columns import day_texts, parse_usual_times, read_columns, utc_texts
+from zeren.supervision.columns import day_texts, read_columns, utc_texts
 from zeren.supervision.events import parse_event
 from zeren.supervision.rules import EVENT_ALERTS, LOCAL_TZ, NO_DAY, CaseRules, fold, sorted_events
 from zeren.workdays import WorkCalendar
@@ -77,9 +77,9 @@ def start_columns(starts):
         s, c = start
         cols.new[k] = False
         cols.start_us[k], cols.from_received[k], cols.mark_day[k] = c.start_us, c.from_received, c.mark_day
-        for name, value in (("received_day", s.received_date), ("last_day", s.last_event_date),
-                            ("suspended_since", s.suspended_since), ("decided_day", s.decided_date),
-                            ("withdrawn_day", s.withdrawn_date), ("delivered_day", s.delivered_date)):
+        for name, value in (("received_date", s.received_date), ("last_event_date", s.last_event_date),
+                            ("suspended_since", s.suspended_since), ("decided_date", s.decided_date),
+                            ("withdrawn_date", s.withdrawn_date), ("delivered_date", s.delivered_date)):
             getattr(cols, name)[k] = _day(value)
         cols.suspension_count[k], cols.extension_days[k] = s.suspension_count, s.extension_days
         cols.outcome[k], cols.fees_cents[k] = s.outcome, int(s.fees_total * 100)
@@ -118,15 +118,14 @@ def test_batch_fold_equals_the_fold_case_by_case(cases, rng):
     cols, bad = read_columns(batch)
     assert bad == [] and len(cols) == len(batch)
     case = np.array([int(c[1:]) for c in cols.case_id])
-    order, events = sort_events(case, cols.kind, cols.at_us, cols.day, cols.rec_us, cols.rec_day, cols.step,
-                                cols.amount, cols.outcome, cols.reason, cols.event_id)
+    order, events = sort_events(case, cols)
     s = start_columns(starts)
     fold_cases(s, events, rule_columns(rules), CAL)
     for k, (state, cursor) in enumerate(expected):
         assert s.start_us[k] == cursor.start_us and s.from_received[k] == cursor.from_received
-        got = {"received_date": s.received_day[k], "last_event_date": s.last_day[k],
-               "suspended_since": s.suspended_since[k], "decided_date": s.decided_day[k],
-               "withdrawn_date": s.withdrawn_day[k], "delivered_date": s.delivered_day[k],
+        got = {"received_date": s.received_date[k], "last_event_date": s.last_event_date[k],
+               "suspended_since": s.suspended_since[k], "decided_date": s.decided_date[k],
+               "withdrawn_date": s.withdrawn_date[k], "delivered_date": s.delivered_date[k],
                **{column: s.seen_on[column][k] for column in EVENT_ALERTS.values()}}
         assert got == {name: _day(getattr(state, name)) for name in got}
         assert (s.suspension_count[k], s.extension_days[k], s.outcome[k], s.fees_cents[k], s.completed_steps[k],
@@ -137,15 +136,18 @@ def test_batch_fold_equals_the_fold_case_by_case(cases, rng):
         assert (cols.at_us[last], cols.event_id[last]) == (cursor.last[0], cursor.last[2])
 
 
-def test_usual_times_parse_as_python_does():
+def test_instants_read_as_python_does():
     texts = ["2026-09-14T09:30:00+08:00", "2024-02-29T23:59:59+08:00", "2026-02-29T09:30:00+08:00",
              "2026-09-14T24:00:00+08:00", "2026-09-14T09:30:00+00:00", "2003-12-31T09:30:00+08:00",
-             "2026-09-14 09:30:00+08:00", "２026-09-14T09:30:00+08:00", "2026-13-01T09:30:00+08:00"]
-    ok, micros, days = parse_usual_times(texts)
-    assert ok.tolist() == [True, True, False, False, False, False, False, False, False]
-    for text, micro, day in zip(texts[:2], micros[:2], days[:2], strict=True):
-        moment = datetime.fromisoformat(text)
-        assert micro == _micros(moment) and day == _day(moment.date())
+             "2026-09-14 09:30:00+08:00", "２026-09-14T09:30:00+08:00", "2026-13-01T09:30:00+08:00",
+             "2026-09-14T23:30:00.25-05:00"]
+    good = {"case_id": "C", "item_code": "I", "unit_code": "U", "type": "received"}
+    cols, _ = read_columns([dict(good, event_id=f"e{n}", at=text, recorded_at=text) for n, text in enumerate(texts)])
+    assert cols.index == [0, 1, 4, 9]
+    for n, i in enumerate(cols.index):
+        moment = datetime.fromisoformat(texts[i])
+        assert cols.at_us[n] == cols.rec_us[n] == _micros(moment)
+        assert cols.day[n] == cols.rec_day[n] == _day(moment.astimezone(LOCAL_TZ).date())
 
 
 def test_texts_for_the_database_match_python():
@@ -183,10 +185,10 @@ def test_flat_batches_digest_as_canonical_json_and_floats_are_noticed():
              "at": "2026-09-14T09:30:00+08:00", "reason": "", "step": None} for n in range(3)]
     cols, _ = read_columns(rows)
     expected = hashlib.sha256(canonical_json(rows).encode("utf-8")).hexdigest()
-    assert cols.flat and canonical_digest(cols.raw, flat=True) == expected
-    for odd in ({"note": 1e16}, {"outcome": 0.5}, {"extra": {"a": 1}}):
+    assert hashlib.sha256(cols.json).hexdigest() == canonical_digest(cols.raw) == expected
+    for odd in ({"note": 1e16}, {"extra": {"a": 1}}):
         cols, _ = read_columns([dict(rows[0], **odd)])
-        assert not cols.flat
+        assert len(cols) == 1 and cols.json is None
 
 
 def test_known_types_checked_by_column_still_want_a_step_and_an_outcome():
