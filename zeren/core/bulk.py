@@ -140,6 +140,14 @@ def update(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], ke
                        f"FROM {stage} AS s WHERE t.{key} = s.{key}")
 
 
+def analyze() -> None:
+    """Refresh the query planner's statistics of every table (``ANALYZE``), after a bulk load. Without
+    them PostgreSQL plans as for empty tables — a nested loop over every unit and every finding made the
+    officer's workbench take 2.6 s on a freshly built city — until autovacuum, where it runs, catches up."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def day_number(column: str, none: int) -> str:
     """SQL for a date column as whole days since 1970-01-01, NULL as ``none`` (computed by the
     database: cheaper than converting each date in Python)."""

@@ -212,11 +212,32 @@ def own_progress(facts: Facts, as_of: date) -> tuple[float, bool, bool]:
     value = latest_value(facts.values, as_of) if facts.quantitative else None
     reported = (bool(facts.values) and facts.values[0][0] <= as_of) or any(
         m.done_on is not None and m.done_on <= as_of for m in facts.milestones)
+    return _leaf_progress(facts, as_of, value), reported, milestones_missed(facts, as_of, value)
+
+
+def _leaf_progress(facts: Facts, as_of: date, value: float | None) -> float:
     if facts.quantitative:
-        progress = quantitative_progress(value, facts.baseline or 0.0, facts.target if facts.target is not None else 0.0)
-    else:
-        progress = qualitative_progress(facts.milestones, as_of)
-    return progress, reported, milestones_missed(facts, as_of, value)
+        return quantitative_progress(value, facts.baseline or 0.0, facts.target if facts.target is not None else 0.0)
+    return qualitative_progress(facts.milestones, as_of)
+
+
+def progress_series(targets: Iterable[Facts], days: Sequence[date], target_id: int) -> list[float]:
+    """The progress of ``target_id`` at each of ``days``: the roll-up of :func:`evaluate` (a leaf from its
+    own reports, a parent the weighted mean of its children), progress only and the tree walked once —
+    what a target's chart draws, month by month."""
+    by_id = {f.id: f for f in targets}
+    children: dict[int, list[int]] = {}
+    for f in by_id.values():
+        if f.parent_id is not None and f.parent_id in by_id:
+            children.setdefault(f.parent_id, []).append(f.id)
+    series: dict[int, list[float]] = {}
+    for node in _post_order(by_id, children):
+        f, kids = by_id[node], children.get(node)
+        if kids:
+            series[node] = [weighted_progress((by_id[k].weight, series[k][i]) for k in kids) for i in range(len(days))]
+        else:
+            series[node] = [_leaf_progress(f, d, latest_value(f.values, d) if f.quantitative else None) for d in days]
+    return series.get(target_id, [0.0] * len(days))
 
 
 def milestones_missed(facts: Facts, as_of: date, value: float | None) -> bool:

@@ -392,7 +392,8 @@ def chart_series(target: Target, as_of: date) -> dict[str, Any]:
         return {"unit": target.measure, "expected": expected, "reported": reported, "target": target.target_value}
     month_ends = sorted({min(_month_end(d), end) for d in days if d <= end})
     facts = load_facts(Target.objects.filter(pk__in=_subtree_ids([target.pk])))
-    reported = [[d.isoformat(), round(rules.evaluate(facts, d, cal)[target.pk].progress * 100, 1)] for d in month_ends]
+    reported = [[d.isoformat(), round(p * 100, 1)] for d, p in zip(month_ends, rules.progress_series(
+        facts, month_ends, target.pk), strict=True)]
     expected = [[d.isoformat(), round(rules.expected_progress(cal, target.start, target.deadline, d) * 100, 1)] for d in days]
     return {"unit": "%", "expected": expected, "reported": reported, "target": 100}
 

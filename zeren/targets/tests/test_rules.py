@@ -139,6 +139,21 @@ def test_parent_rolls_up_weighted_children_and_their_reports(cal):
     assert not rules.evaluate([parent, a, b], date(2026, 2, 27), cal)[10].reported
 
 
+def test_progress_series_is_the_roll_up_of_evaluate_day_by_day(cal):
+    """The chart's series: at each day, the progress evaluate gives — a parent of a quantitative child and
+    a qualitative one (a milestone done of two), before, between and after the reports."""
+    parent = Facts(id=10, parent_id=None, weight=100, start=date(2026, 1, 5), deadline=date(2026, 12, 31),
+                   quantitative=False)
+    a = Facts(id=11, parent_id=10, weight=30, start=date(2026, 1, 5), deadline=date(2026, 12, 31),
+              quantitative=True, baseline=0, target=10, values=[(date(2026, 3, 1), 5.0), (date(2026, 5, 1), 8.0)])
+    b = Facts(id=12, parent_id=10, weight=20, start=date(2026, 1, 5), deadline=date(2026, 12, 31), quantitative=False,
+              milestones=[MilestoneFacts(due=date(2026, 4, 1), done_on=date(2026, 4, 10)),
+                          MilestoneFacts(due=date(2026, 9, 1))])
+    days = [date(2026, 2, 1), date(2026, 3, 31), date(2026, 4, 30), date(2026, 5, 31)]
+    series = rules.progress_series([parent, a, b], days, 10)
+    assert series == [rules.evaluate([parent, a, b], d, cal)[10].progress for d in days]
+    assert series == pytest.approx([0, 0.3, 0.5, (30 * 0.8 + 20 * 0.5) / 50])
+
 def test_cycles_and_consistency_helpers():
     assert rules.find_cycles({"A": "B", "B": "C", "C": "A", "D": None, "E": "D"}) == [["A", "B", "C"]]
     assert rules.find_cycles({"A": "A"}) == [["A"]]

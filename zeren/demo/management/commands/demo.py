@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from zeren.core import bulk
 from zeren.demo.context import SIZES, DemoContext, demo_steps
 from zeren.demo.models import DemoBuild
 from zeren.org.models import Unit
@@ -59,6 +60,7 @@ class Command(BaseCommand):
             if build is not None:
                 call_command("flush", interactive=False, verbosity=0)
             self._build(size, seed, today or timezone.localdate(), quiet)
+            bulk.analyze()  # the planner's statistics of the tables just filled
         self._print_logins()
         if not no_serve:
             call_command("serve", addrport)
