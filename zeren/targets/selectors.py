@@ -237,15 +237,20 @@ def load_facts(targets: QuerySet[Target]) -> list[rules.Facts]:
 
 def statuses(targets: QuerySet[Target], as_of: date) -> dict[int, rules.Status]:
     """The computed status of each of ``targets`` and of their descendants at ``as_of``, so a parent
-    always rolls up its whole subtree. The tree is read in one query of (id, parent) per year (a
-    child has its parent's year); when the subtrees cover the whole years, the facts are loaded by
-    year rather than by a list of ids."""
+    always rolls up its whole subtree (:func:`subtree_facts`)."""
     from zeren.workcal.selectors import get_calendar
 
-    live = Target.objects.exclude(state=TargetState.WITHDRAWN)
     roots = list(targets.exclude(state=TargetState.WITHDRAWN).values_list("id", "year"))
     if not roots:
         return {}
+    return rules.evaluate(subtree_facts(roots), as_of, get_calendar())
+
+
+def subtree_facts(roots: list[tuple[int, int]]) -> list[rules.Facts]:
+    """The facts of the targets ``(id, year)`` and of their live descendants. The tree is read in one
+    query of (id, parent) per year (a child has its parent's year); when the subtrees cover the whole
+    years, the facts are loaded by year rather than by a list of ids."""
+    live = Target.objects.exclude(state=TargetState.WITHDRAWN)
     years = sorted({year for _, year in roots})
     tree = list(live.filter(year__in=years).values_list("id", "parent_id"))
     children: dict[int, list[int]] = defaultdict(list)
@@ -257,8 +262,7 @@ def statuses(targets: QuerySet[Target], as_of: date) -> dict[int, rules.Status]:
         if node not in ids:
             ids.add(node)
             stack.extend(children.get(node, ()))
-    facts = live.filter(year__in=years) if len(ids) == len(tree) else Target.objects.filter(pk__in=ids)
-    return rules.evaluate(load_facts(facts), as_of, get_calendar())
+    return load_facts(live.filter(year__in=years) if len(ids) == len(tree) else Target.objects.filter(pk__in=ids))
 
 
 def unit_leader(unit: Unit, on: date) -> Person | None:
@@ -391,7 +395,7 @@ def chart_series(target: Target, as_of: date) -> dict[str, Any]:
             target=target, superseded_by__isnull=True, value__isnull=False).order_by("date", "id").values_list("date", "value")]
         return {"unit": target.measure, "expected": expected, "reported": reported, "target": target.target_value}
     month_ends = sorted({min(_month_end(d), end) for d in days if d <= end})
-    facts = load_facts(Target.objects.filter(pk__in=_subtree_ids([target.pk])))
+    facts = subtree_facts([(target.pk, target.year)])
     reported = [[d.isoformat(), round(p * 100, 1)] for d, p in zip(month_ends, rules.progress_series(
         facts, month_ends, target.pk), strict=True)]
     expected = [[d.isoformat(), round(rules.expected_progress(cal, target.start, target.deadline, d) * 100, 1)] for d in days]

@@ -17,7 +17,10 @@ from zeren.targets.models import Milestone, Notice, NoticeStatus, ProgressReport
 
 
 def _done_reports() -> QuerySet[ProgressReport]:
-    return ProgressReport.objects.filter(milestone=OuterRef("pk"), done=True, superseded_by__isnull=True)
+    # "Not superseded" as NOT EXISTS, not as a LEFT JOIN … IS NULL (``superseded_by__isnull``): PostgreSQL
+    # estimated that join at one row and ran a nested loop of 40 million comparisons (8 s, city demo).
+    superseding = ProgressReport.objects.filter(supersedes=OuterRef("pk"))
+    return ProgressReport.objects.filter(milestone=OuterRef("pk"), done=True).exclude(Exists(superseding))
 
 
 def _milestones(scope: QueueScope) -> QuerySet[Milestone]:
