@@ -1,10 +1,10 @@
 """Reads of the cockpit and the workbench, scoped to the viewer.
 
 Cached: a panel's data is the same for everyone who may see the unit's whole subtree (panels compute
-what VIEW over it shows), so it is cached per unit, language and day under a data version: the
-highest audit entry of the apps the panel depends on. Every change in zeren is recorded in the audit
-log (the project's rule), so a change to the data moves the version and the next request computes
-afresh; nothing else expires the entry (a day later the key changes with the date).
+what VIEW over it shows), so it is cached per unit, language and day under a data version
+(:mod:`zeren.audit.versions`): the highest audit entry of the apps the panel depends on. Every change
+in zeren is recorded in the audit log (the project's rule), so a change to the data moves the version
+and the next request computes afresh; nothing else expires the entry (a day later the key changes with the date).
 """
 
 from __future__ import annotations
@@ -25,16 +25,11 @@ from django.utils.translation import get_language
 
 from zeren.access.rules import SUPERVISE, VIEW
 from zeren.access.scope import ALL, can, scope_paths
-from zeren.audit.models import AuditEntry, AuditHead
+from zeren.audit.versions import CACHE_SECONDS, data_versions, version_of
 from zeren.cockpit import registry, rules
 from zeren.cockpit.models import Urge
 from zeren.core.boards import UNIT, Panel, PanelData, PanelScope, Queue, QueueItem, QueueScope, unit_label
 from zeren.org.models import Unit, UnitKind
-
-VERSIONS_KEY = "cockpit:versions"
-REBUILD_AFTER = 20_000  # more new audit entries than this since the last look: consider every app changed
-ALWAYS = ("org", "workcal")  # unit names and the tree, and the working-day calendar, are in every panel
-CACHE_SECONDS = 36 * 3600
 
 
 def caching() -> bool:
@@ -79,37 +74,6 @@ def ancestors_in_scope(user: Any, unit: Unit) -> list[tuple[str, str]]:
 
 def children_of(unit: Unit) -> list[Unit]:
     return list(Unit.objects.filter(parent=unit).exclude(kind=UnitKind.DIVISION).order_by("sort_order", "code"))
-
-
-# --- data versions -------------------------------------------------------------------------------
-
-
-def _head() -> int:
-    return int(AuditHead.objects.filter(pk=1).values_list("seq", flat=True).first() or 0)
-
-
-def data_versions() -> dict[str, Any]:
-    """``{"head", "base", "apps": {app: seq}}``: the last audit entry of each app (its action prefix)
-    since ``base``; apps with none since then are at ``base``. Kept in the cache and brought up to date
-    from the entries after the last look (usually none: one query of the head)."""
-    head = _head()
-    state = cache.get(VERSIONS_KEY)
-    if state is not None and state["head"] == head:
-        return state
-    if state is None or head < state["head"] or head - state["head"] > REBUILD_AFTER:
-        state = {"head": head, "base": head, "apps": {}}
-    else:
-        apps = dict(state["apps"])
-        for seq, action in AuditEntry.objects.filter(seq__gt=state["head"], seq__lte=head).values_list("seq", "action"):
-            prefix = action.split(".", 1)[0]
-            apps[prefix] = max(apps.get(prefix, 0), seq)
-        state = {"head": head, "base": state["base"], "apps": apps}
-    cache.set(VERSIONS_KEY, state, None)
-    return state
-
-
-def version_of(apps: tuple[str, ...], versions: dict[str, Any]) -> int:
-    return max([versions["base"], *(versions["apps"].get(a, 0) for a in (*apps, *ALWAYS))])
 
 
 # --- panels --------------------------------------------------------------------------------------

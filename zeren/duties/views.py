@@ -18,12 +18,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zeren.access.rules import ADMINISTER_DUTIES, path_in_scope
 from zeren.access.scope import scope_paths
+from zeren.audit.versions import cached, query_key
 from zeren.core.exports import download
 from zeren.core.importing import MAX_LISTED
 from zeren.core.ratelimit import ratelimit
@@ -106,16 +107,20 @@ index.public = True  # the permission matrix (zeren/access/tests/test_matrix_api
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The filtered catalogue in the published layout (xlsx) or as JSON."""
     flt = selectors.CatalogueFilter.from_query(request.GET)
-    contents = list(selectors.catalogue_for(request.user, flt).values_list("content", flat=True))
+    qs = selectors.catalogue_for(request.user, flt)
     if fmt == "json":
         out = io.StringIO()
-        write_json(contents, out)
+        write_json(list(qs.values_list("content", flat=True)), out)
         response = HttpResponse(out.getvalue(), content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="duties.json"'
         return response
-    buffer = io.BytesIO()
-    write_xlsx(contents, buffer)
-    return download(buffer.getvalue(), "duties.xlsx")
+
+    def workbook() -> bytes:
+        buffer = io.BytesIO()
+        write_xlsx(list(qs.values_list("content", flat=True)), buffer)
+        return buffer.getvalue()
+    # Writing the city's list (10,000 items) takes openpyxl seconds: the file is kept until the catalogue changes.
+    return download(cached(f"duties:xlsx:{get_language()}:{query_key(qs)}", ("duties",), workbook), "duties.xlsx")
 
 
 @ratelimit("public")

@@ -12,6 +12,7 @@ from django.http import Http404
 
 from zeren.access.rules import VIEW
 from zeren.access.scope import scope_queryset
+from zeren.audit.versions import cached, query_key
 from zeren.org.models import Unit, UnitKind
 from zeren.supervision.models import Alert, AlertStatus, ApprovalCase, ApprovalEvent, ApprovalItem
 
@@ -77,7 +78,14 @@ def on_time_statistics(cases: QuerySet[ApprovalCase], start: date, end: date, *,
     against the statutory limit, and alerts in force at ``end``; ordered by code.
 
     On time = decided on or before the deadline (行政许可法 第四十二条、第八十二条); rates are over decided cases.
+    Cached under the cases' query and the data version of supervision (every ingestion, scan and alert
+    move is audited): a year of a city's cases is read once per change, not on every page.
     """
+    return cached(f"supervision:stats:{query_key(cases, by, start, end)}", ("supervision",),
+                  lambda: _on_time_statistics(cases, start, end, by))
+
+
+def _on_time_statistics(cases: QuerySet[ApprovalCase], start: date, end: date, by: str) -> list[dict[str, Any]]:
     import numpy as np
 
     from zeren.workcal.selectors import get_calendar
@@ -180,9 +188,15 @@ def _rate(hits: int, total: int) -> float | None:
 
 
 def monthly_trend(cases: QuerySet[ApprovalCase], start: date, end: date) -> list[dict[str, Any]]:
-    """Per month of receipt: cases received, decided, and decided after the statutory deadline. Counted
-    per day in SQL and summed per month here: truncating to the month in SQL is a Python function per
-    row on SQLite."""
+    """Per month of receipt: cases received, decided, and decided after the statutory deadline; cached
+    as :func:`on_time_statistics`."""
+    return cached(f"supervision:trend:{query_key(cases, start, end)}", ("supervision",),
+                  lambda: _monthly_trend(cases, start, end))
+
+
+def _monthly_trend(cases: QuerySet[ApprovalCase], start: date, end: date) -> list[dict[str, Any]]:
+    """Counted per day in SQL and summed per month here: truncating to the month in SQL is a Python
+    function per row on SQLite."""
     qs = (cases.filter(received_date__gte=start, received_date__lte=end).values("received_date")
           .annotate(volume=Count("id"), decided=Count("id", filter=Q(decided_date__isnull=False)),
                     late=Count("id", filter=Q(decided_date__gt=F("statutory_deadline"))))
