@@ -71,8 +71,9 @@ def internal_links(hrefs: list[str]) -> set[str]:
 
 
 class ListPage(HTMLParser):
-    """A list page as its tests read it (zeren.core.tables): the text of each body row of the first table
-    with sortable headers (or of the first table), and the pager's count and current page."""
+    """A list page as its tests read it (zeren.core.tables): the text of each body row of the last table
+    with sortable headers (or of the first table), and the last pager's count and current page (a page
+    with two lists, such as the supervision board, has its main one last); ``tables`` has them all."""
 
     def __init__(self, html: str) -> None:
         super().__init__(convert_charrefs=True)
@@ -86,7 +87,7 @@ class ListPage(HTMLParser):
 
     @property
     def rows(self) -> list[str]:
-        chosen = next((t for t in self.tables if t["sortable"]), self.tables[0] if self.tables else None)
+        chosen = next((t for t in reversed(self.tables) if t["sortable"]), self.tables[0] if self.tables else None)
         return chosen["rows"] if chosen else []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:

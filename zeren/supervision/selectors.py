@@ -67,8 +67,6 @@ def case_timeline(case: ApprovalCase) -> QuerySet[ApprovalEvent]:
 
 
 GROUPS = {"unit": ("unit__code", "unit__name"), "item": ("item__code", "item__name")}
-# The columns a statistics table may be sorted by (``sort_statistics``).
-SORT_COLUMNS = ("name", "volume", "decided", "on_time_statutory", "on_time_promised", "avg_days_used", "alerts")
 
 
 def on_time_statistics(cases: QuerySet[ApprovalCase], start: date, end: date, *, by: str = "unit",
@@ -125,18 +123,6 @@ def _on_time_statistics(cases: QuerySet[ApprovalCase], start: date, end: date, b
         "avg_days_limit": round(float(limit_sum[i] / n_done[i]), 1) if n_done[i] else None,
         "alerts": alerts.get(code, 0),
     } for i, code in enumerate(codes)]
-
-
-def sort_statistics(stats: list[dict[str, Any]], sort: str) -> tuple[list[dict[str, Any]], str]:
-    """``stats`` ordered by ``sort`` — a column of :data:`SORT_COLUMNS`, ``-`` in front for descending;
-    rows without a value (no decided case) last either way. Returns the rows and the sort applied
-    (``""``, code order, for an unknown column)."""
-    column = sort.removeprefix("-")
-    if column not in SORT_COLUMNS:
-        return stats, ""
-    known = [s for s in stats if s[column] is not None]
-    known.sort(key=lambda s: (s[column], s["code"]), reverse=sort.startswith("-"))
-    return known + [s for s in stats if s[column] is None], sort
 
 
 @dataclass(frozen=True)

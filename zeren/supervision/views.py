@@ -15,15 +15,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from zeren.core.exports import download, write_csv
 from zeren.core.ratelimit import ratelimit
+from zeren.core.tables import ByLabel, Column, Table
 from zeren.supervision.actions import ALERT_MOVES, check_move_alert, do_move_alert
 from zeren.supervision.models import AlertStatus, AlertType, ScanRun
 from zeren.supervision.rules import LATENESS_BUCKETS, lateness, lateness_bucket, unhandled
 from zeren.supervision.selectors import (
-    SORT_COLUMNS,
     alerts_for,
     case_projects,
     case_timeline,
@@ -36,7 +37,6 @@ from zeren.supervision.selectors import (
     monthly_trend,
     on_time_statistics,
     public_rates,
-    sort_statistics,
 )
 
 # Severity classes of the board's counts and badges: irregular handling and missed statutory limits
@@ -47,6 +47,34 @@ WARNING = {AlertType.YELLOW_CARD, AlertType.PROMISE_BROKEN, AlertType.STEP_OVERT
 SEVERITY = [AlertType.RED_CARD, AlertType.YELLOW_CARD, AlertType.FEE_OVER_STANDARD, AlertType.MISSING_STEP, AlertType.ORDER_VIOLATION,
             AlertType.DENIED_WITHOUT_REASON, AlertType.STEP_OVERTIME, AlertType.SUSPENSION_ABUSE,
             AlertType.LATE_ENTRY, AlertType.PROMISE_BROKEN]
+
+# The lists' sortable columns (zeren.core.tables). The alerts read prefixed parameters (asort, asize,
+# apage): the board shows them above the statistics table, which keeps ``sort`` as it always had.
+ALERTS = Table(
+    Column("case", gettext_lazy("办件编号"), "case__case_id"),
+    Column("type", gettext_lazy("类型"), ByLabel("type", [(t, t) for t in SEVERITY], declared=True)),
+    Column("item", pgettext_lazy("approval item", "事项"), "item__name"), Column("unit", gettext_lazy("办理单位"), "unit__name"),
+    Column("deadline", gettext_lazy("期限"), "deadline"),
+    Column("decided", gettext_lazy("决定日期"), "case__decided_date", first="desc"),
+    Column("unhandled", gettext_lazy("未签收（工作日）"), "-since", first="desc", num=True),  # the oldest, the longest
+    Column("status", gettext_lazy("处理状态"), ByLabel("status", AlertStatus.choices, declared=True)),
+    prefix="a", anchor="alerts", size=50)
+
+
+def _statistics_table(first: str) -> Table:
+    """On-time statistics per unit or item (computed for the last year, a row per unit or item): figures
+    largest first, names in order; rows without a value last either way; ties by code."""
+    def figure(key: str, label: str) -> Column:
+        return Column(key, label, key, "code", first="desc", num=True)
+    return Table(Column("name", first, "name", "code"), figure("volume", gettext_lazy("受理")),
+                 figure("decided", gettext_lazy("办结")), figure("on_time_statutory", gettext_lazy("法定时限内办结率")),
+                 figure("on_time_promised", gettext_lazy("承诺时限内办结率")),
+                 figure("avg_days_used", gettext_lazy("平均用时/法定时限（工作日）")),
+                 figure("alerts", gettext_lazy("有效告警")), size=100, anchor="rates-table")
+
+
+UNIT_STATISTICS = _statistics_table(gettext_lazy("办理单位"))
+ITEM_STATISTICS = _statistics_table(gettext_lazy("审批事项"))
 
 
 def severity(alert_type: str) -> str:
@@ -90,22 +118,6 @@ def _lateness_buckets(alerts, today) -> list[tuple[str, int]]:
     return [(label, counts.get(label, 0)) for *_, label in LATENESS_BUCKETS]
 
 
-def _sort_columns(request: HttpRequest, current: str, first: str) -> list[dict[str, str]]:
-    """The statistics table's headers: each column's label and the query string that sorts by it
-    (figures descending first, names ascending; the same header again flips it), and how it is sorted now."""
-    labels = {"name": first, "volume": _("受理"), "decided": _("办结"), "on_time_statutory": _("法定时限内办结率"),
-              "on_time_promised": _("承诺时限内办结率"), "avg_days_used": _("平均用时/法定时限（工作日）"),
-              "alerts": _("有效告警")}
-    columns = []
-    for column in SORT_COLUMNS:
-        first_way = column if column == "name" else f"-{column}"
-        query = request.GET.copy()
-        query["sort"] = column if current == f"-{column}" else f"-{column}" if current == column else first_way
-        state = "descending" if current == f"-{column}" else "ascending" if current == column else "none"
-        columns.append({"key": column, "label": labels[column], "query": query.urlencode(), "state": state})
-    return columns
-
-
 def _unit_options(user) -> list[tuple[str, str]]:
     """The unit filter's options: code and name, indented by depth below the city."""
     return [(code, "\u3000" * depth + name) for code, name, depth in filter_units(user)]
@@ -135,13 +147,14 @@ def index(request: HttpRequest) -> HttpResponse:
     alerts = alerts_for(request.user, as_of=today, unit_code=unit)
     by_type = dict(alerts.order_by().values_list("type").annotate(n=Count("id")))
     listed = alerts.filter(type=kind) if kind else alerts.filter(type=AlertType.RED_CARD)
-    shown = list(listed.order_by("since", "id")[:100])
-    _ages(shown, today)
+    alert_table = ALERTS.page(request, listed.order_by("since", "id"))
+    _ages(list(alert_table.page), today)
     start = today - timedelta(days=365)
     cases = cases_for(request.user)
     if unit:
         cases = cases.filter(unit__path__contains=f"/{unit}/")
-    stats, sort = sort_statistics(on_time_statistics(cases, start, today), request.GET.get("sort", ""))
+    stats = on_time_statistics(cases, start, today)
+    stat_table = UNIT_STATISTICS.page(request, stats)
     trend = monthly_trend(cases, start, today)
     labels = dict(AlertType.choices)
     return render(request, "supervision/index.html", {
@@ -149,7 +162,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "counts": [(t, labels[t], by_type.get(t, 0), severity(t)) for t in SEVERITY],
         "kind_label": labels.get(kind, labels[AlertType.RED_CARD]),
         "ages": _lateness_buckets(alerts, today),
-        "alerts": shown, "stats": stats, "sort": sort, "columns": _sort_columns(request, sort, _("办理单位")),
+        "alert_table": alert_table, "stat_table": stat_table,
         "scan": ScanRun.objects.first(), "chart": _chart_json(stats, trend),
     })
 
@@ -172,10 +185,9 @@ def items(request: HttpRequest) -> HttpResponse:
                                        "on_time_statutory": None, "on_time_promised": None,
                                        "avg_days_used": None, "avg_days_limit": None, "alerts": 0}
         rows.append({**row, "item": item})
-    rows, sort = sort_statistics(rows, request.GET.get("sort", ""))
     return render(request, "supervision/items.html", {
-        "rows": rows, "unit": unit, "units": _unit_options(request.user), "start": start, "today": today,
-        "sort": sort, "columns": _sort_columns(request, sort, _("审批事项")),
+        "stat_table": ITEM_STATISTICS.page(request, rows), "unit": unit, "units": _unit_options(request.user),
+        "start": start, "today": today,
     })
 
 
@@ -188,12 +200,12 @@ def item_detail(request: HttpRequest, code: str) -> HttpResponse:
     start = today - timedelta(days=365)
     stats = on_time_statistics(cases_for(request.user).filter(item=item), start, today, by="item")
     severest = Case(*[When(type=t, then=Value(n)) for n, t in enumerate(SEVERITY)], output_field=IntegerField())
-    shown = list(alerts_for(request.user, as_of=today).filter(item=item).annotate(rank=severest)
-                 .order_by("rank", "since", "id")[:20])
-    _ages(shown, today)
+    alert_table = ALERTS.page(request, alerts_for(request.user, as_of=today).filter(item=item).annotate(rank=severest)
+                              .order_by("rank", "since", "id"))
+    _ages(list(alert_table.page), today)
     return render(request, "supervision/item.html", {
         "item": item, "duty": duty_item(item), "stats": stats[0] if stats else None, "start": start,
-        "today": today, "alerts": shown,
+        "today": today, "alert_table": alert_table,
     })
 
 

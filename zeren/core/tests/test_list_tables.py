@@ -48,6 +48,13 @@ LISTS = [
     ("org", "/org/search/", "", "code"),
     ("org", "/org/search/?what=units&level=district", "admin", "kind"),
     ("portal", "/public/results/", "", "name"),
+    ("supervision", "/supervision/", "officer", "on_time_statutory"),
+    ("supervision", "/supervision/items/", "officer", "volume"),
+]
+# (app, path, who, a column of the second table on the page, its parameter prefix): the board's alerts
+PREFIXED = [
+    ("supervision", "/supervision/?type=yellow_card", "officer", "unit", "a"),
+    ("supervision", "/supervision/?type=red_card", "officer", "deadline", "a"),
 ]
 PAGED = [  # lists without sortable columns: paged only
     ("duties", "/duties/drafts/?status=", "admin"),
@@ -94,6 +101,22 @@ def test_page_size_and_jump(demo_city, client, app, path, user):
     assert len(read(client, user, path, size=50).rows) == min(50, first.count)
     last = read(client, user, path, size=20, page=10**6)  # past the end: the last page
     assert last.page == (first.count + 19) // 20
+
+
+@pytest.mark.parametrize(("app", "path", "user", "key", "prefix"), PREFIXED, ids=[f"{p}:{k}" for _a, p, _u, k, _p in PREFIXED])
+def test_a_second_table_sorts_and_pages_on_its_own_parameters(demo_city, client, app, path, user, key, prefix):
+    """The board's alerts (asort, asize, apage) above its statistics (sort, size, page): each its own."""
+    def alerts(**params):
+        page = read(client, user, path, **{f"{prefix}{k}": v for k, v in params.items()}, sort="-volume")
+        return page.tables[0]["rows"], page
+    ascending, page = alerts(sort=key, size=100)
+    descending, _ = alerts(sort=f"-{key}", size=100)
+    assert len(ascending) > 1 and ascending != descending and sorted(ascending) == sorted(descending)
+    if len(ascending) > 20:
+        first, _ = alerts(size=20)
+        second, _ = alerts(size=20, page=2)
+        assert len(first) == 20 and second and not set(first) & set(second)
+    assert page.tables[1]["rows"] == read(client, user, path, sort="-volume").tables[1]["rows"]  # stats untouched
 
 
 @pytest.mark.parametrize("params", [{"sort": "password"}, {"sort": "--x"}, {"size": 7}, {"size": "abc"},
