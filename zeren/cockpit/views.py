@@ -20,6 +20,10 @@ from django.views.decorators.http import require_POST
 from zeren.cockpit import actions, registry, rules, selectors
 from zeren.cockpit.models import UrgeLevel
 from zeren.core.boards import unit_label
+from zeren.core.tables import Table, page_of
+
+# The workbench's queue: merged from every app's items by deadline (zeren.cockpit.selectors), paged there.
+WORK = Table(size=rules.PAGE_SIZES[0], sizes=rules.PAGE_SIZES)
 
 
 @login_required
@@ -70,24 +74,20 @@ def workbench(request: HttpRequest) -> HttpResponse:
     view = view if view in (selectors.MINE, selectors.WATCH) and (view == selectors.MINE or may_watch) else selectors.MINE
     closed = request.GET.get("state") == "closed"
     flt, unit_text, units = _filters(request)
-    size = _int(request.GET.get("size"), rules.PAGE_SIZES[0])
-    size = size if size in rules.PAGE_SIZES else rules.PAGE_SIZES[0]
     work = selectors.work_page(request.user, today, mode=view, flt=flt, page=_int(request.GET.get("page"), 1),
-                               size=size, closed=closed)
-    query = request.GET.copy()
-    query.pop("page", None)
+                               size=WORK.size_of(request.GET), closed=closed)
     mine = selectors.counts(request.user, today, selectors.MINE)
     watch = selectors.counts(request.user, today, selectors.WATCH) if may_watch else {}
     current = watch if view == selectors.WATCH else mine
     return render(request, "cockpit/workbench.html", {
         "home_unit": unit_label(request.user.unit.name, request.user.unit.name_en) if request.user.unit else "",
         "work": work, "view": view, "closed": closed, "bulk": view == selectors.WATCH and not closed, "may_watch": may_watch, "today": today,
-        "query": query.urlencode(), "query_items": [(k, v) for k, values in query.lists() for v in values],
+        "table": WORK.listing(request, page_of(work.rows, work.page, work.total, work.size)),
         "unit_text": unit_text, "units": units, "flt": flt,
         "kinds": [(q, current.get(q.kind, (0, 0))) for q in registry.queues() if q.kind in current or q.kind in flt.kinds],
         "mine_total": sum(n for n, _ in mine.values()), "watch_total": sum(n for n, _ in watch.values()),
         "mine_overdue": sum(late for _, late in mine.values()),
-        "picker": selectors.units_for_picker(request.user, view), "sizes": rules.PAGE_SIZES,
+        "picker": selectors.units_for_picker(request.user, view),
         "received": selectors.received_urges(request.user), "levels": UrgeLevel,
         "here": f"{reverse('workbench:index')}?{request.GET.urlencode()}",
     })

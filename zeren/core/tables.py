@@ -247,6 +247,22 @@ class Table:
         return query.urlencode()
 
 
+class _Total:
+    """Stands for rows counted elsewhere: a paginator needs only their number."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+
+    def __len__(self) -> int:
+        return self.total
+
+
+def page_of(rows: Sequence[Any], number: int, total: int, size: int) -> Page:
+    """A page of rows read elsewhere (a queue merged from several tables, say), for :meth:`Table.listing`:
+    ``rows`` are the page's, ``total`` the count of them all."""
+    return Page(rows, number, Paginator(_Total(total), size))
+
+
 def _fields(params: QueryDict, drop: Sequence[str]) -> list[tuple[str, str]]:
     return [(k, v) for k, values in params.lists() if k not in drop for v in values]
 

@@ -79,6 +79,8 @@ class ListPage(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.tables: list[dict] = []
         self.count = self.page = 0
+        self.sizes: list[int] = []  # the page sizes the last pager offers
+        self._pager = False
         self._table: dict | None = None
         self._row: list[str] | None = None
         self._body = False
@@ -94,6 +96,9 @@ class ListPage(HTMLParser):
         a = dict(attrs)
         if tag == "nav" and "pager" in (a.get("class") or "").split():
             self.count, self.page = int(a.get("data-count") or 0), int(a.get("data-page") or 0)
+            self._pager, self.sizes = True, []
+        elif tag == "option" and self._pager and (a.get("value") or "").isdigit():
+            self.sizes.append(int(a.get("value") or 0))
         elif tag == "table" and self._table is None:
             self._table = {"sortable": False, "rows": []}
         elif tag == "th" and self._table is not None and "sortable" in (a.get("class") or ""):
@@ -104,6 +109,8 @@ class ListPage(HTMLParser):
             self._row = []
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "nav":
+            self._pager = False
         if tag == "tr" and self._row is not None and self._table is not None:
             self._table["rows"].append(" ".join(" ".join(self._row).split()))
             self._row = None
