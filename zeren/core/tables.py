@@ -40,6 +40,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.db.models.expressions import BaseExpression, OrderBy
 from django.http import HttpRequest, QueryDict
+from django.utils.functional import Promise
 
 SIZES = (20, 50, 100)
 WINDOW = 2  # page links either side of the current page
@@ -272,7 +273,7 @@ def _value(row: Any, name: str) -> Any:
         row = row.get(part) if isinstance(row, dict) else getattr(row, part, None)
         if row is None:
             return None
-    return row
+    return str(row) if isinstance(row, Promise) else row  # a lazy label sorts as its text
 
 
 def page_window(current: int, last: int, window: int = WINDOW) -> list[int | None]:

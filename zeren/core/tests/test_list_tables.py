@@ -50,6 +50,8 @@ LISTS = [
     ("portal", "/public/results/", "", "name"),
     ("supervision", "/supervision/", "officer", "on_time_statutory"),
     ("supervision", "/supervision/items/", "officer", "volume"),
+    ("supervision", "/supervision/projects/", "officer", "elapsed"),
+    ("supervision", "/supervision/projects/", "officer", "status"),
 ]
 # (app, path, who, a column of the second table on the page, its parameter prefix): the board's alerts
 PREFIXED = [

@@ -67,7 +67,8 @@ def crawl(client, allowed: set[str]) -> tuple[dict[str, set[str]], int]:
             found.setdefault(token, set()).add(path)
         for url in sorted(internal_links(page.links)):
             url = urljoin(path, url)
-            if url in seen or any(s in url for s in SKIP) or "page=" in url:
+            # a list's other pages and orders show rows of the same kinds: left out, as they always were for pages
+            if url in seen or any(s in url for s in SKIP) or any(p in url for p in ("page=", "sort=", "size=")):
                 continue
             key = shape(urlsplit(url).path)
             if per_shape.get(key, 0) < PER_SHAPE:

@@ -13,8 +13,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from zeren.core.tables import Column, Table
 from zeren.org.picker import unit_choice
 from zeren.supervision.projects.actions import check_manage_project, do_set_dependency
 from zeren.supervision.projects.models import PROJECT_STATUS_LABELS, STAGE_STATE_LABELS, Stage
@@ -51,6 +53,16 @@ def _decorate(board: ProjectBoard) -> ProjectBoard:
     return board
 
 
+# The projects' sortable columns (zeren.core.tables); their schedules are computed in Python, a row per project.
+PROJECTS = Table(
+    Column("name", gettext_lazy("项目"), "project__name"),
+    Column("investment", gettext_lazy("总投资（亿元）"), "project__investment_yi", first="desc", num=True),
+    Column("started", gettext_lazy("赋码日期"), "project__started_on", first="desc"),
+    Column("elapsed", gettext_lazy("已用工作日"), "schedule__elapsed", first="desc", num=True),
+    Column("critical", gettext_lazy("法定关键路径"), "schedule__planned__length", first="desc", num=True),
+    Column("status", gettext_lazy("状态"), "status_label"), size=50)
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
@@ -59,8 +71,9 @@ def index(request: HttpRequest) -> HttpResponse:
     rows = [_decorate(b) for b in filter_boards(boards(projects_for(request.user), today), status=status,
                                                  unit_code=unit.code)]
     rows.sort(key=lambda b: (b.schedule.status == ProjectStatus.COMPLETED, -b.schedule.elapsed))
+    table = PROJECTS.page(request, rows)
     return render(request, "projects/index.html", {
-        "rows": rows, "status": status, "unit": unit, "today": today, "tab": "list",
+        "page": table.page, "table": table, "status": status, "unit": unit, "today": today, "tab": "list",
         "statuses": [(s.value, PROJECT_STATUS_LABELS[s]) for s in ProjectStatus],
     })
 
