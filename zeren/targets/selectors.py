@@ -377,10 +377,20 @@ def tree_for(user: Any, unit: Unit, year: int, as_of: date, page: int | str | No
     return TreePage(page_obj, kids, computed)
 
 
-def chart_series(target: Target, as_of: date) -> dict[str, Any]:
+def status_and_chart(target: Target, as_of: date) -> tuple[dict[int, rules.Status], dict[str, Any]]:
+    """The target page's figures from one load of its subtree: the statuses of the target and its
+    descendants at ``as_of`` (as :func:`statuses`) and its chart (:func:`chart_series`)."""
+    from zeren.workcal.selectors import get_calendar
+
+    facts = subtree_facts([(target.pk, target.year)])
+    computed = {} if target.state == TargetState.WITHDRAWN else rules.evaluate(facts, as_of, get_calendar())
+    return computed, chart_series(target, as_of, facts)
+
+
+def chart_series(target: Target, as_of: date, facts: list[rules.Facts] | None = None) -> dict[str, Any]:
     """The target page's chart. A quantitative leaf: its reported values and the expected line
     (baseline + e(d) × (target − baseline)); otherwise progress in % at each month end and the
-    expected progress, both from the same rules as the status."""
+    expected progress, both from the same rules as the status. ``facts``: the subtree's, if loaded."""
     from zeren.workcal.selectors import get_calendar
 
     cal = rules.Memoised(get_calendar())
@@ -395,7 +405,7 @@ def chart_series(target: Target, as_of: date) -> dict[str, Any]:
             target=target, superseded_by__isnull=True, value__isnull=False).order_by("date", "id").values_list("date", "value")]
         return {"unit": target.measure, "expected": expected, "reported": reported, "target": target.target_value}
     month_ends = sorted({min(_month_end(d), end) for d in days if d <= end})
-    facts = subtree_facts([(target.pk, target.year)])
+    facts = subtree_facts([(target.pk, target.year)]) if facts is None else facts
     reported = [[d.isoformat(), round(p * 100, 1)] for d, p in zip(month_ends, rules.progress_series(
         facts, month_ends, target.pk), strict=True)]
     expected = [[d.isoformat(), round(rules.expected_progress(cal, target.start, target.deadline, d) * 100, 1)] for d in days]

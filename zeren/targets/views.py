@@ -165,11 +165,11 @@ def target(request: HttpRequest, target_id: int) -> HttpResponse:
     notices, children and history; the owning unit reports progress here."""
     t = selectors.get_target_for(request.user, target_id)
     as_of = _as_of(request)
-    computed = selectors.statuses(Target.objects.filter(pk=t.pk), as_of)
+    computed, chart = selectors.status_and_chart(t, as_of)
     children = list(t.children.select_related("unit", "person").order_by("unit__path", "code")[:100])
     return render(request, "targets/target.html", {
         "t": t, "n": Shown(t, computed.get(t.pk)), "as_of": as_of, "children": _shown(children, computed),
-        "chart": selectors.chart_series(t, as_of),
+        "chart": chart,
         "milestones": t.milestones.all(), "reports": t.reports.select_related("milestone", "supersedes").order_by("-date", "-id")[:100],
         "notices": t.notices.select_related("unit", "addressee").order_by("-issued_on", "-id"),
         "history": selectors.history_of(t), "may_report": can(request.user, EDIT, t.unit),
