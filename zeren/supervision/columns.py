@@ -74,9 +74,9 @@ class EventColumns:
     def __len__(self) -> int:
         return len(self.index)
 
-    def take(self, keep: Bools | list[int]) -> EventColumns:
-        """The rows where ``keep`` is true (a mask), or at the given positions (a list)."""
-        rows = np.flatnonzero(keep).tolist() if isinstance(keep, np.ndarray) else keep
+    def take(self, keep: Bools) -> EventColumns:
+        """The rows where ``keep`` is true."""
+        rows = np.flatnonzero(keep).tolist()
         return EventColumns(**{f.name: _pick(getattr(self, f.name), rows) for f in fields(self)[:-1]})
 
     def __add__(self, other: EventColumns) -> EventColumns:
@@ -86,6 +86,9 @@ class EventColumns:
 
 
 def _pick(values: Any, rows: list[int]) -> Any:
+    """``values`` at ``rows`` (increasing positions)."""
+    if len(rows) == len(values):
+        return values
     return values[rows] if isinstance(values, np.ndarray) else [values[i] for i in rows]
 
 
@@ -100,9 +103,9 @@ def read_columns(events: list[Any], first_index: int = 0) -> tuple[EventColumns,
         valid &= _matches(column[name], spec)
     kind = column["type"]
     for rule in SCHEMA["allOf"]:  # the field an event type requires: present, not blank
-        (name,) = rule["then"]["required"]
-        valid &= ~np.fromiter(map(operator.eq, kind, repeat(rule["if"]["properties"]["type"]["const"])), bool, n) | \
-            ~np.fromiter(map(BLANK.__contains__, column[name]), bool, n)
+        (name,), const = rule["then"]["required"], rule["if"]["properties"]["type"]["const"]
+        hits = [i for i, k in enumerate(kind) if k == const]
+        valid[hits] &= np.array([column[name][i] not in BLANK for i in hits], dtype=bool)
     at_ok, at_us, day = _instants(column["at"], valid)
     rec_ok, rec_us, rec_day = _instants(column["recorded_at"], valid & ~np.fromiter(
         map(BLANK.__contains__, column["recorded_at"]), bool, n))
@@ -244,8 +247,9 @@ def utc_texts(us: Ints) -> list[str | None]:
     seconds, fraction = np.divmod(np.where(none, 0, us), 1_000_000)
     texts = np.datetime_as_string(seconds.astype("datetime64[s]")).astype("U19")
     texts.view(np.uint32).reshape(-1, 19)[:, 10] = ord(" ")
-    out = texts.astype(object)
+    out: list[str | None] = texts.tolist()
     for i in np.flatnonzero(fraction).tolist():
-        out[i] += f".{fraction[i]:06d}"
-    out[none] = None
-    return out.tolist()
+        out[i] = f"{out[i]}.{fraction[i]:06d}"
+    for i in np.flatnonzero(none).tolist():
+        out[i] = None
+    return out

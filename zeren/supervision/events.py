@@ -300,18 +300,16 @@ def load_json(text: str, depth: int = MAX_DEPTH) -> Any:
 FLAT_SAFE = frozenset({str, int, bool, type(None)})  # value types orjson writes exactly as canonical_json
 
 
-def canonical_digest(records: list[Any], *, flat: bool = False) -> str:
+def canonical_digest(records: list[Any]) -> str:
     """SHA-256 of ``canonical_json(records)`` (:func:`zeren.audit.rules.canonical_json`).
 
     Flat objects of strings, integers, booleans and nulls — what departments send — are
     serialised by orjson, whose output is byte for byte the canonical one for them (sorted keys, no
     spaces, UTF-8, the same escapes); floats and nested values go through ``canonical_json``.
-    ``flat``: the caller has checked that they are flat objects.
     """
     from zeren.audit.rules import canonical_json
 
-    safe = FLAT_SAFE.issuperset
-    if flat or all(type(r) is dict and safe(map(type, r.values())) for r in records):
+    if all(type(r) is dict and FLAT_SAFE.issuperset(map(type, r.values())) for r in records):
         try:
             return hashlib.sha256(orjson.dumps(records, option=orjson.OPT_SORT_KEYS)).hexdigest()
         except orjson.JSONEncodeError:  # an integer beyond 64 bits, a lone surrogate

@@ -280,8 +280,12 @@ class ApprovalEvent(models.Model):
     """One event as a department reported it; unique per source system and ``event_id``."""
 
     # No index of its own on source: the unique (source, event_id) index serves it; every index on
-    # this table costs ingestion time.
-    source = models.ForeignKey(SourceSystem, on_delete=models.PROTECT, related_name="events", db_index=False)
+    # this table costs ingestion time. Nor a database constraint on source and batch, checked for
+    # every event written: the source is a copy of the case's own, which the case's constrained
+    # foreign key protects, the batch is written in the same transaction, and neither is deleted
+    # behind Django's back, which applies on_delete (PROTECT) itself.
+    source = models.ForeignKey(SourceSystem, on_delete=models.PROTECT, related_name="events", db_index=False,
+                               db_constraint=False)
     event_id = models.CharField(max_length=128, verbose_name=_("事件ID"))
     case = models.ForeignKey(ApprovalCase, on_delete=models.PROTECT, related_name="events")
     type = models.CharField(max_length=16, choices=EventType.choices, verbose_name=_("类型"))
@@ -291,7 +295,8 @@ class ApprovalEvent(models.Model):
     amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True, verbose_name=_("金额"))
     outcome = models.CharField(max_length=16, blank=True, verbose_name=_("决定"))
     reason = models.TextField(blank=True, verbose_name=_("理由"))
-    batch = models.ForeignKey(IngestBatch, on_delete=models.PROTECT, related_name="events", db_index=False)
+    batch = models.ForeignKey(IngestBatch, on_delete=models.PROTECT, related_name="events", db_index=False,
+                              db_constraint=False)
 
     class Meta:
         ordering = ["at", "id"]
