@@ -61,12 +61,12 @@ ALERTS = Table(
     prefix="a", anchor="alerts", size=50)
 
 
-def _statistics_table(first: str) -> Table:
+def _statistics_table(first: str, *after_name: Column) -> Table:
     """On-time statistics per unit or item (computed for the last year, a row per unit or item): figures
     largest first, names in order; rows without a value last either way; ties by code."""
     def figure(key: str, label: str) -> Column:
         return Column(key, label, key, "code", first="desc", num=True)
-    return Table(Column("name", first, "name", "code"), figure("volume", gettext_lazy("受理")),
+    return Table(Column("name", first, "name", "code"), *after_name, figure("volume", gettext_lazy("受理")),
                  figure("decided", gettext_lazy("办结")), figure("on_time_statutory", gettext_lazy("法定时限内办结率")),
                  figure("on_time_promised", gettext_lazy("承诺时限内办结率")),
                  figure("avg_days_used", gettext_lazy("平均用时/法定时限（工作日）")),
@@ -75,6 +75,7 @@ def _statistics_table(first: str) -> Table:
 
 UNIT_STATISTICS = _statistics_table(gettext_lazy("办理单位"))
 ITEM_STATISTICS = _statistics_table(gettext_lazy("审批事项"))
+PUBLIC_STATISTICS = _statistics_table(gettext_lazy("部门"), Column("government", gettext_lazy("所属政府"), "government_name", "name"))
 
 
 def severity(alert_type: str) -> str:
@@ -267,6 +268,6 @@ def public(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query["format"] = "csv"
     return render(request, "supervision/public.html", {
-        "stats": rates.rows, "start": start, "today": today, "q": q, "district": government,
+        "stats": rates.rows, "stat_table": PUBLIC_STATISTICS.page(request, rates.rows), "start": start, "today": today, "q": q, "district": government,
         "governments": rates.governments, "csv_query": query.urlencode(), "chart": _chart_json(rates.rows),
     })

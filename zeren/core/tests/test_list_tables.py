@@ -52,6 +52,7 @@ LISTS = [
     ("supervision", "/supervision/items/", "officer", "volume"),
     ("supervision", "/supervision/projects/", "officer", "elapsed"),
     ("supervision", "/supervision/projects/", "officer", "status"),
+    ("supervision", "/supervision/public/", "", "on_time_statutory"),
 ]
 # (app, path, who, a column of the second table on the page, its parameter prefix): the board's alerts
 PREFIXED = [
