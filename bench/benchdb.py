@@ -6,6 +6,8 @@ import os
 import sys
 from pathlib import Path
 
+_backend_pids: dict[int, int] = {}
+
 
 def cpu_seconds() -> float:
     """CPU seconds spent so far by this process and, on PostgreSQL, by its server process (read from
@@ -17,9 +19,12 @@ def cpu_seconds() -> float:
 
     spent = time.process_time()
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            pid = cursor.fetchone()[0]
+        connection.ensure_connection()
+        pid = _backend_pids.get(id(connection.connection))
+        if pid is None:  # asked once per connection: timing many requests, the query would be counted each time
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                pid = _backend_pids[id(connection.connection)] = cursor.fetchone()[0]
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         spent += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
     return spent
