@@ -23,7 +23,7 @@ from zeren.access.rules import APPROVE, EDIT, SUPERVISE
 from zeren.access.scope import can
 from zeren.core.exports import download, write_csv
 from zeren.core.tables import ByLabel, Column, Table
-from zeren.org.models import Unit
+from zeren.org.models import Level, Unit
 from zeren.oversight import actions, forms, report, selectors
 from zeren.oversight.models import (
     Attachment,
@@ -71,6 +71,11 @@ INSPECTIONS = Table(
     Column("title", gettext_lazy("检查名称"), "title"), Column("lead", gettext_lazy("牵头单位"), "lead__unit__name"),
     Column("starts", gettext_lazy("时间"), "starts_on", "ends_on", first="desc"),
     Column("status", gettext_lazy("状态"), ByLabel("status", InspectionStatus.choices)), size=PAGE)
+ADOPTIONS = Table(
+    Column("unit", gettext_lazy("政府"), "unit__name"),
+    Column("level", gettext_lazy("层级"), ByLabel("unit__level", Level.choices, declared=True)),
+    Column("title", gettext_lazy("制度名称"), "title"), Column("document", gettext_lazy("文号"), "document_no"),
+    Column("adopted", gettext_lazy("印发日期"), "adopted_on", first="desc"), size=PAGE)
 EXTERNAL = Table(
     Column("visited", gettext_lazy("视察日期"), "visited_on", first="desc"), Column("unit", gettext_lazy("被评议单位"), "unit__name"),
     Column("evaluator", gettext_lazy("评议人"), ByLabel("evaluator_kind", EvaluatorKind.choices), "evaluator"),
@@ -389,7 +394,7 @@ def network(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     loads = selectors.network_loads(request.user, today)
     return render(request, "oversight/network.html", {
-        "loads": loads, "adoptions": selectors.rule_adoptions_for(request.user)[:200], "today": today})
+        "loads": loads, "table": ADOPTIONS.page(request, selectors.rule_adoptions_for(request.user)), "today": today})
 
 
 # 联席会议

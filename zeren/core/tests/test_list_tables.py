@@ -35,6 +35,7 @@ LISTS = [
     ("oversight", "/oversight/meetings/", "admin", "held"),
     ("oversight", "/oversight/inspections/", "admin", "starts"),
     ("oversight", "/oversight/external/", "admin", "visited"),
+    ("oversight", "/oversight/network/", "admin", "adopted"),
     ("targets", "/targets/letters/", "admin", "unit"),
     ("targets", "/targets/notices/?status=", "admin", "issued"),
     ("targets", "/targets/appeals/?status=", "admin", "filed"),
