@@ -49,6 +49,7 @@ from zeren.accountability.models import (
 from zeren.audit.actions import record_change, record_event, snapshot
 from zeren.evaluation import causes as evaluation_causes
 from zeren.findings.actions import do_follow_source, do_raise_finding, do_set_finding_status
+from zeren.findings.causes import names, titled
 from zeren.findings.models import Finding, FindingStatus
 from zeren.org.models import Person, Unit, UnitKind
 
@@ -221,11 +222,16 @@ def do_record_refusal(*, actor: Any, review: IncidentReview, what: str, note: st
         finding, _created = do_raise_finding(
             actor=actor, dedupe_key=_finding_key(cause, "accountability.incidentreview", review.pk),
             cause=f"{APP}.{cause}", source_app=APP, unit=review.unit,
-            title=f"{Refusal(what).label}：{review.incident.title}（{review.unit.name}）",
+            **titled(f"{APP}.refusal", what=what, incident=review.incident.title, unit=_names(review.unit)),
             evidence_type="accountability.incidentreview", evidence_id=str(review.pk),
             evidence_url=f"/accountability/reviews/{review.pk}/", occurred_on=timezone.localdate(),
             details={"incident": review.incident.code, "measure": "通报批评"}, reason=note)
         return finding
+
+
+def _names(named: Any) -> dict[str, str]:
+    """A unit's or a category's name in both languages, for a finding's title."""
+    return names(named.name, named.name_en)
 
 
 def superior_of(unit: Unit) -> Unit:
@@ -250,7 +256,7 @@ def do_escalate_overdue_reviews(*, as_of: date | None = None, actor: Any = None)
             do_raise_finding(
                 actor=actor, dedupe_key=_finding_key("review_overdue", "accountability.incidentreview", review.pk),
                 cause=f"{APP}.review_overdue", source_app=APP, unit=review.unit,
-                title=f"逾期未完成责任检讨：{review.incident.title}（{review.unit.name}）",
+                **titled(f"{APP}.review_overdue", incident=review.incident.title, unit=_names(review.unit)),
                 evidence_type="accountability.incidentreview", evidence_id=str(review.pk),
                 evidence_url=f"/accountability/reviews/{review.pk}/", occurred_on=as_of,
                 details={"incident": review.incident.code, "due": review.due.isoformat(),
@@ -310,7 +316,7 @@ def check_register_complaint(actor: Any, channel: str, handling_body: Unit) -> N
     (supervise over it), never by anyone else — not by the accused unit (行政过错投诉的登记). The system
     (``actor`` None: the demo, imports) may."""
     if actor is not None and channel in STAFF_CHANNELS and not can(actor, SUPERVISE, handling_body):
-        raise PermissionDenied(_("电话、来信、来访投诉由受理机关 %(body)s 的工作人员登记") % {"body": handling_body.name})
+        raise PermissionDenied(_("电话、来信、来访投诉由受理机关 %(body)s 的工作人员登记") % {"body": handling_body.display_name})
 
 
 def do_submit_complaint(*, actor: Any, channel: str, category: ComplaintCategory, unit: Unit, description: str,
@@ -464,7 +470,8 @@ def raise_complaint_finding(actor: Any, complaint: Complaint) -> Finding:
     finding, _created = do_raise_finding(
         actor=actor, dedupe_key=_finding_key("complaint_substantiated", "accountability.complaint", complaint.pk),
         cause=f"{APP}.complaint_substantiated", source_app=APP, unit=complaint.unit,
-        title=f"{complaint.get_conclusion_display()}：{complaint.category.name}（{complaint.unit.name}）",
+        **titled(f"{APP}.complaint", conclusion=complaint.conclusion, unit=_names(complaint.unit),
+                 category=_names(complaint.category)),
         evidence_type="accountability.complaint", evidence_id=str(complaint.pk),
         evidence_url=f"/accountability/complaints/{complaint.pk}/", occurred_on=complaint.concluded_on,
         details={"tracking_number": complaint.tracking_number, "category": complaint.category.code})
@@ -732,7 +739,7 @@ def do_propose_commendation(*, actor: Any, unit: Unit, reason: str, finding: Fin
     """Propose a commendation candidate (表彰候选), e.g. from an excellent evaluation result; once per finding.
     The supervision side over the unit proposes (as it decides, :func:`do_decide_commendation`)."""
     if actor is not None and not can(actor, SUPERVISE, unit):
-        raise PermissionDenied(_("不能为 %(unit)s 提出表彰候选") % {"unit": unit.name})
+        raise PermissionDenied(_("不能为 %(unit)s 提出表彰候选") % {"unit": unit.display_name})
     _require(bool(reason.strip()), "reason", _("请写明表彰事由"))
     with transaction.atomic():
         if finding is not None:

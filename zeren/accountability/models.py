@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zeren.org.models import NamedInBothLanguages
+
 
 class FindingCause(models.TextChoices):
     """The causes of the findings accountability raises (``accountability.<value>``)."""
@@ -139,7 +141,7 @@ class Apology(models.Model):
 # --- complaints (行政过错投诉) --------------------------------------------------------------------
 
 
-class ComplaintCategory(models.Model):
+class ComplaintCategory(NamedInBothLanguages, models.Model):
     """A complaint category, served to Open311 clients as a service (``service_code``)."""
 
     code = models.SlugField(max_length=64, unique=True, verbose_name=_("类别代码"))
@@ -156,7 +158,7 @@ class ComplaintCategory(models.Model):
         verbose_name_plural = _("投诉类别")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
 
 class Channel(models.TextChoices):
@@ -343,7 +345,7 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("已结案")
 
 
-class SanctionLevel(models.Model):
+class SanctionLevel(NamedInBothLanguages, models.Model):
     """One rung of the sanction ladder (问责方式), configurable; ``rank`` orders severity."""
 
     code = models.SlugField(max_length=64, unique=True, verbose_name=_("代码"))
@@ -359,7 +361,7 @@ class SanctionLevel(models.Model):
         verbose_name_plural = _("问责方式")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
 
 class FaultCase(models.Model):

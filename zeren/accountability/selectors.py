@@ -28,6 +28,7 @@ from zeren.accountability.models import (
 )
 from zeren.accountability.rules import review_status
 from zeren.findings.models import Finding
+from zeren.org.models import display_name_of
 
 # --- complaints ---------------------------------------------------------------------------------
 
@@ -170,12 +171,12 @@ def inbox_for(user: Any, *, status: str = "", cause: str = "", unit_id: int | No
 def repeat_subjects(user: Any, *, start: date, end: date, minimum: int = 2) -> list[dict[str, Any]]:
     """治庸: units and persons with at least ``minimum`` findings raised between ``start`` and ``end``."""
     qs = inbox_for(user).filter(raised_at__date__gte=start, raised_at__date__lte=end).order_by()
-    units = (qs.values("unit_id", "unit__code", "unit__name").annotate(n=Count("id"), causes=Count("cause", distinct=True))
+    units = (qs.values("unit_id", "unit__code", unit_label=display_name_of("unit__")).annotate(n=Count("id"), causes=Count("cause", distinct=True))
              .filter(n__gte=minimum).order_by("-n", "unit__code"))
-    persons = (qs.filter(person__isnull=False).values("person_id", "person__code", "person__name", "unit__name")
+    persons = (qs.filter(person__isnull=False).values("person_id", "person__code", "person__name", unit_label=display_name_of("unit__"))
                .annotate(n=Count("id"), causes=Count("cause", distinct=True)).filter(n__gte=minimum)
                .order_by("-n", "person__code"))
-    return [{"kind": "unit", "code": u["unit__code"], "name": u["unit__name"], "n": u["n"], "causes": u["causes"],
+    return [{"kind": "unit", "code": u["unit__code"], "name": u["unit_label"], "n": u["n"], "causes": u["causes"],
              "unit_id": u["unit_id"]} for u in units] + [
-        {"kind": "person", "code": p["person__code"], "name": p["person__name"], "unit": p["unit__name"],
+        {"kind": "person", "code": p["person__code"], "name": p["person__name"], "unit": p["unit_label"],
          "n": p["n"], "causes": p["causes"]} for p in persons]

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zeren.accountability import rules
 from zeren.accountability.models import (
@@ -22,7 +23,7 @@ from zeren.accountability.models import (
     SubjectKind,
 )
 from zeren.accountability.selectors import cases_for, complaints_for, repeat_subjects
-from zeren.org.models import Level
+from zeren.org.models import Level, display_name_of
 
 
 def _counts(qs: QuerySet, field: str, labels: dict[str, str] | None = None) -> list[tuple[str, int]]:
@@ -59,7 +60,7 @@ def statistics(user: Any, year: int) -> dict[str, Any]:
     complaints = complaints_for(user).filter(submitted_at__year=year)
     return {
         "cases": cases.count(),
-        "by_unit": _counts(cases, "unit__name")[:20],
+        "by_unit": _counts(cases.annotate(unit_label=display_name_of("unit__")), "unit_label")[:20],
         "by_level": _counts(cases, "unit__level", dict(Level.choices)),
         "by_fault": _counts(cases, "fault_type", dict(FaultType.choices)),
         "by_sanction": _counts(cases.exclude(sanction__isnull=True), "sanction__name"),
@@ -76,11 +77,12 @@ def subject_label(case: FaultCase, anonymise: bool) -> str:
     """How a case's subject appears in the public report: the unit, or the person (anonymised to
     their role when so configured)."""
     if case.subject_kind == SubjectKind.UNIT or case.person is None:
-        return case.unit.name
+        return case.unit.display_name
     if anonymise:
-        role = "行政首长" if case.subject_kind == SubjectKind.ADMIN_HEAD else "工作人员"
-        return f"{case.unit.name} {role}（{case.person.name[:1]}某）"
-    return f"{case.unit.name} {case.person.name}"
+        role = _("行政首长") if case.subject_kind == SubjectKind.ADMIN_HEAD else _("工作人员")
+        return _("%(unit)s %(role)s（%(initial)s某）") % {"unit": case.unit.display_name, "role": role,
+                                                       "initial": case.person.name[:1]}
+    return f"{case.unit.display_name} {case.person.name}"
 
 
 def annual_report(year: int) -> dict[str, Any]:

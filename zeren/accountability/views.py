@@ -217,8 +217,8 @@ def inbox_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _label(findings)
     header = [_("编号"), _("发现时间"), _("问题类型"), _("标题"), _("责任单位"), _("单位代码"), _("证据"), _("状态"),
               _("处理说明")]
-    rows = [header] + [[f.pk, timezone.localtime(f.raised_at).strftime("%Y-%m-%d %H:%M"), f.cause_label, f.title,
-                        f.unit.name, f.unit.code, f"{f.evidence_label} {f.evidence_id}", f.get_status_display(),
+    rows = [header] + [[f.pk, timezone.localtime(f.raised_at).strftime("%Y-%m-%d %H:%M"), f.cause_label, f.display_title,
+                        f.unit.display_name, f.unit.code, f"{f.evidence_label} {f.evidence_id}", f.get_status_display(),
                         f.status_reason] for f in findings]
     if fmt == "csv":
         return download(write_csv(rows), "findings.csv")
@@ -243,8 +243,8 @@ def case_new(request: HttpRequest) -> HttpResponse:
     ids = [int(i) for i in request.GET.getlist("finding") + request.POST.getlist("finding") if str(i).isdigit()]
     findings = list(selectors.inbox_for(request.user).filter(pk__in=ids))
     first = findings[0] if findings else None
-    initial = {"unit": f"{first.unit.name} · {first.unit.code}" if first else "",
-               "summary": "\n".join(f.title for f in findings), "subject_kind": SubjectKind.UNIT}
+    initial = {"unit": f"{first.unit.display_name} · {first.unit.code}" if first else "",
+               "summary": "\n".join(f.display_title for f in findings), "subject_kind": SubjectKind.UNIT}
     form = CaseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -388,7 +388,7 @@ def complaints_export(request: HttpRequest, fmt: str) -> HttpResponse:
                                   q=request.GET.get("q", "").strip())[:50_000]
     rows = [[_("查询编号"), _("渠道"), _("类别"), _("被投诉单位"), _("受理机关"), _("提交时间"), _("状态"), _("受理期限"),
              _("调查期限"), _("调查结论"), _("答复日期")]]
-    rows += [[c.tracking_number, c.get_channel_display(), c.category.name, c.unit.name, c.handling_body.name,
+    rows += [[c.tracking_number, c.get_channel_display(), c.category.display_name, c.unit.display_name, c.handling_body.display_name,
               timezone.localtime(c.submitted_at).strftime("%Y-%m-%d %H:%M"), c.get_status_display(), c.acceptance_due,
               c.investigation_due or "", c.get_conclusion_display() if c.conclusion else "", c.replied_on or ""]
              for c in qs]

@@ -42,7 +42,7 @@ def complaints_closed(scope: QueueScope) -> QuerySet[Complaint]:
 
 def complaint_row(c: Any) -> QueueItem:
     return QueueItem("accountability.complaint", f"accountability.complaint:{c.pk}",
-                     f"{c.tracking_number} {c.category.name}", c.unit.code, c.unit.name, c.unit.name_en,
+                     f"{c.tracking_number} {c.category.display_name}", c.unit.code, c.unit.name, c.unit.name_en,
                      getattr(c, "due_on", None), reverse("accountability:complaint", args=[c.pk]),
                      c.get_status_display(), getattr(c, "done_on", None))
 

@@ -66,7 +66,7 @@ def do_urge_items(*, actor: Any, refs: Sequence[tuple[str, int]], level: str = U
         for pk, obj in found.items():
             unit = units[paths[pk]]
             if not can(actor, SUPERVISE, unit):
-                raise PermissionDenied(_("无权催办 %(unit)s 的事项") % {"unit": unit.name})
+                raise PermissionDenied(_("无权催办 %(unit)s 的事项") % {"unit": unit.display_name})
             item = queue.row(obj)
             if level == UrgeLevel.ESCALATE:
                 urged = Urge.objects.filter(object_type=item.ref.split(":")[0], object_id=str(pk)).count()

@@ -21,7 +21,8 @@ from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.translation import get_language
+
+from zeren.org.models import localized_name
 
 # --- cockpit panels -------------------------------------------------------------------------------
 
@@ -173,7 +174,7 @@ class Queue:
 
 def unit_label(name: str, name_en: str = "") -> str:
     """A unit's name in the active language: the English name in the English UI when there is one."""
-    return name_en if name_en and (get_language() or "").startswith("en") else name
+    return localized_name(name, name_en)
 
 
 def child_path(scope_path: str, unit_path: str) -> str | None:

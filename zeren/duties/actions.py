@@ -63,7 +63,8 @@ def do_get_or_create_batch(*, actor: Any, name: str, day: date, document_number:
         batch = ReformBatch.objects.filter(name=name).first()
         if batch is not None:
             if batch.date != day:
-                raise CatalogueError(f"改革批次「{name}」已存在，生效日期为 {batch.date}，不是 {day}")
+                raise CatalogueError(_("改革批次「%(name)s」已存在，生效日期为 %(date)s，不是 %(day)s") % {
+                    "name": name, "date": batch.date, "day": day})
             return batch
         batch = ReformBatch.objects.create(name=name, date=day, document_number=document_number)
         record_change(actor=actor, action="duties.create_batch", obj=batch, before=None, after=snapshot(batch))
@@ -112,11 +113,12 @@ def apply_contents(
             changed.append((content, kind))
     for code in removed:
         if code not in current:
-            raise CatalogueError(f"事项 {code} 不存在或已取消")
+            raise CatalogueError(_("事项 %(code)s 不存在或已取消") % {"code": code})
     touched = {c["code"] for c, _k in changed} | set(removed)
     for version, _content in current.values():
         if version.valid_from > batch.date and version.code in touched:
-            raise CatalogueError(f"事项 {version.code} 的现行版本始于 {version.valid_from}，晚于批次日期 {batch.date}")
+            raise CatalogueError(_("事项 %(code)s 的现行版本始于 %(start)s，晚于批次日期 %(date)s") % {
+                "code": version.code, "start": version.valid_from, "date": batch.date})
 
     # Items: create the new ones, update the others, then link parents (they may be in the same batch).
     new_items = [FunctionItem(code=c["code"]) for c, _k in changed if c["code"] not in existing]
@@ -133,7 +135,7 @@ def apply_contents(
         item = existing[content["code"]]
         parent = content["parent"]
         if parent and parent not in parent_ids:
-            raise CatalogueError(f"事项 {item.code} 的上级事项 {parent} 不存在")
+            raise CatalogueError(_("事项 %(code)s 的上级事项 %(parent)s 不存在") % {"code": item.code, "parent": parent})
         item.parent_id = parent_ids.get(parent) if parent else None
         if item.code not in new_codes:
             _fill_item(item, content)
@@ -205,7 +207,7 @@ def _unit_ids(codes: set[str]) -> dict[str, int]:
     found = dict(Unit.objects.filter(code__in=codes).values_list("code", "pk")) if codes else {}
     missing = sorted(codes - set(found))
     if missing:
-        raise CatalogueError(f"单位代码不存在：{'、'.join(missing[:10])}")
+        raise CatalogueError(_("单位代码不存在：%(codes)s") % {"codes": "、".join(missing[:10])})
     return found
 
 
@@ -305,7 +307,7 @@ def _check_resolve(actor: Any, finding: DutyFinding, items: dict[str, dict[str, 
         raise PermissionDenied(f"administer_duties not allowed on finding {finding.pk}")
     foreign = sorted(set(items) - set(finding.item_codes))
     if foreign:
-        raise CatalogueError(f"事项 {'、'.join(foreign)} 不属于该问题")
+        raise CatalogueError(_("事项 %(codes)s 不属于该问题") % {"codes": "、".join(foreign)})
     codes = {u for c in items.values() for u in c["lead_units"] + c["assisting_units"]} | set(new_units)
     _check_administer(actor, codes)
 
@@ -315,7 +317,7 @@ def _check_administer(actor: Any, codes: set[str]) -> None:
     paths = dict(Unit.objects.filter(code__in=codes).values_list("code", "path")) if codes else {}
     missing = sorted(codes - set(paths))
     if missing:
-        raise CatalogueError(f"单位代码不存在：{'、'.join(missing)}")
+        raise CatalogueError(_("单位代码不存在：%(codes)s") % {"codes": "、".join(missing)})
     allowed = scope_paths(actor, ADMINISTER_DUTIES)
     outside = sorted(code for code, path in paths.items() if not path_in_scope(path, allowed))
     if outside:
@@ -358,13 +360,13 @@ def _item_state(content: dict[str, Any], active: bool) -> dict[str, Any]:
 
 def _require_open(finding: DutyFinding) -> None:
     if finding.status != FindingStatus.OPEN:
-        raise CatalogueError(f"该问题已处于「{finding.get_status_display()}」状态")
+        raise CatalogueError(_("该问题已处于「%(status)s」状态") % {"status": finding.get_status_display()})
 
 
 def do_mark_intended(*, actor: Any, finding: DutyFinding, reason: str) -> DutyFinding:
     """Mark a finding as intended (确认合理), e.g. a deliberate joint responsibility; a reason is required."""
     if not reason.strip():
-        raise CatalogueError("确认合理须说明理由")
+        raise CatalogueError(_("确认合理须说明理由"))
     with transaction.atomic():
         _check_resolve(actor, finding, {}, [])
         _require_open(finding)
@@ -394,7 +396,7 @@ def do_merge_items(*, actor: Any, finding: DutyFinding, keep_code: str, merge_co
     responsibility matters and accountability situations; the others are cancelled."""
     with transaction.atomic():
         if keep_code in merge_codes or not merge_codes:
-            raise CatalogueError("须保留一个事项并至少合并一个其他事项")
+            raise CatalogueError(_("须保留一个事项并至少合并一个其他事项"))
         before = {code: _current(code) for code in [keep_code, *merge_codes]}
         _check_resolve(actor, finding, before, [])
         _require_open(finding)
@@ -418,7 +420,7 @@ def do_split_item(*, actor: Any, finding: DutyFinding, item_code: str, parts: li
     """Split an item (拆分事项) into new sub-items ``(code, name, lead unit)``: each part is a child of the item,
     inheriting its category, basis, matters and situations, so each unit holds a distinct part."""
     if len(parts) < 2:
-        raise CatalogueError("拆分须至少给出两个子事项")
+        raise CatalogueError(_("拆分须至少给出两个子事项"))
     with transaction.atomic():
         base = _current(item_code)
         _check_resolve(actor, finding, {item_code: base}, [unit for _code, _name, unit in parts])
@@ -427,7 +429,7 @@ def do_split_item(*, actor: Any, finding: DutyFinding, item_code: str, parts: li
         taken = sorted({i.code for i in _by_code(FunctionItem.objects.only("code"), codes)} | {
             c for c in codes if codes.count(c) > 1})
         if taken:
-            raise CatalogueError(f"子事项编码已存在或重复：{'、'.join(taken)}")
+            raise CatalogueError(_("子事项编码已存在或重复：%(codes)s") % {"codes": "、".join(taken)})
         batch = batch or adjustment_batch(actor)
         children = [
             {**base, "code": code, "name": name, "lead_units": [unit], "assisting_units": [], "parent": item_code}
@@ -442,7 +444,7 @@ def do_split_item(*, actor: Any, finding: DutyFinding, item_code: str, parts: li
 def _current(code: str) -> dict[str, Any]:
     found = current_contents([code]).get(code)
     if found is None:
-        raise CatalogueError(f"事项 {code} 不存在或已取消")
+        raise CatalogueError(_("事项 %(code)s 不存在或已取消") % {"code": code})
     return found[1]
 
 
@@ -488,13 +490,13 @@ def do_propose_change(*, actor: Any, kind: str, item_code: str, content: dict[st
     content = dict(content or {})
     item_code = item_code.strip()
     if not reason.strip():
-        raise CatalogueError("须说明调整理由")
+        raise CatalogueError(_("须说明调整理由"))
     if kind not in DraftKind.values:
-        raise CatalogueError(f"未知的调整类型：{kind}")
+        raise CatalogueError(_("未知的调整类型：%(kind)s") % {"kind": kind})
     base: dict[str, Any] = {}
     if kind == DraftKind.ADD:
         if FunctionItem.objects.filter(code=content.get("code") or item_code).exists():
-            raise CatalogueError(f"事项编码 {content.get('code') or item_code} 已存在")
+            raise CatalogueError(_("事项编码 %(code)s 已存在") % {"code": content.get("code") or item_code})
         content = _valid_content({**content, "code": item_code})
         _unit_ids(set(content["lead_units"]) | set(content["assisting_units"]))
     else:
@@ -502,14 +504,14 @@ def do_propose_change(*, actor: Any, kind: str, item_code: str, content: dict[st
         if kind == DraftKind.AMEND:
             unknown = sorted(set(content) - set(AMENDABLE)) + sorted(set(append or {}) - set(APPENDABLE))
             if unknown:
-                raise CatalogueError(f"不能修订的字段：{'、'.join(unknown)}")
+                raise CatalogueError(_("不能修订的字段：%(fields)s") % {"fields": "、".join(unknown)})
             for key, extra in (append or {}).items():
                 listed = list(content.get(key, base[key]))
                 content[key] = listed + [e.strip() for e in extra if e.strip() and e.strip() not in listed]
             merged = _valid_content({**base, **content})
             content = {k: merged[k] for k in content}
             if not content or all(content[k] == base.get(k) for k in content):
-                raise CatalogueError("修订草案须写明要修改的内容")
+                raise CatalogueError(_("修订草案须写明要修改的内容"))
             _unit_ids(set(merged["lead_units"]) | set(merged["assisting_units"]))
         else:
             content = {}
@@ -552,12 +554,12 @@ def do_decide_change(*, actor: Any, change: DraftChange, approve: bool, reason: 
     「<draft batch>（<day>）」, audited on the change and on the item; a change that would not alter
     the item, or whose item has gone, is refused and stays pending."""
     if not reason.strip():
-        raise CatalogueError("须填写审核意见")
+        raise CatalogueError(_("须填写审核意见"))
     day = day or timezone.localdate()
     with transaction.atomic():
         change = DraftChange.objects.select_for_update().select_related("batch").get(pk=change.pk)
         if change.status != DraftStatus.PENDING:
-            raise CatalogueError(f"该草案条目已{change.get_status_display()}")
+            raise CatalogueError(_("该草案条目已%(status)s") % {"status": change.get_status_display()})
         now = current_contents([change.item_code]).get(change.item_code, (None, None))[1]
         after = proposed_content(change) if approve else None
         units = {u for c in (now, after) if c for u in c["lead_units"] + c["assisting_units"]}
@@ -572,11 +574,11 @@ def do_decide_change(*, actor: Any, change: DraftChange, approve: bool, reason: 
         change.decision_reason = reason.strip()
         if approve:
             if change.kind == DraftKind.ADD and now is not None:
-                raise CatalogueError(f"事项 {change.item_code} 已存在，不能再新增")
+                raise CatalogueError(_("事项 %(code)s 已存在，不能再新增") % {"code": change.item_code})
             if change.kind != DraftKind.ADD and now is None:
-                raise CatalogueError(f"事项 {change.item_code} 不存在或已取消")
+                raise CatalogueError(_("事项 %(code)s 不存在或已取消") % {"code": change.item_code})
             if after is not None and classify_change(now, after) is None:
-                raise CatalogueError("该草案不改变事项内容，无需批准")
+                raise CatalogueError(_("该草案不改变事项内容，无需批准"))
             batch = do_get_or_create_batch(actor=actor, name=f"{change.batch.name}（{day.isoformat()}）", day=day)
             result = apply_contents(contents=[after] if after else [], batch=batch,
                                     removed=[change.item_code] if after is None else [])
@@ -614,7 +616,7 @@ def do_save_position_description(
         items = list(FunctionItem.objects.filter(code__in=item_codes, is_active=True))
         missing = sorted(set(item_codes) - {i.code for i in items})
         if missing:
-            raise CatalogueError(f"事项编码不存在：{'、'.join(missing)}")
+            raise CatalogueError(_("事项编码不存在：%(codes)s") % {"codes": "、".join(missing)})
         pd, created = PositionDescription.objects.get_or_create(post=post)
         before = None if created else {**snapshot(pd), "items": sorted(pd.items.values_list("code", flat=True))}
         pd.duties, pd.qualifications = duties, qualifications
@@ -659,18 +661,19 @@ def do_record_findings(*, actor: Any, report: Any) -> dict[str, int]:
             if row is None:
                 new.append(DutyFinding(key=key, kind=f.kind, item_codes=f.items, unit_codes=f.units,
                                        unit_id=units.get(f.scope_unit), score=f.score, summary=f.summary[:500],
-                                       evidence=f.evidence, size=max(1, len(f.items)),
+                                       summary_key=f.summary_key, summary_params=f.summary_params, evidence=f.evidence, size=max(1, len(f.items)),
                                        area=f.evidence.get("area", "")))
             else:
                 row.score, row.evidence, row.summary = f.score, f.evidence, f.summary[:500]
+                row.summary_key, row.summary_params = f.summary_key, f.summary_params
                 row.size, row.area = max(1, len(f.items)), f.evidence.get("area", "")
                 if row.status == FindingStatus.CLEARED:
                     row.status = FindingStatus.OPEN
                     reopened.append(row.pk)
                 seen.append(row)
         DutyFinding.objects.bulk_create(new, batch_size=1000)
-        DutyFinding.objects.bulk_update(seen, ["score", "evidence", "summary", "status", "size", "area"],
-                                        batch_size=500)
+        DutyFinding.objects.bulk_update(seen, ["score", "evidence", "summary", "summary_key", "summary_params",
+                                               "status", "size", "area"], batch_size=500)
         cleared = [r.pk for k, r in known.items() if k not in found and r.status == FindingStatus.OPEN]
         DutyFinding.objects.filter(pk__in=cleared).update(status=FindingStatus.CLEARED)
         do_follow_sources(evidence_type="duties.dutyfinding", evidence_ids=[str(pk) for pk in cleared],
@@ -698,7 +701,7 @@ def _raise_shared_findings(actor: Any, rows: list[DutyFinding]) -> None:
 
     specs = [FindingSpec(
         dedupe_key=f"duties:{r.kind}:duties.dutyfinding:{r.pk}", cause=f"duties_{r.kind}", source_app="duties",
-        title=r.summary[:300], unit_id=r.unit_id, evidence_type="duties.dutyfinding", evidence_id=str(r.pk),
+        title=r.summary[:300], title_key=r.summary_key, title_params=r.summary_params, unit_id=r.unit_id, evidence_type="duties.dutyfinding", evidence_id=str(r.pk),
         evidence_url=f"/duties/findings/{r.pk}/", details={"items": r.item_codes, "units": r.unit_codes,
                                                            "score": r.score},
     ) for r in rows if r.unit_id]

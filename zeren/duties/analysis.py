@@ -40,6 +40,7 @@ MAX_LISTED = 60  # items and links written into a cluster's evidence
 BLOCKING_MAX_DF = 0.02  # features in more than 2 % of the texts do not propose candidates…
 BLOCKING_MIN_DF = 50  # …unless in 50 texts or fewer (small lists: every shared word may propose)
 LIST_UNIT_KINDS = ("department", "street_office")  # units expected to hold list items
+MISSING = {"matters": "责任事项", "situations": "追责情形"}  # what an item without responsibility lacks (evidence)
 
 
 @dataclass
@@ -76,6 +77,8 @@ class Finding:
     scope_unit: str = ""
     score: float | None = None
     extra_key: str = ""
+    summary_key: str = ""  # the summary as a message (duties/causes.py TITLES) and its parameters
+    summary_params: dict[str, Any] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -159,12 +162,21 @@ def _pairs(codes: list[str]) -> Iterator[tuple[str, str]]:
             yield a, b
 
 
+def _said(key: str, **params: Any) -> dict[str, Any]:
+    """A finding's summary as a message: rendered in Chinese (``summary``) and kept as key and parameters,
+    so the pages show it in the reader's language."""
+    from zeren.findings.causes import titled
+
+    title = titled(key, **params)
+    return {"summary": title["title"], "summary_key": key, "summary_params": params}
+
+
 def several_leads(items: list[ItemRecord], ctx: Context) -> list[Finding]:
     """多头管理: an item with several lead units (the same basis and action held by several units is
     found by :func:`overlaps`)."""
     return [
-        Finding("multi_head", [i.code], f"{i.name}：{len(i.lead_units)} 个牵头单位", {"lead_units": i.lead_units},
-                units=i.lead_units, scope_unit=ctx.scope_of(i.lead_units))
+        Finding("multi_head", [i.code], **_said("duties.lead_units", item=i.name, n=len(i.lead_units)),
+                evidence={"lead_units": i.lead_units}, units=i.lead_units, scope_unit=ctx.scope_of(i.lead_units))
         for i in items if len(i.lead_units) > 1
     ]
 
@@ -177,12 +189,12 @@ def _category_label(code: str) -> str:
 
 def orphans(items: list[ItemRecord], units: list[UnitRecord], ctx: Context) -> list[Finding]:
     """无人负责: items without a lead unit; list-holding units whose statutory functions (三定) have no items."""
-    out = [Finding("orphan", [i.code], f"{i.name}：没有牵头单位", {"assisting_units": i.assisting_units},
+    out = [Finding("orphan", [i.code], **_said("duties.no_lead", item=i.name), evidence={"assisting_units": i.assisting_units},
                    units=i.assisting_units, scope_unit=ctx.scope_of(i.assisting_units))
            for i in items if not i.lead_units]
     holding = {u for i in items for u in i.lead_units + i.assisting_units}
-    out += [Finding("orphan", [], f"{u.code}：有法定职责但清单中没有事项", {"unit": u.code}, units=[u.code],
-                    scope_unit=u.code)
+    out += [Finding("orphan", [], **_said("duties.unit_without_items", unit=u.code), evidence={"unit": u.code},
+                    units=[u.code], scope_unit=u.code)
             for u in units if u.kind in LIST_UNIT_KINDS and u.has_functions and u.code not in holding]
     return out
 
@@ -191,10 +203,12 @@ def no_responsibility(items: list[ItemRecord], ctx: Context) -> list[Finding]:
     """有权无责: an item with no responsibility matters (责任事项) or no accountability situations (追责情形)."""
     out = []
     for i in items:
-        missing = [label for label, ok in (("责任事项", i.has_matters), ("追责情形", i.has_situations)) if not ok]
+        missing = [key for key, ok in (("matters", i.has_matters), ("situations", i.has_situations)) if not ok]
         if missing:
-            out.append(Finding("no_responsibility", [i.code], f"{i.name}：缺少{'、'.join(missing)}",
-                               {"missing": missing}, units=i.lead_units, scope_unit=ctx.scope_of(i.lead_units)))
+            out.append(Finding("no_responsibility", [i.code], **_said("duties.no_responsibility", item=i.name,
+                                                                     missing=missing),
+                               evidence={"missing": [MISSING[m] for m in missing]}, units=i.lead_units,
+                               scope_unit=ctx.scope_of(i.lead_units)))
     return out
 
 
@@ -206,8 +220,9 @@ def level_mismatch(items: list[ItemRecord], ctx: Context, table: list[dict[str, 
         content = {"level": i.level, "area": i.area, "category": i.category}
         for rule in table:
             if leads and rules.rule_matches(rule, content, [u.level for u in leads], [u.kind for u in leads]):
-                out.append(Finding("level_mismatch", [i.code], f"{i.name}：{rule['message']}",
-                                   {"rule": rule["id"], "basis": rule.get("basis", ""), "level": i.level,
+                out.append(Finding("level_mismatch", [i.code],
+                                   **_said("duties.level_mismatch", item=i.name, message=rule["message"]),
+                                   evidence={"rule": rule["id"], "basis": rule.get("basis", ""), "level": i.level,
                                     "lead_levels": [u.level for u in leads]},
                                    units=i.lead_units, scope_unit=ctx.scope_of(i.lead_units), extra_key=rule["id"]))
     return out
@@ -451,11 +466,12 @@ def _clusters(edges: list[_Edge], ctx: Context, kind: str, weights: rules.Overla
         shared = sorted({c for e in joined for c in e.evidence["shared_basis"]})
         first = joined[0]
         what = "、".join(shared[:2]) + " " if kind == "multi_head" and shared else ""
-        summary = (f"{what}{first.x.name}（等 {len(group)} 项）由 {len(unit_codes)} 个单位分别实施" if kind == "multi_head"
-                   else f"{first.x.name} ≈ {first.y.name}" + (f"（等 {len(group)} 项）" if len(group) > 2 else ""))
+        said = (_said("duties.several_units", basis=what, item=first.x.name, n=len(group), units=len(unit_codes))
+                if kind == "multi_head" else
+                _said("duties.alike_many" if len(group) > 2 else "duties.alike", item=first.x.name,
+                      other=first.y.name, n=len(group)))
         out.append(Finding(
-            kind, [i.code for i in group], summary,
-            {"size": len(group), "area": area, "action": first.evidence["actions"][0], "shared_basis": shared,
+            kind, [i.code for i in group], **said, evidence={"size": len(group), "area": area, "action": first.evidence["actions"][0], "shared_basis": shared,
              "names": {i.code: i.name for i in group[:MAX_LISTED]},
              "lead_units": {i.code: _holders(i) for i in group[:MAX_LISTED]},
              "links": [_link(e, weights) for e in joined[:MAX_LISTED]]},

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zeren.findings.causes import render_title
 from zeren.org.models import Level
 
 
@@ -200,6 +201,10 @@ class DutyFinding(models.Model):
     area = models.CharField(max_length=32, choices=Area.choices, blank=True, db_index=True,
                             verbose_name=_("职能领域"))
     summary = models.CharField(max_length=500, verbose_name=_("摘要"))
+    # The summary as a message (duties/causes.py TITLES) and its parameters, rendered in the reader's language;
+    # ``summary`` keeps it in Chinese (findings recorded before summaries were messages show it as it is).
+    summary_key = models.CharField(max_length=64, blank=True, verbose_name=_("摘要模板"))
+    summary_params = models.JSONField(default=dict, blank=True, verbose_name=_("摘要参数"))
     evidence = models.JSONField(default=dict, verbose_name=_("证据"))
     status = models.CharField(max_length=16, choices=FindingStatus.choices, default=FindingStatus.OPEN,
                               db_index=True, verbose_name=_("状态"))
@@ -218,6 +223,11 @@ class DutyFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {', '.join(self.item_codes or self.unit_codes)}"
+
+    @property
+    def display_summary(self) -> str:
+        """The summary in the active language."""
+        return render_title(self.summary_key, self.summary_params, self.summary)
 
 
 class PlantedProblem(models.Model):

@@ -62,7 +62,8 @@ class CatalogueFilter(Schema):
             # An item's name or code, or the name of a unit that carries it (部门名称): the public looks
             # for "市场监督管理局" as often as for "食品经营许可".
             match = Q(name__icontains=self.q) | Q(code__icontains=self.q)
-            for code in Unit.objects.filter(Q(name__icontains=self.q) | Q(short_name__icontains=self.q)).values_list(
+            for code in Unit.objects.filter(
+                    Q(name__icontains=self.q) | Q(short_name__icontains=self.q) | Q(name_en__icontains=self.q)).values_list(
                     "code", flat=True)[:MAX_NAMED_UNITS]:
                 match |= Q(unit_codes__contains=f"|{code}|")
             qs = qs.filter(match)
@@ -232,7 +233,7 @@ def coverage_for(user: Any, unit_code: str = "") -> list[UnitCoverage]:
 
 
 def _coverage(units_qs: QuerySet[Unit]) -> list[UnitCoverage]:
-    units = {u.pk: u for u in units_qs.only("id", "code", "name", "path", "kind")}
+    units = {u.pk: u for u in units_qs.only("id", "code", "name", "name_en", "path", "kind")}
     # The units, posts and described posts are selected by subqueries, never by lists of ids: the city's
     # lists run to tens of thousands of ids, which Django would turn into as many query parameters.
     unit_ids = units_qs.values("pk")

@@ -49,7 +49,7 @@ from zeren.duties.models import (
     ReformBatch,
 )
 from zeren.duties.rules import format_legal_basis, highlight, item_content, parse_codes, parse_list
-from zeren.org.models import Level, Unit
+from zeren.org.models import Level, Unit, display_name_of
 from zeren.org.picker import unit_choice
 
 PAGE_SIZE = 50
@@ -91,7 +91,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "code", "name", "category", "area", "level", "unit_codes", "valid_from"))
     page = table.page
     codes = {c for v in page for c in v.unit_list}
-    names = dict(Unit.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    names = dict(Unit.objects.filter(code__in=codes).values_list("code", display_name_of())) if codes else {}
     for v in page:
         v.units = [(c, names.get(c, c)) for c in v.unit_list]
     return render(request, "duties/index.html", {
@@ -132,7 +132,7 @@ def item_detail(request: HttpRequest, code: str) -> HttpResponse:
     version = selectors.item_version(item, as_of)
     content = version.content if version else {}
     unit_codes = content.get("lead_units", []) + content.get("assisting_units", [])
-    names = dict(Unit.objects.filter(code__in=unit_codes).values_list("code", "name")) if unit_codes else {}
+    names = dict(Unit.objects.filter(code__in=unit_codes).values_list("code", display_name_of())) if unit_codes else {}
     parent = FunctionItem.objects.filter(code=content["parent"]).first() if content.get("parent") else None
     internal = request.user.is_authenticated
     return render(request, "duties/item.html", {
@@ -256,12 +256,13 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
 def positions(request: HttpRequest) -> HttpResponse:
     """Position descriptions (职位说明书) and the coverage check of the units in the user's scope, as figures
     per unit (paginated); with ``?unit=CODE``, that unit's posts grouped by rank (paginated)."""
-    code = request.GET.get("unit", "").strip()
+    choice = unit_choice(request)  # a name or a code (zeren.org.picker); one naming no unit matches none
+    code = choice.code
     rows = selectors.coverage_for(request.user, code)
     totals = {"units": len(rows), "items": sum(r.items for r in rows), "covered": sum(r.covered for r in rows),
               "posts": sum(r.posts for r in rows), "described": sum(r.described for r in rows)}
     totals["coverage"] = totals["covered"] / totals["items"] if totals["items"] else None
-    context = {"unit": code, "totals": totals}
+    context = {"unit": code, "unit_choice": choice, "totals": totals}
     if code and len(rows) == 1:
         row = rows[0]
         row.may_edit = path_in_scope(row.unit.path, actions.catalogue_scope(request.user))

@@ -27,7 +27,7 @@ def closed_findings(scope: QueueScope) -> QuerySet[Any]:
 
 def row(f: Any) -> QueueItem:
     unit = f.unit
-    return QueueItem("duties.finding", f"duties.dutyfinding:{f.pk}", f"{f.get_kind_display()} {f.summary}",
+    return QueueItem("duties.finding", f"duties.dutyfinding:{f.pk}", f"{f.get_kind_display()} {f.display_summary}",
                      unit.code if unit else "", unit.name if unit else "", unit.name_en if unit else "", None,
                      reverse("duties:finding", args=[f.pk]), f.get_status_display(), getattr(f, "done_on", None))
 

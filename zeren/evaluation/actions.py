@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zeren.access.rules import EVALUATE
@@ -467,7 +467,8 @@ def explanation(s: Scoring, i: int) -> tuple[list[dict[str, Any]], list[str]]:
     """Unit ``i``'s explanation rows and the indicators left out for missing data."""
     t = s.table
     rows, missing = [], []
-    labels = sources.sources()
+    with translation.override("zh-hans"):  # stored in Chinese; pages relabel in the reader's language
+        labels = {leaf.source: sources.label(leaf.source) for leaf in s.leaves}
     for j, leaf in enumerate(s.leaves):
         raw = s.values[i, j]
         n = s.cases[i, j]
@@ -480,7 +481,7 @@ def explanation(s: Scoring, i: int) -> tuple[list[dict[str, Any]], list[str]]:
         rows.append({
             "indicator": leaf.code, "name": leaf.name, "type": leaf.type, "polarity": leaf.polarity,
             "unit": leaf.unit, "source": leaf.source,
-            "source_label": labels.get(leaf.source, {}).get("label", "手工填报" if leaf.source == sources.MANUAL else ""),
+            "source_label": labels[leaf.source],
             "raw": _num(raw), "n": _num(n), "low": low, "high": high, "adjusted": _num(t.adjusted[i, j]),
             "normalised": _num(t.normalised[i, j]), "weight": round(float(s.weights[j]), 6),
             "effective_weight": round(float(t.aggregate.effective_weights[i, j]), 6),
@@ -588,6 +589,7 @@ def do_raise_round_findings(*, actor: Any, rnd: Round, bottom_share: float | Non
     from django.conf import settings
 
     from zeren.findings.actions import FindingSpec, do_raise_findings
+    from zeren.findings.causes import names, titled
 
     rule = {"bottom_share": rules.BOTTOM_SHARE, "floor": rules.FLOOR, "top_share": rules.TOP_SHARE,
             **getattr(settings, "ZEREN_EVALUATION_FINDINGS", {})}
@@ -600,18 +602,15 @@ def do_raise_round_findings(*, actor: Any, rnd: Round, bottom_share: float | Non
                              bottom_share=bottom_share, floor=floor, top_share=top_share)
     count = len([r for r in results if r.rank])
 
-    def spec(r: Result, cause: str, title: str) -> FindingSpec:
+    def spec(r: Result, cause: str) -> FindingSpec:
         return FindingSpec(
             dedupe_key=f"evaluation:{cause}:{rnd.pk}:{r.unit.code}", cause=cause, source_app="evaluation",
-            title=title, unit_id=r.unit_id, evidence_type="evaluation.result", evidence_id=str(r.pk),
+            **titled(cause, unit=names(r.unit.name, r.unit.name_en), round=rnd.name, rank=r.rank,
+                     score=f"{r.score or 0:.1f}"), unit_id=r.unit_id, evidence_type="evaluation.result", evidence_id=str(r.pk),
             evidence_url=f"/evaluation/rounds/{rnd.pk}/units/{r.unit.code}/", occurred_on=rnd.period_end,
             details={"round": rnd.name, "score": round(r.score or 0, 4), "rank": r.rank, "of": count})
 
-    specs = [spec(results[i], causes.LOW_SCORE,
-                  f"绩效评估排名靠后：{results[i].unit.name} {rnd.name} 第{results[i].rank}名（{results[i].score:.1f}分）")
-             for i in low]
-    specs += [spec(results[i], causes.COMMENDATION,
-                   f"绩效评估表彰候选：{results[i].unit.name} {rnd.name} 第{results[i].rank}名") for i in top]
+    specs = [spec(results[i], causes.LOW_SCORE) for i in low] + [spec(results[i], causes.COMMENDATION) for i in top]
     do_raise_findings(actor=actor, specs=specs, reason=f"绩效评估结果 {rnd.name}")
     return len(low), len(top)
 
@@ -679,14 +678,15 @@ def do_submit_response(*, survey: Survey, token: str, answers: dict[str, Any], a
         invitation = (Invitation.objects.select_for_update().select_related("district")
                       .filter(survey=survey, token_sha256=token_hash(token or "")).first())
         if survey.status != SurveyStatus.OPEN:
-            raise SurveyRefused("本调查已结束，感谢关注。")
+            raise SurveyRefused(_("本调查已结束，感谢关注。"))
         if invitation is None:
-            raise SurveyRefused("邀请码无效，请核对后再试。")
+            raise SurveyRefused(_("邀请码无效，请核对后再试。"))
         if invitation.used_at is not None:
-            raise SurveyRefused("该邀请码已使用过，每个邀请码只能提交一次。")
+            raise SurveyRefused(_("该邀请码已使用过，每个邀请码只能提交一次。"))
         quota = Quota.objects.select_for_update().filter(survey=survey, district=invitation.district).first()
         if quota is None or quota.full:
-            raise SurveyRefused(f"{invitation.district.name}的样本配额已满，本区问卷已关闭，感谢参与。")
+            raise SurveyRefused(_("%(district)s的样本配额已满，本区问卷已关闭，感谢参与。") % {
+                "district": invitation.district.display_name})
         clean, errors = _answers(questions, answers)
         if errors:
             raise SurveyRefused("；".join(errors))
@@ -751,22 +751,22 @@ def _answers(questions: list[Question], answers: dict[str, Any]) -> tuple[dict[s
         empty = raw in (None, "", [])
         if empty:
             if q.required:
-                errors.append(f"第{q.order}题未作答")
+                errors.append(_("第%(n)s题未作答") % {"n": q.order})
             continue
         if q.kind == QuestionKind.LIKERT:
             if str(raw) not in {"1", "2", "3", "4", "5"}:
-                errors.append(f"第{q.order}题请选择1–5分")
+                errors.append(_("第%(n)s题请选择1–5分") % {"n": q.order})
                 continue
             clean[str(q.pk)] = int(raw)
         elif q.kind == QuestionKind.SINGLE:
             if raw not in q.choices:
-                errors.append(f"第{q.order}题的选项无效")
+                errors.append(_("第%(n)s题的选项无效") % {"n": q.order})
                 continue
             clean[str(q.pk)] = raw
         elif q.kind == QuestionKind.MULTIPLE:
             picked = raw if isinstance(raw, list) else [raw]
             if any(p not in q.choices for p in picked):
-                errors.append(f"第{q.order}题的选项无效")
+                errors.append(_("第%(n)s题的选项无效") % {"n": q.order})
                 continue
             clean[str(q.pk)] = picked
         else:
@@ -790,9 +790,7 @@ def do_generate_proposals(*, actor: Any, rnd: Round) -> int:
         leaf = s.leaves[j]
         value = float(np.nanmax(s.values[:, j]))
         new.append(Proposal(kind="zero_variance", key=f"zero_variance:{rnd.pk}:{leaf.code}", round=rnd, indicator=leaf,
-                            summary=f"{leaf.name}：{len(s.units)}个单位取值相同（{value:g}），无区分度",
-                            suggestion="调整指标口径或从下一轮指标体系中移除",
-                            evidence={"value": value, "units": len(s.units)}))
+                            evidence={"value": value, "units": len(s.units)}).with_texts())
     history: dict[tuple[int, int], list[float]] = {}
     attain: dict[tuple[int, int], list[float]] = {}
     for past in rounds:
@@ -807,20 +805,16 @@ def do_generate_proposals(*, actor: Any, rnd: Round) -> int:
             continue
         leaf, unit = leaf_by_id[leaf_id], unit_by_id[unit_id]
         ratios = [round(x, 3) for x in attain[(unit_id, leaf_id)]]
-        text = "连续大幅超额完成，目标可能偏低" if kind == "target_too_soft" else "连续未完成，目标可能不切实际"
         new.append(Proposal(kind=kind, key=f"{kind}:{rnd.pk}:{unit.code}:{leaf.code}", round=rnd, unit=unit,
-                            indicator=leaf, summary=f"{unit.name} {leaf.name}：{text}",
-                            suggestion="调整下一年度目标值" + (f"（建议 {leaf.target * ratios[-1]:.3g}）" if leaf.target else ""),
-                            evidence={"attainment": ratios, "target": leaf.target}))
+                            indicator=leaf, evidence={"attainment": ratios, "target": leaf.target}).with_texts())
     low = rules.persistently_low({k: v for k, v in history.items()})
     for unit_id, leaf_id in low:
         if unit_id not in unit_by_id or leaf_id not in leaf_by_id:
             continue
         leaf, unit = leaf_by_id[leaf_id], unit_by_id[unit_id]
         new.append(Proposal(kind="duty_review", key=f"duty_review:{rnd.pk}:{unit.code}:{leaf.code}", round=rnd,
-                            unit=unit, indicator=leaf, summary=f"{unit.name}在“{leaf.name}”上连续低分，建议复核相关职责",
-                            suggestion="复核该单位相关权责事项的设定与分工（纳入下一改革批次草案）",
-                            evidence={"normalised": [round(x, 3) for x in history[(unit_id, leaf_id)]]}))
+                            unit=unit, indicator=leaf,
+                            evidence={"normalised": [round(x, 3) for x in history[(unit_id, leaf_id)]]}).with_texts())
     with transaction.atomic():
         known = set(Proposal.objects.filter(key__in=[p.key for p in new]).values_list("key", flat=True))
         fresh = [p for p in new if p.key not in known]
@@ -903,9 +897,9 @@ def _draft_duty(actor: Any, proposal: Proposal, duty: DutyDraft | None) -> str:
     from zeren.duties.actions import CatalogueError, do_propose_change
 
     if duty is None or not duty.item_code.strip():
-        raise ValidationError("采纳职责复核建议须指定要调整的权责事项编码")
+        raise ValidationError(_("采纳职责复核建议须指定要调整的权责事项编码"))
     if not duty.remove and not duty.lead_units and not duty.add_matter.strip():
-        raise ValidationError("须写明对该事项的调整：取消、改定牵头单位或增加责任事项")
+        raise ValidationError(_("须写明对该事项的调整：取消、改定牵头单位或增加责任事项"))
     content = {"lead_units": list(duty.lead_units)} if duty.lead_units and not duty.remove else {}
     append = {"responsibility_matters": [duty.add_matter]} if duty.add_matter.strip() and not duty.remove else {}
     try:

@@ -16,4 +16,9 @@ CAUSES = {
     COMMENDATION: _("绩效评估表彰候选"),
     RECALIBRATION: _("已采纳的校准建议"),
 }
+# Finding titles as messages (zeren.findings.causes.titled): rendered in the reader's language.
+TITLES = {
+    LOW_SCORE: _("绩效评估排名靠后：%(unit)s %(round)s 第%(rank)s名（%(score)s分）"),
+    COMMENDATION: _("绩效评估表彰候选：%(unit)s %(round)s 第%(rank)s名"),
+}
 DETAILS = {"round": _("评估轮次"), "rank": _("排名"), "of": _("参评单位数"), "score": _("综合得分")}

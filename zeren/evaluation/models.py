@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -389,6 +390,19 @@ EVIDENCE_LABELS = {"value": _("各单位的取值"), "units": _("单位数"), "a
                    "target": _("目标值"), "normalised": _("历轮标准化值")}
 
 
+# A proposal's summary and suggestion by kind, rendered from its unit, indicator and evidence in the reader's
+# language; the stored ``summary`` and ``suggestion`` hold them in Chinese (the suggestion as the deciding
+# user may have edited it).
+PROPOSAL_TEXTS = {
+    ProposalKind.ZERO_VARIANCE: (_("%(indicator)s：%(units)s个单位取值相同（%(value)s），无区分度"),
+                                 _("调整指标口径或从下一轮指标体系中移除")),
+    ProposalKind.TARGET_TOO_SOFT: (_("%(unit)s %(indicator)s：连续大幅超额完成，目标可能偏低"), _("调整下一年度目标值")),
+    ProposalKind.TARGET_UNREALISTIC: (_("%(unit)s %(indicator)s：连续未完成，目标可能不切实际"), _("调整下一年度目标值")),
+    ProposalKind.DUTY_REVIEW: (_("%(unit)s在“%(indicator)s”上连续低分，建议复核相关职责"),
+                               _("复核该单位相关权责事项的设定与分工（纳入下一改革批次草案）")),
+}
+
+
 class Proposal(models.Model):
     """A recalibration proposal (校准建议) with its evidence; a performance-office user decides."""
 
@@ -416,7 +430,39 @@ class Proposal(models.Model):
         verbose_name_plural = _("校准建议")
 
     def __str__(self) -> str:
-        return self.summary
+        return self.display_summary
+
+    def _texts(self) -> tuple[str, str]:
+        """(summary, suggestion) in the active language, from the kind, unit, indicator and evidence."""
+        summary, suggestion = PROPOSAL_TEXTS[self.kind]
+        values = {"unit": self.unit.display_name if self.unit else "", "indicator": self.indicator.name if self.indicator else "",
+                  "units": self.evidence.get("units", ""), "value": f"{self.evidence.get('value', 0):g}"}
+        suggestion = str(suggestion)
+        ratios, target = self.evidence.get("attainment"), self.evidence.get("target")
+        if self.kind in (ProposalKind.TARGET_TOO_SOFT, ProposalKind.TARGET_UNREALISTIC) and ratios and target:
+            suggestion += str(_("（建议 %(value)s）") % {"value": f"{target * ratios[-1]:.3g}"})
+        return str(summary) % values, suggestion
+
+    def with_texts(self) -> Proposal:
+        """The proposal with its summary and suggestion written (in Chinese, the stored language)."""
+        with translation.override("zh-hans"):
+            self.summary, self.suggestion = self._texts()
+        self.summary = self.summary[:300]
+        return self
+
+    @property
+    def display_summary(self) -> str:
+        """The summary in the active language (the stored one for a kind without a text)."""
+        return self._texts()[0] if self.kind in PROPOSAL_TEXTS else self.summary
+
+    @property
+    def display_suggestion(self) -> str:
+        """The suggestion in the active language, unless a user edited it (then as written)."""
+        if self.kind not in PROPOSAL_TEXTS:
+            return self.suggestion
+        with translation.override("zh-hans"):
+            generated = self._texts()[1]
+        return self._texts()[1] if self.suggestion == generated else self.suggestion
 
     @property
     def evidence_rows(self) -> list[tuple[str, str]]:

@@ -80,7 +80,7 @@ def heat_map(results: list[Result]) -> dict[str, Any]:
     indicators = [d["name"] for d in results[0].details]
     cells = [[j, i, None if d.get("normalised") is None else round(d["normalised"], 3)]
              for i, r in enumerate(results) for j, d in enumerate(r.details)]
-    return {"units": [r.unit.short_name or r.unit.name for r in results], "indicators": indicators, "cells": cells}
+    return {"units": [r.unit.display_short_name for r in results], "indicators": indicators, "cells": cells}
 
 
 def survey_results(survey: Survey) -> list[dict[str, Any]]:

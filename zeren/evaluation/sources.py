@@ -20,7 +20,10 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from zeren.core.registry import app_modules
+from zeren.org.models import english_ui
 
 MANUAL = "manual"
 RATE = "%"
@@ -79,6 +82,15 @@ def participants(selection: dict[str, Any], start: date, end: date) -> list[str]
     return sorted(found)
 
 
+def label(source: str) -> str:
+    """A data source's name in the active language (``label_en`` in the English UI); 手工填报 for manual
+    values, ``""`` for a source no installed app declares."""
+    if source == MANUAL:
+        return _("手工填报")
+    spec = sources().get(source, {})
+    return spec.get("label_en") or spec.get("label", "") if english_ui() else spec.get("label", "")
+
+
 def selection_labels(selection: dict[str, Any]) -> list[tuple[str, str]]:
     """``(kind label, keys as labels)`` for showing a programme's scope."""
     kinds = programme_kinds()
@@ -86,7 +98,8 @@ def selection_labels(selection: dict[str, Any]) -> list[tuple[str, str]]:
     for kind, keys in selection.items():
         spec = kinds.get(kind, {})
         names = spec["choices"]() if spec.get("choices") else {}
-        out.append((spec.get("label", kind), "、".join(str(names.get(k, k)) for k in keys)))
+        shown = spec.get("label_en") if english_ui() and spec.get("label_en") else spec.get("label", kind)
+        out.append((shown, "、".join(str(names.get(k, k)) for k in keys)))
     return out
 
 

@@ -18,7 +18,7 @@ from zeren.core.importing import MAX_LISTED
 from zeren.core.ratelimit import ratelimit
 from zeren.core.tables import ByLabel, Column, Table
 from zeren.core.uploads import cli_command
-from zeren.evaluation import actions, selectors
+from zeren.evaluation import actions, selectors, sources
 from zeren.evaluation.models import (
     ProposalKind,
     ProposalStatus,
@@ -70,7 +70,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         _("指标值导入模板") + f"-{rnd.system.code}.xlsx")
     results = list(selectors.results_for(request.user, rnd))
     table = RESULTS.page(request, selectors.results_for(request.user, rnd))
-    chart = {"units": [r.unit.short_name or r.unit.name for r in results],
+    chart = {"units": [r.unit.display_short_name for r in results],
              "scores": [None if r.score is None else round(r.score, 2) for r in results],
              "heat": selectors.heat_map(results), "labels": {"score": _("综合得分"), "value": _("标准化值")}}
     return render(request, "evaluation/round.html", {
@@ -162,12 +162,12 @@ def unit_result(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     rnd = selectors.get_round_for(request.user, pk)
     result = selectors.get_result_for(request.user, rnd, code)
     reference = selectors.peer_median(rnd)
-    details = result.details
+    details = [{**d, "source_label": sources.label(d.get("source", ""))} for d in result.details]  # UI language
     total_contribution = sum(d["contribution"] for d in details)
     radar = {"indicators": [{"name": d["name"], "max": 1} for d in details],
              "unit": [d["normalised"] if d["normalised"] is not None else 0 for d in details],
              "median": [round(reference.get(d["indicator"], 0), 3) for d in details],
-             "labels": {"unit": result.unit.short_name or result.unit.name, "median": _("同组中位数")}}
+             "labels": {"unit": result.unit.display_short_name, "median": _("同组中位数")}}
     history = selectors.trend(request.user, result)
     trend = {"rounds": [h["round"].name for h in history],
              "scores": [None if h["score"] is None else round(h["score"], 2) for h in history],

@@ -43,7 +43,7 @@ def proposals_closed(scope: QueueScope) -> QuerySet[Any]:
 
 def proposal_row(p: Any) -> QueueItem:
     unit = p.unit
-    return QueueItem("evaluation.proposal", f"evaluation.proposal:{p.pk}", p.summary, unit.code if unit else "",
+    return QueueItem("evaluation.proposal", f"evaluation.proposal:{p.pk}", p.display_summary, unit.code if unit else "",
                      unit.name if unit else "", unit.name_en if unit else "", None,
                      f"{reverse('evaluation:proposals')}#proposal-{p.pk}", p.get_status_display(),
                      getattr(p, "done_on", None))

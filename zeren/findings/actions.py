@@ -38,6 +38,8 @@ class FindingSpec:
     occurred_on: date | None = None
     person_id: int | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    title_key: str = ""  # the title as a message (zeren.findings.causes.titled)
+    title_params: dict[str, Any] = field(default_factory=dict)
 
     def as_finding(self, raised_at) -> Finding:
         return Finding(raised_at=raised_at, **self.__dict__)
@@ -47,6 +49,7 @@ def do_raise_finding(
     *, actor: Any, dedupe_key: str, cause: str, source_app: str, title: str, unit: Unit,
     evidence_type: str, evidence_id: str, evidence_url: str = "", occurred_on: date | None = None,
     person: Person | None = None, details: dict[str, Any] | None = None, reason: str = "",
+    title_key: str = "", title_params: dict[str, Any] | None = None,
 ) -> tuple[Finding, bool]:
     """Raise a finding once (发现问题线索): returns ``(finding, created)``; a known key changes nothing.
     ``cause`` must be declared by its producer (:mod:`zeren.findings.causes`), or this raises
@@ -60,6 +63,7 @@ def do_raise_finding(
             dedupe_key=dedupe_key, cause=cause, source_app=source_app, title=title, unit=unit, person=person,
             evidence_type=evidence_type, evidence_id=str(evidence_id), evidence_url=evidence_url,
             occurred_on=occurred_on, details=details or {}, raised_at=timezone.now(),
+            title_key=title_key, title_params=title_params or {},
         )
         record_change(actor=actor, action="findings.raise", obj=finding, before=None, after=snapshot(finding),
                       reason=reason)
@@ -67,7 +71,8 @@ def do_raise_finding(
 
 
 FINDING_COLUMNS = ("dedupe_key", "cause", "source_app", "title", "unit_id", "person_id", "evidence_type",
-                   "evidence_id", "evidence_url", "occurred_on", "raised_at", "status", "status_reason", "details")
+                   "evidence_id", "evidence_url", "occurred_on", "raised_at", "status", "status_reason", "details",
+                   "title_key", "title_params")
 
 
 def do_raise_findings(*, actor: Any, specs: list[FindingSpec], reason: str = "", known: set[str] | None = None) -> int:
@@ -93,10 +98,11 @@ def do_raise_findings(*, actor: Any, specs: list[FindingSpec], reason: str = "",
             return 0
         ops = connection.ops
         raised_at = ops.adapt_datetimefield_value(timezone.now())
-        details = Finding._meta.get_field("details")
+        details, params = Finding._meta.get_field("details"), Finding._meta.get_field("title_params")
         rows = [(s.dedupe_key, s.cause, s.source_app, s.title, s.unit_id, s.person_id, s.evidence_type,
                  str(s.evidence_id), s.evidence_url, ops.adapt_datefield_value(s.occurred_on), raised_at,
-                 FindingStatus.OPEN.value, "", details.get_db_prep_save(s.details, connection))
+                 FindingStatus.OPEN.value, "", details.get_db_prep_save(s.details, connection), s.title_key,
+                 params.get_db_prep_save(s.title_params, connection))
                 for s in fresh.values()]
         bulk.insert(table, FINDING_COLUMNS, rows, conflict="ON CONFLICT (dedupe_key) DO NOTHING")
         digest = hashlib.sha256(canonical_json(sorted(fresh)).encode("utf-8")).hexdigest()

@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import translation
 
 from zeren.core.registry import app_modules
 
@@ -84,6 +85,56 @@ def _plain(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "、".join(_plain(v) for v in value)
     return str(value)
+
+
+@cache
+def titles() -> dict[str, Any]:
+    """``title key → message`` over every installed app's ``TITLES``: a lazily translated format string
+    (``gettext_lazy("目标逾期未完成：%(code)s %(title)s")``) or a function of the parameters returning the
+    title in the active language."""
+    found: dict[str, Any] = {}
+    for config, module in app_modules("causes"):
+        for key, message in getattr(module, "TITLES", {}).items():
+            if key in found:
+                raise ImproperlyConfigured(f"finding title {key!r} is declared twice ({config.label})")
+            found[key] = message
+    return found
+
+
+def names(name: str, name_en: str = "") -> dict[str, str]:
+    """A title parameter that is a name in both languages (a unit's, a category's): rendered as
+    ``name_en`` in the English UI when there is one."""
+    return {"zh": name, "en": name_en}
+
+
+def _param(value: Any) -> Any:
+    if isinstance(value, dict) and "zh" in value:
+        english = value.get("en") and (translation.get_language() or "").startswith("en")
+        return value["en"] if english else value["zh"]
+    return value
+
+
+def render_title(key: str, params: dict[str, Any], fallback: str = "") -> str:
+    """A finding's title in the active language from its message ``key`` and ``params``; ``fallback``
+    (the stored Chinese title) for a finding without a message or one whose message no app declares."""
+    message = titles().get(key) if key else None
+    if message is None:
+        return fallback
+    values = {name: _param(value) for name, value in (params or {}).items()}
+    try:
+        return message(values) if callable(message) else str(message) % values
+    except (KeyError, TypeError, ValueError):  # parameters of an older version of the message
+        return fallback
+
+
+def titled(key: str, **params: Any) -> dict[str, Any]:
+    """The title fields of a finding raised with the message ``key``: ``title`` (rendered in Chinese, the
+    stored text), ``title_key`` and ``title_params`` — spread into ``do_raise_finding`` or ``FindingSpec``."""
+    if key not in titles():
+        raise ImproperlyConfigured(f"finding title {key!r} is not declared in any app's causes.py TITLES")
+    with translation.override("zh-hans"):
+        title = render_title(key, params)
+    return {"title": title[:300], "title_key": key, "title_params": params}
 
 
 def label(cause: str) -> str:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zeren.findings.causes import render_title
+
 
 class FindingStatus(models.TextChoices):
     """Where a finding stands. Open states first; a consumer moves it on."""
@@ -39,6 +41,11 @@ class Finding(models.Model):
     cause = models.CharField(max_length=64, db_index=True, verbose_name=_("问题类型"))
     source_app = models.CharField(max_length=32, db_index=True, verbose_name=_("来源模块"))
     title = models.CharField(max_length=300, verbose_name=_("标题"))
+    # The title as a message (zeren.findings.causes TITLES): its key and parameters, so the pages render it in
+    # the reader's language; ``title`` keeps it in Chinese (search, exports of old versions, findings raised
+    # before titles were messages, which show ``title`` as it is).
+    title_key = models.CharField(max_length=64, blank=True, verbose_name=_("标题模板"))
+    title_params = models.JSONField(default=dict, blank=True, verbose_name=_("标题参数"))
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="findings", verbose_name=_("责任单位"))
     person = models.ForeignKey(
         "org.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="findings",
@@ -63,7 +70,12 @@ class Finding(models.Model):
         indexes = [models.Index(fields=["evidence_type", "evidence_id"], name="findings_evidence_idx")]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language (rendered from its message when it has one)."""
+        return render_title(self.title_key, self.title_params, self.title)
 
     @property
     def is_open(self) -> bool:

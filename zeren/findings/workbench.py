@@ -26,8 +26,8 @@ def closed_findings(scope: QueueScope) -> QuerySet[Finding]:
 
 def row(f: Any) -> QueueItem:
     label = cause_labels().get(f.cause, f.cause)
-    return QueueItem("findings.finding", f"findings.finding:{f.pk}", f"{label}：{f.title}", f.unit.code, f.unit.name,
-                     f.unit.name_en, None, f"{reverse('findings:index')}?unit={f.unit.code}&status={f.status}",
+    title = _("%(cause)s：%(title)s") % {"cause": label, "title": f.display_title}
+    return QueueItem("findings.finding", f"findings.finding:{f.pk}", title, f.unit.code, f.unit.name, f.unit.name_en, None, f"{reverse('findings:index')}?unit={f.unit.code}&status={f.status}",
                      f.get_status_display())
 
 

@@ -131,7 +131,8 @@ class CityBuilder:
                   head: tuple[str, str], deputy: tuple[str, str]) -> list[str]:
         codes = []
         for i, label in enumerate(self.rng.sample(labels, min(count, len(labels))), start=1):
-            code = self.unit(f"{parent}-{i:02d}", label, parent, UnitKind.DIVISION, level, sort_order=i)
+            code = self.unit(f"{parent}-{i:02d}", label, parent, UnitKind.DIVISION, level, sort_order=i,
+                             name_en=names.DIVISIONS_EN.get(label, ""))
             self.leaders(code, label, head, deputy, self.rng.randint(0, 2))
             self.staffable.append(code)
             codes.append(code)
@@ -163,7 +164,7 @@ class CityBuilder:
             self.divisions(code, names.CITY_DIVISIONS, rng.randint(*divisions), Level.CITY,
                            ("处长", Rank.DIVISION_CHIEF), ("副处长", Rank.DIVISION_DEPUTY))
         self.unit(f"{CITY}-JMW", f"{CITY_NAME}经济贸易和信息化委员会", CITY, UnitKind.DEPARTMENT, Level.CITY,
-                  valid_from=date(2009, 8, 1), valid_until=date(2019, 2, 28), sort_order=900)  # merged in 2019
+                  name_en="Economy, Trade and Information Commission", valid_from=date(2009, 8, 1), valid_until=date(2019, 2, 28), sort_order=900)  # merged in 2019
         self._special_bodies()
         self._districts()
         self._staff()
@@ -195,17 +196,21 @@ class CityBuilder:
     def _special_bodies(self) -> None:
         rng = self.rng
         bodies = [
-            ("JC", f"{CITY_NAME}监察局", CITY, UnitKind.SUPERVISION, ("局长", "副局长"),
+            ("JC", f"{CITY_NAME}监察局", "Shenzhen Municipal Supervision Bureau", CITY, UnitKind.SUPERVISION,
+             ("局长", "副局长"),
              ["执法监察处", "效能监察处", "纠风室", "案件审理处", "电子监察处", "行政审批监督处"]),
-            ("JXB", f"{CITY_NAME}绩效管理办公室", CITY, UnitKind.PERFORMANCE_OFFICE, ("主任", "副主任"),
+            ("JXB", f"{CITY_NAME}绩效管理办公室", "Shenzhen Municipal Performance Management Office", CITY,
+             UnitKind.PERFORMANCE_OFFICE, ("主任", "副主任"),
              ["综合处", "指标体系处", "评估处", "督查考评处"]),
-            ("RD", f"{CITY_NAME}人民代表大会常务委员会", None, UnitKind.PEOPLES_CONGRESS, ("主任", "副主任"),
+            ("RD", f"{CITY_NAME}人民代表大会常务委员会", "Standing Committee of the Shenzhen Municipal People's Congress",
+             None, UnitKind.PEOPLES_CONGRESS, ("主任", "副主任"),
              ["办公厅", "法制工作委员会", "财政经济委员会", "代表工作委员会"]),
-            ("ZX", f"中国人民政治协商会议{CITY_NAME}委员会", None, UnitKind.CPPCC, ("主席", "副主席"),
+            ("ZX", f"中国人民政治协商会议{CITY_NAME}委员会", "Shenzhen Municipal Committee of the CPPCC", None,
+             UnitKind.CPPCC, ("主席", "副主席"),
              ["办公厅", "提案委员会", "社会和法制委员会"]),
         ]
-        for suffix, name, parent, kind, (head, deputy), labels in bodies:
-            code = self.unit(f"{CITY}-{suffix}", name, parent, kind, Level.CITY, sort_order=100)
+        for suffix, name, name_en, parent, kind, (head, deputy), labels in bodies:
+            code = self.unit(f"{CITY}-{suffix}", name, parent, kind, Level.CITY, sort_order=100, name_en=name_en)
             if parent:
                 self.notes["city_department_codes"].append(code)
             self.notes["heads"][code] = self.leaders(code, None, (head, Rank.BUREAU_CHIEF),
@@ -218,7 +223,9 @@ class CityBuilder:
         chosen = names.DISTRICTS if ctx.is_city else [names.DISTRICTS[0], names.DISTRICTS[2]]
         streets = iter(rng.sample(names.STREET_NAME_PARTS, len(names.STREET_NAME_PARTS)))
         for suffix, dname in chosen:
+            dname_en = names.DISTRICTS_EN[suffix]
             district = self.unit(f"{CITY}-{suffix}", f"{dname}人民政府", CITY, UnitKind.GOVERNMENT, Level.DISTRICT,
+                                 name_en=f"{dname_en} People's Government",
                                  sort_order=200 + names.DISTRICTS.index((suffix, dname)),
                                  population=names.DISTRICT_POPULATION[suffix])
             self.notes["district_codes"].append(district)
@@ -230,7 +237,7 @@ class CityBuilder:
             for order, (dsuffix, name) in enumerate(departments, start=1):
                 full = dname + name.removeprefix("区")
                 code = self.unit(f"{district}-{dsuffix}", full, district, UnitKind.DEPARTMENT, Level.DISTRICT,
-                                 sort_order=order)
+                                 name_en=f"{dname_en} {names.DISTRICT_DEPARTMENTS_EN[dsuffix]}", sort_order=order)
                 codes.append(code)
                 self.leaders(code, full, ("局长", Rank.DIVISION_CHIEF), ("副局长", Rank.DIVISION_DEPUTY),
                              rng.randint(1, 3))
@@ -241,7 +248,8 @@ class CityBuilder:
             for i in range(1, count + 1):
                 part = next(streets)
                 street = self.unit(f"{district}-J{i:02d}", f"{part}街道办事处", district, UnitKind.STREET_OFFICE,
-                                   Level.STREET, sort_order=500 + i, population=populations[i - 1])
+                                   Level.STREET, sort_order=500 + i, population=populations[i - 1],
+                                   name_en=f"{names.STREETS_EN[part]} Subdistrict Office")
                 self.notes["street_codes"].append(street)
                 self.leaders(street, None, ("主任", Rank.DIVISION_CHIEF), ("副主任", Rank.DIVISION_DEPUTY),
                              rng.randint(2, 4))

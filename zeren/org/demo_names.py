@@ -89,3 +89,59 @@ SURNAMES = (
 )
 GIVEN_MALE = "伟强磊军勇杰涛明超刚平辉鹏华飞鑫波斌宇浩凯健俊帆帅旭宁龙林欣建志国东文海峰晨阳博立诚卫"
 GIVEN_FEMALE = "芳娜敏静丽艳娟霞秀英华慧巧美婷雪琳晶颖玲倩妍洁怡梅兰凤琴云莉红燕萍佳悦欣璐蓉茜"
+
+# English names (Unit.name_en, shown in the English UI) of the names above that carry none of their own.
+DIVISIONS_EN = {
+    "办公室": "General Office", "政策法规处": "Policy and Regulations Division", "人事处": "Personnel Division",
+    "财务审计处": "Finance and Audit Division", "规划发展处": "Planning and Development Division",
+    "综合处": "General Affairs Division", "监督检查处": "Supervision and Inspection Division",
+    "行政审批处": "Administrative Approval Division", "信息化处": "Information Technology Division",
+    "宣传教育处": "Publicity and Education Division", "科技处": "Science and Technology Division",
+    "安全监管处": "Safety Supervision Division", "执法督察处": "Enforcement Inspection Division",
+    "统计分析处": "Statistics and Analysis Division", "组织人事处": "Organisation and Personnel Division",
+    "综合科": "General Affairs Section", "业务科": "Operations Section", "法制科": "Legal Affairs Section",
+    "审批科": "Approvals Section", "执法监督科": "Enforcement Supervision Section", "财务科": "Finance Section",
+    "党政办公室": "Party and Government Office", "社区事务办公室": "Community Affairs Office",
+    "综合执法队": "Comprehensive Enforcement Team", "公共服务办公室": "Public Services Office",
+    "安全生产监督管理办公室": "Work Safety Supervision Office", "经济发展办公室": "Economic Development Office",
+    "执法监察处": "Enforcement Supervision Division", "效能监察处": "Efficiency Supervision Division",
+    "纠风室": "Office for Correcting Malpractice", "案件审理处": "Case Hearing Division",
+    "电子监察处": "Electronic Supervision Division", "行政审批监督处": "Approval Supervision Division",
+    "指标体系处": "Indicator System Division", "评估处": "Evaluation Division",
+    "督查考评处": "Inspection and Assessment Division", "办公厅": "General Office",
+    "法制工作委员会": "Legislative Affairs Commission", "财政经济委员会": "Financial and Economic Affairs Committee",
+    "代表工作委员会": "Deputies' Affairs Commission", "提案委员会": "Proposals Committee",
+    "社会和法制委员会": "Social and Legal Affairs Committee", "行政机构编制处": "Administrative Establishment Division",
+    "事业机构编制处": "Public Institution Establishment Division",
+}
+DISTRICTS_EN = {"FT": "Futian District", "LH": "Luohu District", "NS": "Nanshan District", "YT": "Yantian District",
+                "BA": "Bao'an District", "LG": "Longgang District", "LHQ": "Longhua District",
+                "PS": "Pingshan District", "GM": "Guangming District", "DP": "Dapeng New District"}
+DISTRICT_DEPARTMENTS_EN = {
+    "ZFB": "Government General Office", "FGJ": "Development and Reform Bureau",
+    "JY": "Education Bureau", "KCJ": "Science, Technology and Innovation Bureau",
+    "GXJ": "Industry and Information Technology Bureau", "MZ": "Civil Affairs Bureau", "SF": "Justice Bureau",
+    "CZ": "Finance Bureau", "RS": "Human Resources Bureau", "ZJ": "Housing and Construction Bureau",
+    "JT": "Transport Bureau", "SW": "Water Resources Bureau", "WJ": "Health Bureau",
+    "YJ": "Emergency Management Bureau", "SJ": "Audit Bureau", "TJ": "Statistics Bureau",
+    "SCJG": "Administration for Market Regulation", "CG": "Urban Management and Law Enforcement Bureau",
+    "ZSJ": "Government Services and Data Management Bureau",
+    "WT": "Culture, Radio, Television, Tourism and Sports Bureau", "TY": "Veterans Affairs Bureau",
+}
+STREETS_EN = {
+    "园岭": "Yuanling", "南园": "Nanyuan", "沙头": "Shatou", "香蜜湖": "Xiangmihu", "莲花": "Lianhua",
+    "华富": "Huafu", "梅林": "Meilin", "福保": "Fubao", "东门": "Dongmen", "翠竹": "Cuizhu", "笋岗": "Sungang",
+    "清水河": "Qingshuihe", "黄贝": "Huangbei", "桂园": "Guiyuan", "东晓": "Dongxiao", "莲塘": "Liantang",
+    "南头": "Nantou", "粤海": "Yuehai", "蛇口": "Shekou", "招商": "Zhaoshang", "西丽": "Xili", "沙河": "Shahe",
+    "桃源": "Taoyuan", "南山": "Nanshan", "海山": "Haishan", "梅沙": "Meisha", "沙角": "Shajiao",
+    "新安": "Xin'an", "西乡": "Xixiang", "航城": "Hangcheng", "福永": "Fuyong", "福海": "Fuhai",
+    "沙井": "Shajing", "新桥": "Xinqiao", "松岗": "Songgang", "燕罗": "Yanluo", "石岩": "Shiyan", "布吉": "Buji",
+    "吉华": "Jihua", "坂田": "Bantian", "南湾": "Nanwan", "横岗": "Henggang", "园山": "Yuanshan",
+    "龙城": "Longcheng", "龙岗": "Longgang", "坪地": "Pingdi", "宝龙": "Baolong", "平湖": "Pinghu",
+    "观湖": "Guanhu", "民治": "Minzhi", "大浪": "Dalang", "福城": "Fucheng", "观澜": "Guanlan",
+    "龙华": "Longhua", "坪山": "Pingshan", "马峦": "Maluan", "碧岭": "Biling", "石井": "Shijing",
+    "坑梓": "Kengzi", "龙田": "Longtian", "光明": "Guangming", "公明": "Gongming", "新湖": "Xinhu",
+    "凤凰": "Fenghuang", "玉塘": "Yutang", "马田": "Matian", "葵涌": "Kuiyong", "大鹏": "Dapeng",
+    "南澳": "Nan'ao", "华强北": "Huaqiangbei", "福田": "Futian", "香蜜": "Xiangmi", "南湖": "Nanhu",
+    "翠湖": "Cuihu", "金田": "Jintian", "丽湖": "Lihu",
+}

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 MAX_POPULATION = 2_000_000_000  # a unit's population: fits PostgreSQL's integer, more than any area has
@@ -39,6 +42,38 @@ class Level(models.TextChoices):
     CITY = "city", _("市级")
     DISTRICT = "district", _("区级")
     STREET = "street", _("街道")
+
+
+def english_ui() -> bool:
+    """Whether the active language is English (zh-Hans is the default and the language of the data)."""
+    return (get_language() or "").startswith("en")
+
+
+def localized_name(name: str, name_en: str = "") -> str:
+    """A unit's name in the active language: its English name in the English UI when it has one, else its
+    Chinese name. The one place that chooses (:attr:`Unit.display_name`, :func:`display_name_of`)."""
+    return name_en if name_en and english_ui() else name
+
+
+class NamedInBothLanguages:
+    """A model with ``name`` (Chinese) and ``name_en``: :attr:`display_name` is the one the UI shows."""
+
+    name: str
+    name_en: str
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (``name_en`` in the English UI, the Chinese name without one)."""
+        return localized_name(self.name, self.name_en)
+
+
+def display_name_of(prefix: str = "") -> Any:
+    """A query expression for the name of the unit at ``prefix`` (``"unit__"``, ``""`` for the unit
+    itself) in the active language, for ``values()``/``annotate()`` that build labels:
+    ``qs.values(unit_label=display_name_of("unit__"))``."""
+    if not english_ui():
+        return F(f"{prefix}name")
+    return Coalesce(NullIf(F(f"{prefix}name_en"), Value("")), F(f"{prefix}name"))
 
 
 def _path_and_ancestors(path: str) -> list[str]:
@@ -70,7 +105,7 @@ class UnitQuerySet(models.QuerySet):
                 for code, chain in chains.items() if any(p in known for p in chain)}
 
 
-class Unit(models.Model):
+class Unit(NamedInBothLanguages, models.Model):
     """A unit of the government tree (单位): government, department, division, street office…"""
 
     code = models.CharField(max_length=64, unique=True, verbose_name=_("单位代码"))
@@ -109,7 +144,12 @@ class Unit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_short_name(self) -> str:
+        """A short name in the active language: the short name in Chinese, the English name in English."""
+        return self.display_name if english_ui() and self.name_en else (self.short_name or self.name)
 
     @staticmethod
     def path_for(code: str, parent_path: str | None) -> str:

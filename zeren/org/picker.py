@@ -39,7 +39,7 @@ class UnitChoice:
     @property
     def value(self) -> str:
         """The filter's text as the picker shows it back."""
-        return f"{self.unit.name} · {self.unit.code}" if self.unit is not None else self.text
+        return f"{self.unit.display_name} · {self.unit.code}" if self.unit is not None else self.text
 
     @property
     def unmatched(self) -> bool:
@@ -69,5 +69,5 @@ def unit_choice(request: HttpRequest, param: str = "unit", units: QuerySet[Unit]
     text = request.GET.get(param, "").strip()[:260]
     unit, found, more = find_unit(text, units)
     query: dict[str, Any] = {k: v for k, v in request.GET.items() if k not in (param, "page")}
-    candidates = [(u.name, "?" + urlencode({**query, param: u.code})) for u in found]
+    candidates = [(u.display_name, "?" + urlencode({**query, param: u.code})) for u in found]
     return UnitChoice(text=text, unit=unit, candidates=candidates, more=more)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from zeren.core.tables import ByLabel, Column, Table
 from zeren.org import selectors
-from zeren.org.models import Level, Unit, UnitKind
+from zeren.org.models import Level, Unit, UnitKind, display_name_of
 
 PAGE_SIZE = 25
 # The search's sortable columns (zeren.core.tables): units, or persons.
@@ -69,9 +69,10 @@ def units_json(request: HttpRequest) -> JsonResponse:
     """The unit picker's options (zeren.org.picker): "名称 · CODE" of the units whose name or code contains
     ``q``, in tree order. The tree is public, like the rest of this app's pages."""
     q = request.GET.get("q", "").strip()[:50]
-    qs = Unit.objects.filter(Q(name__icontains=q) | Q(short_name__icontains=q) | Q(code__icontains=q)) if q \
-        else Unit.objects.none()
-    return JsonResponse({"units": [f"{name} · {code}" for name, code in qs.order_by("path").values_list("name", "code")[:30]]})
+    qs = Unit.objects.filter(Q(name__icontains=q) | Q(short_name__icontains=q) | Q(name_en__icontains=q)
+                             | Q(code__icontains=q)) if q else Unit.objects.none()
+    rows = qs.order_by("path").values_list(display_name_of(), "code")[:30]
+    return JsonResponse({"units": [f"{name} · {code}" for name, code in rows]})
 
 
 units_json.public = True  # type: ignore[attr-defined]  # the permission matrix reads this: the tree is public

@@ -20,6 +20,7 @@ from zeren.audit.actions import record_change, record_event, snapshot
 from zeren.audit.rules import canonical_json
 from zeren.core.uploads import UploadRejected, check_attachment
 from zeren.findings.actions import FindingSpec, do_follow_source, do_raise_finding, do_raise_findings
+from zeren.findings.causes import names, titled
 from zeren.findings.models import Finding
 from zeren.findings.rules import dedupe_key
 from zeren.org.models import Unit
@@ -169,7 +170,8 @@ def do_check_disclosures(*, actor: Any, today: date) -> int:
     cause = FindingCause.DISCLOSURE_OVERDUE.value
     specs = [FindingSpec(
         dedupe_key=dedupe_key(APP, cause, "oversight.disclosurerequirement", str(r.pk)), cause=cause, source_app=APP,
-        title=f"{r.unit.name}：{r.title} 逾期未公开（期限 {r.due_on:%Y-%m-%d}）", unit_id=r.unit_id,
+        **titled(cause, unit=names(r.unit.name, r.unit.name_en), title=r.title, due=f"{r.due_on:%Y-%m-%d}"),
+        unit_id=r.unit_id,
         evidence_type="oversight.disclosurerequirement", evidence_id=str(r.pk), evidence_url="/oversight/checklist/",
         occurred_on=r.due_on, details={"due_on": r.due_on.isoformat()}) for r in overdue]
     return do_raise_findings(actor=actor, specs=specs, reason=f"disclosure checklist as of {today:%Y-%m-%d}")
@@ -182,10 +184,10 @@ def check_refer(actor: Any, from_body: Body, to_body: Body, unit: Unit, attachme
     if from_body.kind not in {k.value for k in BodyKind} - {BodyKind.SUPERVISION}:
         raise ValidationError({"from_body": _("只有财政、审计、法制、人事部门可以移送案件")})
     if not (getattr(actor, "is_superuser", False) or belongs_to(actor, from_body)):
-        raise PermissionDenied(_("您不属于移送机关 %(body)s") % {"body": from_body.unit.name})
+        raise PermissionDenied(_("您不属于移送机关 %(body)s") % {"body": from_body.unit.display_name})
     if not rules.competent(to_body.kind, to_body.jurisdiction.path, unit.path):
         raise ValidationError({"to_body": _("%(body)s 不负责监督 %(unit)s，请移送有管辖权的监察机关") % {
-            "body": to_body.unit.name, "unit": unit.name}})
+            "body": to_body.unit.display_name, "unit": unit.display_name}})
     if not attachments:
         raise ValidationError({"attachments": _("移送案件必须附证据材料（至少一个附件）")})
 
@@ -213,7 +215,8 @@ def raise_referral_finding(actor: Any, referral: Referral) -> None:
     cause = FindingCause.REFERRAL.value
     do_raise_finding(
         actor=actor, dedupe_key=dedupe_key(APP, cause, "oversight.referral", str(referral.pk)), cause=cause,
-        source_app=APP, title=f"{referral.from_body.unit.name}移送：{referral.title}", unit=referral.unit,
+        source_app=APP, unit=referral.unit, **titled(cause, title=referral.title, body=names(
+            referral.from_body.unit.name, referral.from_body.unit.name_en)),
         evidence_type="oversight.referral", evidence_id=str(referral.pk),
         evidence_url=f"/oversight/referrals/{referral.pk}/", occurred_on=referral.referred_on,
         details={"number": referral.number, "type": referral.type, "from": referral.from_body.unit.code})
@@ -364,7 +367,7 @@ def do_escalate_overdue_tasks(*, actor: Any, today: date) -> int:
         cause = FindingCause.MEETING_TASK_OVERDUE.value
         do_raise_findings(actor=actor, reason=f"joint-meeting follow-ups overdue on {today:%Y-%m-%d}", specs=[
             FindingSpec(dedupe_key=dedupe_key(APP, cause, "oversight.meetingtask", str(t.pk)), cause=cause,
-                        source_app=APP, title=f"联席会议议定事项逾期：{t.decision[:80]}", unit_id=t.owner.unit_id,
+                        source_app=APP, **titled(cause, decision=t.decision[:80]), unit_id=t.owner.unit_id,
                         evidence_type="oversight.meetingtask", evidence_id=str(t.pk),
                         evidence_url=f"/oversight/meetings/{t.meeting_id}/", occurred_on=t.due_on)
             for t in overdue])
@@ -431,7 +434,7 @@ def do_record_inspection_issue(*, actor: Any, inspection: JointInspection, unit:
     if inspection.status == InspectionStatus.CLOSED:
         raise ValidationError({"inspection": _("检查已结束")})
     if not inspection.targets.filter(pk=unit.pk).exists():
-        raise ValidationError({"unit": _("%(unit)s 不是本次检查的被检查单位") % {"unit": unit.name}})
+        raise ValidationError({"unit": _("%(unit)s 不是本次检查的被检查单位") % {"unit": unit.display_name}})
     days = workdays or rules.limit("rectify")
     with transaction.atomic():
         issue = InspectionIssue.objects.create(inspection=inspection, unit=unit, description=description.strip(),

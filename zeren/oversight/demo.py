@@ -26,6 +26,7 @@ from django.contrib.auth.hashers import make_password
 from zeren.access.models import Role
 from zeren.demo.context import DemoContext
 from zeren.findings.actions import FindingSpec, do_raise_findings
+from zeren.findings.causes import names, titled
 from zeren.findings.rules import dedupe_key
 from zeren.org.actions import do_create_login, do_import_registry
 from zeren.org.models import Level, Unit, UnitKind
@@ -129,7 +130,9 @@ class NetworkBuilder:
         # The district and street supervision bodies become org units in one registry import.
         rows = [UnitRow(code=f"{g.code}-JC", parent_code=g.code, kind=UnitKind.SUPERVISION, level=g.level,
                         valid_from=date(2019, 3, 1),
-                        name=g.name.replace("人民政府", "监察局").replace("办事处", "纪检监察室"))
+                        name=g.name.replace("人民政府", "监察局").replace("办事处", "纪检监察室"),
+                        name_en=g.name_en.replace("People's Government", "Supervision Bureau")
+                        .replace("Office", "Discipline Inspection and Supervision Office"))
                 for g in [*districts, *streets]]
         do_import_registry(None, RegistryData(units=rows), source="zeren demo (oversight)",
                            reason="demo: district and street supervision bodies (演示数据)")
@@ -256,7 +259,8 @@ class NetworkBuilder:
         cause = FindingCause.REFERRAL.value
         do_raise_findings(actor=None, reason="demo: referrals raise findings (演示数据)", specs=[FindingSpec(
             dedupe_key=dedupe_key(APP, cause, "oversight.referral", str(r.pk)), cause=cause, source_app=APP,
-            title=f"{r.from_body.unit.name}移送：{r.title}", unit_id=r.unit_id, evidence_type="oversight.referral",
+            **titled(cause, title=r.title, body=names(r.from_body.unit.name, r.from_body.unit.name_en)),
+            unit_id=r.unit_id, evidence_type="oversight.referral",
             evidence_id=str(r.pk), evidence_url=f"/oversight/referrals/{r.pk}/", occurred_on=r.referred_on,
             details={"number": r.number, "type": r.type}) for r in rows])
         self.referral_count = len(rows)

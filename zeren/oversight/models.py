@@ -64,7 +64,7 @@ class Body(models.Model):
         verbose_name_plural = _("监督主体")
 
     def __str__(self) -> str:
-        return self.unit.name
+        return self.unit.display_name
 
 
 class RuleAdoption(models.Model):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from zeren.access.rules import SUPERVISE
 from zeren.access.scope import can, scope_paths, scope_queryset
 from zeren.findings.models import OPEN_STATUSES, Finding
+from zeren.org.models import display_name_of
 from zeren.oversight import rules
 from zeren.oversight.actions import belongs_to
 from zeren.oversight.models import (
@@ -255,17 +256,23 @@ class AgendaDraft:
     last_tasks: list[MeetingTask]
 
     def as_text(self, today: date) -> str:
-        lines = ["一、红牌预警最多的单位"]
-        lines += [f"  {i}. {name}：{n} 张红牌" for i, (name, n) in enumerate(self.red_card_units, 1)] or ["  （无）"]
-        lines.append("二、逾期未完成的目标")
-        lines += [f"  {i}. {name}：{n} 项" for i, (name, n) in enumerate(self.overdue_targets, 1)] or ["  （无）"]
-        lines.append("三、上次会议以来的未办结移送案件")
-        lines += [f"  {i}. {r.number} {r.unit.name}：{r.title}（{r.get_status_display()}）"
-                  for i, r in enumerate(self.open_referrals, 1)] or ["  （无）"]
-        lines.append("四、上次会议议定事项落实情况")
-        lines += [f"  {i}. {t.owner.unit.name}：{t.decision[:60]}（"
-                  f"{'已办结' if t.done_on else ('逾期' if today > t.due_on else '办理中')}，期限 {t.due_on:%Y-%m-%d}）"
-                  for i, t in enumerate(self.last_tasks, 1)] or ["  （无）"]
+        """The agenda in the UI's language (the user edits it, and it is kept as written)."""
+        none = ["  " + _("（无）")]
+        lines = [_("一、红牌预警最多的单位")]
+        lines += [f"  {i}. " + _("%(unit)s：%(n)s 张红牌") % {"unit": name, "n": n}
+                  for i, (name, n) in enumerate(self.red_card_units, 1)] or none
+        lines.append(_("二、逾期未完成的目标"))
+        lines += [f"  {i}. " + _("%(unit)s：%(n)s 项") % {"unit": name, "n": n}
+                  for i, (name, n) in enumerate(self.overdue_targets, 1)] or none
+        lines.append(_("三、上次会议以来的未办结移送案件"))
+        lines += [f"  {i}. {r.number} " + _("%(unit)s：%(title)s（%(status)s）") % {
+            "unit": r.unit.display_name, "title": r.title, "status": r.get_status_display()}
+            for i, r in enumerate(self.open_referrals, 1)] or none
+        lines.append(_("四、上次会议议定事项落实情况"))
+        lines += [f"  {i}. " + _("%(unit)s：%(decision)s（%(state)s，期限 %(due)s）") % {
+            "unit": t.owner.unit.display_name, "decision": t.decision[:60], "due": f"{t.due_on:%Y-%m-%d}",
+            "state": _("已办结") if t.done_on else (_("逾期") if today > t.due_on else _("办理中"))}
+            for i, t in enumerate(self.last_tasks, 1)] or none
         return "\n".join(lines)
 
 
@@ -283,8 +290,8 @@ def draft_agenda(convener: Body, today: date, top: int = 5) -> AgendaDraft:
         red_cards = red_cards.filter(raised_at__date__gt=since)
 
     def top_units(qs: QuerySet[Finding]) -> list[tuple[str, int]]:
-        return list(qs.values("unit__name").annotate(n=Count("id")).order_by("-n", "unit__name")
-                    .values_list("unit__name", "n")[:top])
+        return list(qs.values(unit_label=display_name_of("unit__")).annotate(n=Count("id")).order_by("-n", "unit_label")
+                    .values_list("unit_label", "n")[:top])
 
     referrals = Referral.objects.filter(to_body=convener).exclude(status=ReferralStatus.REPORTED)
     if since:

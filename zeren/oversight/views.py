@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +16,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zeren.access.rules import APPROVE, EDIT, SUPERVISE
@@ -179,17 +180,19 @@ def _file(attachment: Attachment) -> HttpResponse:
 def sunshine_feed(request: HttpRequest) -> HttpResponse:
     """Atom 1.0 (RFC 4287) of the 50 latest public items; a withdrawal updates its entry."""
     items = list(selectors.public_publications()[:50])
-    feed = Atom1Feed(title="阳光工程 · 政务公开", link=request.build_absolute_uri(reverse("portal:sunshine")),
-                     description="发展规划、重大决策、工作目标、突发事件及处置情况", language="zh-hans",
+    feed = Atom1Feed(title=_("阳光工程 · 政务公开"), link=request.build_absolute_uri(reverse("portal:sunshine")),
+                     description=_("发展规划、重大决策、工作目标、突发事件及处置情况"),
+                     language=get_language() or settings.LANGUAGE_CODE,
                      feed_url=request.build_absolute_uri(), author_name="zeren",
                      feed_guid=request.build_absolute_uri(reverse("portal:sunshine")))
     for p in items:
         url = request.build_absolute_uri(reverse("portal:sunshine_item", args=[p.pk]))
         withdrawn = p.status == PublicationStatus.WITHDRAWN
-        text = (f"【已撤回】撤回理由：{p.withdrawal_reason}\n\n" if withdrawn else "") + p.body
-        feed.add_item(title=("【已撤回】" if withdrawn else "") + p.title, link=url, description=text,
-                      unique_id=url, pubdate=p.published_at, updateddate=p.withdrawn_at or p.published_at,
-                      author_name=p.unit.name, categories=[p.get_category_display()])
+        text = (_("【已撤回】撤回理由：%(reason)s") % {"reason": p.withdrawal_reason} + "\n\n" if withdrawn else "") + p.body
+        feed.add_item(title=(_("【已撤回】%(title)s") % {"title": p.title}) if withdrawn else p.title, link=url,
+                      description=text, unique_id=url, pubdate=p.published_at,
+                      updateddate=p.withdrawn_at or p.published_at, author_name=p.unit.display_name,
+                      categories=[p.get_category_display()])
     response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
     feed.write(response, "utf-8")
     return response
@@ -409,7 +412,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
 def meeting_new(request: HttpRequest) -> HttpResponse:
     convener, conveners, members = _lead_body(request, "convener")
     today = timezone.localdate()
-    choices = [(str(b.pk), b.unit.name) for b in members]
+    choices = [(str(b.pk), b.unit.display_name) for b in members]
     draft = selectors.draft_agenda(convener, today)
     form = forms.MeetingForm(request.POST or None, member_choices=choices, initial={
         "title": _("%(body)s联席会议") % {"body": convener.jurisdiction.name}, "held_on": today,
@@ -474,7 +477,7 @@ def inspections(request: HttpRequest) -> HttpResponse:
 def inspection_new(request: HttpRequest) -> HttpResponse:
     lead, leads, team = _lead_body(request, "lead")
     today = timezone.localdate()
-    form = forms.InspectionForm(request.POST or None, team_choices=[(str(b.pk), b.unit.name) for b in team],
+    form = forms.InspectionForm(request.POST or None, team_choices=[(str(b.pk), b.unit.display_name) for b in team],
                                 initial={"lead": lead.pk, "starts_on": today, "ends_on": today})
     if request.method == "POST":
         if form.is_valid():

@@ -28,10 +28,12 @@ from zeren.audit.rules import canonical_json
 from zeren.core import bulk
 from zeren.core.importing import ImportRejected, RowError
 from zeren.findings.actions import FindingSpec, do_follow_source
+from zeren.findings.causes import titled
 from zeren.findings.rules import dedupe_key as finding_key
 from zeren.org.models import Unit
 from zeren.supervision import casewrite
 from zeren.supervision.catalog import Catalog, get_catalog
+from zeren.supervision.causes import ALERT_TITLE
 from zeren.supervision.columns import EventColumns, read_columns, utc_texts
 from zeren.supervision.events import Rejection, canonical_digest, parse_line, storable_payload, storable_text
 from zeren.supervision.models import (
@@ -457,7 +459,6 @@ def _follow_alerts(changes: Changes, back: list[tuple[int, str]], as_of: date, a
 def _finding_specs(opened: list[tuple[int, str]], as_of: date) -> list[FindingSpec]:
     if not opened:
         return []
-    labels = {value: str(label) for value, label in AlertType.choices}  # translated once, not per finding
     cases = {}
     with connection.cursor() as cursor:  # plain SQL: a scan can raise thousands (no model row each)
         for condition, params in bulk.where_in("c.id", sorted({pk for pk, _ in opened})):
@@ -471,7 +472,8 @@ def _finding_specs(opened: list[tuple[int, str]], as_of: date) -> list[FindingSp
         _, case_id, unit_id, item_code, item_name, deadline, source_code = cases[pk]
         specs.append(FindingSpec(
             dedupe_key=finding_key("supervision", alert_type, EVIDENCE, case_id),
-            cause=alert_type, source_app="supervision", title=f"{labels[alert_type]}：{item_name} {case_id}",
+            cause=alert_type, source_app="supervision",
+            **titled(ALERT_TITLE, type=alert_type, item=item_name, case=case_id),
             unit_id=unit_id, evidence_type=EVIDENCE, evidence_id=case_id,
             evidence_url=f"/supervision/cases/{case_id}/?source={source_code}", occurred_on=as_of,
             details={"item_code": item_code, "statutory_deadline": str(deadline)},  # ISO (a date, or SQLite's text)

@@ -10,3 +10,6 @@ from zeren.supervision.rules import FINDING_TYPES
 
 CAUSES = {value: label for value, label in AlertType.choices if value in FINDING_TYPES}
 DETAILS = {"item_code": _("审批事项编码"), "statutory_deadline": _("法定期限")}
+# Finding titles as messages (zeren.findings.causes.titled): the alert's label, the item's name and the case.
+ALERT_TITLE = "supervision.alert"
+TITLES = {ALERT_TITLE: lambda p: _("%(alert)s：%(item)s %(case)s") % {**p, "alert": AlertType(p["type"]).label}}

@@ -13,7 +13,7 @@ from django.http import Http404
 from zeren.access.rules import VIEW
 from zeren.access.scope import scope_queryset
 from zeren.audit.versions import cached, query_key
-from zeren.org.models import Unit, UnitKind
+from zeren.org.models import Unit, UnitKind, display_name_of, english_ui
 from zeren.supervision.models import Alert, AlertStatus, ApprovalCase, ApprovalEvent, ApprovalItem
 
 ALERT_EXPORT_FIELDS = ("case__case_id", "type", "unit__code", "item__code", "deadline", "since", "status",
@@ -79,8 +79,13 @@ def on_time_statistics(cases: QuerySet[ApprovalCase], start: date, end: date, *,
     Cached under the cases' query and the data version of supervision (every ingestion, scan and alert
     move is audited): a year of a city's cases is read once per change, not on every page.
     """
-    return cached(f"supervision:stats:{query_key(cases, by, start, end)}", ("supervision",),
+    rows = cached(f"supervision:stats:{query_key(cases, by, start, end)}", ("supervision",),
                   lambda: _on_time_statistics(cases, start, end, by))
+    if by == "unit" and english_ui() and rows:  # the units' English names in the English UI (not cached: per language)
+        english = dict(Unit.objects.filter(code__in=[r["code"] for r in rows]).exclude(name_en="")
+                       .values_list("code", "name_en"))
+        rows = [{**r, "name": english.get(r["code"], r["name"])} for r in rows]
+    return rows
 
 
 def _on_time_statistics(cases: QuerySet[ApprovalCase], start: date, end: date, by: str) -> list[dict[str, Any]]:
@@ -142,7 +147,7 @@ def public_rates(start: date, end: date, *, q: str = "", government: str = "") -
     rows = on_time_statistics(ApprovalCase.objects.filter(unit__kind=UnitKind.DEPARTMENT), start, end)
     paths = dict(Unit.objects.filter(code__in=[r["code"] for r in rows]).values_list("code", "path"))
     govs = {code: (name, level) for code, name, level in
-            Unit.objects.filter(kind=UnitKind.GOVERNMENT).values_list("code", "name", "level")}
+            Unit.objects.filter(kind=UnitKind.GOVERNMENT).values_list("code", display_name_of(), "level")}
     for row in rows:
         # The department's government: the nearest government above it in the tree.
         above = [c for c in paths.get(row["code"], "").strip("/").split("/")[:-1] if c in govs]
@@ -151,7 +156,7 @@ def public_rates(start: date, end: date, *, q: str = "", government: str = "") -
     present = {r["government_code"] for r in rows if r["government_code"]}
     governments = sorted(((c, govs[c][0]) for c in present), key=lambda g: (govs[g[0]][1] != "city", g[0]))
     if q:
-        rows = [r for r in rows if q in r["name"]]
+        rows = [r for r in rows if q.casefold() in r["name"].casefold()]  # the name in the UI's language
     if government:
         rows = [r for r in rows if r["government_code"] == government]
     rows.sort(key=lambda r: (-(r["on_time_statutory"] if r["on_time_statutory"] is not None else -1), r["code"]))

@@ -30,6 +30,7 @@ from zeren.findings.actions import (
     do_raise_finding,
     do_raise_findings,
 )
+from zeren.findings.causes import titled
 from zeren.findings.models import OPEN_STATUSES, Finding
 from zeren.org.models import Membership, Person, Unit
 from zeren.targets import causes, rules
@@ -109,7 +110,7 @@ def letter_errors(unit: Unit, year: int, signatory: Person | None, signed_on: da
         posts = Membership.objects.filter(person=signatory).exclude(start_date__gt=day).exclude(end_date__lt=day)
         if not any(unit.path.startswith(path) for path in posts.values_list("unit__path", flat=True)):
             errors.append(_("签署人 %(name)s 在 %(day)s 不是 %(unit)s 或其上级单位的成员")
-                          % {"name": signatory.name, "day": day, "unit": unit.name})
+                          % {"name": signatory.name, "day": day, "unit": unit.display_name})
     return errors
 
 
@@ -407,7 +408,8 @@ def do_follow_up(*, as_of: date, actor: Any = None) -> FollowUpSummary:
         Notice.objects.bulk_create(fresh, batch_size=2000)
         summary.issued = len(fresh)
         # past due = unanswered on a day after its due date
-        stale = list(Notice.objects.filter(status=NoticeStatus.OPEN, due_on__lt=as_of).select_related("unit__parent"))
+        stale = list(Notice.objects.filter(status=NoticeStatus.OPEN, due_on__lt=as_of)
+                     .select_related("unit__parent", "target"))
         escalations: list[Notice] = []
         for notice in stale:
             parent = notice.unit.parent or notice.unit
@@ -420,14 +422,14 @@ def do_follow_up(*, as_of: date, actor: Any = None) -> FollowUpSummary:
         summary.escalated = len(escalations)
         specs = [FindingSpec(
             dedupe_key=f"targets.overdue:{info[tid]['code']}", cause=causes.OVERDUE, source_app="targets",
-            title=f"目标逾期未完成：{info[tid]['code']} {info[tid]['title']}"[:300], unit_id=info[tid]["unit_id"],
+            **titled(causes.OVERDUE, code=info[tid]["code"], title=info[tid]["title"]), unit_id=info[tid]["unit_id"],
             person_id=info[tid]["leader_id"], evidence_type="targets.target", evidence_id=str(tid),
             evidence_url=f"/targets/t/{tid}/", occurred_on=info[tid]["deadline"],
             details={"progress": round(s.progress, 4)})
             for tid, s in flagged.items() if s.status == rules.OVERDUE and tid in info]
         specs += [FindingSpec(
             dedupe_key=f"targets.notice_escalated:{n.pk}", cause=causes.NOTICE_ESCALATED,
-            source_app="targets", title=f"督办通知逾期未答复，已升级：目标 {n.target_id}", unit_id=n.unit_id,
+            source_app="targets", **titled(causes.NOTICE_ESCALATED, target=n.target.code), unit_id=n.unit_id,
             person_id=n.addressee_id, evidence_type="targets.notice",
             evidence_id=str(n.pk), evidence_url=f"/targets/t/{n.target_id}/",
             occurred_on=n.due_on) for n in stale]
@@ -529,13 +531,13 @@ def do_draft_white_paper(*, actor: Any, unit: Unit, year: int, content: dict[str
     if actor is not None:
         check_manage_unit(actor, unit)
     if not WhitePaperPilot.objects.filter(unit=unit, year=year).exists():
-        raise ValidationError({"unit": _("%(unit)s 不在 %(year)s 年发布白皮书的单位之列") % {"unit": unit.name, "year": year}})
+        raise ValidationError({"unit": _("%(unit)s 不在 %(year)s 年发布白皮书的单位之列") % {"unit": unit.display_name, "year": year}})
     with transaction.atomic():
         paper, created = WhitePaper.objects.select_for_update().get_or_create(
             unit=unit, year=year, defaults={"drafted_at": timezone.now(), "content": content})
         if not created and paper.state not in (PaperState.DRAFT, PaperState.WITHDRAWN):
             raise ValidationError({"state": _("%(unit)s %(year)s 年白皮书已%(state)s，先撤回再修改")
-                                            % {"unit": unit.name, "year": year, "state": paper.get_state_display()}})
+                                            % {"unit": unit.display_name, "year": year, "state": paper.get_state_display()}})
         before = None if created else snapshot(paper)
         paper.content, paper.state, paper.drafted_at = content, PaperState.DRAFT, timezone.now()
         paper.save()
@@ -684,7 +686,7 @@ def do_confirm_assessments(*, actor: Any, unit: Unit, year: int, decisions: list
             row = rows.get(d.assessment.pk)
             if row is None:
                 errors.append(_("%(name)s：不在 %(unit)s %(year)s 年的考核名单中")
-                              % {"name": d.assessment.person, "unit": unit.name, "year": year})
+                              % {"name": d.assessment.person, "unit": unit.display_name, "year": year})
             elif row.confirmed:
                 errors.append(_("%(name)s：等次已确定为%(grade)s") % {"name": row.person.name, "grade": row.get_grade_display()})
             elif d.grade not in Grade.values:
@@ -735,7 +737,7 @@ def _raise_incompetent(actor: Any, assessment: Assessment) -> None:
     do_raise_finding(
         actor=actor, dedupe_key=f"targets.incompetent:{assessment.year}:{assessment.person_id}",
         cause=causes.INCOMPETENT, source_app="targets",
-        title=f"{assessment.year} 年度考核不称职：{assessment.person.name}", unit=assessment.unit,
+        **titled(causes.INCOMPETENT, year=assessment.year, person=assessment.person.name), unit=assessment.unit,
         person=assessment.person, evidence_type="targets.assessment", evidence_id=str(assessment.pk),
         evidence_url=f"/targets/assessments/{assessment.pk}/", occurred_on=assessment.notified_on)
 
@@ -828,6 +830,6 @@ def do_raise_check_findings(*, actor: Any, year: int, issues: list[Any]) -> int:
     (siblings' weights) are only reported. Returns how many findings were new."""
     specs = [FindingSpec(
         dedupe_key=f"{i.cause}:{year}:{i.code}:{i.person_id or ''}", cause=i.cause, source_app="targets",
-        title=i.message[:300], unit_id=i.unit_id, person_id=i.person_id, evidence_type="targets.target",
+        **titled(i.title_key, **i.params), unit_id=i.unit_id, person_id=i.person_id, evidence_type="targets.target",
         evidence_id=i.code, details={"year": year}) for i in issues if not i.warning]
     return do_raise_findings(actor=actor, specs=specs, reason=f"targets check {year}")

@@ -26,6 +26,7 @@ from django.utils import timezone
 from zeren.audit.actions import record_event
 from zeren.demo.context import DemoContext
 from zeren.findings.actions import FindingSpec, do_raise_findings
+from zeren.findings.causes import titled
 from zeren.org.models import Membership, Unit, UnitKind
 from zeren.targets import causes, rules
 from zeren.targets.bulk import insert, next_id, sync_sequence
@@ -350,12 +351,12 @@ def follow_up(builder: Builder, computed: dict[int, rules.Status], today: date) 
     insert(Notice, NOTICE_COLUMNS, rows + escalations)
     sync_sequence(Notice)
     specs = [FindingSpec(dedupe_key=f"targets.overdue:{t.code}", cause=causes.OVERDUE, source_app="targets",
-                         title=f"目标逾期未完成：{t.code} {t.title}"[:300], unit_id=t.unit_id, person_id=t.leader_id,
+                         **titled(causes.OVERDUE, code=t.code, title=t.title), unit_id=t.unit_id, person_id=t.leader_id,
                          evidence_type="targets.target", evidence_id=str(t.id), evidence_url=f"/targets/t/{t.id}/",
                          occurred_on=t.deadline, details={"progress": round(computed[t.id].progress, 4)})
              for t in flagged if computed[t.id].status == rules.OVERDUE]
     specs += [FindingSpec(dedupe_key=f"targets.notice_escalated:{first}", cause=causes.NOTICE_ESCALATED,
-                          source_app="targets", title=f"督办通知逾期未答复，已升级：{t.code}"[:300], unit_id=t.unit_id,
+                          source_app="targets", **titled(causes.NOTICE_ESCALATED, target=t.code), unit_id=t.unit_id,
                           person_id=t.leader_id, evidence_type="targets.notice", evidence_id=str(first),
                           evidence_url=f"/targets/t/{t.id}/", occurred_on=due)
               for first, t in escalated]

@@ -225,7 +225,7 @@ class Notice(models.Model):
         constraints = [models.CheckConstraint(condition=Q(due_on__gte=F("issued_on")), name="targets_notice_due")]
 
     def __str__(self) -> str:
-        return f"督办 {self.target_id} {self.issued_on}"
+        return _("督办 %(target)s %(day)s") % {"target": self.target_id, "day": self.issued_on}
 
 
 class PaperState(models.TextChoices):

@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404
 
 from zeren.access.rules import SUPERVISE
 from zeren.access.scope import scope_queryset
-from zeren.org.models import Membership, Person, Post, Unit
+from zeren.findings.causes import render_title
+from zeren.org.models import Membership, Person, Post, Unit, display_name_of
 from zeren.targets import causes, rules
 from zeren.targets.models import (
     OPEN_NOTICE_STATUSES,
@@ -98,12 +99,12 @@ def rounds_for(user: Any, year: int, share: str) -> list[Round]:
     """The assessment rounds of ``year`` in the user's scope, one per unit."""
     from django.db.models import Count
 
-    rows = (assessments_for(user, year=year).order_by().values("unit_id", "unit__code", "unit__name", "unit__path")
+    rows = (assessments_for(user, year=year).order_by().values("unit_id", "unit__code", "unit__path", unit_label=display_name_of("unit__"))
             .annotate(n=Count("id"), done=Count("id", filter=~Q(grade="")),
                       proposed=Count("id", filter=Q(proposed_grade="excellent")),
                       excellent=Count("id", filter=Q(grade="excellent")))
             .order_by("unit__path"))
-    return [Round(r["unit_id"], r["unit__code"], r["unit__name"], r["n"], r["done"], r["proposed"], r["excellent"],
+    return [Round(r["unit_id"], r["unit__code"], r["unit_label"], r["n"], r["done"], r["proposed"], r["excellent"],
                   rules.excellent_quota(r["n"], share)) for r in rows]
 
 
@@ -281,9 +282,15 @@ class Issue:
     cause: str
     code: str  # the target's code, or the unit's for a leader without a target
     unit_id: int
-    message: str
+    title_key: str  # the message (targets/causes.py TITLES) and its parameters
+    params: dict[str, Any]
     person_id: int | None = None
     warning: bool = False
+
+    @property
+    def message(self) -> str:
+        """The problem in a sentence, in the active language."""
+        return render_title(self.title_key, self.params)
 
 
 def consistency_issues(year: int) -> list[Issue]:
@@ -305,22 +312,21 @@ def consistency_issues(year: int) -> list[Issue]:
             gap = rules.additive_shortfall(parent["target_value"], [k["target_value"] or 0 for k in kids],
                                            lower_better=rules.lower_is_better(parent["baseline"], parent["target_value"]))
             if gap > 0:
-                issues.append(Issue(causes.ADDITIVE_SHORTFALL, parent["code"], parent["unit_id"],
-                                    f"下级目标值合计比 {parent['code']} 的目标值少 {gap:g}"))
+                issues.append(Issue(causes.ADDITIVE_SHORTFALL, parent["code"], parent["unit_id"], causes.ADDITIVE_SHORTFALL,
+                                    {"code": parent["code"], "gap": f"{gap:g}"}))
         if rules.weights_off([k["weight"] for k in kids]):
-            issues.append(Issue("targets.weights", parent["code"], parent["unit_id"],
-                                f"{parent['code']} 的下级目标权重合计 {sum(k['weight'] for k in kids):g}，不等于 100（按比例折算）",
-                                warning=True))
+            issues.append(Issue("targets.weights", parent["code"], parent["unit_id"], "targets.weights",
+                                {"code": parent["code"], "total": f"{sum(k['weight'] for k in kids):g}"}, warning=True))
     people = {p for t in targets for p in (t["leader_id"], t["person_id"]) if p}
     held = _memberships(list(people))
     for t in targets:
         if t["leader_id"] is None:
-            issues.append(Issue(causes.NO_LEADER, t["code"], t["unit_id"], f"{t['code']} 没有责任领导"))
-        for role, person_id in (("责任领导", t["leader_id"]), ("责任人", t["person_id"])):
+            issues.append(Issue(causes.NO_LEADER, t["code"], t["unit_id"], causes.NO_LEADER, {"code": t["code"]}))
+        for role, person_id in (("leader", t["leader_id"]), ("person", t["person_id"])):
             if person_id and not any(_member_on(span, t["start"]) and t["unit__path"].startswith(path)
                                      for path, span in held.get(person_id, [])):
-                issues.append(Issue(causes.NOT_MEMBER, t["code"], t["unit_id"],
-                                    f"{t['code']} 的{role}在 {t['start']} 不是 {t['unit__code']} 或其上级单位的成员",
+                issues.append(Issue(causes.NOT_MEMBER, t["code"], t["unit_id"], f"targets.not_member.{role}",
+                                    {"code": t["code"], "day": str(t["start"]), "unit": t["unit__code"]},
                                     person_id=person_id))
     units_with_targets = {t["unit_id"] for t in targets}
     holders = {p for t in targets for p in (t["leader_id"], t["person_id"]) if p}
@@ -330,8 +336,8 @@ def consistency_issues(year: int) -> list[Issue]:
              .values_list("person_id", "unit_id", "unit__code", "person__name"))
     for person_id, unit_id, unit_code, name in heads:
         if person_id not in holders:
-            issues.append(Issue(causes.LEADER_WITHOUT_TARGET, unit_code, unit_id,
-                                f"{unit_code} 的领导 {name} 在 {year} 年没有承担任何目标", person_id=person_id))
+            issues.append(Issue(causes.LEADER_WITHOUT_TARGET, unit_code, unit_id, causes.LEADER_WITHOUT_TARGET,
+                                {"unit": unit_code, "name": name, "year": year}, person_id=person_id))
     return issues
 
 

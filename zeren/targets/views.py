@@ -29,6 +29,7 @@ from zeren.core.exports import download
 from zeren.core.tables import ByLabel, Column, Table
 from zeren.core.uploads import MB, UploadRejected, limits, read_upload
 from zeren.org.models import Person, Unit
+from zeren.org.picker import UnitChoice, unit_choice
 from zeren.targets import actions, exchange, rules, selectors, whitepaper
 from zeren.targets.models import (
     Appeal,
@@ -229,15 +230,12 @@ def letters(request: HttpRequest) -> HttpResponse:
     """A year's letters in the user's scope; a unit's own letter is created or edited from here."""
     year = _year(request, timezone.localdate().year)
     qs = selectors.letters_for(request.user).filter(year=year)
-    if request.GET.get("unit"):
-        code = request.GET["unit"].strip()
-        if _units_for(request).filter(code=code).exists():
-            return redirect("targets:letter", unit_code=code, year=year)
-        messages.error(request, _("单位代码 %(code)s 不存在或不在你的权限范围内") % {"code": code})
+    choice = unit_choice(request, units=_units_for(request))  # a name or a code in scope (zeren.org.picker)
+    if choice.unit is not None:
+        return redirect("targets:letter", unit_code=choice.unit.code, year=year)
     table = LETTERS.page(request, qs)
     return render(request, "targets/letters.html", {
-        "page": table.page, "table": table, "year": year,
-        "own": getattr(request.user, "unit_code", "")})
+        "page": table.page, "table": table, "year": year, "unit_choice": choice})
 
 
 @login_required
@@ -320,11 +318,17 @@ REASONS = {
     rules.NO_TARGETS: gettext_lazy("本年度未承担目标：完成进度不作依据，不建议优秀"),
     rules.NO_CRITERIA: gettext_lazy("职位没有列明考核标准的职位说明书，不建议优秀"),
     rules.CRITERION_UNMET: gettext_lazy("考核标准达到 %(m)d / %(k)d 项，不建议优秀"),
-    rules.PROGRESS_BELOW_BASIC: gettext_lazy("目标加权完成进度 %(p)s，低于 80%%：基本称职"),
+    rules.PROGRESS_BELOW_BASIC: gettext_lazy("目标加权完成进度 %(p)s，低于 %(basic)s：基本称职"),
     rules.CRITERIA_BELOW_HALF: gettext_lazy("考核标准达到不足一半（%(m)d / %(k)d）：基本称职"),
-    rules.PROGRESS_BELOW_HALF_AND_UNMET: gettext_lazy("目标加权完成进度 %(p)s，低于 50%%，且有考核标准未达到：不称职"),
-    rules.CRITERIA_BELOW_HALF_AND_PROGRESS: gettext_lazy("考核标准达到不足一半，且目标加权完成进度 %(p)s 低于 80%%：不称职"),
+    rules.PROGRESS_BELOW_HALF_AND_UNMET: gettext_lazy("目标加权完成进度 %(p)s，低于 %(low)s，且有考核标准未达到：不称职"),
+    rules.CRITERIA_BELOW_HALF_AND_PROGRESS: gettext_lazy("考核标准达到不足一半，且目标加权完成进度 %(p)s 低于 %(basic)s：不称职"),
 }
+# The thresholds the reasons name, from the rule's constants (公务员考核规定 as configured in rules.py).
+def thresholds() -> dict[str, str]:
+    return {"basic": f"{rules.BASIC_BELOW_PROGRESS:.0%}", "low": f"{rules.INCOMPETENT_BELOW_PROGRESS:.0%}"}
+
+
+THRESHOLDS = thresholds()
 
 
 @dataclass
@@ -353,7 +357,7 @@ class BasisView:
 
     @property
     def reasons(self) -> list[str]:
-        numbers = {"n": len(self.targets), "k": len(self.criteria), "m": self.met,
+        numbers = {**THRESHOLDS, "n": len(self.targets), "k": len(self.criteria), "m": self.met,
                    "late": sum(1 for t in self.targets if not t.get("on_time")),
                    "p": "—" if self.percent is None else f"{self.percent:g}%"}
         return [str(REASONS[r]) % numbers for r in self.basis.get("reasons") or [] if r in REASONS]
@@ -369,8 +373,15 @@ def assessments(request: HttpRequest) -> HttpResponse:
     brief, the confirmed grade. The unit proposes here; its committee confirms the proposals."""
     year = _year(request, timezone.localdate().year - 1)
     rounds = selectors.rounds_for(request.user, year, actions.excellent_share())
-    code = request.GET.get("unit") or request.POST.get("unit") or (rounds[0].unit_code if rounds else "")
-    unit = _units_for(request).filter(code=code.strip()).first() if code else None
+    if request.method == "POST":
+        code = request.POST.get("unit", "").strip()
+        unit = _units_for(request).filter(code=code).first() if code else None
+        choice = UnitChoice(text=code, unit=unit)
+    else:  # the filter takes a name or a code in scope (zeren.org.picker); the first round's unit by default
+        choice = unit_choice(request, units=_units_for(request))
+        if not choice.text and rounds:
+            choice = UnitChoice(unit=_units_for(request).filter(pk=rounds[0].unit_id).first())
+        unit = choice.unit
     if request.method == "POST" and unit is not None:
         if request.POST.get("do") == "confirm":
             notified_on = _date(request.POST.get("notified_on"), timezone.localdate()) or timezone.localdate()
@@ -390,11 +401,11 @@ def assessments(request: HttpRequest) -> HttpResponse:
     rows = [(a, BasisView(a.basis or {})) for a in page]
     current = next((r for r in rounds if unit is not None and r.unit_id == unit.pk), None)
     return render(request, "targets/assessments.html", {
-        "year": year, "rounds": rounds, "unit": unit, "round": current, "page": page, "table": table, "rows": rows,
+        "year": year, "rounds": rounds, "unit": unit, "unit_choice": choice, "round": current, "page": page, "table": table, "rows": rows,
         "quota_share": _quota_share(), "today": timezone.localdate(),
         "may_propose": unit is not None and (can(request.user, EDIT, unit) or can(request.user, APPROVE, unit)),
         "may_confirm": unit is not None and can(request.user, APPROVE, unit),
-        "thresholds": {"basic": f"{rules.BASIC_BELOW_PROGRESS:.0%}", "low": f"{rules.INCOMPETENT_BELOW_PROGRESS:.0%}"},
+        "thresholds": THRESHOLDS,
     })
 
 
@@ -421,7 +432,7 @@ def assessment(request: HttpRequest, assessment_id: int) -> HttpResponse:
         "may_appeal": a.confirmed and appeal is None and _may_appeal(request, a),
         "file_by": file_by, "file_left": rules.working_days_to(cal, today, file_by) if file_by else None,
         "decide_left": decide_left, "decide_over": -decide_left if decide_left is not None else None,
-        "thresholds": {"basic": f"{rules.BASIC_BELOW_PROGRESS:.0%}", "low": f"{rules.INCOMPETENT_BELOW_PROGRESS:.0%}"},
+        "thresholds": THRESHOLDS,
     })
 
 
@@ -516,10 +527,10 @@ def papers_manage(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("单位代码 %(code)s 不存在或不在你的权限范围内") % {"code": code})
         elif step == "add_pilot":
             _act(request, lambda: actions.do_set_white_paper_pilots(actor=request.user, year=year, add=[unit]),
-                 _("已将 %(unit)s 列入 %(year)d 年发布白皮书的单位") % {"unit": unit.name, "year": year})
+                 _("已将 %(unit)s 列入 %(year)d 年发布白皮书的单位") % {"unit": unit.display_name, "year": year})
         elif step == "remove_pilot":
             _act(request, lambda: actions.do_set_white_paper_pilots(actor=request.user, year=year, remove=[unit]),
-                 _("已将 %(unit)s 移出 %(year)d 年发布白皮书的单位") % {"unit": unit.name, "year": year})
+                 _("已将 %(unit)s 移出 %(year)d 年发布白皮书的单位") % {"unit": unit.display_name, "year": year})
         elif step == "draft":
             paper = _act(request, lambda: actions.do_draft_white_paper(
                 actor=request.user, unit=unit, year=year, content=whitepaper.content_for(unit, year)), _("已起草"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from zeren.access.models import Role
+from zeren.org.models import Post, Rank
 from zeren.org.picker import find_unit
 from zeren.org.testing import make_small_tree, make_user
 
@@ -69,3 +70,22 @@ def test_a_unit_page_links_its_records(client, units):
     for url in ["/duties/?unit=SZ-SCJG", "/targets/?unit=SZ-SCJG", "/supervision/?unit=SZ-SCJG",
                 "/findings/?unit=SZ-SCJG", "/accountability/cases/?unit=SZ-SCJG"]:
         assert f'href="{url}"' in html, url
+
+
+def test_targets_letters_assessments_and_positions_take_a_name(client, units):
+    """The pages that took a unit code only (issue 18 item 4): a name or a code, a name naming several units
+    lists them, one naming none says so."""
+    client.force_login(make_user("officer", Role.SUPERVISION_OFFICER, units["city"]))
+    for page in ["/targets/letters/", "/targets/assessments/", "/duties/positions/"]:
+        html = client.get(page, {"unit": "市场监督管理局"}).content.decode()
+        assert "“市场监督管理局”对应多个单位，请选择一个" in html and "unit=SZ-FT-SCJG" in html, page
+        html = client.get(page, {"unit": "不存在的局"}).content.decode()
+        assert "没有名称或代码为“不存在的局”的单位" in html and 'data-units="1"' in html, page
+    response = client.get("/targets/letters/", {"unit": "住房和建设局", "year": 2026})
+    assert response.status_code == 302 and response["Location"] == "/targets/letters/SZ-ZJ/2026/"
+    html = client.get("/targets/assessments/", {"unit": "深圳市住房和建设局", "year": 2025}).content.decode()
+    assert 'value="深圳市住房和建设局 · SZ-ZJ"' in html and "<h2>深圳市住房和建设局</h2>" in html
+    Post.objects.create(code="SZ-ZJ-P001", unit=units["housing"], label="科员", rank=Rank.STAFF)  # a unit with posts
+    client.force_login(make_user("admin", is_superuser=True))
+    html = client.get("/duties/positions/", {"unit": "住房和建设局"}).content.decode()
+    assert "<h1>深圳市住房和建设局" in html  # the unit's posts page, as its code gives

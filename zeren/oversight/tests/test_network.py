@@ -106,6 +106,9 @@ def test_meeting_pages(client, net):
     client.force_login(net["users"]["officer"])
     page = client.get("/oversight/meetings/new/").content.decode()
     assert "一、红牌预警最多的单位" in page
+    client.cookies["django_language"] = "en"  # the agenda the page proposes is in the reader's language
+    assert "1. Units with the most red cards" in client.get("/oversight/meetings/new/").content.decode()
+    client.cookies["django_language"] = "zh-hans"
     response = client.post("/oversight/meetings/new/", {
         "convener": net["bodies"]["city"].pk, "title": "联席会议", "held_on": "2026-10-15",
         "members": [net["bodies"]["finance"].pk], "agenda": "议程", "minutes": ""})

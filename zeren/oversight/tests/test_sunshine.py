@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from zeren.audit.models import AuditEntry
 from zeren.findings.models import Finding
+from zeren.org.models import Unit
 from zeren.oversight import actions
 from zeren.oversight.models import Publication, PublicationStatus
 
@@ -166,3 +167,16 @@ def test_staff_register_pages(client, net):
     assert "撤回已公开事项必须说明理由" in response.content.decode()
     p.refresh_from_db()
     assert p.status == PublicationStatus.PUBLISHED
+
+
+def test_the_atom_feed_reads_in_english_for_an_english_reader(client, net):
+    """The feed's own words follow the reader's language (issue 18 item 7); the items stay as published."""
+    Unit.objects.filter(code="SZ-SCJG").update(name_en="Administration for Market Regulation")
+    gone = publish(net, draft(net, "已撤回的规划"))
+    actions.do_withdraw_publication(actor=net["users"]["market_head"], publication=gone, reason="规划已调整")
+    client.cookies["django_language"] = "en"
+    feed = feedparser.parse(client.get("/sunshine/feed.atom").content)
+    assert not feed.bozo and feed.feed.title == "Sunshine disclosure" and feed.feed.language == "en"
+    entry = feed.entries[0]
+    assert entry.title == "[Withdrawn] 已撤回的规划" and entry.author == "Administration for Market Regulation"
+    assert entry.summary.startswith("[Withdrawn] Reason for withdrawal: 规划已调整")

@@ -137,7 +137,7 @@ def bottlenecks(rows: list[ProjectBoard]) -> list[UnitBottleneck]:
     for board in rows:
         for stage in board.stages:
             bar = board.schedule.bars[stage.code]
-            names[stage.unit.code] = stage.unit.name
+            names[stage.unit.code] = stage.unit.display_name
             facts.append((board.project.code, stage.unit.code, bar))
             if stage.code in board.schedule.held:
                 held.setdefault(stage.unit.code, []).append((bar.used or 0, board))

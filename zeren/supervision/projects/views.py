@@ -91,7 +91,7 @@ def _chart(board: ProjectBoard) -> dict[str, Any]:
         bar = schedule.bars[stage.code]
         column = depth[stage.code]
         rows[column] = rows.get(column, 0) + 1
-        nodes.append({"id": stage.code, "name": stage.name, "unit": stage.unit.name, "x": column * 220,
+        nodes.append({"id": stage.code, "name": stage.name, "unit": stage.unit.display_name, "x": column * 220,
                       "y": rows[column] * 90, "state": str(STAGE_STATE_LABELS[bar.state]),
                       "colour": STATE_COLOURS[bar.state], "text": "#1d2733" if bar.state in LIGHT else "#fff",
                       "critical": stage.code in on_path,
