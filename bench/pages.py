@@ -180,6 +180,7 @@ def main() -> int:
     from django.test import Client
     from django.utils import timezone
 
+    from zeren.core.startup import settle
     from zeren.demo.models import DemoBuild
 
     build = DemoBuild.objects.order_by("-built_at").first()
@@ -189,6 +190,7 @@ def main() -> int:
         print(f"built the {'small' if args.small else 'city'} demo in {time.perf_counter() - started:.1f} s")
         build = DemoBuild.objects.order_by("-built_at").first()
     settings.ZEREN_RATELIMITS = {}
+    settle()  # as each server process does (zeren/wsgi.py)
     logging.getLogger("django.request").setLevel(logging.CRITICAL)  # 405s of POST-only routes; 500s are listed
     users = get_user_model().objects
     leader, admin = Client(), Client(raise_request_exception=False)  # a page that fails is reported, not fatal

@@ -12,5 +12,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zeren.settings")
 application = get_wsgi_application()
 
 from zeren.audit.schedule import start  # noqa: E402 (needs the settings configured above)
+from zeren.core.startup import settle  # noqa: E402
 
 start()
+settle()
