@@ -196,7 +196,7 @@ class Post(models.Model):
         verbose_name_plural = _("职位")
 
     def __str__(self) -> str:
-        return f"{self.unit.name} {self.label}"
+        return f"{self.unit.display_name} {self.label}"
 
 
 class Gender(models.TextChoices):

@@ -415,7 +415,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     choices = [(str(b.pk), b.unit.display_name) for b in members]
     draft = selectors.draft_agenda(convener, today)
     form = forms.MeetingForm(request.POST or None, member_choices=choices, initial={
-        "title": _("%(body)s联席会议") % {"body": convener.jurisdiction.name}, "held_on": today,
+        "title": _("%(body)s联席会议") % {"body": convener.jurisdiction.display_name}, "held_on": today,
         "agenda": draft.as_text(today), "members": [c for c, _label in choices]})
     if request.method == "POST":
         if form.is_valid():
