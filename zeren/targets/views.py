@@ -14,7 +14,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import QuerySet
+from django.db.models import FloatField, QuerySet, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, NullIf
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -58,7 +60,9 @@ NOTICES = Table(
     Column("status", gettext_lazy("状态"), ByLabel("status", NoticeStatus.choices)), default="due", size=50)
 ASSESSMENTS = Table(
     Column("name", gettext_lazy("姓名"), "person__name"),
-    Column("progress", gettext_lazy("加权进度"), "basis__progress", first="desc", num=True),
+    # the progress frozen in the basis (JSON); its null as SQL NULL, last (SQLite reads a JSON null as 'null')
+    Column("progress", gettext_lazy("加权进度"), Cast(NullIf(KT("basis__progress"), Value("null")), FloatField()),
+           first="desc", num=True),
     Column("proposed", gettext_lazy("建议等次"), ByLabel("proposed_grade", Grade.choices, declared=True)),
     Column("grade", gettext_lazy("确定等次"), ByLabel("grade", Grade.choices, declared=True)), size=50)
 APPEALS = Table(

@@ -131,3 +131,22 @@ def test_a_second_table_sorts_and_pages_on_its_own_parameters(demo_city, client,
 def test_any_typed_parameter_answers_the_page(demo_city, client, params):
     for _app, path, user, *_rest in LISTS + PAGED:
         assert read(client, user, path, **params).count >= 0
+
+
+def test_a_round_of_assessments_sorts_by_weighted_progress_with_the_unknown_last(demo_city, client):
+    """The progress is a figure inside the assessment's frozen basis (JSON): sorted as a number, a JSON null last."""
+    import re
+
+    from django.db.models import Count
+
+    from zeren.targets.models import Assessment
+
+    top = Assessment.objects.values("unit__code", "year").annotate(n=Count("id")).order_by("-n").first()
+    assert top is not None and top["n"] > 1
+    path = f"/targets/assessments/?year={top['year']}&unit={top['unit__code']}"
+    for sort, descending in (("progress", False), ("-progress", True)):
+        rows = read(client, "admin", path, sort=sort, size=100).rows
+        shown = [float(m.group(1)) if (m := re.search(r"(\d+(?:\.\d+)?)%", row)) else None for row in rows]
+        known = [v for v in shown if v is not None]
+        assert known and known == sorted(known, reverse=descending)
+        assert shown[:len(known)] == known  # the unknown last either way
