@@ -264,3 +264,20 @@ def test_batch_digest_is_that_of_the_canonical_events_on_every_path(items, tmp_p
     do_ingest_events(source=cli_source(), events=second)
     assert IngestBatch.objects.order_by("-pk")[0].sha256 == hashlib.sha256(
         canonical_json(second).encode("utf-8")).hexdigest()
+
+
+def test_instants_and_amounts_are_stored_as_reported(items):
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    do_ingest_events(source=cli_source(), events=[
+        event("t1", "T1", "received", "2026-09-14T09:30:00+08:00", recorded_at="2026-09-14T01:31:00.25Z"),
+        event("t2", "T1", "fee_charged", "2026-09-15T23:30:00.5-05:00", amount="12.5")])
+    stored = {e.event_id: e for e in ApprovalEvent.objects.all()}
+    assert stored["t1"].at == datetime(2026, 9, 14, 1, 30, tzinfo=UTC)
+    assert stored["t1"].recorded_at == datetime(2026, 9, 14, 1, 31, 0, 250000, tzinfo=UTC)
+    assert stored["t2"].at == datetime(2026, 9, 16, 4, 30, 0, 500000, tzinfo=UTC) and stored["t2"].recorded_at is None
+    assert stored["t2"].amount == Decimal("12.50")
+    case = ApprovalCase.objects.get(case_id="T1")
+    assert case.received_at == stored["t1"].at and case.fees_total == Decimal("12.50")
+    assert str(case.last_event_date) == "2026-09-16"
