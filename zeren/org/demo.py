@@ -311,6 +311,6 @@ def build(ctx: DemoContext) -> None:
                         and p.code in builder.holders)
         person = Person.objects.get(code=builder.holders[post])
         do_create_login(actor=None, username=username, password_hash=password, person=person, unit=unit,
-                        roles=[(role, key_units[scope])], superuser=role == Role.ADMIN, reason="demo log-in")
+                        roles=[(role, key_units[scope])], superuser=role == Role.ADMIN, reason="演示登录账号")
         notes["login_persons"][username] = person.code
     ctx.notes.update(notes)

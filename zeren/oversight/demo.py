@@ -367,10 +367,10 @@ class NetworkBuilder:
         finance = next((b.unit for b in self.all_bodies if b.kind == BodyKind.FINANCE and b.level == Level.CITY), None)
         do_create_login(actor=None, username="jc_district", password_hash=password, person=None,
                         unit=Unit.objects.get(code=f"{district.code}-JC"), roles=[(Role.SUPERVISION_OFFICER, district)],
-                        reason="demo log-in: district supervision officer")
+                        reason="演示登录账号：区监察员")
         if finance is not None:
             do_create_login(actor=None, username="caizheng", password_hash=password, person=None, unit=finance,
-                            roles=[(Role.STAFF, finance)], reason="demo log-in: finance bureau staff")
+                            roles=[(Role.STAFF, finance)], reason="演示登录账号：财政局工作人员")
 
 
 def build(ctx: DemoContext) -> None:

@@ -360,7 +360,7 @@ def follow_up(builder: Builder, computed: dict[int, rules.Status], today: date) 
                           person_id=t.leader_id, evidence_type="targets.notice", evidence_id=str(first),
                           evidence_url=f"/targets/t/{t.id}/", occurred_on=due)
               for first, t in escalated]
-    return len(rows) + len(escalations), do_raise_findings(actor=None, specs=specs, reason="targets demo")
+    return len(rows) + len(escalations), do_raise_findings(actor=None, specs=specs, reason="目标管理演示数据")
 
 
 def white_papers(ctx: DemoContext, builder: Builder) -> int:
