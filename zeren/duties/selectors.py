@@ -18,12 +18,15 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from ninja import Schema
 
 from zeren.access.rules import ADMINISTER_DUTIES, EVALUATE, VIEW
 from zeren.access.scope import scope_paths, scope_queryset
 from zeren.audit.versions import cached, query_key
+from zeren.duties.analysis import level_rules
 from zeren.duties.models import (
+    Area,
     DraftChange,
     DutyFinding,
     FunctionItem,
@@ -33,7 +36,7 @@ from zeren.duties.models import (
     ReformBatch,
 )
 from zeren.duties.rules import diff_catalogues
-from zeren.org.models import Post, Rank, Unit, UnitKind
+from zeren.org.models import Level, Post, Rank, Unit, UnitKind, display_name_of
 
 # A search by unit name matches the items of at most this many units (a name like "局" matches most).
 MAX_NAMED_UNITS = 60
@@ -311,3 +314,35 @@ def draft_rows(change: DraftChange) -> list[tuple[str, Any, Any]]:
         return [("name", change.base.get("name"), None)]
     before = change.base if change.kind == "amend" else {}
     return [(key, before.get(key), value) for key, value in change.content.items() if key != "code"]
+
+
+def finding_evidence_fields(evidence: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """A finding's evidence as labelled fields in the UI's language (证据), for what the finding page does
+    not already show as its items, members and link table (``names``, ``links``, per-item lead units).
+    Codes become their labels: areas, levels, a level rule's message, units by their display names."""
+    def units(codes: Any) -> str:
+        codes = [codes] if isinstance(codes, str) else list(codes)
+        named = dict(Unit.objects.filter(code__in=codes).values_list("code", display_name_of()))
+        return "、".join(f"{named[c]}（{c}）" if c in named else c for c in codes)
+
+    def levels(values: Any) -> str:
+        values = [values] if isinstance(values, str) else values
+        return "、".join(str(Level(v).label) if v in Level.values else v for v in values)
+
+    rules_by_id = {r["id"]: r.get("message", r["id"]) for r in level_rules()}
+    shown = {
+        "rule": (_("层级规则"), lambda v: rules_by_id.get(v, v)),
+        "basis": (_("依据"), str),
+        "level": (_("实施层级"), levels),
+        "lead_levels": (_("牵头层级"), levels),
+        "area": (_("领域"), lambda v: str(Area(v).label) if v in Area.values else v),
+        "action": (_("行为"), str),
+        "shared_basis": (_("共同依据"), lambda v: "、".join(v)),
+        "size": (_("事项数"), str),
+        "missing": (_("缺少的要素"), lambda v: "、".join(v)),
+        "unit": (_("单位"), units),
+        "assisting_units": (_("协办单位"), units),
+        "lead_units": (_("牵头单位"), units),
+    }
+    return [(str(shown[key][0]), shown[key][1](value)) for key, value in evidence.items()
+            if key in shown and value not in (None, "", []) and not (key == "lead_units" and isinstance(value, dict))]

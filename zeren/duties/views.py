@@ -8,7 +8,6 @@ rate-limited; everything else needs a log-in.
 from __future__ import annotations
 
 import io
-import json
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -210,8 +209,7 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
              for link in finding.evidence.get("links", []) if "contributions" in link]
     return render(request, "duties/finding.html", {"finding": finding, "links": links,
                                                    "may_resolve": actions.may_resolve(request.user, finding),
-                                                   "evidence": json.dumps(finding.evidence, ensure_ascii=False,
-                                                                          indent=1)})
+                                                   "evidence": selectors.finding_evidence_fields(finding.evidence)})
 
 
 @login_required
