@@ -1,9 +1,12 @@
-"""Reading pages as a visitor sees them, for tests: the visible text of a page and its links."""
+"""Reading pages as a visitor sees them, for tests: the visible text of a page and its links, and the
+site's main pages in one list (``MAIN_PAGES``) with the pages reached from them (``reach``)."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from html.parser import HTMLParser
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 HIDDEN = {"script", "style", "template", "code", "pre"}  # code and preformatted text are shown as such
 VISIBLE_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
@@ -123,3 +126,72 @@ class ListPage(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._row is not None:
             self._row.append(data)
+
+
+def sign_in(page, base: str, username: str, password: str = "zeren-demo") -> None:
+    """Log a Playwright page in through the login form (the demo's log-ins share one password)."""
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.click("form.card button.primary")
+
+
+def watch_console(page) -> list[str]:
+    """The errors a Playwright page writes to its console or throws, appended as they come."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return errors
+
+
+# The main pages, kept in one place: every list page of the navigation. The readable-text crawl starts
+# from them, and so does the site-wide browser test (zeren/core/tests/test_site_in_browser.py).
+MAIN_PAGES = [
+    "/workbench/", "/cockpit/", "/duties/", "/duties/analysis/", "/duties/positions/", "/duties/batches/",
+    "/duties/drafts/", "/targets/", "/targets/letters/", "/targets/notices/", "/targets/assessments/",
+    "/targets/white-papers/", "/supervision/", "/supervision/public/", "/supervision/projects/", "/evaluation/",
+    "/evaluation/proposals/", "/accountability/", "/accountability/inbox/", "/accountability/cases/",
+    "/accountability/complaints/", "/accountability/incidents/", "/accountability/repeat/",
+    "/accountability/commendations/", "/accountability/statistics/", "/findings/", "/oversight/",
+    "/oversight/publications/", "/oversight/referrals/", "/oversight/meetings/", "/oversight/inspections/",
+    "/oversight/network/", "/oversight/checklist/", "/oversight/external/", "/oversight/report/", "/audit/",
+    "/org/", "/sunshine/", "/transparency/", "/public/",
+]
+# Not pages to read: downloads, feeds, the API, the admin, the language switch and logging out.
+NOT_PAGES = ("/logout", "/static/", "/api/", "/admin/", "/i18n/", "export", ".pdf", ".xlsx", ".csv", ".json",
+             ".atom")
+
+
+def shape(path: str) -> str:
+    """A URL's shape: its numbers, codes and Chinese names replaced by ``#`` (``/targets/#/`` for any target)."""
+    return re.sub(r"\d+|[A-Z][A-Z0-9-]*|[^/]*[\u3400-\u9fff][^/]*", "#", path)
+
+
+def reach(client, start: list[str], per_shape: int, depth: int = 99) -> Iterator[tuple[str, Page]]:
+    """The HTML pages reached from ``start`` by following links, breadth first, at most ``per_shape`` of each
+    URL shape (the first in link order) and ``depth`` links away: ``(path, page)``. Fails on a server error."""
+    seen: set[str] = set()
+    per: dict[str, int] = {}
+    queue = [(path, 0) for path in start]
+    while queue:
+        path, level = queue.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        response = client.get(path)
+        assert response.status_code < 500, f"{path} answers {response.status_code}"
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        page = Page(response.content.decode())
+        yield path, page
+        if level >= depth:
+            continue
+        for url in sorted(internal_links(page.links)):
+            url = urljoin(path, url)
+            if url in seen or any(s in url for s in NOT_PAGES) or "page=" in url:
+                continue
+            key = shape(urlsplit(url).path)
+            if per.get(key, 0) < per_shape:
+                per[key] = per.get(key, 0) + 1
+                queue.append((url, level + 1))

@@ -98,8 +98,10 @@ class TaskForm(forms.Form):
 
 
 class TaskDoneForm(forms.Form):
-    report = forms.CharField(label=_("办理情况"), widget=forms.Textarea(attrs={"rows": 2}))
-    done_on = forms.DateField(label=_("办结日期"), widget=DATE)
+    # shown in a table row without a <label>: the name is the field's label
+    report = forms.CharField(label=_("办理情况"), widget=forms.Textarea(attrs={"rows": 2, "aria-label": _("办理情况")}))
+    done_on = forms.DateField(label=_("办结日期"), widget=forms.DateInput(attrs={"type": "date", "aria-label": _("办结日期")},
+                                                                        format="%Y-%m-%d"))
 
 
 class InspectionForm(forms.Form):

@@ -8,9 +8,10 @@ import pytest
 from django.utils import timezone
 
 from zeren.demo.testing import committed_demo
+from zeren.org.demo import LOGINS
 from zeren.workcal.selectors import get_calendar
 
-ROLES = ["admin", "leader", "officer", "perf", "head", "staff"]
+ROLES = [username for username, *_rest in LOGINS]  # every demo log-in
 
 
 def last_workday():

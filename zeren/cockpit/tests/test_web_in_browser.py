@@ -11,26 +11,12 @@ from pathlib import Path
 import pytest
 
 from zeren.cockpit.tests.conftest import ROLES
+from zeren.core.testing import sign_in, watch_console
 
 SHOTS = Path(__file__).resolve().parents[3] / "artifacts" / "screenshots"
 WIDTHS = (1440, 390)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
-
-
-def sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "zeren-demo")
-    with page.expect_navigation():
-        page.click("form.card button.primary")
-
-
-def watch_errors(page) -> list[str]:
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    return errors
 
 
 def no_sideways_scroll(page) -> bool:
@@ -43,7 +29,7 @@ def test_workbench_landing_cockpit_charts_and_phone_width(city, browser, live_se
     SHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
     page = context.new_page()
-    errors = watch_errors(page)
+    errors = watch_console(page)
     for username in ROLES:
         sign_in(page, live_server.url, username)
         assert page.url == f"{live_server.url}/workbench/", username
@@ -65,7 +51,7 @@ def cockpit_and_workbench(browser, base: str, width: int, errors: list[str]) -> 
 
     context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
     page = context.new_page()
-    errors += watch_errors(page)
+    page_errors = watch_console(page)  # filled as the page runs: added to errors at the end
     sign_in(page, base, "leader")
     page.goto(f"{base}/cockpit/")
     # Locator waits: a string given to wait_for_function is evaluated in the page, an eval the CSP refuses.
@@ -96,4 +82,5 @@ def cockpit_and_workbench(browser, base: str, width: int, errors: list[str]) -> 
     assert no_sideways_scroll(page), (width, page.evaluate("document.documentElement.scrollWidth"))
     page.screenshot(path=str(SHOTS / f"workbench-staff-{width}.png"), full_page=True)
     context.close()
+    errors += page_errors
 

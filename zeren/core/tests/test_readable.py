@@ -11,34 +11,17 @@ unit's English name (marked ``lang="en"``) and what is shown as code (``<code>``
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
 
 from zeren.audit.models import AuditEntry
-from zeren.core.testing import Page, internal_links
+from zeren.core.testing import MAIN_PAGES, Page, reach
 
-START = [
-    "/workbench/", "/cockpit/", "/duties/", "/duties/analysis/", "/duties/positions/", "/duties/batches/",
-    "/duties/drafts/", "/targets/", "/targets/letters/", "/targets/notices/", "/targets/assessments/",
-    "/targets/white-papers/", "/supervision/", "/supervision/public/", "/supervision/projects/", "/evaluation/",
-    "/evaluation/proposals/", "/accountability/", "/accountability/inbox/", "/accountability/cases/",
-    "/accountability/complaints/", "/accountability/incidents/", "/accountability/repeat/",
-    "/accountability/commendations/", "/accountability/statistics/", "/findings/", "/oversight/",
-    "/oversight/publications/", "/oversight/referrals/", "/oversight/meetings/", "/oversight/inspections/",
-    "/oversight/network/", "/oversight/checklist/", "/oversight/external/", "/oversight/report/", "/audit/",
-    "/org/", "/sunshine/", "/transparency/", "/public/",
-]
-SKIP = ("/logout", "/static/", "/api/", "/admin/", "/i18n/", "export", ".pdf", ".xlsx", ".csv", ".json", ".atom")
 PER_SHAPE = 2
 RAW = re.compile(r"(?<![\w./@-])(?:[a-z]+(?:_[a-z0-9]+)+|[a-z]+\.[a-z_]+(?:\.[a-z_]+)*)(?![\w/-])")
 WORD = re.compile(r"(?<![\w./@-])[A-Za-z][a-z]{2,}(?![\w.@-])")
 NAMES = {"zeren", "Excel", "JSON", "Atom", "English", "Open311", "OpenAPI", "Merkle", "Wilson"}
-
-
-def shape(path: str) -> str:
-    return re.sub(r"\d+|[A-Z][A-Z0-9-]*|[^/]*[\u3400-\u9fff][^/]*", "#", path)
 
 
 def raw_text(text: str, allowed: set[str]) -> set[str]:
@@ -50,31 +33,12 @@ def raw_text(text: str, allowed: set[str]) -> set[str]:
 def crawl(client, allowed: set[str]) -> tuple[dict[str, set[str]], int]:
     """``{token: pages}`` of raw text over the pages reached, and how many pages were read."""
     found: dict[str, set[str]] = {}
-    seen: set[str] = set()
-    per_shape: dict[str, int] = {}
-    queue = list(START)
-    while queue:
-        path = queue.pop(0)
-        if path in seen:
-            continue
-        seen.add(path)
-        response = client.get(path)
-        assert response.status_code < 500, f"{path} answers {response.status_code}"
-        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
-            continue
-        page = Page(response.content.decode())
+    pages = 0
+    for path, page in reach(client, MAIN_PAGES, PER_SHAPE):
+        pages += 1
         for token in raw_text(page.text, allowed):
             found.setdefault(token, set()).add(path)
-        for url in sorted(internal_links(page.links)):
-            url = urljoin(path, url)
-            # a list's other pages and orders show rows of the same kinds: left out, as they always were for pages
-            if url in seen or any(s in url for s in SKIP) or any(p in url for p in ("page=", "sort=", "size=")):
-                continue
-            key = shape(urlsplit(url).path)
-            if per_shape.get(key, 0) < PER_SHAPE:
-                per_shape[key] = per_shape.get(key, 0) + 1
-                queue.append(url)
-    return found, len(seen)
+    return found, pages
 
 
 @pytest.fixture(autouse=True)
