@@ -170,7 +170,8 @@ def shape(path: str) -> str:
 
 def reach(client, start: list[str], per_shape: int, depth: int = 99) -> Iterator[tuple[str, Page]]:
     """The HTML pages reached from ``start`` by following links, breadth first, at most ``per_shape`` of each
-    URL shape (the first in link order) and ``depth`` links away: ``(path, page)``. Fails on a server error."""
+    URL shape (the first in link order) and ``depth`` links away, not the same list paged or sorted otherwise:
+    ``(path, page)``. Fails on a server error."""
     seen: set[str] = set()
     per: dict[str, int] = {}
     queue = [(path, 0) for path in start]
@@ -189,7 +190,7 @@ def reach(client, start: list[str], per_shape: int, depth: int = 99) -> Iterator
             continue
         for url in sorted(internal_links(page.links)):
             url = urljoin(path, url)
-            if url in seen or any(s in url for s in NOT_PAGES) or "page=" in url:
+            if url in seen or any(s in url for s in NOT_PAGES) or "page=" in url or "sort=" in url:
                 continue
             key = shape(urlsplit(url).path)
             if per.get(key, 0) < per_shape:
