@@ -190,7 +190,7 @@ def reach(client, start: list[str], per_shape: int, depth: int = 99) -> Iterator
             continue
         for url in sorted(internal_links(page.links)):
             url = urljoin(path, url)
-            if url in seen or any(s in url for s in NOT_PAGES) or "page=" in url or "sort=" in url:
+            if url in seen or any(s in url for s in NOT_PAGES) or any(p in url for p in ("page=", "sort=", "size=")):
                 continue
             key = shape(urlsplit(url).path)
             if per.get(key, 0) < per_shape:
