@@ -32,6 +32,7 @@ from uuid import UUID
 
 from django.apps import apps
 from django.core import serializers
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
@@ -238,6 +239,7 @@ def _load_all(reader: BackupReader, force: bool) -> dict[str, int]:
     with transaction.atomic():
         if force:
             call_command("flush", interactive=False, verbosity=0)
+        transaction.on_commit(cache.clear)  # results cached under the versions of the data replaced
         for label, group in groupby(reader.rows(), key=lambda r: r["model"]):
             counts[label] = _load(apps.get_model(label), group, digest)
         reader.check()  # the file could have changed since it was validated

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -228,8 +229,10 @@ def test_backup_flush_restore_verify(tmp_path, capsys):
     # New rows get fresh ids after the restore (sequences were reset).
     assert make_user("newcomer", "staff", Unit.objects.get(code="SZ")).pk > user.pk
 
+    cache.set("computed-from-the-replaced-data", 1)
     call_command("restore", str(path), "--force")
     assert verify_log().ok and Unit.objects.count() == 8
+    assert cache.get("computed-from-the-replaced-data") is None  # cached results do not outlive their data
 
 
 def test_not_a_backup_is_refused(tmp_path):

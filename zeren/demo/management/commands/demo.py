@@ -11,6 +11,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -59,6 +60,7 @@ class Command(BaseCommand):
         else:
             if build is not None:
                 call_command("flush", interactive=False, verbosity=0)
+                cache.clear()  # flush leaves the cache table: results cached under the old city's versions
             self._build(size, seed, today or timezone.localdate(), quiet)
             bulk.analyze()  # the planner's statistics of the tables just filled
         self._print_logins()
