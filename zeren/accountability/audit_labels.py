@@ -32,3 +32,4 @@ ACTIONS = {
     "accountability.create_open311_key": _("创建 Open311 接口密钥"),
 }
 VALUES = {("accountability.faultcase", "aggravating"): AGGRAVATING, ("accountability.faultcase", "mitigating"): MITIGATING}
+FIELDS = {("accountability.sanctionlevel", "rungs"): _("档次数")}

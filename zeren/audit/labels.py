@@ -5,7 +5,10 @@ An app that writes audit entries declares every action it writes in a module
 ``zeren/<app>/audit_labels.py`` defining ``ACTIONS``: ``{"<app>.<verb>": gettext_lazy("中文标签"), …}``
 (the English in the app's locale); for records that are not models, ``OBJECTS``:
 ``{"<app>.<thing>": gettext_lazy("…")}``; and for fields holding lists or maps of codes (without
-Django choices), ``VALUES``: ``{("<app>.<model>", "<field>"): {code: label}}``. The audit app discovers these modules through the installed
+Django choices), ``VALUES``: ``{("<app>.<model>", "<field>"): {code: label}}``; for what an entry records
+that is not a model field (a count, a summary), ``FIELDS``: ``{("<app>.<model>", "<name>"): label}``. The
+bookkeeping names every app uses (counts of created, updated, unchanged rows…) are labelled here, in
+:data:`COMMON`; a map's keys are labelled like field names. The audit app discovers these modules through the installed
 apps (as findings finds ``causes.py``), so it imports no element app. A record type that is a model is
 named by the model's ``verbose_name``; a field by its ``verbose_name``, and a value of a field with
 choices by the choice's label. An action no app declares (one since removed) is shown as the app's
@@ -21,27 +24,40 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zeren.core.registry import app_modules
 
+COMMON = {
+    "count": gettext_lazy("条数"), "created": gettext_lazy("新建"), "updated": gettext_lazy("更新"),
+    "unchanged": gettext_lazy("未变"), "new": gettext_lazy("新增"), "added": gettext_lazy("新增"),
+    "changed": gettext_lazy("变更"), "removed": gettext_lazy("删除"), "transferred": gettext_lazy("划转"),
+    "seen": gettext_lazy("仍存在"), "cleared": gettext_lazy("已消除"), "counts": gettext_lazy("数量"),
+    "units": gettext_lazy("单位"), "persons": gettext_lazy("人员"), "posts": gettext_lazy("职务"),
+    "memberships": gettext_lazy("任职"), "values": gettext_lazy("指标值"),
+}
+
+
 
 @cache
-def registry() -> tuple[dict[str, Any], dict[str, Any], dict[tuple[str, str], dict[str, Any]]]:
-    """``(actions, objects, values)``: code → lazy label over every installed app's ``audit_labels``;
+def registry() -> tuple[dict[str, Any], dict[str, Any], dict[tuple[str, str], dict[str, Any]], dict[tuple[str, str], Any]]:
+    """``(actions, objects, values, fields)``: code → lazy label over every installed app's ``audit_labels``;
     a code declared by two apps is an error (an action names one thing)."""
     actions: dict[str, Any] = {}
     objects: dict[str, Any] = {}
     values: dict[tuple[str, str], dict[str, Any]] = {}
+    fields: dict[tuple[str, str], Any] = {}
     owner: dict[str, str] = {}
     for config, module in app_modules("audit_labels"):
         values.update(getattr(module, "VALUES", {}))
+        fields.update(getattr(module, "FIELDS", {}))
         for table, found in ((getattr(module, "ACTIONS", {}), actions), (getattr(module, "OBJECTS", {}), objects)):
             for code, label in table.items():
                 if code in owner and owner[code] != config.label:
                     raise ImproperlyConfigured(f"audit label {code!r} is declared by both {owner[code]} and {config.label}")
                 owner[code] = config.label
                 found[code] = label
-    return actions, objects, values
+    return actions, objects, values, fields
 
 
 def _model(object_type: str) -> type[models.Model] | None:
@@ -89,27 +105,38 @@ def _field(object_type: str, name: str) -> models.Field | None:
     if model is None:
         return None
     try:
-        return model._meta.get_field(name.removesuffix("_id"))  # type: ignore[return-value]
+        field = model._meta.get_field(name.removesuffix("_id"))
     except FieldDoesNotExist:
         return None
+    return field if isinstance(field, models.Field) else None  # a reverse relation has no label of its own
 
 
 def field_label(object_type: str, name: str) -> str:
-    """A changed field's ``verbose_name``; the name itself for a field the model does not have (any more)."""
+    """A changed field's ``verbose_name``, else the label the app declares (``FIELDS``) or a common one;
+    the name itself for a field nobody labels (one the model does not have any more)."""
     field = _field(object_type, name)
-    return str(field.verbose_name) if field is not None else name
+    if field is not None:
+        return str(field.verbose_name)
+    return str(registry()[3].get((object_type, name)) or COMMON.get(name) or name)
 
 
 def value_label(object_type: str, name: str, value: Any) -> Any:
     """A value as the pages show it: a choice's label for a field with choices, 是/否 for a boolean,
-    the codes of a list or map through the app's ``VALUES``, a list joined with 、."""
+    a code, or the codes of a list or map, through the app's ``VALUES``, a list joined with 、, a map or a
+    list of maps as labelled fields."""
     codes = registry()[2].get((object_type, name))
-    if codes is not None and isinstance(value, list | dict):
+    if codes is not None:
         if isinstance(value, dict):
             return "；".join(f"{codes.get(k, k)}：{v}" for k, v in value.items())
-        return "、".join(str(codes.get(v, v)) for v in value)
+        if isinstance(value, list):
+            return "、".join(str(codes.get(v, v)) for v in value)
+        return str(codes.get(value, value)) if isinstance(value, str) else value
+    if isinstance(value, dict):  # a summary or a record: its keys labelled as field names
+        return "；".join(f"{field_label(object_type, k)}：{value_label(object_type, k, v)}" for k, v in value.items())
     if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
         return "、".join(str(v) for v in value)
+    if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+        return "；".join(str(value_label(object_type, name, v)) for v in value)
     field = _field(object_type, name)
     if field is None or value is None or value == "":
         return value

@@ -2,6 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from zeren.duties.models import Area, Category, FunctionItem
+from zeren.org.models import Level
+
 ACTIONS = {
     "duties.analyse": _("分析权责清单"),
     "duties.approve_change": _("批准清单调整"),
@@ -25,3 +28,13 @@ ACTIONS = {
     "duties.item.draft_amend": _("按调整批次修订事项"),
     "duties.item.draft_remove": _("按调整批次取消事项"),
 }
+
+# A draft change keeps the item it adds or amends as a record (``base``, ``content``): its keys are the
+# catalogue item's fields, and the parts of a legal basis.
+_ITEM = {f.name: f.verbose_name for f in FunctionItem._meta.fields}
+FIELDS = {("duties.draftchange", name): label for name, label in {
+    **_ITEM, "lead_units": _("牵头单位"), "assisting_units": _("协办单位"),
+    "law": _("法律法规"), "article": _("条款"), "text": _("条文"),
+}.items()}
+VALUES = {("duties.draftchange", "category"): dict(Category.choices), ("duties.draftchange", "area"): dict(Area.choices),
+          ("duties.draftchange", "level"): dict(Level.choices)}

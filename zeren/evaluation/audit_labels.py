@@ -21,3 +21,9 @@ ACTIONS = {
     "evaluation.submit_response": _("提交调查答卷"),
     "evaluation.record_responses": _("录入调查答卷"),
 }
+
+# The AHP judgement matrices an indicator system records (``ahp``: one per parent indicator).
+FIELDS = {("evaluation.indicatorsystem", "consistency_ratio"): _("一致性比率"),
+          ("evaluation.indicatorsystem", "elements"): _("比较的指标"),
+          ("evaluation.indicatorsystem", "matrix"): _("判断矩阵"),
+          ("evaluation.survey", "district"): _("所在区"), ("evaluation.survey", "responses"): _("答卷数")}

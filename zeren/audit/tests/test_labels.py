@@ -70,3 +70,18 @@ def test_a_code_declared_twice_is_refused(monkeypatch):
         labels.registry.cache_clear()
 
 
+
+
+def test_what_an_entry_records_beyond_model_fields_is_labelled():
+    """Counts, summaries and records kept in an entry's changes read as labelled fields: a reverse
+    relation's name does not break the page, maps and lists of maps are labelled by key, a code
+    through the app's ``VALUES`` (a draft change keeps the catalogue item it adds as a record)."""
+    with translation.override("zh-hans"):
+        assert labels.field_label("org.unit", "posts") == "职务"  # a reverse relation, not a field
+        assert labels.value_label("org.registry", "units", {"created": 3, "unchanged": 1}) == "新建：3；未变：1"
+        record = labels.value_label("duties.draftchange", "content", {
+            "area": "economic_regulation", "legal_basis": [{"law": "某法", "article": "第一条"}]})
+        assert record == "职能领域：经济调节；设定依据：法律法规：某法；条款：第一条"
+        assert labels.field_label("evaluation.indicatorsystem", "consistency_ratio") == "一致性比率"
+    with translation.override("en"):
+        assert labels.value_label("org.registry", "units", {"created": 3}) == "Created：3"
