@@ -7,21 +7,25 @@ from django.utils.translation import gettext_lazy as _
 
 from zeren.accountability.models import Channel, ComplaintCategory, FaultType, SubjectKind
 from zeren.accountability.rules import AGGRAVATING, MITIGATING
-from zeren.org.models import Unit
+from zeren.org.picker import find_unit
 
 
 class UnitCodeField(forms.CharField):
-    """A unit chosen in the searchable picker: its value is ``名称 · CODE`` or the bare code."""
+    """A unit chosen in the searchable picker (``名称 · CODE``), or typed: a code, or a name or part of one
+    that names exactly one unit (:func:`zeren.org.picker.find_unit`); several matches are listed back."""
 
     def clean(self, value):
         value = super().clean(value)
         if not value:
             return None
-        code = value.rsplit("·", 1)[-1].strip()
-        unit = Unit.objects.filter(code=code).first()
-        if unit is None:
-            raise forms.ValidationError(_("未找到该单位，请从列表中选择"))
-        return unit
+        unit, candidates, more = find_unit(value)
+        if unit is not None:
+            return unit
+        if candidates:
+            names = "、".join(u.display_name for u in candidates[:5]) + ("……" if more or len(candidates) > 5 else "")
+            raise forms.ValidationError(_("有多个单位与“%(text)s”相符：%(names)s，请从列表中选择"),
+                                        params={"text": value, "names": names})
+        raise forms.ValidationError(_("未找到该单位，请从列表中选择"))
 
 
 class ComplaintForm(forms.Form):

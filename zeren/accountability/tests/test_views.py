@@ -150,3 +150,18 @@ def test_the_inbox_action_is_chosen_not_preselected(client, officer, findings):
     assert "请选择处理方式" in answer.content.decode()
     finding.refresh_from_db()
     assert finding.status == "open"
+
+
+def test_the_public_may_name_the_unit_in_words(client, tree):
+    """The complaint form takes a unit typed by name, not only the picker's ``名称 · CODE``: a name that
+    names one unit is it; a fragment several units share is refused with their names (issue 18 item 4)."""
+    category()
+    form = client.get(reverse("accountability:complain")).content.decode()
+    token = form.split('name="client_token" value="')[1].split('"')[0]
+    data = {"client_token": token, "category": category().pk, "unit": "深圳市住房和建设局", "description": "拖延办理"}
+    assert client.post(reverse("accountability:complain"), data).status_code == 302
+    assert Complaint.objects.get().unit.code == "SZ-ZJ"
+    several = client.post(reverse("accountability:complain"), {**data, "client_token": "t2", "unit": "市场监督管理局"})
+    text = several.content.decode()
+    assert several.status_code == 400 and Complaint.objects.count() == 1
+    assert "有多个单位" in text and "深圳市市场监督管理局" in text and "福田区市场监督管理局" in text
