@@ -7,8 +7,13 @@ import shutil
 
 import pytest
 
+from zeren.audit import schedule
+
 # Playwright's sync API runs an event loop; Django's live_server + ORM then need this.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# No checkpoint timer in a test process (a test importing zeren.wsgi would start one, and ten minutes on it
+# would seal whatever test database is current); test_schedule starts its own.
+schedule._started.set()
 
 CHROMIUM = os.environ.get("ZEREN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
