@@ -329,9 +329,11 @@ def finding_evidence_fields(evidence: Mapping[str, Any]) -> list[tuple[str, str]
         values = [values] if isinstance(values, str) else values
         return "、".join(str(Level(v).label) if v in Level.values else v for v in values)
 
-    rules_by_id = {r["id"]: r.get("message", r["id"]) for r in level_rules()}
+    def rule(rule_id: str) -> str:
+        return next((r.get("message", rule_id) for r in level_rules() if r["id"] == rule_id), rule_id)
+
     shown = {
-        "rule": (_("层级规则"), lambda v: rules_by_id.get(v, v)),
+        "rule": (_("层级规则"), rule),
         "basis": (_("依据"), str),
         "level": (_("实施层级"), levels),
         "lead_levels": (_("牵头层级"), levels),

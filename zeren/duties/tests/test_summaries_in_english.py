@@ -50,3 +50,20 @@ def test_the_catalogue_finds_items_by_a_departments_english_name(client):
     html = client.get(reverse("duties:index"), {"q": "housing and construction"}).content.decode()
     assert "建筑工程施工许可" in html and "食品经营许可" not in html
     assert "Housing and Construction Bureau" in html  # the unit named in English beside its item
+
+
+def test_a_findings_evidence_reads_as_labelled_fields(client):
+    """Evidence is shown as labelled fields in the reader's language, codes by their labels (issue 18
+    item 5), never as JSON with English keys."""
+    units = make_small_tree()
+    finding = DutyFinding.objects.create(kind="level_mismatch", item_codes=["X-1"], unit_codes=["SZ-SCJG"],
+                                         unit=Unit.objects.get(code="SZ-SCJG"), key="level:X-1",
+                                         summary="层级不符", evidence={"rule": "street_licensing", "level": "street",
+                                                                       "unit": "SZ-SCJG", "area": "social_management"})
+    client.force_login(make_user("admin", "admin", units["city"]))
+    page = client.get(reverse("duties:finding", args=[finding.pk])).content.decode()
+    assert "行政许可原则上不由街道实施" in page and "社会管理" in page and "深圳市市场监督管理局（SZ-SCJG）" in page
+    assert "street_licensing" not in page and "social_management" not in page and "JSON" not in page
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("duties:finding", args=[finding.pk])).content.decode()
+    assert "Level rule" in page and "Social management" in page and "Street" in page
