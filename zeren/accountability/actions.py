@@ -7,7 +7,6 @@ enters an audit payload: a complaint's entries carry only whether a complainant 
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 from datetime import date, datetime
 from pathlib import Path
@@ -47,6 +46,7 @@ from zeren.accountability.models import (
     SubjectKind,
 )
 from zeren.audit.actions import record_change, record_event, snapshot
+from zeren.core.jsoninput import read_json_file
 from zeren.evaluation import causes as evaluation_causes
 from zeren.findings.actions import do_follow_source, do_raise_finding, do_set_finding_status
 from zeren.findings.causes import names, titled
@@ -126,8 +126,8 @@ def do_register_incidents(*, actor: Any, rows: list[dict[str, Any]], source: str
 def do_import_incidents(*, actor: Any, path: Path) -> list[Incident]:
     """``zeren accountability import-incidents FILE.json``: a JSON list of incidents, all or nothing."""
     try:
-        rows = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        rows = read_json_file(Path(path).read_bytes())
+    except (OSError, ValueError) as exc:
         raise ValidationError([f"{Path(path).name}: {exc}"]) from exc
     if not isinstance(rows, list):
         raise ValidationError([f"{Path(path).name}: a JSON list of incidents expected"])

@@ -116,14 +116,13 @@ def read_json_rows(source: Any, name: str, *, entry: str, cli: str = "") -> list
     of :func:`zeren.core.uploads.read_upload` (``cli`` names the command for a file over the web limit).
     A file that is not JSON, or not a list, is refused as a whole; each entry that is not an object is
     refused with its row and the message ``entry``, all of them at once."""
-    import json
-
+    from zeren.core.jsoninput import read_json_file
     from zeren.core.uploads import read_upload
 
     data, _name = read_upload(source, name, cli=cli)
     try:
-        rows = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        rows = read_json_file(data)
+    except ValueError as exc:
         raise ImportRejected(name, [RowError(0, "", _("不是有效的 JSON 文件：%(error)s") % {"error": exc})]) from None
     if not isinstance(rows, list):
         raise ImportRejected(name, [RowError(0, "", _("JSON 文件须为对象列表"))])

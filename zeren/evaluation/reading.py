@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import IO, Any
 
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from zeren.core.importing import ImportRejected as SheetRejected
 from zeren.core.importing import problem, read_sheet
+from zeren.core.jsoninput import read_json_file
 from zeren.core.uploads import UploadRejected, read_upload
 from zeren.evaluation.actions import ImportRejected
 
@@ -37,8 +37,8 @@ def read_values(source: str | Path | IO[bytes], name: str | None = None, *, cli:
     except UploadRejected as exc:
         raise ImportRejected([str(exc)]) from exc
     try:
-        rows = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        rows = read_json_file(data)
+    except ValueError as exc:
         raise ImportRejected([problem(name, 0, "", _("不是有效的 JSON 文件：%(error)s") % {"error": exc})]) from exc
     if not isinstance(rows, list):
         raise ImportRejected([problem(name, 0, "", _("须为 {unit, indicator, value} 对象的 JSON 列表"))])

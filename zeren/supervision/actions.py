@@ -27,6 +27,7 @@ from zeren.audit.actions import record_change, record_event, snapshot
 from zeren.audit.rules import canonical_json
 from zeren.core import bulk
 from zeren.core.importing import ImportRejected, RowError
+from zeren.core.jsoninput import Rejection, canonical_digest, storable_payload, storable_text
 from zeren.findings.actions import FindingSpec, do_follow_source
 from zeren.findings.causes import titled
 from zeren.findings.rules import dedupe_key as finding_key
@@ -35,7 +36,7 @@ from zeren.supervision import casewrite
 from zeren.supervision.catalog import Catalog, get_catalog
 from zeren.supervision.causes import ALERT_TITLE
 from zeren.supervision.columns import EventColumns, read_columns, utc_texts
-from zeren.supervision.events import Rejection, canonical_digest, parse_line, storable_payload, storable_text
+from zeren.supervision.events import parse_line
 from zeren.supervision.models import (
     Alert,
     AlertStatus,
@@ -217,7 +218,7 @@ def _store_rejected(source: SourceSystem, bad: list[tuple[int, Any, Rejection]],
     INSERT OR IGNORE skips a failed JSON check), and a rejection the API reports is stored."""
     rejected: dict[str, RejectedEvent] = {}
     for _index, raw, problem in bad:
-        payload, payload_sha256 = storable_payload(raw)
+        payload, payload_sha256 = storable_payload(raw, "event")
         event_id = raw.get("event_id") if isinstance(raw, dict) else None
         rejected.setdefault(payload_sha256, RejectedEvent(
             source=source, received_at=now, field=storable_text(problem.field)[:32],

@@ -27,16 +27,8 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
-from zeren.supervision.events import (
-    FIRST_YEAR,
-    LAST_YEAR,
-    ParsedEvent,
-    Rejection,
-    Unparsed,
-    event_schema,
-    parse_event,
-    unacceptable,
-)
+from zeren.core.jsoninput import Rejection, unacceptable
+from zeren.supervision.events import FIRST_YEAR, LAST_YEAR, ParsedEvent, Unparsed, event_schema, parse_event
 from zeren.supervision.rules import DECIDED, EPOCH_ORDINAL, FEE_CHARGED, NO_DAY, local_date, micros
 
 Ints = npt.NDArray[np.int64]

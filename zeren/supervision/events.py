@@ -3,25 +3,20 @@ reading of events against it. Pure: no database.
 
 The published JSON Schema (``schema/event.schema.json``, ``zeren supervision event-schema``) is
 derived from the model (:func:`event_schema`) and a rejection names the field the model found at
-fault, so a department can fix its export. Ingestion checks a batch column by column
+fault, so a department can fix its export; what no database can store, or is nested or written
+beyond bounds, is refused first (:mod:`zeren.core.jsoninput`). Ingestion checks a batch column by column
 (:mod:`zeren.supervision.columns`), an optimisation held to this model by property tests.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import math
-import re
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
-from functools import partial
 from typing import Annotated, Any, Literal, NamedTuple
 
-import orjson
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from zeren.core.jsoninput import MAX_DEPTH, Rejection, read_json, unacceptable
 from zeren.supervision.rules import DECIDED, EVENT_TYPES, FEE_CHARGED, STEP_COMPLETED, Event
 
 OUTCOMES = ("approved", "denied")
@@ -89,13 +84,6 @@ def event_schema() -> dict[str, Any]:
     return ReportedEvent.model_json_schema()
 
 
-class Rejection(NamedTuple):
-    """Why an event was refused: the field at fault and a sentence about it."""
-
-    field: str
-    reason: str
-
-
 class Unparsed(NamedTuple):
     """Text that is not JSON at all, kept as received with its rejection."""
 
@@ -118,7 +106,7 @@ def parse_event(raw: Any) -> ParsedEvent | Rejection:
     at fault. An event holding a value no database can store (:func:`unacceptable`) is refused first."""
     if not isinstance(raw, dict):
         return Rejection("event", f"event: expected a JSON object, got {type(raw).__name__}")
-    unstorable = unacceptable(raw)
+    unstorable = unacceptable(raw, "event")
     if unstorable is not None:
         return unstorable
     try:
@@ -173,58 +161,6 @@ def _instant_reason(name: str, value: Any) -> str:
     return f"{name}: {value!r} is not written as RFC 3339 (YYYY-MM-DDTHH:MM:SS[.ffffff] then Z or ±HH:MM)"
 
 
-
-
-MAX_DEPTH = 16  # levels of nesting an event may have (the event object is level 1)
-MAX_NUMBER = 40  # characters a JSON number may be written with
-# What the bounded reader (:func:`load_json`) puts in place of a value it will not build — a
-# number written with more than MAX_NUMBER characters, a value nested deeper than MAX_DEPTH — as
-# text starting with U+0000, which no accepted event can hold: the event is refused naming its field.
-UNREAD = "\x00zeren: "
-
-
-def unacceptable(value: Any, where: str = "") -> Rejection | None:
-    """The first value in ``value`` (keys included, at any depth) that makes it unacceptable,
-    named by its field path: a string no database text column can hold (U+0000 — PostgreSQL
-    refuses NUL in text and jsonb — or a lone surrogate, not encodable as UTF-8), NaN or an
-    infinity (not JSON numbers: jsonb and SQLite's JSON refuse them), a number or a nesting beyond
-    the bounds (:data:`MAX_NUMBER`, :data:`MAX_DEPTH`; a nesting is named by its top field).
-    Iterative: no recursion, whatever the depth."""
-    stack = [(value, where, 1)]
-    while stack:
-        value, where, depth = stack.pop()
-        name = where or "event"
-        kind = type(value)
-        if kind is str:
-            if value.startswith(UNREAD):
-                top = name.split(".", 1)[0].split("[", 1)[0] or "event"
-                return Rejection(top, f"{name if len(name) <= 64 else top}: {value[len(UNREAD):]}")
-            if "\x00" in value:
-                return Rejection(name, f"{name}: contains a NUL character (U+0000)")
-            if not value.isascii():
-                try:
-                    value.encode("utf-8")
-                except UnicodeEncodeError:
-                    return Rejection(name, f"{name}: contains a lone surrogate (not a Unicode character)")
-        elif kind is float:
-            if value != value or value in (math.inf, -math.inf):
-                return Rejection(name, f"{name}: {value} is not a JSON number")
-        elif kind is dict or kind is list:
-            if depth > MAX_DEPTH:
-                top = name.split(".", 1)[0].split("[", 1)[0] or "event"
-                return Rejection(top, f"{top}: nested deeper than {MAX_DEPTH} levels")
-            if kind is dict:
-                for key in value:
-                    found = unacceptable(str(key))
-                    if found is not None:  # the key itself, which cannot name the field: name its object
-                        return Rejection(name, f"{name}: a key {found.reason.split(': ', 1)[1]}")
-                items = [(item, f"{where}.{key}" if where else str(key)) for key, item in value.items()]
-            else:
-                items = [(item, f"{where}[{n}]" if where else f"[{n}]") for n, item in enumerate(value)]
-            stack.extend((item, path, depth + 1) for item, path in reversed(items))
-    return None
-
-
 def parse_body(body: bytes) -> list[Any]:
     """A request body or file: a JSON array, one JSON object, or JSONL (one object per line).
 
@@ -246,98 +182,9 @@ def parse_line(line: bytes, number: int, depth: int = MAX_DEPTH) -> Any:
     """One JSON text (``number`` 0: the whole body), or its :class:`Unparsed` rejection naming the line."""
     where = f"line {number}" if number else "the body"
     try:
-        return orjson.loads(line)
-    except orjson.JSONDecodeError:
-        pass  # not necessarily invalid (NaN, huge numbers, deep nesting): load_json decides
-    try:
-        text = line.decode("utf-8")
+        return read_json(line, depth)
     except UnicodeDecodeError as exc:
-        return Unparsed(line.decode("utf-8", errors="replace"),
-                        Rejection("json", f"json: {where} is not UTF-8 (byte {exc.start + 1})"))
-    try:
-        return load_json(text, depth)
-    except ValueError as exc:  # json.JSONDecodeError among them
-        return Unparsed(text, Rejection("json", f"json: {where} is not valid JSON ({getattr(exc, 'msg', exc)})"))
-
-
-_BRACKETS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
-
-
-def _bounded_number(text: str, parse: Callable[[str], Any]) -> Any:
-    if len(text) > MAX_NUMBER:
-        return f"{UNREAD}a number of {len(text)} characters (at most {MAX_NUMBER})"
-    return parse(text)
-
-
-def load_json(text: str, depth: int = MAX_DEPTH) -> Any:
-    """``json.loads`` within bounds: a value nested deeper than ``depth`` levels, or a number
-    written with more than :data:`MAX_NUMBER` characters, is read as an :data:`UNREAD` text saying
-    so (then refused by :func:`unacceptable`, naming its field); NaN and the infinities are read as
-    floats (refused there too). Never a ``RecursionError``."""
-    cuts, level, start = [], 0, 0
-    for match in _BRACKETS.finditer(text):
-        bracket = match.group()
-        if bracket in "[{":
-            level += 1
-            if level == depth + 1:
-                start = match.start()
-        elif bracket in "]}":
-            if level == depth + 1:
-                cuts.append((start, match.end()))
-            level -= 1
-    if level > depth:
-        raise ValueError(f"{level} arrays or objects are not closed")
-    if cuts:
-        parts, end = [], 0
-        for cut_start, cut_end in cuts:
-            parts += [text[end:cut_start], json.dumps(f"{UNREAD}nested deeper than {MAX_DEPTH} levels")]
-            end = cut_end
-        text = "".join([*parts, text[end:]])
-    return json.loads(text, parse_int=partial(_bounded_number, parse=int),
-                      parse_float=partial(_bounded_number, parse=float))
-
-
-FLAT_SAFE = frozenset({str, int, bool, type(None)})  # value types orjson writes exactly as canonical_json
-
-
-def canonical_digest(records: list[Any]) -> str:
-    """SHA-256 of ``canonical_json(records)`` (:func:`zeren.audit.rules.canonical_json`).
-
-    Flat objects of strings, integers, booleans and nulls — what departments send — are
-    serialised by orjson, whose output is byte for byte the canonical one for them (sorted keys, no
-    spaces, UTF-8, the same escapes); floats and nested values go through ``canonical_json``.
-    """
-    from zeren.audit.rules import canonical_json
-
-    if all(type(r) is dict and FLAT_SAFE.issuperset(map(type, r.values())) for r in records):
-        try:
-            return hashlib.sha256(orjson.dumps(records, option=orjson.OPT_SORT_KEYS)).hexdigest()
-        except orjson.JSONEncodeError:  # an integer beyond 64 bits, a lone surrogate
-            pass
-    return hashlib.sha256(canonical_json(records).encode("utf-8")).hexdigest()
-
-
-def storable_text(text: str) -> str:
-    """``text`` with U+0000 and lone surrogates written as visible ``\\u0000`` / ``\\ud800`` escapes."""
-    if unacceptable(text) is None:
-        return text
-    return text.replace("\x00", "\\u0000").encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-def storable_payload(raw: Any) -> tuple[dict[str, Any], str]:
-    """What the rejected-events store keeps of ``raw``, and the SHA-256 it is known by.
-
-    As received when the database can hold it; otherwise (a NUL, a lone surrogate, NaN or an
-    infinity anywhere, or what :func:`load_json` did not read) the whole of it as ASCII-escaped JSON
-    text under ``escaped_json``, with the reason — kept, not dropped.
-    """
-    from zeren.audit.rules import canonical_json
-
-    payload = raw if isinstance(raw, dict) else {"value": raw}
-    unstorable = unacceptable(payload)
-    text = canonical_json(raw)
-    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    if unstorable is None:
-        return payload, digest
-    return ({"escaped_json": json.dumps(raw, sort_keys=True, ensure_ascii=True),
-             "unstorable": unstorable.reason}, digest)
+        problem = f"json: {where} is not UTF-8 (byte {exc.start + 1})"
+    except ValueError as exc:  # json.JSONDecodeError
+        problem = f"json: {where} is not valid JSON ({getattr(exc, 'msg', exc)})"
+    return Unparsed(line.decode("utf-8", errors="replace"), Rejection("json", problem))

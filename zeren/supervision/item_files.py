@@ -11,7 +11,6 @@ each naming file, row and field (:mod:`zeren.core.importing`), in the UI languag
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ import yaml
 from django.utils.translation import gettext as _
 
 from zeren.core.importing import ImportRejected, RowError, SheetRows, read_sheet
+from zeren.core.jsoninput import read_json_file
 
 KEYS = ("code", "name", "unit_code", "duty_code", "statutory_days", "promised_days", "yellow_threshold_days",
         "fee_standard", "required_steps", "step_limits")
@@ -34,8 +34,8 @@ def read_rows(path: Path) -> SheetRows:
     if suffix in (".xlsx", ".xlsm"):
         return _excel_rows(path)
     try:
-        text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text) if suffix in (".yaml", ".yml") else json.loads(text)
+        data = (yaml.safe_load(path.read_text(encoding="utf-8")) if suffix in (".yaml", ".yml")
+                else read_json_file(path.read_bytes()))
     except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
         raise ImportRejected(path.name, [RowError(0, "", _("无法读取：%(error)s") % {"error": exc})]) from None
     if not isinstance(data, list):

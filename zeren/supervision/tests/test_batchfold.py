@@ -179,7 +179,7 @@ def test_flat_batches_digest_as_canonical_json_and_floats_are_noticed():
     import hashlib
 
     from zeren.audit.rules import canonical_json
-    from zeren.supervision.events import canonical_digest
+    from zeren.core.jsoninput import canonical_digest
 
     rows = [{"event_id": f"e{n}", "case_id": "C", "item_code": "I", "unit_code": "U", "type": "received",
              "at": "2026-09-14T09:30:00+08:00", "reason": "", "step": None} for n in range(3)]

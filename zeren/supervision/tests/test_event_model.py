@@ -12,8 +12,9 @@ from django.core.management import call_command
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from zeren.core.jsoninput import Rejection
 from zeren.supervision.columns import NO_TIME, read_columns
-from zeren.supervision.events import FIRST_YEAR, LAST_YEAR, ParsedEvent, Rejection, event_schema, parse_event
+from zeren.supervision.events import FIRST_YEAR, LAST_YEAR, ParsedEvent, event_schema, parse_event
 from zeren.supervision.rules import EPOCH_ORDINAL, EVENT_TYPES, local_date, micros
 
 SCHEMA_FILE = Path(__file__).parents[1] / "schema" / "event.schema.json"

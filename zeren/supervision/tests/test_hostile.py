@@ -6,8 +6,8 @@ import json
 import pytest
 from django.core.management import call_command
 
+from zeren.core.jsoninput import MAX_DEPTH
 from zeren.supervision.actions import do_create_source
-from zeren.supervision.events import MAX_DEPTH
 from zeren.supervision.models import ApprovalEvent, RejectedEvent
 from zeren.supervision.tests.conftest import event
 

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from zeren.core.jsoninput import read_json_file
 from zeren.evaluation.actions import (
     ImportRejected,
     do_collect_values,
@@ -58,10 +59,10 @@ class Command(BaseCommand):
 
     def _import_system(self, *, file: Path, **_):
         try:
-            data = json.loads(file.read_text(encoding="utf-8-sig"))
+            data = read_json_file(file.read_bytes())
         except OSError as exc:
             raise CommandError(f"{file}: {exc.strerror}") from exc
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except ValueError as exc:
             raise CommandError(f"{file}: not valid JSON ({exc})") from exc
         system = do_import_system(actor=None, data=data, file=file.name)
         special = f", special evaluation of {system.programme.code}" if system.programme else ""

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from zeren.core.importing import problem
+from zeren.core.jsoninput import read_json_file
 from zeren.org.actions import do_import_registry
 from zeren.org.popolo import from_popolo
 from zeren.org.registry import RegistryData, RegistryError
@@ -22,12 +23,14 @@ from zeren.org.xlsx import read_org_xlsx
 
 def _popolo(path: Path, *, quiet: bool) -> RegistryData:
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = read_json_file(path.read_bytes())
     except json.JSONDecodeError as exc:
         raise RegistryError([problem(path.name, exc.lineno, "", _("不是有效的 JSON（第 %(column)s 列：%(error)s）") % {
             "column": exc.colno, "error": exc.msg})]) from None
     except UnicodeDecodeError:
         raise RegistryError([problem(path.name, 0, "", _("不是 UTF-8 文本"))]) from None
+    except ValueError as exc:  # what no database can store, or nested or written beyond bounds
+        raise RegistryError([problem(path.name, 0, "", str(exc))]) from None
     return from_popolo(doc, str(path))
 
 
