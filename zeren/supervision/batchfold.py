@@ -269,17 +269,12 @@ def _fold_steps(s: CaseColumns, e: SortedEvents, rules: RuleColumns, cal: WorkCa
 
 
 def event_rows_in_order(case: Ints, at_us: Ints, rank: Ints, event_id: list[str]) -> Ints:
-    """Row order by case, then :func:`~zeren.supervision.rules.event_order` (``at``, type rank, ``event_id``)."""
+    """Row order by case, then :func:`~zeren.supervision.rules.event_order` (``at``, type rank, ``event_id``);
+    the event ids, as a numpy text column, only when two events of a case share instant and type."""
     order = np.lexsort((rank, at_us, case))
     c, a, k = case[order], at_us[order], rank[order]
-    tie = np.flatnonzero((c[1:] == c[:-1]) & (a[1:] == a[:-1]) & (k[1:] == k[:-1]))
-    ties = tie.tolist()
-    run_start = None
-    for n, j in enumerate(ties):
-        run_start = j if run_start is None else run_start
-        if n + 1 == len(ties) or ties[n + 1] != j + 1:  # rows run_start..j+1 share case, instant and type: by event_id
-            order[run_start:j + 2] = sorted(order[run_start:j + 2].tolist(), key=event_id.__getitem__)
-            run_start = None
+    if ((c[1:] == c[:-1]) & (a[1:] == a[:-1]) & (k[1:] == k[:-1])).any():
+        order = np.lexsort((np.array(event_id, dtype=str), rank, at_us, case))
     return order
 
 

@@ -201,3 +201,17 @@ def test_known_types_checked_by_column_still_want_a_step_and_an_outcome():
     assert cols.event_id == ["e", "x"]
     assert [r.field for _, _, r in rejected] == ["step", "outcome", "recorded_at"]
 
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 3), st.integers(0, 7),
+                          st.text(st.characters(exclude_characters="\x00"), min_size=1, max_size=4)),
+                min_size=1, max_size=40, unique_by=lambda row: (row[0], row[3])))
+def test_the_batch_order_is_the_rules_event_order(rows):
+    """Ties of case, instant and type are broken by event id exactly as ``rules.event_order`` does
+    (code point order, any text)."""
+    from zeren.supervision.batchfold import event_rows_in_order
+
+    case, at, rank, ids = (list(column) for column in zip(*rows, strict=True))
+    order = event_rows_in_order(*(np.array(c, dtype=np.int64) for c in (case, at, rank)), ids).tolist()
+    assert order == sorted(range(len(rows)), key=lambda i: (case[i], at[i], rank[i], ids[i]))
