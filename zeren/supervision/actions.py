@@ -48,7 +48,7 @@ from zeren.supervision.models import (
     ScanRun,
     SourceSystem,
 )
-from zeren.supervision.rules import FINDING_TYPES, CaseRules, FoldCursor, micros, rules_tag
+from zeren.supervision.rules import FINDING_TYPES, CaseRules, fold_tag, micros
 
 if TYPE_CHECKING:
     from zeren.supervision.scanning import Changes
@@ -98,34 +98,29 @@ class IngestResult:
         self.batches.extend(other.batches)
 
 
-def _identity_checker(catalog: Catalog, source: SourceSystem) -> Callable[[str, str], tuple[int, int] | Rejection]:
-    """``check(item_code, unit_code) -> (item pk, unit pk) | Rejection`` for events from ``source``,
-    memoised: a batch has thousands of events but a handful of (item, unit) pairs."""
-    scope = source.unit.path if source.unit_id else "/"
-
-    @functools.cache
-    def check(item_code: str, unit_code: str) -> tuple[int, int] | Rejection:
-        item, unit = catalog.items.get(item_code), catalog.units.get(unit_code)
-        if item is None:
-            return Rejection("item_code", f"item_code: unknown approval item {item_code!r}")
-        if unit is None:
-            return Rejection("unit_code", f"unit_code: unknown unit {unit_code!r}")
-        if not unit[1].startswith(scope):
-            return Rejection("unit_code", f"unit_code: {unit_code!r} is outside the scope of source {source.code!r}")
-        if not unit[1].startswith(item.unit_path):
-            return Rejection("unit_code", f"unit_code: {unit_code!r} does not handle item {item_code!r}")
-        return item.pk, unit[0]
-    return check
+def _owner(catalog: Catalog, source: SourceSystem, item_code: str, unit_code: str) -> tuple[int, int] | Rejection:
+    """The (item pk, unit pk) an event from ``source`` names, if the unit lies in the source's scope
+    and handles the item."""
+    item, unit = catalog.items.get(item_code), catalog.units.get(unit_code)
+    if item is None:
+        return Rejection("item_code", f"item_code: unknown approval item {item_code!r}")
+    if unit is None:
+        return Rejection("unit_code", f"unit_code: unknown unit {unit_code!r}")
+    if source.unit_id and not unit[1].startswith(source.unit.path):
+        return Rejection("unit_code", f"unit_code: {unit_code!r} is outside the scope of source {source.code!r}")
+    if not unit[1].startswith(item.unit_path):
+        return Rejection("unit_code", f"unit_code: {unit_code!r} does not handle item {item_code!r}")
+    return item.pk, unit[0]
 
 
 def _rules_of(catalog: Catalog) -> casewrite.RulesOf:
-    """The case rules of an (item pk, unit pk) pair and their tag, memoised."""
+    """The case rules of an (item pk, unit pk) pair and their fold tag, memoised."""
     items = catalog.item_by_pk()
 
     @functools.cache
-    def rules_of(pair: tuple[int, int]) -> tuple[CaseRules, int]:
+    def rules_of(pair: tuple[int, int]) -> tuple[CaseRules, str]:
         rules = catalog.effective(items[pair[0]], pair[1]).case_rules
-        return rules, rules_tag(rules)
+        return rules, fold_tag(rules)
     return rules_of
 
 
@@ -150,14 +145,14 @@ def _ingest(source: SourceSystem, cols: EventColumns, bad: list[tuple[int, Any, 
     """The transaction of :func:`do_ingest_events`, for a batch already validated as columns."""
     from zeren.workcal.selectors import get_calendar
 
-    cal, now, check, result = get_calendar(), timezone.now(), _identity_checker(catalog, source), IngestResult()
+    cal, now, result = get_calendar(), timezone.now(), IngestResult()
     with transaction.atomic():
         casewrite.lock_ingestion()
-        row_of, loaded = casewrite.load_cases("case_id", list(dict.fromkeys(cols.case_id)), source.pk)
-        identity = {c: (loaded["item_id"][r], loaded["unit_id"][r]) for c, r in row_of.items()}
+        stored = casewrite.load_cases("case_id", list(dict.fromkeys(cols.case_id)), source.pk)
+        identity = {c: (item, unit) for c, (_, item, unit) in stored.items()}
         seen = casewrite.known_event_ids(source.pk, cols.event_id)
         pairs = list(zip(cols.item_code, cols.unit_code, strict=True))
-        checked = {pair: check(*pair) for pair in set(pairs)}
+        checked = {pair: _owner(catalog, source, *pair) for pair in set(pairs)}
         owns = list(map(checked.__getitem__, pairs))
         keep = np.ones(len(cols), dtype=bool)
         case_own = dict(zip(cols.case_id, owns, strict=True))
@@ -196,7 +191,7 @@ def _ingest(source: SourceSystem, cols: EventColumns, bad: list[tuple[int, Any, 
                                            duplicates=result.duplicates, rejected=result.rejected, sha256=digest)
         _store_rejected(source, bad, now)
         if result.accepted:
-            casewrite.fold_and_write(cols, identity, row_of, loaded, source_pk=source.pk, batch_pk=batch.pk,
+            casewrite.fold_and_write(cols, identity, stored, source_pk=source.pk, batch_pk=batch.pk,
                                      rules_of=_rules_of(catalog), cal=cal, stamp=_stamp(now))
         result.batches.append(batch.pk)
         # Last and briefly: the audit chain's head is one row every audited write of the city
@@ -280,14 +275,12 @@ def do_refold_cases(*, actor: Any = None, chunk: int = 20_000) -> int:
             if not cases:
                 return total
             stale: dict[int, list[int]] = {}
-            for pk, source_pk, item_pk, unit_pk, text in cases:
-                cursor = FoldCursor.from_text(text)
-                if cursor is None or not cursor.current(rules_of((item_pk, unit_pk))[1]):
+            for pk, source_pk, item_pk, unit_pk, tag in cases:
+                if tag != rules_of((item_pk, unit_pk))[1]:
                     stale.setdefault(source_pk, []).append(pk)
             for source_pk, pks in stale.items():
-                row_of, loaded = casewrite.load_cases("id", pks)
-                casewrite.fold_and_write(empty, {}, row_of, loaded, source_pk=source_pk, batch_pk=None,
-                                         rules_of=rules_of, cal=cal, stamp=_stamp(timezone.now()), refold=list(row_of))
+                casewrite.fold_and_write(empty, {}, casewrite.load_cases("id", pks), source_pk=source_pk, batch_pk=None,
+                                         rules_of=rules_of, cal=cal, stamp=_stamp(timezone.now()))
             refolded = sum(map(len, stale.values()))
             if refolded:
                 record_event(actor=actor, action="supervision.refold_cases", object_type="supervision.approvalcase",

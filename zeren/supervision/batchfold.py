@@ -5,7 +5,7 @@ Same rules, same legal basis (行政许可法 第三十二条、第三十八条�
 by case and :func:`~zeren.supervision.rules.event_order` with numpy: first-of-group reductions,
 grouped running sums, and one vectorised working-day count for all suspensions and all steps.
 Only the completed-step lists (and the missing-step check at the decision) are walked in Python,
-over those events alone. Each case starts from its stored state and fold cursor, or from nothing.
+over those events alone. Every case is folded from its first event.
 ``test_batchfold.py`` holds it equal to :func:`fold` on random histories.
 """
 
@@ -44,16 +44,12 @@ R_RECEIVED, R_RESUMED, R_STEP, R_FEE, R_SUSPENDED, R_DECIDED, R_DELIVERED, R_WIT
 
 @dataclass
 class CaseColumns:
-    """The fold state of many cases (one entry each; days since the epoch, ``NO_DAY`` for none).
+    """The folded state of many cases (one entry each; days since the epoch, ``NO_DAY`` for none):
+    the columns of :class:`~zeren.supervision.rules.CaseState` but the deadlines, ``start_us`` the
+    instant the clock started (microseconds since the epoch) and ``seen_on`` the day each event
+    alert (an ``EVENT_ALERTS`` column) was first seen."""
 
-    ``new`` cases start from nothing; the others from their stored state and cursor (``mark_day``,
-    ``ext_at_mark``). After :func:`fold_cases`: ``start_row``/``last_row`` are the event rows of the
-    clock's start (new cases) and of the last event folded.
-    """
-
-    new: Bools
     start_us: Ints
-    from_received: Bools
     received_date: Ints
     last_event_date: Ints
     suspended_since: Ints
@@ -65,24 +61,8 @@ class CaseColumns:
     delivered_date: Ints
     fees_cents: Ints
     completed_steps: list[list[str]]
-    mark_day: Ints
-    ext_at_mark: Ints
-    seen_on: dict[str, Ints]  # EVENT_ALERTS column -> day first seen
+    seen_on: dict[str, Ints]
     event_count: Ints
-    start_row: Ints | None = None
-    last_row: Ints | None = None
-
-    @classmethod
-    def fresh(cls, g: int) -> CaseColumns:
-        """``g`` new cases."""
-        def nothing():
-            return np.full(g, NO_DAY, dtype=np.int64)
-
-        def zero():
-            return np.zeros(g, dtype=np.int64)
-        return cls(np.ones(g, dtype=bool), zero(), np.zeros(g, dtype=bool), nothing(), nothing(), nothing(), zero(),
-                   zero(), nothing(), [""] * g, nothing(), nothing(), zero(), [[] for _ in range(g)], nothing(),
-                   zero(), {column: nothing() for column in EVENT_ALERTS.values()}, zero())
 
 
 @dataclass
@@ -118,139 +98,108 @@ def _grouped_cumsum(values: Ints, first: Ints, case: Ints) -> Ints:
     return total - (total - values)[first][case]
 
 
-def fold_cases(s: CaseColumns, e: SortedEvents, rules: RuleColumns, cal: WorkCalendar) -> None:
-    """Fold each case's events (all sorting after its cursor) into ``s``, in place."""
+def fold_cases(e: SortedEvents, rules: RuleColumns, cal: WorkCalendar) -> CaseColumns:
+    """Fold each case's events (cases ``0 … g-1``, each with at least one event) into its state."""
     n = len(e.case)
-    row = np.arange(n)
-    first = np.flatnonzero(np.r_[True, e.case[1:] != e.case[:-1]])
+    row, case = np.arange(n), e.case
+    first = np.flatnonzero(np.r_[True, case[1:] != case[:-1]])
     last = np.r_[first[1:] - 1, n - 1]
-    case = e.case
+    g = len(first)
+    seen_on: dict[str, Ints] = {}
 
     def first_row(mask: Bools) -> Ints:
         return np.minimum.reduceat(np.where(mask, row, n), first)
 
-    def unset(values: Ints) -> Bools:
-        return values == NO_DAY
+    def day_of(found: Ints, day: Ints = e.day) -> Ints:
+        return np.where(found < n, day[np.minimum(found, n - 1)], NO_DAY)
 
-    # The clock starts at the receipt, else at the earliest event (第三十二条): new cases only.
-    new = s.new
+    # The clock starts at the receipt, else at the earliest event (第三十二条).
     received_row = first_row(e.rank == R_RECEIVED)
     start = np.where(received_row < n, received_row, first)
-    s.start_us = np.where(new, e.at_us[start], s.start_us)
-    s.from_received = np.where(new, received_row < n, s.from_received)
-    s.received_date = np.where(new, e.day[start], s.received_date)
-    s.mark_day = np.where(new, s.received_date, s.mark_day)
-    s.start_row, s.last_row = start, last
-    s.last_event_date = np.maximum(s.last_event_date, np.maximum.reduceat(e.day, first))
+    received_date = e.day[start]
 
     # Suspensions (第四十五条): a suspension starts at a `suspended` while running and ends at a
     # `resumed` while suspended; each closed one adds its working days to the limits.
     extension_added = np.zeros(n, dtype=np.int64)
+    suspension_count, suspended_since = np.zeros(g, dtype=np.int64), np.full(g, NO_DAY, dtype=np.int64)
+    abuse_row = np.full(g, n)
     sr = np.flatnonzero((e.rank == R_SUSPENDED) | (e.rank == R_RESUMED))
     if len(sr):
         sr_case, sr_rank = case[sr], e.rank[sr]
         same = np.r_[False, sr_case[1:] == sr_case[:-1]]
-        was_suspended = np.where(same, np.r_[False, sr_rank[:-1] == R_SUSPENDED], ~unset(s.suspended_since[sr_case]))
+        was_suspended = same & np.r_[False, sr_rank[:-1] == R_SUSPENDED]
         starts = (sr_rank == R_SUSPENDED) & ~was_suspended
         ends = (sr_rank == R_RESUMED) & was_suspended
-        position = np.arange(len(sr))
-        opener = np.maximum.accumulate(np.where(starts, position, -1))
-        own = (opener >= 0) & (sr_case[np.maximum(opener, 0)] == sr_case)
-        since = np.where(own, e.day[sr][np.maximum(opener, 0)], s.suspended_since[sr_case])
+        since = e.day[sr][np.maximum.accumulate(np.where(starts, np.arange(len(sr)), 0))]
         if ends.any():
             extension_added[sr[ends]] = cal.workdays_between_array(
                 since[ends].astype("datetime64[D]"), e.day[sr[ends]].astype("datetime64[D]"))
-        sr_first = np.flatnonzero(~same)
-        counted = _grouped_cumsum(starts.astype(np.int64), sr_first, np.cumsum(~same) - 1)
-        total = s.suspension_count[sr_case] + counted
-        abuse = starts & (total > rules.suspension_limit[sr_case])
-        abuse_first = np.full(len(s.new), len(sr))
-        np.minimum.at(abuse_first, sr_case[abuse], position[abuse])
-        column = EVENT_ALERTS["suspension_abuse"]
-        hit = (abuse_first < len(sr)) & unset(s.seen_on[column])
-        s.seen_on[column][hit] = e.day[sr[abuse_first[hit]]]
-        s.suspension_count = s.suspension_count + np.bincount(sr_case, weights=starts, minlength=len(new)).astype(
-            np.int64)
-        last_sr = np.full(len(new), -1)
-        last_sr[sr_case] = position  # the last S/R event of each case (positions increase)
+        counted = _grouped_cumsum(starts.astype(np.int64), np.flatnonzero(~same), np.cumsum(~same) - 1)
+        abuse = starts & (counted > rules.suspension_limit[sr_case])
+        np.minimum.at(abuse_row, sr_case[abuse], sr[abuse])
+        suspension_count = np.bincount(sr_case, weights=starts, minlength=g).astype(np.int64)
+        last_sr = np.full(g, -1)
+        last_sr[sr_case] = np.arange(len(sr))  # the last S/R event of each case (positions increase)
         touched = last_sr >= 0
-        still = sr_rank[last_sr[touched]] == R_SUSPENDED
-        s.suspended_since[touched] = np.where(still, since[last_sr[touched]], NO_DAY)
-    extension = s.extension_days[case] + _grouped_cumsum(extension_added, first, case)
-    s.extension_days = extension[last]
+        suspended_since[touched] = np.where(sr_rank[last_sr[touched]] == R_SUSPENDED, since[last_sr[touched]], NO_DAY)
+    seen_on[EVENT_ALERTS["suspension_abuse"]] = day_of(abuse_row)
+    extension = _grouped_cumsum(extension_added, first, case)
 
     # Fees above the standard (第五十八至五十九条).
     fee = e.rank == R_FEE
-    paid = s.fees_cents[case] + _grouped_cumsum(np.where(fee, e.cents, 0), first, case)
-    _seen(s, "fee_over_standard", first_row(fee & (paid > rules.fee_standard_cents[case])), e.day, n)
-    s.fees_cents = paid[last]
+    paid = _grouped_cumsum(np.where(fee, e.cents, 0), first, case)
+    seen_on[EVENT_ALERTS["fee_over_standard"]] = day_of(first_row(fee & (paid > rules.fee_standard_cents[case])))
 
-    # The decision, delivery, withdrawal: the first of each.
+    # The decision, delivery, withdrawal: the first of each; a denial gives its reasons (第三十八条).
     decided_row = first_row(e.rank == R_DECIDED)
-    decide = unset(s.decided_date) & (decided_row < n)
-    was_decided = ~unset(s.decided_date)
-    s.decided_date = np.where(decide, e.day[np.minimum(decided_row, n - 1)], s.decided_date)
-    for k in np.flatnonzero(decide).tolist():
-        s.outcome[k] = e.outcome[decided_row[k]]
-    denied = np.zeros(len(new), dtype=bool)
-    denied[decide] = [e.outcome[r] == "denied" and e.reason_blank[r] for r in decided_row[decide].tolist()]
-    column = EVENT_ALERTS["denied_without_reason"]  # 第三十八条: a denial gives its reasons
-    s.seen_on[column] = np.where(denied & unset(s.seen_on[column]), s.decided_date, s.seen_on[column])
-    for name, rank in (("delivered_date", R_DELIVERED), ("withdrawn_date", R_WITHDRAWN)):
-        found, current = first_row(e.rank == rank), getattr(s, name)
-        setattr(s, name, np.where(unset(current) & (found < n), e.day[np.minimum(found, n - 1)], current))
+    decide = decided_row < n
+    outcome = [e.outcome[r] if r < n else "" for r in decided_row.tolist()]
+    denied = np.array([r < n and e.outcome[r] == "denied" and e.reason_blank[r] for r in decided_row.tolist()], bool)
+    seen_on[EVENT_ALERTS["denied_without_reason"]] = day_of(np.where(denied, decided_row, n))
 
-    # Order: any event before the clock's start (new cases), or a step after the decision.
+    # Order: any event before the clock's start, or a step after the decision.
     step = e.rank == R_STEP
-    after_decision = step & (was_decided[case] | (decided_row[case] < row))
-    before_start = np.where(new & (start > first), first, n)
-    _seen(s, "order_violation", np.minimum(before_start, first_row(after_decision)), e.day, n)
+    before_start = np.where(start > first, first, n)
+    seen_on[EVENT_ALERTS["order_violation"]] = day_of(np.minimum(before_start, first_row(
+        step & (decided_row[case] < row))))
     late = (e.rec_us != np.iinfo(np.int64).min) & (e.rec_us - e.at_us > rules.late_entry_us[case])
-    _seen(s, "late_entry", first_row(late), e.rec_day, n)
+    seen_on[EVENT_ALERTS["late_entry"]] = day_of(first_row(late), e.rec_day)
 
-    _fold_steps(s, e, rules, cal, step, extension, first, decided_row, decide)
-    s.event_count = s.event_count + (last - first + 1)
-
-
-def _seen(s: CaseColumns, alert: str, found: Ints, day: Ints, n: int) -> None:
-    """Set the day an event alert was first seen, where ``found`` names a row and it was unset."""
-    column = EVENT_ALERTS[alert]
-    hit = (found < n) & (s.seen_on[column] == NO_DAY)
-    s.seen_on[column][hit] = day[found[hit]]
+    completed, overtime_on, missing_on = _fold_steps(e, rules, cal, step, extension, received_date, decided_row,
+                                                     decide)
+    seen_on[EVENT_ALERTS["step_overtime"]], seen_on[EVENT_ALERTS["missing_step"]] = overtime_on, missing_on
+    return CaseColumns(e.at_us[start], received_date, np.maximum.reduceat(e.day, first), suspended_since,
+                       suspension_count, extension[last], day_of(decided_row), outcome,
+                       day_of(first_row(e.rank == R_WITHDRAWN)), day_of(first_row(e.rank == R_DELIVERED)),
+                       paid[last], completed, seen_on, last - first + 1)
 
 
-def _fold_steps(s: CaseColumns, e: SortedEvents, rules: RuleColumns, cal: WorkCalendar, step: Bools,
-                extension: Ints, first: Ints, decided_row: Ints, decide: Bools) -> None:
-    """Completed steps, step time limits (suspensions deducted) and required steps at the decision."""
-    case = e.case
+def _fold_steps(e: SortedEvents, rules: RuleColumns, cal: WorkCalendar, step: Bools, extension: Ints,
+                received_date: Ints, decided_row: Ints, decide: Bools) -> tuple[list[list[str]], Ints, Ints]:
+    """Completed steps, the day a step first took longer than its limit (working days since the
+    previous step or the receipt, suspensions in between deducted) and the day of a decision taken
+    before every required step was completed."""
+    case, g = e.case, len(received_date)
     rows = np.flatnonzero(step)
-    if len(rows):
-        step_case = case[rows]
-        same = np.r_[False, step_case[1:] == step_case[:-1]]
-        mark = np.where(same, e.day[np.r_[0, rows[:-1]]], s.mark_day[step_case])
-        mark_extension = np.where(same, extension[np.r_[0, rows[:-1]]], s.ext_at_mark[step_case])
-        # Counted where it can matter (a step limit) or where counting may raise, as rules.fold counts.
-        limited = np.array([bool(limits) for limits in rules.step_limits], dtype=bool)[step_case]
-        years = e.day[rows].astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
-        count = limited | (cal.policy is not Policy.PROVISIONAL) | (years >= cal.last_day.year)
-        used = np.zeros(len(rows), dtype=np.int64)
-        if count.any():
-            used[count] = (cal.workdays_between_array(mark[count].astype("datetime64[D]"),
-                                                      e.day[rows[count]].astype("datetime64[D]"))
-                           - (extension[rows[count]] - mark_extension[count]))
-        last_step = np.full(len(s.new), -1)
-        last_step[step_case] = rows
-        has = last_step >= 0
-        s.mark_day[has] = e.day[last_step[has]]
-        s.ext_at_mark[has] = extension[last_step[has]]
-    else:
-        step_case, used, limited = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
-    overtime = EVENT_ALERTS["step_overtime"]
-    missing = EVENT_ALERTS["missing_step"]
+    step_case = case[rows]
+    same, previous = np.zeros(len(rows), dtype=bool), np.r_[rows[:1], rows[:-1]]
+    same[1:] = step_case[1:] == step_case[:-1]
+    mark = np.where(same, e.day[previous], received_date[step_case])
+    mark_extension = np.where(same, extension[previous], 0)
+    # Counted where it can matter (a step limit) or where counting may raise, as rules.fold counts.
+    limited = np.array([bool(limits) for limits in rules.step_limits], dtype=bool)[step_case]
+    years = e.day[rows].astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+    count = limited | (cal.policy is not Policy.PROVISIONAL) | (years >= cal.last_day.year)
+    used = np.zeros(len(rows), dtype=np.int64)
+    if count.any():
+        used[count] = (cal.workdays_between_array(mark[count].astype("datetime64[D]"),
+                                                  e.day[rows[count]].astype("datetime64[D]"))
+                       - (extension[rows[count]] - mark_extension[count]))
     # Walk the steps, and the decisions that need required steps, in order.
     checked = np.zeros(len(case), dtype=bool)
     checked[decided_row[decide & np.array([bool(r) for r in rules.required_steps], dtype=bool)]] = True
-    completed, step_names, overtime_on, missing_on = s.completed_steps, e.step, s.seen_on[overtime], s.seen_on[missing]
+    completed: list[list[str]] = [[] for _ in range(g)]
+    overtime_on, missing_on = np.full(g, NO_DAY, dtype=np.int64), np.full(g, NO_DAY, dtype=np.int64)
     i = 0
     for r in np.flatnonzero(step | checked).tolist():
         k = int(case[r])
@@ -258,7 +207,7 @@ def _fold_steps(s: CaseColumns, e: SortedEvents, rules: RuleColumns, cal: WorkCa
             if any(name not in completed[k] for name in rules.required_steps[k]):
                 missing_on[k] = e.day[r]
             continue
-        done, name = completed[k], step_names[r]
+        done, name = completed[k], e.step[r]
         if name not in done:
             done.append(name)
         if limited[i]:
@@ -266,6 +215,7 @@ def _fold_steps(s: CaseColumns, e: SortedEvents, rules: RuleColumns, cal: WorkCa
             if limit is not None and used[i] > limit and overtime_on[k] == NO_DAY:
                 overtime_on[k] = e.day[r]
         i += 1
+    return completed, overtime_on, missing_on
 
 
 def event_rows_in_order(case: Ints, at_us: Ints, rank: Ints, event_id: list[str]) -> Ints:
@@ -278,18 +228,16 @@ def event_rows_in_order(case: Ints, at_us: Ints, rank: Ints, event_id: list[str]
     return order
 
 
-def sort_events(case: Ints, cols: EventColumns) -> tuple[Ints, SortedEvents]:
-    """The rows of ``cols`` (of cases ``case``) in fold order, and their :class:`SortedEvents`."""
+def sort_events(case: Ints, cols: EventColumns) -> SortedEvents:
+    """The events ``cols`` (of cases ``case``) in fold order."""
     rank = np.array(list(map(TYPE_RANK.__getitem__, cols.kind)), dtype=np.int64)
     order = event_rows_in_order(case, cols.at_us, rank, cols.event_id)
-    rows = order.tolist()
+    rows, ranks = order.tolist(), rank[order]
     cents = np.zeros(len(rows), dtype=np.int64)
     blank = np.zeros(len(rows), dtype=bool)
-    ranks = rank[order]
     for j in np.flatnonzero(ranks == R_FEE).tolist():
         cents[j] = int(cols.amount[rows[j]] * 100)  # validated: at most 2 decimals
     for j in np.flatnonzero(ranks == R_DECIDED).tolist():
         blank[j] = not cols.reason[rows[j]].strip()
-    return order, SortedEvents(case[order], cols.at_us[order], cols.day[order], ranks, cols.rec_us[order],
-                               cols.rec_day[order], [cols.step[r] for r in rows], cents, [cols.outcome[r] for r in rows],
-                               blank)
+    return SortedEvents(case[order], cols.at_us[order], cols.day[order], ranks, cols.rec_us[order],
+                        cols.rec_day[order], [cols.step[r] for r in rows], cents, [cols.outcome[r] for r in rows], blank)

@@ -1,11 +1,10 @@
 """From validated events to stored cases and events (办件写入), through :mod:`zeren.core.bulk`; called
 from :mod:`zeren.supervision.actions` under the ingestion lock (the scan reads :func:`stored_events`).
 
-Every case a batch touches is folded by the batch fold (:mod:`zeren.supervision.batchfold`, held to
-:func:`zeren.supervision.rules.fold` by property tests): a new case from its events; a stored case
-from its stored state when every new event sorts after its fold cursor, made by this version of the
-fold under the same rules (:class:`~zeren.supervision.rules.FoldCursor`); any other again from all
-of its events, stored and new. Deadlines come from :func:`zeren.supervision.rules.deadlines`.
+Every case a batch touches is folded from all of its events, stored and new, by the batch fold
+(:mod:`zeren.supervision.batchfold`, held to :func:`zeren.supervision.rules.fold` by property tests),
+and stored with its fold tag (:func:`zeren.supervision.rules.fold_tag`). Deadlines come from
+:func:`zeren.supervision.rules.deadlines`.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ import orjson
 from django.db import connection
 
 from zeren.core import bulk
-from zeren.supervision.batchfold import CaseColumns, RuleColumns, fold_cases, sort_events
+from zeren.supervision.batchfold import RuleColumns, fold_cases, sort_events
 from zeren.supervision.columns import NO_TIME, EventColumns, day_texts, utc_texts
 from zeren.supervision.models import ApprovalCase, ApprovalEvent
 from zeren.supervision.rules import (
@@ -31,7 +30,6 @@ from zeren.supervision.rules import (
     NO_DAY,
     CaseRules,
     Event,
-    FoldCursor,
     deadlines,
     local_date,
     micros,
@@ -46,12 +44,9 @@ HEAD = ("case_id", "source_id", "item_id", "unit_id")
 FOLDED = ("received_at", *STATE_DAYS, "is_open", "suspension_count", "extension_days", "outcome", "fees_total",
           "completed_steps", "statutory_deadline", "promised_deadline", "provisional", *EVENT_ALERTS.values(),
           "event_count", "fold", "rescan", "updated_at")
-# What the fold reads of a stored case (dates as days since the epoch, NULL as NO_DAY).
-LOADED = ("id", "item_id", "unit_id", *STATE_DAYS, *EVENT_ALERTS.values(), "suspension_count", "extension_days",
-          "outcome", "fees_total", "completed_steps", "event_count", "fold")
 EVENT_COLUMNS = ("source_id", "event_id", "case_id", "type", "at", "recorded_at", "step", "amount", "outcome",
                  "reason", "batch_id")
-RulesOf = Callable[[tuple[int, int]], "tuple[CaseRules, int]"]  # (item pk, unit pk) -> its rules and their tag
+RulesOf = Callable[[tuple[int, int]], "tuple[CaseRules, str]"]  # (item pk, unit pk) -> its rules, their fold tag
 
 
 def lock_ingestion() -> None:
@@ -71,16 +66,12 @@ def known_event_ids(source_pk: int, event_ids: Sequence[str]) -> set[str]:
                                              "event_id", event_ids, [source_pk])}
 
 
-def load_cases(column: str, values: Sequence[Any], source_pk: int | None = None) -> tuple[dict[str, int],
-                                                                                       dict[str, list]]:
-    """Stored cases whose ``column`` is among ``values`` (of the source, if given): ``case_id -> row``
-    and the :data:`LOADED` columns as lists."""
-    days = frozenset((*STATE_DAYS, *EVENT_ALERTS.values()))
-    names = ", ".join(bulk.day_number(c, NO_DAY) if c in days else c for c in LOADED)
-    rows = bulk.select_in(f"SELECT case_id, {names} FROM {CASE_TABLE} WHERE {'source_id = %s AND' * bool(source_pk)}",
-                          column, values, [source_pk] if source_pk else [])
-    columns = list(zip(*rows, strict=True)) if rows else [()] * (len(LOADED) + 1)
-    return {case_id: n for n, case_id in enumerate(columns[0])}, dict(zip(LOADED, map(list, columns[1:]), strict=True))
+def load_cases(column: str, values: Sequence[Any], source_pk: int | None = None) -> dict[str, tuple[int, int, int]]:
+    """Stored cases whose ``column`` is among ``values`` (of the source, if given): case id -> (pk,
+    item pk, unit pk)."""
+    return {case_id: (pk, item, unit) for case_id, pk, item, unit in bulk.select_in(
+        f"SELECT case_id, id, item_id, unit_id FROM {CASE_TABLE} WHERE {'source_id = %s AND' * bool(source_pk)}",
+        column, values, [source_pk] if source_pk else [])}
 
 
 def stored_events(case_pks: Sequence[int]) -> dict[int, list[Event]]:
@@ -115,54 +106,32 @@ def _columns_of(events: dict[str, list[Event]]) -> EventColumns:
                         *(np.array(values, dtype=np.int64) for values in (at, day, rec, rec_day)))
 
 
-def fold_and_write(cols: EventColumns, identity: dict[str, tuple[int, int]], row_of: dict[str, int],
-                   loaded: dict[str, list], *, source_pk: int, batch_pk: int | None, rules_of: RulesOf,
-                   cal: WorkCalendar, stamp: str, refold: Sequence[str] = ()) -> None:
-    """Fold the cases of the new events ``cols`` (``identity``: case id -> (item pk, unit pk) of the
-    new cases) and the stored cases ``refold`` (their case ids), then write them — stored ones
-    (``row_of``, ``loaded`` from :func:`load_cases`) updated, new ones inserted — and the events."""
-    ids = list(dict.fromkeys([*cols.case_id, *refold]))  # in order of first appearance
+def fold_and_write(cols: EventColumns, identity: dict[str, tuple[int, int]], stored: dict[str, tuple[int, int, int]],
+                   *, source_pk: int, batch_pk: int | None, rules_of: RulesOf, cal: WorkCalendar, stamp: str) -> None:
+    """Fold the cases of the new events ``cols`` and the ``stored`` cases (from :func:`load_cases`)
+    from all of their events, stored and new, then write them — stored ones updated, new ones
+    (``identity``: case id -> (item pk, unit pk)) inserted — and the new events."""
+    ids = list(dict.fromkeys([*cols.case_id, *stored]))  # in order of first appearance
+    if not ids:
+        return
+    pairs = [stored[c][1:] if c in stored else identity[c] for c in ids]
+    earlier = stored_events([pk for pk, _, _ in stored.values()])
+    every = cols + _columns_of({c: earlier.get(pk, []) for c, (pk, _, _) in stored.items()})
     number = {case_id: k for k, case_id in enumerate(ids)}
-    pairs = [identity[c] if c not in row_of else (loaded["item_id"][row_of[c]], loaded["unit_id"][row_of[c]])
-             for c in ids]
-    new_events = cols
-    order, e = sort_events(np.array(list(map(number.__getitem__, cols.case_id)), dtype=np.int64), cols)
-    first = np.flatnonzero(np.r_[True, e.case[1:] != e.case[:-1]]) if len(cols) else np.zeros(0, dtype=np.int64)
-    receipt = np.logical_or.reduceat(e.rank == 0, first).tolist() if len(first) else []
-    onward: dict[int, FoldCursor] = {}  # case -> its stored cursor, for the cases folding on from it
-    for j, (k, at_us, rank, row) in enumerate(zip(*(a[first].tolist() for a in (e.case, e.at_us, e.rank, order)),
-                                                  strict=True)):
-        cursor = FoldCursor.from_text(loaded["fold"][row_of[ids[k]]]) if ids[k] in row_of else None
-        if (cursor is not None and cursor.current(rules_of(pairs[k])[1])
-                and cursor.continues((at_us, rank, cols.event_id[row]), receipt[j])):
-            onward[k] = cursor
-    again = [c for c in ids if c in row_of and number[c] not in onward]
-    if again:  # folded again from all of their events
-        stored = stored_events([loaded["id"][row_of[c]] for c in again])
-        cols = cols + _columns_of({c: stored.get(loaded["id"][row_of[c]], []) for c in again})
-        order, e = sort_events(np.array(list(map(number.__getitem__, cols.case_id)), dtype=np.int64), cols)
-    s = CaseColumns.fresh(len(ids))
-    if onward:
-        _load_state(s, onward, [row_of[ids[k]] for k in onward], loaded)
+    e = sort_events(np.fromiter(map(number.__getitem__, every.case_id), np.int64, len(every)), every)
     distinct = {pair: k for k, pair in enumerate(dict.fromkeys(pairs))}  # a few dozen (item, unit) pairs
     of_case = np.fromiter(map(distinct.__getitem__, pairs), np.int64, len(pairs))
     rules = [rules_of(pair) for pair in distinct]
 
     def column(value: Callable[[CaseRules], int]) -> npt.NDArray[np.int64]:
         return np.array([value(r) for r, _ in rules], dtype=np.int64)[of_case]
-    fold_cases(s, e, RuleColumns(
+    s = fold_cases(e, RuleColumns(
         column(lambda r: r.suspension_limit), column(lambda r: int((r.fee_standard * 100).to_integral_value(
             ROUND_FLOOR))), column(lambda r: r.late_entry_hours * 3_600_000_000),
         [rules[k][0].required_steps for k in of_case.tolist()], [rules[k][0].step_limits for k in of_case.tolist()]),
         cal)
     statutory, promised = deadlines(s.received_date.astype("datetime64[D]"), column(lambda r: r.statutory_days),
                                     column(lambda r: r.promised_days), s.extension_days, cal)
-    tags = [rules[k][1] for k in of_case.tolist()]
-    assert s.last_row is not None
-    last = order[s.last_row].tolist()
-    folds = [FoldCursor(*cursor, (at_us, rank, cols.event_id[r]), tag, source_pk).to_text() for *cursor, at_us, rank, r,
-             tag in zip(s.from_received.tolist(), s.start_us.tolist(), s.mark_day.tolist(), s.ext_at_mark.tolist(),
-                        cols.at_us[last].tolist(), e.rank[s.last_row].tolist(), last, tags, strict=True)]
     # Flags as 0/1 integers, not bools: the sqlite3 module binds a bool through its adapter
     # look-up, several times slower than an int.
     folded = {
@@ -175,36 +144,18 @@ def fold_and_write(cols: EventColumns, identity: dict[str, tuple[int, int]], row
         "promised_deadline": day_texts(promised.values.astype(np.int64)),
         "provisional": (statutory.provisional | promised.provisional).astype(np.int64).tolist(),
         **{name: day_texts(s.seen_on[name]) for name in EVENT_ALERTS.values()},
-        "event_count": s.event_count.tolist(), "fold": folds, "rescan": repeat(1), "updated_at": repeat(stamp)}
+        "event_count": s.event_count.tolist(), "fold": [rules[k][1] for k in of_case.tolist()],
+        "rescan": repeat(1), "updated_at": repeat(stamp)}
     rows = list(zip(*(folded[name] for name in FOLDED), strict=False))  # repeat() is endless
-    fresh = [k for k, c in enumerate(ids) if c not in row_of]
+    fresh = [k for k, c in enumerate(ids) if c not in stored]
     bulk.insert(CASE_TABLE, HEAD + FOLDED, [(ids[k], source_pk, *pairs[k], *rows[k]) for k in fresh])
-    bulk.update(CASE_TABLE, FOLDED, [(*rows[k], loaded["id"][row_of[c]]) for k, c in enumerate(ids) if c in row_of])
-    if len(new_events):
-        pks = {c: loaded["id"][r] for c, r in row_of.items()}
+    bulk.update(CASE_TABLE, FOLDED, [(*rows[k], stored[c][0]) for k, c in enumerate(ids) if c in stored])
+    if len(cols):
+        pks = {c: pk for c, (pk, _, _) in stored.items()}
         pks.update(bulk.select_in(f"SELECT case_id, id FROM {CASE_TABLE} WHERE source_id = %s AND", "case_id",
                                   [ids[k] for k in fresh], [source_pk]))
-        n, c = len(new_events), new_events
+        n, c = len(cols), cols
         bulk.insert(EVENT_TABLE, EVENT_COLUMNS, list(zip(
             repeat(source_pk, n), c.event_id, map(pks.__getitem__, c.case_id), c.kind, utc_texts(c.at_us),
             utc_texts(c.rec_us), c.step, [None if a is None else str(a) for a in c.amount], c.outcome, c.reason,
             repeat(batch_pk, n), strict=True)))
-
-
-def _load_state(s: CaseColumns, onward: dict[int, FoldCursor], rows: list[int], loaded: dict[str, list]) -> None:
-    """The stored state and cursor of the cases folding on (``onward``, at ``rows`` of ``loaded``)."""
-    at = np.fromiter(onward, np.int64, len(onward))
-    s.new[at] = False
-    for name in STATE_DAYS:
-        getattr(s, name)[at] = [loaded[name][r] for r in rows]
-    for name in EVENT_ALERTS.values():
-        s.seen_on[name][at] = [loaded[name][r] for r in rows]
-    for name in ("suspension_count", "extension_days", "event_count"):
-        getattr(s, name)[at] = [loaded[name][r] for r in rows]
-    s.fees_cents[at] = [int(Decimal(str(loaded["fees_total"][r])) * 100) for r in rows]
-    for k, r, cursor in zip(at.tolist(), rows, onward.values(), strict=True):
-        s.outcome[k] = loaded["outcome"][r]
-        steps = loaded["completed_steps"][r]
-        s.completed_steps[k] = list(steps) if isinstance(steps, list) else orjson.loads(steps)
-        s.from_received[k], s.start_us[k] = cursor.from_received, cursor.start_us
-        s.mark_day[k], s.ext_at_mark[k] = cursor.mark_day, cursor.extension_at_mark

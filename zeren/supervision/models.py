@@ -242,9 +242,8 @@ class ApprovalCase(models.Model):
     denied_without_reason_on = models.DateField(null=True, blank=True)
     late_entry_on = models.DateField(null=True, blank=True)
     event_count = models.PositiveIntegerField(default=0, verbose_name=_("事件数"))
-    # Where ingestion's fold stopped, and the fold version and rules it was made under
-    # (``rules.FoldCursor.to_text``): lets events arriving in order be folded onto the stored state
-    # instead of re-reading every event of the case; a fold of another version is folded again.
+    # The fold version and rules the state was folded by (``rules.fold_tag``): a case whose tag is
+    # not its rules' tag now is folded again from its events (``zeren supervision refold``).
     fold = models.TextField(blank=True, default="")
     rescan = models.BooleanField(default=True)
     updated_at = models.DateTimeField(verbose_name=_("更新时间"))

@@ -133,7 +133,7 @@ def event_order(event: Event) -> tuple[datetime, int, str]:
 
 
 FOLD_VERSION = 2
-"""The version of the fold's behaviour (归并版本), stored in every case's fold cursor. Bump it with any
+"""The version of the fold's behaviour (归并版本), stored in every case's ``fold`` tag. Bump it with any
 change to what :func:`fold` and :func:`set_deadlines` give for the same events and rules: a stored
 fold of another version is then folded again from its events — by ``zeren supervision refold`` for
 every case at once, else at its case's next event. ``tests/test_fold_version.py`` holds the outputs
@@ -141,10 +141,11 @@ on a fixed corpus to this number: it fails when they change and the number does 
 (1 was the unversioned fold cursor, before issue 13.)"""
 
 
-def rules_tag(rules: CaseRules) -> int:
-    """A short fingerprint of a case's rules, stored with its fold cursor: a cursor made under other
-    rules (an item's limits or a threshold changed) is not folded on from."""
-    return zlib.crc32(repr(rules).encode("utf-8"))
+def fold_tag(rules: CaseRules) -> str:
+    """What a case's state was folded by, stored with it: this version of the fold and a short
+    fingerprint of the case's rules (an item's limits, a threshold). A case whose tag differs from
+    its rules' tag now was folded by other code or under other rules, and is folded again."""
+    return f"v{FOLD_VERSION}|{zlib.crc32(repr(rules).encode('utf-8'))}"
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -155,70 +156,6 @@ NO_DAY = np.iinfo(np.int64).min // 4  # no day, in columns of days since the epo
 def micros(instant: datetime) -> int:
     """Microseconds since the epoch of an aware instant."""
     return (instant - EPOCH) // timedelta(microseconds=1)
-
-
-def moment(microseconds: int) -> datetime:
-    """The aware (UTC) instant ``microseconds`` after the epoch."""
-    return EPOCH + timedelta(microseconds=microseconds)
-
-
-def order_key(event: Event) -> tuple[int, int, str]:
-    """:func:`event_order` with ``at`` as microseconds since the epoch (as fold cursors keep it)."""
-    return micros(event.at), TYPE_RANK[event.type], event.event_id
-
-
-class FoldCursor(NamedTuple):
-    """Where a fold stopped, so later events can be folded on without re-reading the earlier ones;
-    stored as text in a case's ``fold`` column (:meth:`to_text`, :meth:`from_text`).
-
-    ``start_us`` is when the clock started (microseconds since the epoch) and ``from_received``
-    whether that was a ``received`` event (else the earliest event, 第三十二条);
-    ``mark_day``/``extension_at_mark`` where the current step's time started (days since the
-    epoch, and the extension days then); ``last`` the :func:`order_key` of the last event folded.
-    What it was made under: the fold's ``version`` (:data:`FOLD_VERSION`), the ``rules_tag`` of the
-    case's rules and the ``source`` system whose events it folded (0: several, never folded on).
-    A named tuple: ingestion makes one per case.
-    """
-
-    from_received: bool
-    start_us: int
-    mark_day: int
-    extension_at_mark: int
-    last: tuple[int, int, str]
-    rules_tag: int = 0
-    source: int = 0
-    version: int = FOLD_VERSION
-
-    def current(self, tag: int) -> bool:
-        """Whether it was made by this version of the fold under rules with this tag."""
-        return self.version == FOLD_VERSION and self.rules_tag == tag
-
-    def continues(self, first: tuple[int, int, str], receipt: bool) -> bool:
-        """Whether new events (new event ids), the first of which sorts as ``first`` and among which
-        is a ``received`` event when ``receipt``, fold on from here as a full refold would fold them:
-        every one sorts after the last one folded, and none moves the start of a clock that was
-        started by the earliest event."""
-        return first > self.last and (self.from_received or not receipt)
-
-    def continues_with(self, ordered: list[Event]) -> bool:
-        """:meth:`continues` for ``ordered`` (sorted, new event ids)."""
-        return bool(ordered) and self.continues(order_key(ordered[0]), any(e.type == RECEIVED for e in ordered))
-
-    def to_text(self) -> str:
-        """``v{version}|rules tag|source|from_received|start_us|mark_day|extension_at_mark|at_us|rank|event_id``."""
-        at, rank, event_id = self.last
-        return (f"v{self.version}|{self.rules_tag}|{self.source}|{int(self.from_received)}|{self.start_us}|"
-                f"{self.mark_day}|{self.extension_at_mark}|{at}|{rank}|{event_id}")
-
-    @classmethod
-    def from_text(cls, text: str) -> FoldCursor | None:
-        """The cursor :meth:`to_text` wrote; None for none (blank, or the unversioned text of before
-        :data:`FOLD_VERSION` 2)."""
-        if not text.startswith("v"):
-            return None
-        version, tag, source, received, start, mark, extension, at, rank, event_id = text[1:].split("|", 9)
-        return cls(received == "1", int(start), int(mark), int(extension), (int(at), int(rank), event_id),
-                   int(tag), int(source), int(version))
 
 
 def sorted_events(events: Iterable[Event], as_of: date | None = None) -> list[Event]:
@@ -256,33 +193,24 @@ def case_state(events: Iterable[Event], rules: CaseRules, cal: WorkCalendar, *, 
     ordered = sorted_events(events, as_of)
     if not ordered:
         raise ValueError("a case needs at least one event on or before as_of")
-    s, _ = fold(None, None, ordered, rules, cal)
+    s = fold(ordered, rules, cal)
     set_deadlines(s, rules, cal)
     return s
 
 
-def fold(state: CaseState | None, cursor: FoldCursor | None, ordered: list[Event], rules: CaseRules,
-         cal: WorkCalendar) -> tuple[CaseState, FoldCursor]:
-    """Fold ``ordered`` (from :func:`sorted_events`) into ``state`` — from scratch when ``state`` is
-    None, else on from ``cursor`` (only when ``cursor.continues_with(ordered)``). The rules are
-    those of :func:`case_state`; deadlines are left to :func:`set_deadlines` (or to the vectorised
-    ingestion, which computes them for a whole batch of cases at once).
-    """
-    if state is None or cursor is None:
-        start_event = next((e for e in ordered if e.type == RECEIVED), ordered[0])
-        received_date = local_date(start_event.at)
-        state = CaseState(
-            received_at=start_event.at, received_date=received_date, last_event_date=received_date,
-            suspended_since=None, suspension_count=0, extension_days=0, decided_date=None, outcome="",
-            withdrawn_date=None, delivered_date=None, fees_total=Decimal("0"), completed_steps=[],
-            statutory_deadline=received_date, promised_deadline=received_date, provisional=False, event_count=0,
-        )
-        cursor = FoldCursor(start_event.type == RECEIVED, micros(start_event.at),
-                            received_date.toordinal() - EPOCH_ORDINAL, 0, order_key(ordered[0]))
-    s = state
-    start = moment(cursor.start_us)
-    # where the current step's time starts
-    mark, extension_at_mark = date.fromordinal(cursor.mark_day + EPOCH_ORDINAL), cursor.extension_at_mark
+def fold(ordered: list[Event], rules: CaseRules, cal: WorkCalendar) -> CaseState:
+    """Fold ``ordered`` (from :func:`sorted_events`, at least one event) into a case's state by the
+    rules of :func:`case_state`; deadlines are left to :func:`set_deadlines` (or to ingestion, which
+    computes them for a whole batch of cases at once)."""
+    start_event = next((e for e in ordered if e.type == RECEIVED), ordered[0])
+    start, received_date = start_event.at, local_date(start_event.at)
+    s = CaseState(
+        received_at=start, received_date=received_date, last_event_date=received_date, suspended_since=None,
+        suspension_count=0, extension_days=0, decided_date=None, outcome="", withdrawn_date=None, delivered_date=None,
+        fees_total=Decimal("0"), completed_steps=[], statutory_deadline=received_date,
+        promised_deadline=received_date, provisional=False, event_count=len(ordered),
+    )
+    mark, extension_at_mark = received_date, 0  # where the current step's time starts
     late_after = timedelta(hours=rules.late_entry_hours)
     strict, last_year = cal.policy is not Policy.PROVISIONAL, cal.last_day.year
     for e in ordered:
@@ -333,9 +261,7 @@ def fold(state: CaseState | None, cursor: FoldCursor | None, ordered: list[Event
                 s.delivered_date = day
         elif kind == WITHDRAWN and s.withdrawn_date is None:
             s.withdrawn_date = day
-    s.event_count += len(ordered)
-    return s, FoldCursor(cursor.from_received, cursor.start_us, mark.toordinal() - EPOCH_ORDINAL, extension_at_mark,
-                         order_key(ordered[-1]), rules_tag(rules), cursor.source)
+    return s
 
 
 def deadlines(received: npt.ArrayLike, statutory_days: npt.ArrayLike, promised_days: npt.ArrayLike,
