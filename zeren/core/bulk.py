@@ -156,6 +156,31 @@ def day_number(column: str, none: int) -> str:
     return f"COALESCE({column} - DATE '1970-01-01', {none})"
 
 
+def day_texts(days: npt.NDArray[np.int64], none: int) -> list[str | None]:
+    """``YYYY-MM-DD`` of days since 1970-01-01 (a date column's text on both engines), None for ``none``;
+    each distinct day written once."""
+    distinct, where = np.unique(days, return_inverse=True)
+    texts = np.datetime_as_string(np.where(distinct == none, 0, distinct).astype("datetime64[D]")).astype(object)
+    texts[distinct == none] = None
+    return texts[where].tolist()
+
+
+def utc_texts(us: npt.NDArray[np.int64], none: int) -> list[str | None]:
+    """Naive UTC ``YYYY-MM-DD HH:MM:SS[.ffffff]`` of microseconds since the epoch, None for ``none``:
+    what Django stores for an aware instant on SQLite, and what PostgreSQL reads in the UTC sessions
+    Django keeps."""
+    none = us == none
+    seconds, fraction = np.divmod(np.where(none, 0, us), 1_000_000)
+    texts = np.datetime_as_string(seconds.astype("datetime64[s]")).astype("U19")
+    texts.view(np.uint32).reshape(-1, 19)[:, 10] = ord(" ")
+    out: list[str | None] = texts.tolist()
+    for i in np.flatnonzero(fraction).tolist():
+        out[i] = f"{out[i]}.{fraction[i]:06d}"
+    for i in np.flatnonzero(none).tolist():
+        out[i] = None
+    return out
+
+
 def int_select(expressions: Sequence[str]) -> str:
     """A select list of integer expressions for :func:`int_rows` (each cast to bigint on PostgreSQL)."""
     if connection.vendor == "postgresql":

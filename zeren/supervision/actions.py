@@ -35,7 +35,7 @@ from zeren.org.models import Unit
 from zeren.supervision import casewrite
 from zeren.supervision.catalog import Catalog, get_catalog
 from zeren.supervision.causes import ALERT_TITLE
-from zeren.supervision.columns import EventColumns, read_columns, utc_texts
+from zeren.supervision.columns import NO_TIME, EventColumns, read_columns
 from zeren.supervision.events import parse_line
 from zeren.supervision.models import (
     Alert,
@@ -204,7 +204,7 @@ def _ingest(source: SourceSystem, cols: EventColumns, bad: list[tuple[int, Any, 
 
 
 def _stamp(now: datetime) -> str:
-    return utc_texts(np.array([micros(now)]))[0]
+    return bulk.utc_texts(np.array([micros(now)]), NO_TIME)[0]
 
 
 def _store_rejected(source: SourceSystem, bad: list[tuple[int, Any, Rejection]], now: datetime) -> None:

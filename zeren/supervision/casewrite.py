@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from decimal import ROUND_FLOOR, Decimal
+from functools import partial
 from itertools import repeat
 from typing import Any
 
@@ -22,7 +23,7 @@ from django.db import connection
 
 from zeren.core import bulk
 from zeren.supervision.batchfold import RuleColumns, fold_cases, sort_events
-from zeren.supervision.columns import NO_TIME, EventColumns, day_texts, utc_texts
+from zeren.supervision.columns import NO_TIME, EventColumns
 from zeren.supervision.models import ApprovalCase, ApprovalEvent
 from zeren.supervision.rules import (
     EPOCH_ORDINAL,
@@ -46,6 +47,7 @@ FOLDED = ("received_at", *STATE_DAYS, "is_open", "suspension_count", "extension_
           "event_count", "fold", "rescan", "updated_at")
 EVENT_COLUMNS = ("source_id", "event_id", "case_id", "type", "at", "recorded_at", "step", "amount", "outcome",
                  "reason", "batch_id")
+days, instants = partial(bulk.day_texts, none=NO_DAY), partial(bulk.utc_texts, none=NO_TIME)
 RulesOf = Callable[[tuple[int, int]], "tuple[CaseRules, str]"]  # (item pk, unit pk) -> its rules, their fold tag
 
 
@@ -135,15 +137,15 @@ def fold_and_write(cols: EventColumns, identity: dict[str, tuple[int, int]], sto
     # Flags as 0/1 integers, not bools: the sqlite3 module binds a bool through its adapter
     # look-up, several times slower than an int.
     folded = {
-        "received_at": utc_texts(s.start_us), **{name: day_texts(getattr(s, name)) for name in STATE_DAYS},
+        "received_at": instants(s.start_us), **{name: days(getattr(s, name)) for name in STATE_DAYS},
         "is_open": ((s.decided_date == NO_DAY) & (s.withdrawn_date == NO_DAY)).astype(np.int64).tolist(),
         "suspension_count": s.suspension_count.tolist(), "extension_days": s.extension_days.tolist(),
         "outcome": s.outcome, "fees_total": [f"{c // 100}.{c % 100:02d}" for c in s.fees_cents.tolist()],
         "completed_steps": [orjson.dumps(steps).decode() for steps in s.completed_steps],
-        "statutory_deadline": day_texts(statutory.values.astype(np.int64)),
-        "promised_deadline": day_texts(promised.values.astype(np.int64)),
+        "statutory_deadline": days(statutory.values.astype(np.int64)),
+        "promised_deadline": days(promised.values.astype(np.int64)),
         "provisional": (statutory.provisional | promised.provisional).astype(np.int64).tolist(),
-        **{name: day_texts(s.seen_on[name]) for name in EVENT_ALERTS.values()},
+        **{name: days(s.seen_on[name]) for name in EVENT_ALERTS.values()},
         "event_count": s.event_count.tolist(), "fold": [rules[k][1] for k in of_case.tolist()],
         "rescan": repeat(1), "updated_at": repeat(stamp)}
     rows = list(zip(*(folded[name] for name in FOLDED), strict=False))  # repeat() is endless
@@ -156,6 +158,6 @@ def fold_and_write(cols: EventColumns, identity: dict[str, tuple[int, int]], sto
                                   [ids[k] for k in fresh], [source_pk]))
         n, c = len(cols), cols
         bulk.insert(EVENT_TABLE, EVENT_COLUMNS, list(zip(
-            repeat(source_pk, n), c.event_id, map(pks.__getitem__, c.case_id), c.kind, utc_texts(c.at_us),
-            utc_texts(c.rec_us), c.step, [None if a is None else str(a) for a in c.amount], c.outcome, c.reason,
+            repeat(source_pk, n), c.event_id, map(pks.__getitem__, c.case_id), c.kind, instants(c.at_us),
+            instants(c.rec_us), c.step, [None if a is None else str(a) for a in c.amount], c.outcome, c.reason,
             repeat(batch_pk, n), strict=True)))

@@ -221,27 +221,3 @@ def _usual(texts: list[str]) -> tuple[Ints, Ints] | None:
     if not ((years >= FIRST_YEAR) & (years <= LAST_YEAR)).all():
         return None
     return (local.astype(np.int64) - 8 * 3600) * 1_000_000, local.astype("datetime64[D]").astype(np.int64)
-
-
-def day_texts(days: Ints) -> list[str | None]:
-    """``YYYY-MM-DD`` of days since the epoch, None for ``NO_DAY``; each distinct day written once."""
-    distinct, where = np.unique(days, return_inverse=True)
-    texts = np.datetime_as_string(np.where(distinct == NO_DAY, 0, distinct).astype("datetime64[D]")).astype(object)
-    texts[distinct == NO_DAY] = None
-    return texts[where].tolist()
-
-
-def utc_texts(us: Ints) -> list[str | None]:
-    """Naive UTC ``YYYY-MM-DD HH:MM:SS[.ffffff]`` of microseconds since the epoch, None for
-    :data:`NO_TIME`: what Django stores for an aware instant on SQLite, and what PostgreSQL reads
-    in the UTC sessions Django keeps."""
-    none = us == NO_TIME
-    seconds, fraction = np.divmod(np.where(none, 0, us), 1_000_000)
-    texts = np.datetime_as_string(seconds.astype("datetime64[s]")).astype("U19")
-    texts.view(np.uint32).reshape(-1, 19)[:, 10] = ord(" ")
-    out: list[str | None] = texts.tolist()
-    for i in np.flatnonzero(fraction).tolist():
-        out[i] = f"{out[i]}.{fraction[i]:06d}"
-    for i in np.flatnonzero(none).tolist():
-        out[i] = None
-    return out

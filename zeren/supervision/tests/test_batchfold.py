@@ -14,8 +14,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from zeren.core.bulk import day_texts, utc_texts
 from zeren.supervision.batchfold import RuleColumns, fold_cases, sort_events
-from zeren.supervision.columns import day_texts, read_columns, utc_texts
+from zeren.supervision.columns import NO_TIME, read_columns
 from zeren.supervision.events import parse_event
 from zeren.supervision.rules import EVENT_ALERTS, LOCAL_TZ, NO_DAY, CaseRules, fold, sorted_events
 from zeren.workdays import WorkCalendar
@@ -117,11 +118,11 @@ def test_instants_read_as_python_does():
 def test_texts_for_the_database_match_python():
     rng = random.Random(6)
     days = np.array([rng.randrange(-1000, 30000) for _ in range(500)])
-    assert day_texts(days) == [date.fromordinal(EPOCH_ORDINAL + d).isoformat() for d in days.tolist()]
+    assert day_texts(days, NO_DAY) == [date.fromordinal(EPOCH_ORDINAL + d).isoformat() for d in days.tolist()]
     micros = np.array([rng.randrange(0, 2_000_000_000) * 1_000_000 + rng.choice([0, 0, 123456]) for _ in range(500)])
     moments = [datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=m) for m in micros.tolist()]
-    assert utc_texts(micros) == [m.replace(tzinfo=None).isoformat(" ") for m in moments]
-    assert day_texts(np.array([0, NO_DAY, 0])) == ["1970-01-01", None, "1970-01-01"]
+    assert utc_texts(micros, NO_TIME) == [m.replace(tzinfo=None).isoformat(" ") for m in moments]
+    assert day_texts(np.array([0, NO_DAY, 0]), NO_DAY) == ["1970-01-01", None, "1970-01-01"]
 
 
 def test_columns_and_one_by_one_reject_the_same_rows_naming_the_same_field():
