@@ -17,6 +17,8 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from zeren.core.fields import RowidAutoField
+
 
 class EventType(models.TextChoices):
     """What happened to a case (办件环节)."""
@@ -207,6 +209,7 @@ class ApprovalCase(models.Model):
     (NULL = none). ``rescan`` is set whenever new events arrive, cleared by a scan that saw them.
     """
 
+    id = RowidAutoField(primary_key=True)  # cases are never deleted (zeren.core.fields)
     # A case number is the reporting system's own: unique per source system, not city-wide (a
     # system cannot claim another department's number and so have that department's events refused).
     case_id = models.CharField(max_length=64, verbose_name=_("办件编号"))
@@ -278,6 +281,7 @@ class ApprovalCase(models.Model):
 class ApprovalEvent(models.Model):
     """One event as a department reported it; unique per source system and ``event_id``."""
 
+    id = RowidAutoField(primary_key=True)  # events are never deleted (zeren.core.fields)
     # No index of its own on source: the unique (source, event_id) index serves it; every index on
     # this table costs ingestion time. Nor a database constraint on source and batch, checked for
     # every event written: the source is a copy of the case's own, which the case's constrained
