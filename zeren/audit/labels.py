@@ -17,12 +17,15 @@ name and "其他操作", never as the bare code.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -120,8 +123,12 @@ def field_label(object_type: str, name: str) -> str:
     return str(registry()[3].get((object_type, name)) or COMMON.get(name) or name)
 
 
+_INSTANT = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)")
+
+
 def value_label(object_type: str, name: str, value: Any) -> Any:
-    """A value as the pages show it: a choice's label for a field with choices, 是/否 for a boolean,
+    """A value as the pages show it: a recorded time as local time to the minute, a choice's label for
+    a field with choices, 是/否 for a boolean,
     a code, or the codes of a list or map, through the app's ``VALUES``, a list joined with 、, a map or a
     list of maps as labelled fields."""
     codes = registry()[2].get((object_type, name))
@@ -137,6 +144,9 @@ def value_label(object_type: str, name: str, value: Any) -> Any:
         return "、".join(str(v) for v in value)
     if isinstance(value, list) and all(isinstance(v, dict) for v in value):
         return "；".join(str(value_label(object_type, name, v)) for v in value)
+    if isinstance(value, str) and _INSTANT.fullmatch(value):  # a recorded time: local, to the minute
+        moment = parse_datetime(value)
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment and moment.tzinfo else value
     field = _field(object_type, name)
     if field is None or value is None or value == "":
         return value
@@ -147,12 +157,14 @@ def value_label(object_type: str, name: str, value: Any) -> Any:
     return value
 
 
-def labelled_changes(object_type: str, changes: dict[str, Any]) -> list[tuple[str, Any, Any]]:
-    """An entry's changes as ``(field label, before, after)``, values as :func:`value_label` shows them;
-    a change recorded as a single value (an event's figures) has no "before"."""
+def labelled_changes(object_type: str, changes: dict[str, Any]) -> list[tuple[str, Any, Any, bool]]:
+    """An entry's changes as ``(field label, before, after, changed)``, values as :func:`value_label` shows
+    them; a change recorded as a single value (an event's figures, a count) has no "before" and is not
+    ``changed``: it is shown as the value alone."""
     rows = []
     for name, values in changes.items():
-        before, after = values if isinstance(values, list | tuple) and len(values) == 2 else (None, values)
+        pair = isinstance(values, list | tuple) and len(values) == 2
+        before, after = values if pair else (None, values)
         rows.append((field_label(object_type, name), value_label(object_type, name, before),
-                     value_label(object_type, name, after)))
+                     value_label(object_type, name, after), pair))
     return rows

@@ -1,6 +1,6 @@
 """``{% load audit %}``: ``{% history_url obj %}``, the URL of a record's change history; and the audit
 log's readable names (zeren.audit.labels): ``{{ e.action|action_label }}``, ``{{ e.object_type|object_type_label }}``,
-``{% for label, before, after in row.changes|labelled_changes:e.object_type %}``."""
+``{% for label, before, after, changed in row.changes|labelled_changes:e.object_type %}``."""
 
 from django import template
 from django.db import models

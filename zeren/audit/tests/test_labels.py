@@ -51,7 +51,16 @@ def test_unknown_codes_and_values_stay_readable():
     assert labels.value_label("supervision.approvalitem", "required_steps", ["review", "mine"]) == "审查、mine"
     assert labels.value_label("accountability.faultcase", "mitigating", ["confessed"]) == "主动交代问题"
     rows = labels.labelled_changes("supervision.alert", {"status": ["open", "closed"], "nope": 3})
-    assert rows == [("处理状态", "待签收", "已办结"), ("nope", None, 3)]
+    assert rows == [("处理状态", "待签收", "已办结", True), ("nope", None, 3, False)]
+
+
+def test_recorded_times_read_as_local_minutes():
+    """A time a snapshot recorded as ISO text (UTC) shows in the city's time to the minute; dates and
+    other text are left alone."""
+    assert labels.value_label("targets.target", "completed_at", "2026-12-04T02:30:15.123456+00:00") == "2026-12-04 10:30"
+    assert labels.value_label("targets.target", "created", "2026-12-04T10:30:00Z") == "2026-12-04 18:30"
+    assert labels.value_label("targets.target", "due", "2026-12-04") == "2026-12-04"
+    assert labels.value_label("targets.target", "note", "2026-12-04T10:30 计划") == "2026-12-04T10:30 计划"
 
 
 def test_a_code_declared_twice_is_refused(monkeypatch):
