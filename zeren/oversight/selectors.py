@@ -11,6 +11,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from zeren.access.rules import SUPERVISE
 from zeren.access.scope import can, scope_paths, scope_queryset
@@ -259,10 +260,10 @@ class AgendaDraft:
         """The agenda in the UI's language (the user edits it, and it is kept as written)."""
         none = ["  " + _("（无）")]
         lines = [_("一、红牌预警最多的单位")]
-        lines += [f"  {i}. " + _("%(unit)s：%(n)s 张红牌") % {"unit": name, "n": n}
+        lines += [f"  {i}. " + ngettext("%(unit)s：%(n)s 张红牌", "%(unit)s：%(n)s 张红牌", n) % {"unit": name, "n": n}
                   for i, (name, n) in enumerate(self.red_card_units, 1)] or none
         lines.append(_("二、逾期未完成的目标"))
-        lines += [f"  {i}. " + _("%(unit)s：%(n)s 项") % {"unit": name, "n": n}
+        lines += [f"  {i}. " + ngettext("%(unit)s：%(n)s 项", "%(unit)s：%(n)s 项", n) % {"unit": name, "n": n}
                   for i, (name, n) in enumerate(self.overdue_targets, 1)] or none
         lines.append(_("三、上次会议以来的未办结移送案件"))
         lines += [f"  {i}. {r.number} " + _("%(unit)s：%(title)s（%(status)s）") % {

@@ -175,3 +175,17 @@ def test_pages_in_english(client, net):
     page = client.get("/oversight/referrals/").content.decode()
     assert "Referrals" in page and "Finance body：1" in page and "违规使用财政资金" not in page
     assert "Sunshine disclosure" in client.get("/sunshine/").content.decode()
+
+
+def test_the_agenda_counts_in_the_readers_language():
+    from django.utils import translation
+
+    from zeren.oversight.selectors import AgendaDraft
+
+    draft = AgendaDraft(since=None, red_card_units=[("A", 1), ("B", 3)], overdue_targets=[("C", 1), ("D", 2)],
+                        open_referrals=[], last_tasks=[])
+    with translation.override("en"):
+        text = draft.as_text(date(2026, 12, 4))
+    assert "A: 1 red card\n" in text and "B: 3 red cards" in text and "C: 1 target\n" in text and "D: 2 targets" in text
+    with translation.override("zh-hans"):
+        assert "A：1 张红牌" in draft.as_text(date(2026, 12, 4))
