@@ -13,6 +13,7 @@ from ninja.security import django_auth
 
 from zeren.core.pagination import BoundedLimitOffsetPagination
 from zeren.findings.actions import do_set_finding_status
+from zeren.findings.causes import labels
 from zeren.findings.models import FindingStatus
 from zeren.findings.selectors import findings_for, get_finding_for
 
@@ -23,8 +24,9 @@ class FindingOut(Schema):
     id: int
     dedupe_key: str
     cause: str
+    cause_label: str  # in the caller's language (zh-Hans, or the language cookie's)
     source_app: str
-    title: str
+    title: str  # in the caller's language when the finding was raised with a title message, else as stored
     unit_code: str
     person_code: str | None
     evidence_type: str
@@ -33,8 +35,21 @@ class FindingOut(Schema):
     occurred_on: date | None
     raised_at: datetime
     status: str
+    status_label: str
     status_reason: str
     details: dict[str, Any]
+
+    @staticmethod
+    def resolve_cause_label(obj) -> str:
+        return labels().get(obj.cause, obj.cause)
+
+    @staticmethod
+    def resolve_title(obj) -> str:
+        return obj.display_title
+
+    @staticmethod
+    def resolve_status_label(obj) -> str:
+        return str(obj.get_status_display())
 
     @staticmethod
     def resolve_unit_code(obj) -> str:

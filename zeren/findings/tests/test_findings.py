@@ -1,8 +1,10 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from zeren.audit.models import AuditEntry
 from zeren.findings.actions import FindingSpec, do_raise_finding, do_raise_findings, do_set_finding_status
+from zeren.findings.causes import labels
 from zeren.findings.models import Finding
 from zeren.findings.rules import dedupe_key
 from zeren.findings.selectors import findings_for
@@ -78,6 +80,13 @@ def test_list_page_and_api(client, tree, django_assert_max_num_queries):
     assert "办件 C1 超期" in response.content.decode()
     data = client.get("/api/v1/findings/?limit=5").json()
     assert data["count"] == 30 and data["items"][0]["unit_code"] == "SZ-SCJG"
+    first = data["items"][0]
+    assert (first["cause_label"], first["status_label"]) == (labels()[first["cause"]], "待处理")
+    client.cookies["django_language"] = "en"
+    english = client.get("/api/v1/findings/?limit=5").json()["items"][0]
+    client.cookies["django_language"] = "zh-hans"
+    with translation.override("en"):
+        assert (english["cause_label"], english["status_label"]) == (labels()[first["cause"]], "Open")
     fid = data["items"][0]["id"]
     moved = client.post(f"/api/v1/findings/{fid}/status", {"status": "dismissed", "reason": "误报"},
                         content_type="application/json")
