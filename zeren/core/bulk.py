@@ -156,6 +156,16 @@ def day_number(column: str, none: int) -> str:
     return f"COALESCE({column} - DATE '1970-01-01', {none})"
 
 
+def instant_number(column: str) -> str:
+    """SQL for an instant column as whole microseconds since the epoch, NULL as NULL: the read
+    counterpart of :func:`utc_texts`, exact (SQLite: the seconds from ``julianday`` rounded, the
+    microseconds from the text; PostgreSQL: ``EXTRACT`` gives a numeric)."""
+    if connection.vendor == "sqlite":
+        return (f"CAST(ROUND((julianday(substr({column}, 1, 19)) - 2440587.5) * 86400) AS INTEGER) * 1000000"
+                f" + CAST(substr(substr({column}, 21) || '000000', 1, 6) AS INTEGER)")
+    return f"(EXTRACT(EPOCH FROM {column}) * 1000000)::bigint"
+
+
 def day_texts(days: npt.NDArray[np.int64], none: int) -> list[str | None]:
     """``YYYY-MM-DD`` of days since 1970-01-01 (a date column's text on both engines), None for ``none``;
     each distinct day written once."""

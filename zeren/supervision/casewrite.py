@@ -10,7 +10,7 @@ and stored with its fold tag (:func:`zeren.supervision.rules.fold_tag`). Deadlin
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
 from functools import partial
 from itertools import repeat
@@ -26,6 +26,7 @@ from zeren.supervision.batchfold import RuleColumns, fold_cases, sort_events
 from zeren.supervision.columns import NO_TIME, EventColumns
 from zeren.supervision.models import ApprovalCase, ApprovalEvent
 from zeren.supervision.rules import (
+    EPOCH,
     EPOCH_ORDINAL,
     EVENT_ALERTS,
     NO_DAY,
@@ -33,7 +34,6 @@ from zeren.supervision.rules import (
     Event,
     deadlines,
     local_date,
-    micros,
 )
 from zeren.workdays import WorkCalendar
 
@@ -94,18 +94,30 @@ def _instant(value: Any) -> datetime | None:
     return (value if isinstance(value, datetime) else datetime.fromisoformat(value)).replace(tzinfo=UTC)
 
 
-def _columns_of(events: dict[str, list[Event]]) -> EventColumns:
-    """Stored events (by case id) as columns, to be folded again with their case's new ones."""
-    pairs = [(case_id, e) for case_id, case_events in events.items() for e in case_events]
-    at, rec = [micros(e.at) for _, e in pairs], [NO_TIME if e.recorded_at is None else micros(e.recorded_at)
-                                                 for _, e in pairs]
-    day = [local_date(e.at).toordinal() - EPOCH_ORDINAL for _, e in pairs]
-    rec_day = [NO_DAY if e.recorded_at is None else local_date(e.recorded_at).toordinal() - EPOCH_ORDINAL
-               for _, e in pairs]
-    return EventColumns([-1] * len(pairs), [{}] * len(pairs), [e.event_id for _, e in pairs], [c for c, _ in pairs],
-                        [""] * len(pairs), [""] * len(pairs), [e.type for _, e in pairs], [e.step for _, e in pairs],
-                        [e.amount for _, e in pairs], [e.outcome for _, e in pairs], [e.reason for _, e in pairs],
-                        *(np.array(values, dtype=np.int64) for values in (at, day, rec, rec_day)))
+def _stored_columns(stored: dict[str, tuple[int, int, int]]) -> EventColumns:
+    """The events already stored for the ``stored`` cases (from :func:`load_cases`) as columns, to be
+    folded again with their cases' new ones; instants read as numbers by the database."""
+    case_of = {pk: case_id for case_id, (pk, _, _) in stored.items()}
+    rows = bulk.select_in(f"SELECT case_id, event_id, type, step, amount, outcome, reason, {bulk.instant_number('at')}, "
+                          f"{bulk.instant_number('recorded_at')} FROM {EVENT_TABLE} WHERE", "case_id", list(case_of))
+    n = len(rows)
+    pk, event_id, kind, step, amount, outcome, reason, at, rec = map(list, zip(*rows, strict=True)) if n else [[]] * 9
+    at_us, rec_us = np.array(at, dtype=np.int64), np.array([NO_TIME if r is None else r for r in rec], dtype=np.int64)
+    return EventColumns([-1] * n, [{}] * n, event_id, list(map(case_of.__getitem__, pk)), [""] * n, [""] * n, kind,
+                        step, [None if a is None else Decimal(str(a)) for a in amount], outcome, reason,
+                        at_us, _local_days(at_us), rec_us, _local_days(rec_us))
+
+
+def _local_days(us: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """:func:`~zeren.supervision.rules.local_date` of instants (microseconds since the epoch; ``NO_TIME``
+    gives ``NO_DAY``) as days since the epoch, asked once per distinct hour: Asia/Shanghai has always
+    been a whole number of hours from UTC since 1901, so an hour never straddles its midnight."""
+    days = np.full(len(us), NO_DAY, dtype=np.int64)
+    known = us != NO_TIME
+    hours, where = np.unique(us[known] // 3_600_000_000, return_inverse=True)
+    days[known] = np.array([local_date(EPOCH + timedelta(hours=h)).toordinal() - EPOCH_ORDINAL
+                            for h in hours.tolist()], dtype=np.int64)[where]
+    return days
 
 
 def fold_and_write(cols: EventColumns, identity: dict[str, tuple[int, int]], stored: dict[str, tuple[int, int, int]],
@@ -117,8 +129,7 @@ def fold_and_write(cols: EventColumns, identity: dict[str, tuple[int, int]], sto
     if not ids:
         return
     pairs = [stored[c][1:] if c in stored else identity[c] for c in ids]
-    earlier = stored_events([pk for pk, _, _ in stored.values()])
-    every = cols + _columns_of({c: earlier.get(pk, []) for c, (pk, _, _) in stored.items()})
+    every = cols + _stored_columns(stored)
     number = {case_id: k for k, case_id in enumerate(ids)}
     e = sort_events(np.fromiter(map(number.__getitem__, every.case_id), np.int64, len(every)), every)
     distinct = {pair: k for k, pair in enumerate(dict.fromkeys(pairs))}  # a few dozen (item, unit) pairs

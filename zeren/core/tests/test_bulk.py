@@ -70,6 +70,27 @@ def test_integer_rows_with_days_since_the_epoch(table):
         assert bulk.int_rows(cursor, f"SELECT {bulk.int_select(['id'])} FROM {table} WHERE id < 0", [], 1).shape == (0, 1)
 
 
+def test_instants_written_as_text_read_back_as_exact_microseconds():
+    """utc_texts writes what instant_number reads: whole seconds, every digit of the microseconds,
+    NULL, the epoch itself and instants either side of it."""
+    rng = np.random.default_rng(13)
+    us = np.concatenate([rng.integers(1_072_915_200, 2_240_611_200, 300) * 1_000_000,  # 2004-2040, whole seconds
+                         rng.integers(1_072_915_200_000_000, 2_240_611_200_000_000, 300),
+                         [0, 1, 999_999, -1, -86_400_000_000 + 7, 1_767_323_045_123_456, -5]]).astype(np.int64)
+    kind = "timestamp with time zone" if connection.vendor == "postgresql" else "datetime"
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE zeren_bulk_instants (id integer PRIMARY KEY, at {kind} NULL)")
+    try:
+        bulk.insert("zeren_bulk_instants", ("id", "at"), list(enumerate(bulk.utc_texts(us, -5))))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {bulk.instant_number('at')} FROM zeren_bulk_instants ORDER BY id")
+            got = [row[0] for row in cursor.fetchall()]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE zeren_bulk_instants")
+    assert got == [None if n == -5 else n for n in us.tolist()]
+
+
 def test_filter_in_reads_across_chunks():
     tree = make_small_tree()
     codes = [f"NOPE-{n}" for n in range(N)] + [tree["market"].code, tree["street"].code]
