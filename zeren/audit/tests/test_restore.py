@@ -78,11 +78,16 @@ def _write(path: Path, lines: list[bytes], *, fix_header: bool = False) -> None:
 
 
 def flip_bit(path: Path) -> None:
-    """Flip a bit near the middle that changes what the file decompresses to: a flip in a gzip member's
-    header bytes that no CRC covers (its MTIME, XFL or OS field) leaves the backup intact, not damaged."""
+    """Flip a bit near the middle of the rows (the second gzip member: the header's member before it
+    grows with every migration, and on a small database can reach past the file's middle) that changes
+    what the file decompresses to: a flip in a gzip member's header bytes that no CRC covers (its MTIME,
+    XFL or OS field) leaves the backup intact, not damaged."""
     original = gzip.decompress(path.read_bytes())
     data = bytearray(path.read_bytes())
-    for at in range(len(data) // 2, len(data)):
+    header = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    header.decompress(bytes(data))
+    rows_start = len(data) - len(header.unused_data)
+    for at in range(rows_start + (len(data) - rows_start) // 2, len(data)):
         data[at] ^= 0x10
         try:
             changed = gzip.decompress(bytes(data)) != original
