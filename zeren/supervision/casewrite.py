@@ -1,5 +1,5 @@
 """From validated events to stored cases and events (办件写入), through :mod:`zeren.core.bulk`; called
-from :mod:`zeren.supervision.actions` under the ingestion lock (the scan reads :func:`stored_events`).
+from :mod:`zeren.supervision.actions` under the ingestion lock.
 
 Every case a batch touches is folded from all of its events, stored and new, by the batch fold
 (:mod:`zeren.supervision.batchfold`, held to :func:`zeren.supervision.rules.fold` by property tests),
@@ -10,7 +10,7 @@ and stored with its fold tag (:func:`zeren.supervision.rules.fold_tag`). Deadlin
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import ROUND_FLOOR, Decimal
 from functools import partial
 from itertools import repeat
@@ -31,7 +31,6 @@ from zeren.supervision.rules import (
     EVENT_ALERTS,
     NO_DAY,
     CaseRules,
-    Event,
     deadlines,
     local_date,
 )
@@ -74,24 +73,6 @@ def load_cases(column: str, values: Sequence[Any], source_pk: int | None = None)
     return {case_id: (pk, item, unit) for case_id, pk, item, unit in bulk.select_in(
         f"SELECT case_id, id, item_id, unit_id FROM {CASE_TABLE} WHERE {'source_id = %s AND' * bool(source_pk)}",
         column, values, [source_pk] if source_pk else [])}
-
-
-def stored_events(case_pks: Sequence[int]) -> dict[int, list[Event]]:
-    """The events already stored for these cases, by case pk."""
-    by_case: dict[int, list[Event]] = {}
-    for case_pk, event_id, kind, at, step, amount, outcome, reason, recorded_at in bulk.select_in(
-            f"SELECT case_id, event_id, type, at, step, amount, outcome, reason, recorded_at FROM {EVENT_TABLE} WHERE",
-            "case_id", case_pks):
-        by_case.setdefault(case_pk, []).append(Event(event_id, kind, _instant(at), step, None if amount is None else
-                                                     Decimal(str(amount)), outcome, reason, _instant(recorded_at)))
-    return by_case
-
-
-def _instant(value: Any) -> datetime | None:
-    """An aware instant from a raw column (SQLite gives naive UTC text, PostgreSQL aware datetimes)."""
-    if value is None or isinstance(value, datetime) and value.tzinfo is not None:
-        return value
-    return (value if isinstance(value, datetime) else datetime.fromisoformat(value)).replace(tzinfo=UTC)
 
 
 def _stored_columns(stored: dict[str, tuple[int, int, int]]) -> EventColumns:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from itertools import repeat
 from typing import Any
 
@@ -29,6 +30,7 @@ from zeren.supervision.rules import (
     EVENT_ALERTS,
     NO_DAY,
     CaseArrays,
+    Event,
     ScanResult,
     case_state,
     scan_arrays,
@@ -178,13 +180,31 @@ def alert_cases(active: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     return pks[np.concatenate([[True], pks[1:] != pks[:-1]])] if len(pks) else pks
 
 
+def stored_events(case_pks: Sequence[int]) -> dict[int, list[Event]]:
+    """The events already stored for these cases, by case pk."""
+    by_case: dict[int, list[Event]] = {}
+    for case_pk, event_id, kind, at, step, amount, outcome, reason, recorded_at in bulk.select_in(
+            f"SELECT case_id, event_id, type, at, step, amount, outcome, reason, recorded_at FROM {casewrite.EVENT_TABLE} WHERE",
+            "case_id", case_pks):
+        by_case.setdefault(case_pk, []).append(Event(event_id, kind, _instant(at), step, None if amount is None else
+                                                     Decimal(str(amount)), outcome, reason, _instant(recorded_at)))
+    return by_case
+
+
+def _instant(value: Any) -> datetime | None:
+    """An aware instant from a raw column (SQLite gives naive UTC text, PostgreSQL aware datetimes)."""
+    if value is None or isinstance(value, datetime) and value.tzinfo is not None:
+        return value
+    return (value if isinstance(value, datetime) else datetime.fromisoformat(value)).replace(tzinfo=UTC)
+
+
 def replay_past(pop: Population, as_of: date, catalog: Catalog, cal: WorkCalendar) -> int:
     """Fold again, from events up to ``as_of``, the cases whose events reach past it. Returns how many."""
     stale = np.flatnonzero(pop.cols["last_event_date"] > day_number(as_of))
     if not len(stale):
         return 0
     items = catalog.item_by_pk()
-    events = casewrite.stored_events([int(pop.cols["id"][i]) for i in stale])
+    events = stored_events([int(pop.cols["id"][i]) for i in stale])
     for i in stale:
         rules = catalog.effective(items[int(pop.cols["item_id"][i])], int(pop.cols["unit_id"][i])).case_rules
         s = case_state(events[int(pop.cols["id"][i])], rules, cal, as_of=as_of)
