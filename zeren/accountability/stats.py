@@ -63,7 +63,8 @@ def statistics(user: Any, year: int) -> dict[str, Any]:
         "by_unit": _counts(cases.annotate(unit_label=display_name_of("unit__")), "unit_label")[:20],
         "by_level": _counts(cases, "unit__level", dict(Level.choices)),
         "by_fault": _counts(cases, "fault_type", dict(FaultType.choices)),
-        "by_sanction": _counts(cases.exclude(sanction__isnull=True), "sanction__name"),
+        "by_sanction": _counts(cases.exclude(sanction__isnull=True).annotate(
+            sanction_label=display_name_of("sanction__")), "sanction_label"),
         "by_year": sorted(((y.year, n) for y, n in Counter(
             d.replace(month=1, day=1) for d in all_cases.values_list("opened_on", flat=True)).items())),
         "repeat": repeat_subjects(user, start=date(year, 1, 1), end=date(year, 12, 31))[:20],
@@ -98,10 +99,10 @@ def annual_report(year: int) -> dict[str, Any]:
         "decided": decided.count(),
         "filed": decided.filter(status__in=[CaseStatus.FILED, CaseStatus.APPEALED, CaseStatus.CLOSED]).count(),
         "by_fault": _counts(decided, "fault_type", dict(FaultType.choices)),
-        "by_sanction": _counts(decided, "sanction__name"),
+        "by_sanction": _counts(decided.annotate(sanction_label=display_name_of("sanction__")), "sanction_label"),
         "by_level": _counts(decided, "unit__level", dict(Level.choices)),
         "cases": [{"number": c.number, "subject": subject_label(c, anonymise), "fault": c.get_fault_type_display(),
-                   "sanction": c.sanction.name, "decided_on": c.decided_on} for c in decided[:200]],
+                   "sanction": c.sanction.display_name, "decided_on": c.decided_on} for c in decided[:200]],
         "complaints": complaints.count(),
         "substantiated": complaints.filter(conclusion__in=[Conclusion.SUBSTANTIATED, Conclusion.PARTLY]).count(),
         "response": response_times(complaints),

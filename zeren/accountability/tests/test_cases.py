@@ -86,6 +86,17 @@ def test_a_case_from_two_findings_through_decision_filing_and_appeal(tree, offic
                                  sanction=ladder["written_self_criticism"])
     assert case.status == "closed" and case.sanction.code == "written_self_criticism"
     assert AuditEntry.objects.filter(object_type="accountability.faultcase").count() == 6
+    # The annual report names the sanction in the reader's language, in its tables and its list.
+    from django.utils import translation
+
+    from zeren.accountability.stats import annual_report
+
+    sanction = case.sanction
+    with translation.override("en"):
+        report = annual_report(2026)
+    assert sanction.name_en and report["by_sanction"] == [(sanction.name_en, 1)]
+    assert report["cases"][0]["sanction"] == sanction.name_en
+    assert annual_report(2026)["by_sanction"] == [(sanction.name, 1)]
 
 
 def test_a_unit_cannot_be_given_a_personal_sanction_and_findings_can_be_dismissed(tree, officer):

@@ -2,6 +2,7 @@
 form (idempotent, 400 on bad input), tracking without internal notes; apologies; the report PDF."""
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -109,6 +110,9 @@ def test_apologies_are_public_and_the_report_renders_as_pdf(client, tree):
     assert "年度行政问责报告" in report and "某区疫情处置迟缓" in report
     pdf = client.get(reverse("accountability:report_pdf", args=[2026]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    client.cookies["django_language"] = "en"  # English punctuation around the apology, not （，）
+    english = client.get(reverse("accountability:report", args=[2026])).content.decode()
+    assert re.search(r": 某区疫情处置迟缓 \([^（）]+, 2026-04-01\)", english), english[-2000:]
 
 
 def test_odd_years_and_dates_are_not_errors(client, officer):
