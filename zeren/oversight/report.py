@@ -94,7 +94,7 @@ def build_report(user: Any, year: int) -> Report:
     """Everything the report says, for units in the user's scope, for calendar ``year``."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     paths = scope_paths(user)
-    scope = "、".join(Unit.objects.filter(path__in=paths).order_by("path").values_list("name", flat=True))
+    scope = _("、").join(u.display_name for u in Unit.objects.filter(path__in=paths).order_by("path"))
     report = Report(year=year, scope=str(_("全市")) if "/" in paths else scope, generated_at=timezone.now())
     report.approvals = _approvals(user, start, end)
     report.elements = _elements()
