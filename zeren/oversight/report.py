@@ -77,8 +77,9 @@ def _approvals(user: Any, start: date, end: date) -> dict[str, Any]:
             "rate": _pct(on_time_rate(counts["on_time"], counts["n"])), "red_cards": red}
 
 
-def _elements() -> list[dict[str, Any]]:
-    """What each later element holds so far: its models and row counts, or that it is not built yet."""
+def _elements(citywide: bool) -> list[dict[str, Any]]:
+    """What each later element holds so far: its models and row counts, or that it is not built yet.
+    The counts are of the whole city's tables, so only a reader whose scope is the whole city gets them."""
     sections = []
     for label, title in ELEMENT_APPS:
         try:
@@ -86,7 +87,8 @@ def _elements() -> list[dict[str, Any]]:
         except LookupError:
             models = []
         sections.append({"title": title, "available": bool(models),
-                         "rows": [(str(m._meta.verbose_name_plural), m.objects.count()) for m in models]})
+                         "rows": [(str(m._meta.verbose_name_plural), m.objects.count()) for m in models] if citywide
+                         else []})
     return sections
 
 
@@ -97,7 +99,8 @@ def build_report(user: Any, year: int) -> Report:
     scope = _("、").join(u.display_name for u in Unit.objects.filter(path__in=paths).order_by("path"))
     report = Report(year=year, scope=str(_("全市")) if "/" in paths else scope, generated_at=timezone.now())
     report.approvals = _approvals(user, start, end)
-    report.elements = _elements()
+    roots = Unit.objects.filter(parent__isnull=True).values_list("path", flat=True)
+    report.elements = _elements(all(any(root.startswith(p) for p in paths) for root in roots))
 
     findings = scope_queryset(user, Finding.objects.filter(raised_at__date__range=(start, end))).order_by()
     labels = cause_labels()

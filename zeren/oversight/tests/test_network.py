@@ -157,6 +157,10 @@ def test_congress_report_page_and_pdf(client, net, tmp_path):
         text = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True).stdout
         assert "行政责任体系运行情况" in text and "移送案件" in text
     assert client.get("/oversight/report/?year=99999").status_code == 404
+    assert "已投入运行（全市数据量" not in page  # the city's officer gets the element counts
+    client.force_login(net["users"]["finance"])  # a department: no city-wide counts under its own scope
+    department = client.get("/oversight/report/?year=2026").content.decode()
+    assert "已投入运行（全市数据量仅向全市范围的用户列出）" in department
 
 
 def test_bad_ids_are_not_errors(client, net):
