@@ -47,6 +47,7 @@ from zeren.accountability.models import (
 )
 from zeren.audit.actions import record_change, record_event, snapshot
 from zeren.core.jsoninput import read_json_file
+from zeren.core.messages import message
 from zeren.evaluation import causes as evaluation_causes
 from zeren.findings.actions import do_follow_source, do_raise_finding, do_set_finding_status
 from zeren.findings.causes import names, titled
@@ -171,7 +172,7 @@ def do_submit_review(*, actor: Any, review: IncidentReview, measures_appropriate
         for cause in ("review_overdue", "review_refused"):
             do_follow_source(evidence_type="accountability.incidentreview", evidence_id=str(review.pk),
                              outcome="resolved", cause=f"{APP}.{cause}", actor=actor,
-                             reason=f"检讨已于 {review.submitted_on} 提交")
+                             reason=message("accountability.review_submitted", day=str(review.submitted_on)))
         return review
 
 
@@ -195,7 +196,7 @@ def do_publish_apology(*, actor: Any, review: IncidentReview, statement: str, me
                       after=snapshot(apology))
         do_follow_source(evidence_type="accountability.incidentreview", evidence_id=str(review.pk),
                          outcome="resolved", cause=f"{APP}.apology_refused", actor=actor,
-                         reason=f"已于 {apology.published_on} 公开道歉")
+                         reason=message("accountability.apology_published", day=str(apology.published_on)))
         return apology
 
 
@@ -601,7 +602,7 @@ def do_open_case(*, actor: Any, subject_kind: str, unit: Unit, fault_type: str, 
         for finding in findings:
             if finding.status == FindingStatus.OPEN:
                 do_set_finding_status(actor=actor, finding=finding, status=FindingStatus.ACCEPTED,
-                                      reason=f"立案问责 {case.number}")
+                                      reason=message("accountability.case_opened", case=case.number))
         return case
 
 
@@ -625,7 +626,7 @@ def do_accept_findings(*, actor: Any, findings: list[Finding], reason: str = "")
         for finding in findings:
             if finding.status == FindingStatus.OPEN:
                 do_set_finding_status(actor=actor, finding=finding, status=FindingStatus.ACCEPTED,
-                                      reason=reason.strip() or "受理")
+                                      reason=reason.strip() or message("accountability.accepted"))
                 moved += 1
     return moved
 
@@ -677,7 +678,8 @@ def do_decide_case(*, actor: Any, case: FaultCase, sanction: SanctionLevel, deci
                           filing_due=_cal().add_workdays(day, rules.setting("filing_days")))
         for finding in case.findings.filter(status=FindingStatus.ACCEPTED):
             do_set_finding_status(actor=actor, finding=finding, status=FindingStatus.RESOLVED,
-                                  reason=f"问责决定 {case.number}：{sanction.name}")
+                                  reason=message("accountability.case_decided", case=case.number,
+                                                     sanction=names(sanction.name, sanction.name_en)))
         return case
 
 
@@ -773,7 +775,8 @@ def do_decide_commendation(*, actor: Any, commendation: Commendation, award: boo
             finding = Finding.objects.get(pk=row.finding_id)
             for status in ([FindingStatus.ACCEPTED, FindingStatus.RESOLVED] if award else [FindingStatus.DISMISSED]):
                 do_set_finding_status(actor=actor, finding=finding, status=status,
-                                      reason=reason or ("予以表彰" if award else "不予表彰"))
+                                      reason=reason or message("accountability.commended" if award
+                                                                     else "accountability.not_commended"))
         return row
 
 

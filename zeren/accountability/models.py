@@ -441,3 +441,11 @@ class Commendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}: {self.reason[:40]}"
+
+    @property
+    def display_reason(self) -> str:
+        """The 事由 in the active language: a candidate taken from a finding has its title as the reason
+        (written in Chinese), shown as the finding's title; one an officer wrote, as written."""
+        if self.finding_id and self.reason == self.finding.title.strip():
+            return self.finding.display_title
+        return self.reason

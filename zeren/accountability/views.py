@@ -219,7 +219,7 @@ def inbox_export(request: HttpRequest, fmt: str) -> HttpResponse:
               _("处理说明")]
     rows = [header] + [[f.pk, timezone.localtime(f.raised_at).strftime("%Y-%m-%d %H:%M"), f.cause_label, f.display_title,
                         f.unit.display_name, f.unit.code, f"{f.evidence_label} {f.evidence_id}", f.get_status_display(),
-                        f.status_reason] for f in findings]
+                        f.display_status_reason] for f in findings]
     if fmt == "csv":
         return download(write_csv(rows), "findings.csv")
     return download(write_xlsx({_("问题线索"): rows}), "findings.xlsx")

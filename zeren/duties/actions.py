@@ -19,6 +19,7 @@ from zeren.access.scope import can, scope_paths
 from zeren.audit.actions import record_change, record_event, snapshot
 from zeren.audit.rules import canonical_json
 from zeren.core import bulk
+from zeren.core.messages import Message, message, stored
 from zeren.duties.models import (
     ChangeKind,
     DraftBatch,
@@ -478,8 +479,13 @@ def check_propose_change(actor: Any, unit: Unit | None) -> None:
 APPENDABLE = ("assisting_units", "responsibility_matters", "accountability_situations")
 
 
+# What an audit entry records of a draft change: every field but its reason's message (the entry records the
+# reason as text); entries keep the shape they had before reasons were messages.
+DRAFT_AUDITED = [f.attname for f in DraftChange._meta.concrete_fields if f.name not in ("reason_key", "reason_params")]
+
+
 def do_propose_change(*, actor: Any, kind: str, item_code: str, content: dict[str, Any] | None = None,
-                      append: dict[str, list[str]] | None = None, reason: str, unit: Unit | None = None,
+                      append: dict[str, list[str]] | None = None, reason: str | Message, unit: Unit | None = None,
                       origin: str = "", origin_url: str = "", batch_name: str = "") -> DraftChange:
     """Put a proposed change (草案条目) into a draft batch (default: this year's): ``add`` with the
     item's full content, ``amend`` with the fields to change (of :data:`AMENDABLE`) and/or entries to
@@ -487,6 +493,7 @@ def do_propose_change(*, actor: Any, kind: str, item_code: str, content: dict[st
     Checked now against the current catalogue (the item exists, the fields and unit codes are
     valid) and again when the 编办 decides. Audited; nothing in the catalogue changes yet."""
     check_propose_change(actor, unit)
+    reason, reason_key, reason_params = stored(reason)
     content = dict(content or {})
     item_code = item_code.strip()
     if not reason.strip():
@@ -524,9 +531,11 @@ def do_propose_change(*, actor: Any, kind: str, item_code: str, content: dict[st
                           after=snapshot(batch))
         change = DraftChange.objects.create(
             batch=batch, kind=kind, item_code=item_code, content=content, base=base, unit=unit,
-            reason=reason.strip(), origin=origin[:200], origin_url=origin_url[:300],
+            reason=reason.strip(), reason_key=reason_key, reason_params=reason_params, origin=origin[:200],
+            origin_url=origin_url[:300],
             proposed_by=actor if getattr(actor, "is_authenticated", False) else None)
-        record_change(actor=actor, action="duties.propose_change", obj=change, before=None, after=snapshot(change),
+        record_change(actor=actor, action="duties.propose_change", obj=change, before=None,
+                      after=snapshot(change, DRAFT_AUDITED),
                       reason=change.reason, extra={"batch": batch.name, "origin": origin})
         return change
 
@@ -567,7 +576,7 @@ def do_decide_change(*, actor: Any, change: DraftChange, approve: bool, reason: 
             _check_administer(actor, units)
             if not units and "/" not in scope_paths(actor, ADMINISTER_DUTIES):
                 raise PermissionDenied("an item of no unit is decided with administer_duties over the whole city")
-        before = snapshot(change)
+        before = snapshot(change, DRAFT_AUDITED)
         change.status = DraftStatus.APPROVED if approve else DraftStatus.REJECTED
         change.decided_by = actor if getattr(actor, "is_authenticated", False) else None
         change.decided_at = timezone.now()
@@ -585,7 +594,7 @@ def do_decide_change(*, actor: Any, change: DraftChange, approve: bool, reason: 
             change.applied_batch = batch
         change.save()
         record_change(actor=actor, action="duties.approve_change" if approve else "duties.reject_change",
-                      obj=change, before=before, after=snapshot(change), reason=change.decision_reason,
+                      obj=change, before=before, after=snapshot(change, DRAFT_AUDITED), reason=change.decision_reason,
                       extra={"item": change.item_code, "kind": change.kind, "origin": change.origin})
         if approve:
             item = FunctionItem.objects.get(code=change.item_code)
@@ -677,9 +686,9 @@ def do_record_findings(*, actor: Any, report: Any) -> dict[str, int]:
         cleared = [r.pk for k, r in known.items() if k not in found and r.status == FindingStatus.OPEN]
         DutyFinding.objects.filter(pk__in=cleared).update(status=FindingStatus.CLEARED)
         do_follow_sources(evidence_type="duties.dutyfinding", evidence_ids=[str(pk) for pk in cleared],
-                          outcome="resolved", reason="职责分析：问题已消除", actor=actor)
+                          outcome="resolved", reason=message("duties.analysis_cleared"), actor=actor)
         do_follow_sources(evidence_type="duties.dutyfinding", evidence_ids=[str(pk) for pk in reopened],
-                          outcome="reopened", reason="职责分析：问题再次出现", actor=actor)
+                          outcome="reopened", reason=message("duties.analysis_recurred"), actor=actor)
         item_ids = dict(FunctionItem.objects.values_list("code", "pk"))
         through = DutyFinding.items.through
         through.objects.bulk_create(

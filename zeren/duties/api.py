@@ -127,6 +127,10 @@ class DraftOut(Schema):
         return obj.batch.name
 
     @staticmethod
+    def resolve_reason(obj) -> str:  # in the caller's language when code wrote it as a message
+        return obj.display_reason
+
+    @staticmethod
     def resolve_unit(obj) -> str | None:
         return obj.unit.code if obj.unit_id else None
 

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zeren.core import messages
 from zeren.findings.causes import render_title
 from zeren.org.models import Level
 
@@ -312,6 +313,10 @@ class DraftChange(models.Model):
     unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                              verbose_name=_("相关单位"))
     reason = models.TextField(verbose_name=_("调整理由"))
+    # A reason written by code (evaluation's 绩效评估校准建议) as a message (zeren.core.messages), rendered in the
+    # reader's language; ``reason`` keeps it in Chinese. A user's reason, or an older row, has no key.
+    reason_key = models.CharField(max_length=64, blank=True, verbose_name=_("调整理由模板"))
+    reason_params = models.JSONField(default=dict, blank=True, verbose_name=_("调整理由参数"))
     origin = models.CharField(max_length=200, blank=True, verbose_name=_("来源"))
     origin_url = models.CharField(max_length=300, blank=True, verbose_name=_("来源链接"))
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -337,3 +342,8 @@ class DraftChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.item_code}"
+
+    @property
+    def display_reason(self) -> str:
+        """The reason in the active language when code wrote it as a message, else as stored."""
+        return messages.render(self.reason_key, self.reason_params, self.reason)

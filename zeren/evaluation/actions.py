@@ -21,6 +21,7 @@ from zeren.access.scope import can
 from zeren.audit.actions import record_change, record_event, snapshot
 from zeren.audit.rules import canonical_json
 from zeren.core.importing import problem
+from zeren.core.messages import Message, message, names
 from zeren.evaluation import causes, methods, rules, sources
 from zeren.evaluation.models import (
     Aggregation,
@@ -589,7 +590,7 @@ def do_raise_round_findings(*, actor: Any, rnd: Round, bottom_share: float | Non
     from django.conf import settings
 
     from zeren.findings.actions import FindingSpec, do_raise_findings
-    from zeren.findings.causes import names, titled
+    from zeren.findings.causes import titled
 
     rule = {"bottom_share": rules.BOTTOM_SHARE, "floor": rules.FLOOR, "top_share": rules.TOP_SHARE,
             **getattr(settings, "ZEREN_EVALUATION_FINDINGS", {})}
@@ -907,10 +908,21 @@ def _draft_duty(actor: Any, proposal: Proposal, duty: DutyDraft | None) -> str:
             actor=actor, kind="remove" if duty.remove else "amend", item_code=duty.item_code, content=content,
             append=append, unit=proposal.unit, origin=f"evaluation.proposal:{proposal.pk}",
             origin_url=f"/evaluation/proposals/?status=accepted#proposal-{proposal.pk}",
-            reason=f"绩效评估校准建议：{proposal.summary}。{proposal.suggestion}（采纳理由：{proposal.decision_reason}）")
+            reason=_calibration_reason(proposal))
     except CatalogueError as exc:
         raise ValidationError(str(exc)) from exc
     return f"duties.draftchange:{change.pk}"
+
+
+def _calibration_reason(proposal: Proposal) -> Message:
+    """The duty change's reason: the proposal's summary and suggestion in both languages (as the proposal
+    page shows them), the deciding officer's reason as written."""
+    texts = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            texts[language] = (proposal.display_summary, proposal.display_suggestion)
+    return message("evaluation.calibration_change", summary=names(texts["zh-hans"][0], texts["en"][0]),
+                   suggestion=names(texts["zh-hans"][1], texts["en"][1]), reason=proposal.decision_reason)
 
 
 def _draft_target(actor: Any, proposal: Proposal) -> str:

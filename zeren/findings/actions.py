@@ -17,6 +17,7 @@ from zeren.access.scope import can
 from zeren.audit.actions import record_change, record_event, snapshot
 from zeren.audit.rules import canonical_json, field_changes
 from zeren.core import bulk
+from zeren.core.messages import Message, stored
 from zeren.findings.causes import require as require_cause
 from zeren.findings.models import Finding, FindingStatus
 from zeren.findings.rules import can_move, follow_move
@@ -45,6 +46,11 @@ class FindingSpec:
         return Finding(raised_at=raised_at, **self.__dict__)
 
 
+# What an audit entry records of a finding: every field but the status reason's message (a way to show the reason,
+# which the entry records as text); entries keep the shape they had before reasons were messages.
+AUDITED = [f.attname for f in Finding._meta.concrete_fields if f.name not in ("status_reason_key", "status_reason_params")]
+
+
 def do_raise_finding(
     *, actor: Any, dedupe_key: str, cause: str, source_app: str, title: str, unit: Unit,
     evidence_type: str, evidence_id: str, evidence_url: str = "", occurred_on: date | None = None,
@@ -65,14 +71,14 @@ def do_raise_finding(
             occurred_on=occurred_on, details=details or {}, raised_at=timezone.now(),
             title_key=title_key, title_params=title_params or {},
         )
-        record_change(actor=actor, action="findings.raise", obj=finding, before=None, after=snapshot(finding),
-                      reason=reason)
+        record_change(actor=actor, action="findings.raise", obj=finding, before=None,
+                      after=snapshot(finding, AUDITED), reason=reason)
         return finding, True
 
 
 FINDING_COLUMNS = ("dedupe_key", "cause", "source_app", "title", "unit_id", "person_id", "evidence_type",
                    "evidence_id", "evidence_url", "occurred_on", "raised_at", "status", "status_reason", "details",
-                   "title_key", "title_params")
+                   "title_key", "title_params", "status_reason_key", "status_reason_params")
 
 
 def do_raise_findings(*, actor: Any, specs: list[FindingSpec], reason: str = "", known: set[str] | None = None) -> int:
@@ -99,10 +105,11 @@ def do_raise_findings(*, actor: Any, specs: list[FindingSpec], reason: str = "",
         ops = connection.ops
         raised_at = ops.adapt_datetimefield_value(timezone.now())
         details, params = Finding._meta.get_field("details"), Finding._meta.get_field("title_params")
+        no_params = Finding._meta.get_field("status_reason_params").get_db_prep_save({}, connection)
         rows = [(s.dedupe_key, s.cause, s.source_app, s.title, s.unit_id, s.person_id, s.evidence_type,
                  str(s.evidence_id), s.evidence_url, ops.adapt_datefield_value(s.occurred_on), raised_at,
                  FindingStatus.OPEN.value, "", details.get_db_prep_save(s.details, connection), s.title_key,
-                 params.get_db_prep_save(s.title_params, connection))
+                 params.get_db_prep_save(s.title_params, connection), "", no_params)
                 for s in fresh.values()]
         bulk.insert(table, FINDING_COLUMNS, rows, conflict="ON CONFLICT (dedupe_key) DO NOTHING")
         digest = hashlib.sha256(canonical_json(sorted(fresh)).encode("utf-8")).hexdigest()
@@ -118,25 +125,28 @@ def check_set_finding_status(actor: Any, finding: Finding) -> None:
         raise PermissionDenied(f"may not handle findings of {finding.unit.code}")
 
 
-def do_set_finding_status(*, actor: Any, finding: Finding, status: str, reason: str = "") -> Finding:
-    """Move a finding along its workflow (受理/整改/不予采纳), with the reason, audited."""
+def do_set_finding_status(*, actor: Any, finding: Finding, status: str, reason: str | Message = "") -> Finding:
+    """Move a finding along its workflow (受理/整改/不予采纳), with the reason, audited. A reason code
+    writes is a :class:`~zeren.core.messages.Message` (shown in the reader's language); a user's, a string."""
     check_set_finding_status(actor, finding)
+    reason, reason_key, reason_params = stored(reason)
     with transaction.atomic():
         finding = Finding.objects.select_for_update().get(pk=finding.pk)
         if not can_move(finding.status, status):
             raise ValidationError({"status": f"cannot move a finding from {finding.status} to {status}"})
         if finding.status == status:
             return finding
-        before = snapshot(finding)
+        before = snapshot(finding, AUDITED)
         finding.status = status
-        finding.status_reason = reason
-        finding.save(update_fields=["status", "status_reason"])
+        finding.status_reason, finding.status_reason_key, finding.status_reason_params = (
+            reason, reason_key, reason_params)
+        finding.save(update_fields=["status", "status_reason", "status_reason_key", "status_reason_params"])
         record_change(actor=actor, action="findings.set_status", obj=finding, before=before,
-                      after=snapshot(finding), reason=reason)
+                      after=snapshot(finding, AUDITED), reason=reason)
         return finding
 
 
-def do_follow_source(*, evidence_type: str, evidence_id: str, outcome: str, reason: str, actor: Any = None,
+def do_follow_source(*, evidence_type: str, evidence_id: str, outcome: str, reason: str | Message, actor: Any = None,
                      cause: str | None = None) -> int:
     """A finding follows its source (问题线索随源流转): when the record behind findings (their
     evidence) is resolved, dismissed or reopened, every finding raised on it moves with it, saying
@@ -146,7 +156,7 @@ def do_follow_source(*, evidence_type: str, evidence_id: str, outcome: str, reas
     return _follow(evidence_type, [evidence_id], outcome, reason, actor, cause, each=True)
 
 
-def do_follow_sources(*, evidence_type: str, evidence_ids: Iterable[str], outcome: str, reason: str,
+def do_follow_sources(*, evidence_type: str, evidence_ids: Iterable[str], outcome: str, reason: str | Message,
                       actor: Any = None, cause: str | None = None) -> int:
     """:func:`do_follow_source` for many sources of one type at once (a scan or an analysis run
     clearing many): set-wise — one read and one ``UPDATE`` per 500 sources, no model per finding —
@@ -154,9 +164,10 @@ def do_follow_sources(*, evidence_type: str, evidence_ids: Iterable[str], outcom
     return _follow(evidence_type, evidence_ids, outcome, reason, actor, cause, each=False)
 
 
-def _follow(evidence_type: str, evidence_ids: Iterable[str], outcome: str, reason: str, actor: Any,
+def _follow(evidence_type: str, evidence_ids: Iterable[str], outcome: str, reason: str | Message, actor: Any,
             cause: str | None, *, each: bool) -> int:
     movable, new_status = follow_move(outcome)
+    reason, reason_key, reason_params = stored(reason)
     ids = sorted({str(i) for i in evidence_ids})
     if not ids:
         return 0
@@ -169,7 +180,8 @@ def _follow(evidence_type: str, evidence_ids: Iterable[str], outcome: str, reaso
             rows = list(qs.select_for_update().order_by("pk").values_list("pk", "evidence_id", "status", "status_reason"))
             if rows:
                 Finding.objects.filter(pk__in=[row[0] for row in rows]).update(
-                    status=new_status, status_reason=reason)
+                    status=new_status, status_reason=reason, status_reason_key=reason_key,
+                    status_reason_params=reason_params)
                 moved += rows
         if not moved:
             return 0

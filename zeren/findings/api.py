@@ -36,7 +36,7 @@ class FindingOut(Schema):
     raised_at: datetime
     status: str
     status_label: str
-    status_reason: str
+    status_reason: str  # in the caller's language when code wrote it as a message, else as stored
     details: dict[str, Any]
 
     @staticmethod
@@ -46,6 +46,10 @@ class FindingOut(Schema):
     @staticmethod
     def resolve_title(obj) -> str:
         return obj.display_title
+
+    @staticmethod
+    def resolve_status_reason(obj) -> str:
+        return obj.display_status_reason
 
     @staticmethod
     def resolve_status_label(obj) -> str:

@@ -19,6 +19,9 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation
 
+# names: a title parameter that is a name in both languages, re-exported for the producers
+from zeren.core.messages import names as names
+from zeren.core.messages import render_message
 from zeren.core.registry import app_modules
 
 
@@ -101,30 +104,10 @@ def titles() -> dict[str, Any]:
     return found
 
 
-def names(name: str, name_en: str = "") -> dict[str, str]:
-    """A title parameter that is a name in both languages (a unit's, a category's): rendered as
-    ``name_en`` in the English UI when there is one."""
-    return {"zh": name, "en": name_en}
-
-
-def _param(value: Any) -> Any:
-    if isinstance(value, dict) and "zh" in value:
-        english = value.get("en") and (translation.get_language() or "").startswith("en")
-        return value["en"] if english else value["zh"]
-    return value
-
-
 def render_title(key: str, params: dict[str, Any], fallback: str = "") -> str:
     """A finding's title in the active language from its message ``key`` and ``params``; ``fallback``
     (the stored Chinese title) for a finding without a message or one whose message no app declares."""
-    message = titles().get(key) if key else None
-    if message is None:
-        return fallback
-    values = {name: _param(value) for name, value in (params or {}).items()}
-    try:
-        return message(values) if callable(message) else str(message) % values
-    except (KeyError, TypeError, ValueError):  # parameters of an older version of the message
-        return fallback
+    return render_message(titles().get(key) if key else None, params, fallback)
 
 
 def titled(key: str, **params: Any) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zeren.core import messages
 from zeren.findings.causes import render_title
 
 
@@ -61,6 +62,11 @@ class Finding(models.Model):
         verbose_name=_("状态"),
     )
     status_reason = models.TextField(blank=True, verbose_name=_("处理说明"))
+    # A reason written by code (立案问责, 目标已于…完成, a scan's) as a message (zeren.core.messages): its key and
+    # parameters, rendered in the reader's language; ``status_reason`` keeps it in Chinese. A reason a user
+    # wrote, or one written before reasons were messages, has no key and shows as stored.
+    status_reason_key = models.CharField(max_length=64, blank=True, verbose_name=_("处理说明模板"))
+    status_reason_params = models.JSONField(default=dict, blank=True, verbose_name=_("处理说明参数"))
     details = models.JSONField(default=dict, blank=True, verbose_name=_("详情"))
 
     class Meta:
@@ -76,6 +82,11 @@ class Finding(models.Model):
     def display_title(self) -> str:
         """The title in the active language (rendered from its message when it has one)."""
         return render_title(self.title_key, self.title_params, self.title)
+
+    @property
+    def display_status_reason(self) -> str:
+        """The status reason (处理说明) in the active language when code wrote it as a message, else as stored."""
+        return messages.render(self.status_reason_key, self.status_reason_params, self.status_reason)
 
     @property
     def is_open(self) -> bool:

@@ -28,6 +28,7 @@ from zeren.audit.rules import canonical_json
 from zeren.core import bulk
 from zeren.core.importing import ImportRejected, RowError
 from zeren.core.jsoninput import Rejection, canonical_digest, storable_payload, storable_text
+from zeren.core.messages import message
 from zeren.findings.actions import FindingSpec, do_follow_source
 from zeren.findings.causes import titled
 from zeren.findings.rules import dedupe_key as finding_key
@@ -40,7 +41,6 @@ from zeren.supervision.events import parse_line
 from zeren.supervision.models import (
     Alert,
     AlertStatus,
-    AlertType,
     ApprovalCase,
     ApprovalItem,
     IngestBatch,
@@ -441,12 +441,11 @@ def _follow_alerts(changes: Changes, back: list[tuple[int, str]], as_of: date, a
                 if (pk, alert_type) in wanted:
                     moves.setdefault(("reopened", alert_type), []).append(case_id)
     moved = {"resolved": 0, "reopened": 0}
-    labels = {value: str(label) for value, label in AlertType.choices} if moves else {}
     for (outcome, alert_type), case_ids in sorted(moves.items()):
-        why = "不再成立，预警已由扫描消除" if outcome == "resolved" else "再次成立，预警已由扫描重新提示"
         moved[outcome] += do_follow_sources(evidence_type=EVIDENCE, evidence_ids=case_ids, outcome=outcome,
                                             cause=alert_type, actor=actor,
-                                            reason=f"电子监察扫描（{as_of:%Y-%m-%d}）：{labels[alert_type]}{why}")
+                                            reason=message("supervision.scan_moved", day=f"{as_of:%Y-%m-%d}",
+                                                           type=alert_type, outcome=outcome))
     return moved["resolved"], moved["reopened"]
 
 
@@ -505,7 +504,7 @@ def do_move_alert(*, actor: Any, alert: Alert, status: str, note: str = "") -> A
             raise ValidationError({"note": _("须填写说明、纠正情况或重新打开的理由")})
         before = snapshot(alert, ["status", "note", "closed_at"])
         outcome = "reopened" if status == AlertStatus.OPEN else FINDING_OUTCOME.get(alert.status, "")
-        how = alert.get_status_display()  # 已纠正 / 已说明: says why the finding moves
+        how = alert.status  # 已纠正 / 已说明: says why the finding moves
         alert.status = status
         if note:
             alert.note = note
@@ -516,5 +515,6 @@ def do_move_alert(*, actor: Any, alert: Alert, status: str, note: str = "") -> A
         if status in (AlertStatus.CLOSED, AlertStatus.OPEN) and alert.type in FINDING_TYPES:
             do_follow_source(evidence_type=EVIDENCE, evidence_id=alert.case.case_id,
                              outcome=outcome, cause=alert.type, actor=actor,
-                             reason=f"{alert.get_type_display()}{alert.get_status_display()}（{how}）：{alert.note}")
+                             reason=message("supervision.alert_moved", type=str(alert.type), status=str(alert.status), how=str(how),
+                                            note=alert.note))
         return alert

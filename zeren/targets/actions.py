@@ -23,6 +23,7 @@ from zeren.access.rules import ADMINISTER, APPROVE, EDIT, EVALUATE, SUPERVISE
 from zeren.access.scope import can
 from zeren.audit.actions import record_change, record_event, snapshot
 from zeren.audit.rules import canonical_json
+from zeren.core.messages import message
 from zeren.findings.actions import (
     FindingSpec,
     do_follow_source,
@@ -350,7 +351,7 @@ def _follow_completed(actor: Any, target_ids: list[int], as_of: date,
         computed = statuses(Target.objects.filter(pk__in=[int(i) for i in open_ids]), as_of)
     done = [i for i in open_ids if computed.get(int(i)) and computed[int(i)].status == rules.COMPLETED]
     return do_follow_sources(evidence_type="targets.target", evidence_ids=done, outcome="resolved",
-                             reason=f"目标已于 {as_of} 完成", actor=actor, cause=causes.OVERDUE) if done else 0
+                             reason=message("targets.completed", day=str(as_of)), actor=actor, cause=causes.OVERDUE) if done else 0
 
 
 def do_import_reports(*, actor: Any, reports: list[ProgressReport], source_name: str = "") -> int:
@@ -465,7 +466,7 @@ def do_reply_notice(*, actor: Any, notice: Notice, reply: str, revised_plan: str
         record_change(actor=actor, action="targets.reply_notice", obj=notice, before=before, after=snapshot(notice))
         if notice.escalated_from_id:  # the escalation's finding: the unanswered notice is answered now
             do_follow_source(evidence_type="targets.notice", evidence_id=str(notice.escalated_from_id),
-                             outcome="resolved", reason="升级后的督办通知已答复", actor=actor)
+                             outcome="resolved", reason=message("targets.escalated_notice_answered"), actor=actor)
         return notice
 
 

@@ -1,0 +1,9 @@
+"""Texts the duty analysis writes into other records (a finding's 处理说明), as messages rendered in the
+reader's language (zeren.core.messages)."""
+
+from django.utils.translation import gettext_lazy as _
+
+MESSAGES = {
+    "duties.analysis_cleared": _("职责分析：问题已消除"),
+    "duties.analysis_recurred": _("职责分析：问题再次出现"),
+}
