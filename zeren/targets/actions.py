@@ -23,7 +23,7 @@ from zeren.access.rules import ADMINISTER, APPROVE, EDIT, EVALUATE, SUPERVISE
 from zeren.access.scope import can
 from zeren.audit.actions import record_change, record_event, snapshot
 from zeren.audit.rules import canonical_json
-from zeren.core.messages import message
+from zeren.core.messages import message, stored
 from zeren.findings.actions import (
     FindingSpec,
     do_follow_source,
@@ -584,6 +584,12 @@ def quota_message(assessed: int, excellent: int) -> str | None:
                                            "excellent": excellent}
 
 
+# What an audit entry records of an assessment: every field but its reason's message (the entry records the
+# reason as text); entries keep the shape they had before reasons were messages.
+ASSESSMENT_AUDITED = [f.attname for f in Assessment._meta.concrete_fields
+                      if f.name not in ("grade_reason_key", "grade_reason_params")]
+
+
 def check_propose_assessments(actor: Any, unit: Unit) -> None:
     """The unit (its staff office or supervising leader: EDIT or APPROVE) prepares the proposals."""
     if not (can(actor, EDIT, unit) or can(actor, APPROVE, unit)):
@@ -707,20 +713,21 @@ def do_confirm_assessments(*, actor: Any, unit: Unit, year: int, decisions: list
         confirmed = []
         for d in decisions:
             row = rows[d.assessment.pk]
-            before = snapshot(row) if d.grade != row.proposed_grade else None
+            before = snapshot(row, ASSESSMENT_AUDITED) if d.grade != row.proposed_grade else None
             row.grade, row.notified_on = d.grade, notified_on
             row.grade_reason = d.reason.strip() if d.grade != row.proposed_grade else ""
             row.comment = d.comment.strip() or row.comment
             confirmed.append(row)
             if before is not None:
                 record_change(actor=actor, action="targets.change_proposed_grade", obj=row, before=before,
-                              after=snapshot(row), reason=row.grade_reason)
+                              after=snapshot(row, ASSESSMENT_AUDITED), reason=row.grade_reason)
         # one UPDATE per distinct decision (most of a round is confirmed as proposed), not a CASE per row
         same: dict[tuple[str, str, str], list[int]] = defaultdict(list)
         for row in confirmed:
             same[row.grade, row.grade_reason, row.comment].append(row.pk)
         for (grade, reason, comment), ids in same.items():
-            Assessment.objects.filter(pk__in=ids).update(grade=grade, grade_reason=reason, comment=comment,
+            Assessment.objects.filter(pk__in=ids).update(grade=grade, grade_reason=reason, grade_reason_key="",
+                                                         grade_reason_params={}, comment=comment,
                                                          notified_on=notified_on)
         record_event(actor=actor, action="targets.confirm_assessments", object_type="targets.assessment",
                      object_id=f"{unit.code}:{year}",
@@ -802,19 +809,21 @@ def do_decide_appeal(*, actor: Any, appeal: Appeal, grade: str | None, decision:
         if decided_on < appeal.filed_on:
             raise ValidationError({"decided_on": _("复核日期 %(decided)s 早于申请日期 %(filed)s")
                                                  % {"decided": decided_on, "filed": appeal.filed_on}})
-        before_assessment = snapshot(assessment)
+        before_assessment = snapshot(assessment, ASSESSMENT_AUDITED)
         changed = grade is not None and grade != assessment.grade
         if grade is not None and changed:
             others = Assessment.objects.filter(unit=assessment.unit, year=assessment.year).exclude(pk=assessment.pk)
             excellent = others.filter(grade=Grade.EXCELLENT).count() + (grade == Grade.EXCELLENT)
-            message = quota_message(others.count() + 1, excellent)
-            if message:
-                raise ValidationError({"grade": message})
+            over_quota = quota_message(others.count() + 1, excellent)
+            if over_quota:
+                raise ValidationError({"grade": over_quota})
             assessment.grade = grade
-            assessment.grade_reason = "" if grade == assessment.proposed_grade else f"复核变更：{decision.strip()}"
-            assessment.save(update_fields=["grade", "grade_reason"])
+            reason = "" if grade == assessment.proposed_grade else message("targets.grade_changed_on_review",
+                                                                           decision=decision.strip())
+            assessment.grade_reason, assessment.grade_reason_key, assessment.grade_reason_params = stored(reason)
+            assessment.save(update_fields=["grade", "grade_reason", "grade_reason_key", "grade_reason_params"])
             record_change(actor=actor, action="targets.change_grade", obj=assessment, before=before_assessment,
-                          after=snapshot(assessment), reason=decision)
+                          after=snapshot(assessment, ASSESSMENT_AUDITED), reason=decision)
             if grade == Grade.INCOMPETENT:
                 _raise_incompetent(actor, assessment)
         before = snapshot(appeal)

@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from zeren.core import messages
+
 
 class Source(models.TextChoices):
     """Where a target comes from (目标来源)."""
@@ -298,6 +300,10 @@ class Assessment(models.Model):
     proposed_grade = models.CharField(max_length=16, choices=Grade.choices, verbose_name=_("建议等次"))
     grade = models.CharField(max_length=16, choices=Grade.choices, blank=True, verbose_name=_("等次"))
     grade_reason = models.TextField(blank=True, verbose_name=_("调整理由"))
+    # A reason written by code (复核变更：<the review's decision>) as a message (zeren.core.messages), rendered in
+    # the reader's language; ``grade_reason`` keeps it in Chinese. The committee's own reason has no key.
+    grade_reason_key = models.CharField(max_length=64, blank=True, verbose_name=_("调整理由模板"))
+    grade_reason_params = models.JSONField(default=dict, blank=True, verbose_name=_("调整理由参数"))
     basis = models.JSONField(default=dict, blank=True, verbose_name=_("考核依据"))
     comment = models.TextField(blank=True, verbose_name=_("评语"))
     notified_on = models.DateField(null=True, blank=True, verbose_name=_("告知日期"))
@@ -323,6 +329,11 @@ class Assessment(models.Model):
     @property
     def confirmed(self) -> bool:
         return bool(self.grade)
+
+    @property
+    def display_grade_reason(self) -> str:
+        """The reason for a grade other than the proposal, in the active language when code wrote it."""
+        return messages.render(self.grade_reason_key, self.grade_reason_params, self.grade_reason)
 
 
 class AppealStatus(models.TextChoices):
