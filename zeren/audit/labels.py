@@ -29,6 +29,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zeren.core.messages import recognise
 from zeren.core.registry import app_modules
 
 COMMON = {
@@ -157,6 +158,11 @@ def value_label(object_type: str, name: str, value: Any) -> Any:
     return value
 
 
+def _shown(value: Any) -> Any:
+    """A text code wrote (a status reason: 立案问责 WZ2026-0001) in the reader's language (zeren.core.messages)."""
+    return recognise(value) if isinstance(value, str) else value
+
+
 def labelled_changes(object_type: str, changes: dict[str, Any]) -> list[tuple[str, Any, Any, bool]]:
     """An entry's changes as ``(field label, before, after, changed)``, values as :func:`value_label` shows
     them; a change recorded as a single value (an event's figures, a count) has no "before" and is not
@@ -165,6 +171,6 @@ def labelled_changes(object_type: str, changes: dict[str, Any]) -> list[tuple[st
     for name, values in changes.items():
         pair = isinstance(values, list | tuple) and len(values) == 2
         before, after = values if pair else (None, values)
-        rows.append((field_label(object_type, name), value_label(object_type, name, before),
-                     value_label(object_type, name, after), pair))
+        rows.append((field_label(object_type, name), _shown(value_label(object_type, name, before)),
+                     _shown(value_label(object_type, name, after)), pair))
     return rows

@@ -13,10 +13,15 @@ by the same :func:`render_message`.
 The writer passes ``message("<key>", **params)`` where it passed a string; the action stores
 ``str(m)`` (Chinese), ``m.key`` and ``m.params`` (:func:`stored`). A row without a key, or whose key no
 installed app declares any more, or whose parameters no longer fit, shows its stored text.
+
+Audit entries keep the reason as text (the hash chain covers it): :func:`recognise` shows such a text in
+the reader's language when it is exactly a known message's Chinese wording (its parameters as they were
+written, in Chinese), without the entry changing.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -101,3 +106,30 @@ def stored(text: str | Message) -> tuple[str, str, dict[str, Any]]:
     if isinstance(text, Message):
         return str(text), text.key, dict(text.params)
     return text, "", {}
+
+
+@cache
+def _wordings() -> list[tuple[re.Pattern[str], str]]:
+    """``(pattern of the Chinese wording, key)`` of each declared format-string message (a function of its
+    parameters has no fixed wording)."""
+    found = []
+    with translation.override(STORED_LANGUAGE):
+        for key, text in registry().items():
+            if callable(text):
+                continue
+            parts = re.split(r"%\((\w+)\)s", str(text))
+            pattern = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts))
+            found.append((re.compile(pattern, re.DOTALL), key))
+    return found
+
+
+def recognise(text: str) -> str:
+    """``text`` in the active language when it is exactly the Chinese wording of a declared message (a reason
+    code wrote before, stored as text only — an audit entry's); otherwise, and in the Chinese UI, as it is."""
+    if not text or (translation.get_language() or STORED_LANGUAGE).lower().startswith("zh"):
+        return text
+    for pattern, key in _wordings():
+        match = pattern.fullmatch(text)
+        if match:
+            return render(key, match.groupdict(), text)
+    return text

@@ -2,7 +2,8 @@
 (检讨已于…提交, 立案问责…, 问责决定…) is stored in Chinese with a message and its parameters, and the finding
 page, the inbox export and the findings API render it in English or Chinese; a reason a user wrote, or one
 stored before reasons were messages, shows as stored. A commendation candidate taken from a finding
-shows the finding's title as its 事由."""
+shows the finding's title as its 事由. The audit entries keep the reason as Chinese text (the chain is
+untouched); the audit pages show a text that is exactly a known message's wording in the reader's language."""
 
 from datetime import date
 
@@ -19,6 +20,7 @@ from zeren.accountability.actions import (
     sanction_ladder,
 )
 from zeren.accountability.models import Commendation, IncidentReview
+from zeren.audit.models import AuditEntry
 from zeren.evaluation import causes as evaluation_causes
 from zeren.findings.actions import do_raise_finding, do_set_finding_status
 from zeren.findings.causes import names, titled
@@ -111,3 +113,19 @@ def test_a_commendation_taken_from_a_finding_shows_its_title_in_the_readers_lang
     assert "Housing Bureau" in html and top.title not in html
     client.cookies["django_language"] = "zh-hans"
     assert top.title in client.get("/accountability/commendations/").content.decode()
+
+
+def test_the_audit_pages_show_a_reason_code_wrote_in_the_readers_language(client, officer, tree, overdue):
+    case = do_open_case(actor=officer, subject_kind="unit", unit=tree["housing"], fault_type="negligence",
+                        source="incident_review", summary="逾期未检讨", findings=[overdue], on=date(2026, 11, 2))
+    entry = AuditEntry.objects.get(action="findings.set_status", object_id=str(overdue.pk))
+    assert entry.reason == f"立案问责 {case.number}"  # stored as written, Chinese
+    assert "status_reason_key" not in entry.changes and entry.changes["status_reason"] == ["", entry.reason]
+    client.force_login(officer)
+    history = f"/audit/history/findings.finding/{overdue.pk}/"
+    client.cookies["django_language"] = "en"
+    for page in (history, "/audit/"):
+        html = client.get(page).content.decode()
+        assert f"Accountability case {case.number} opened" in html and "立案问责" not in html, page
+    client.cookies["django_language"] = "zh-hans"
+    assert f"立案问责 {case.number}" in client.get(history).content.decode()

@@ -1,6 +1,6 @@
 """``{% load audit %}``: ``{% history_url obj %}``, the URL of a record's change history; and the audit
 log's readable names (zeren.audit.labels): ``{{ e.action|action_label }}``, ``{{ e.object_type|object_type_label }}``,
-``{% for label, before, after, changed in row.changes|labelled_changes:e.object_type %}``."""
+``{% for label, before, after, changed in row.changes|labelled_changes:e.object_type %}``, ``{{ e.reason|reason_text }}``."""
 
 from django import template
 from django.db import models
@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from zeren.audit import labels
 from zeren.audit.actions import object_label
+from zeren.core.messages import recognise
 
 register = template.Library()
 
@@ -19,6 +20,8 @@ def history_url(obj: models.Model) -> str:
 
 
 register.filter("action_label", labels.action_label)
+# An entry's reason as written; a reason code wrote (立案问责 WZ2026-0001) in the reader's language.
+register.filter("reason_text", recognise)
 register.filter("object_type_label", labels.object_type_label)
 
 
