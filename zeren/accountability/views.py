@@ -46,7 +46,7 @@ from zeren.core.uploads import UploadRejected, read_upload
 from zeren.findings.causes import detail_rows
 from zeren.findings.models import FindingStatus
 from zeren.findings.selectors import cause_labels, evidence_label, get_finding_for
-from zeren.org.models import Person, Unit
+from zeren.org.models import ByUnitName, Person, Unit
 from zeren.org.picker import UnitChoice, unit_choice
 
 PAGE = 50
@@ -54,11 +54,11 @@ PAGE = 50
 INBOX = Table(
     Column("raised", gettext_lazy("发现时间"), "raised_at", first="desc"),
     Column("cause", gettext_lazy("问题类型"), ByLabel("cause", lambda: cause_labels().items())),
-    Column("title", gettext_lazy("标题"), "title"), Column("unit", gettext_lazy("责任单位"), "unit__name"),
+    Column("title", gettext_lazy("标题"), "title"), Column("unit", gettext_lazy("责任单位"), ByUnitName("unit__")),
     Column("status", gettext_lazy("状态"), ByLabel("status", FindingStatus.choices)), size=PAGE)
 CASES = Table(
     Column("number", gettext_lazy("案件编号"), "number"), Column("opened", gettext_lazy("立案日期"), "opened_on", first="desc"),
-    Column("subject", gettext_lazy("问责对象"), "unit__name", "person__name"),
+    Column("subject", gettext_lazy("问责对象"), ByUnitName("unit__"), "person__name"),
     Column("fault", gettext_lazy("过错类型"), ByLabel("fault_type", FaultType.choices)),
     Column("sanction", gettext_lazy("问责方式"), "sanction__rank", first="desc"),
     Column("status", gettext_lazy("状态"), ByLabel("status", CaseStatus.choices)), size=PAGE)
@@ -66,22 +66,22 @@ COMPLAINTS = Table(
     Column("tracking", gettext_lazy("查询编号"), "tracking_number"),
     Column("submitted", gettext_lazy("提交时间"), "submitted_at", first="desc"),
     Column("channel", gettext_lazy("渠道"), ByLabel("channel", Channel.choices)),
-    Column("category", gettext_lazy("类别"), "category__name"), Column("unit", gettext_lazy("被投诉单位"), "unit__name"),
-    Column("body", gettext_lazy("受理机关"), "handling_body__name"),
+    Column("category", gettext_lazy("类别"), "category__name"), Column("unit", gettext_lazy("被投诉单位"), ByUnitName("unit__")),
+    Column("body", gettext_lazy("受理机关"), ByUnitName("handling_body__")),
     Column("status", gettext_lazy("状态"), ByLabel("status", ComplaintStatus.choices)), size=PAGE)
 REVIEWS = Table(
     Column("incident", gettext_lazy("事件"), "incident__code"),
     Column("category", gettext_lazy("类别"), ByLabel("incident__category", IncidentCategory.choices)),
     Column("severity", gettext_lazy("等级"), ByLabel("incident__severity", Severity.choices)),
     Column("occurred", gettext_lazy("发生日期"), "incident__occurred_on", first="desc"),
-    Column("unit", gettext_lazy("责任单位"), "unit__name"), Column("due", gettext_lazy("检讨期限"), "due"), size=PAGE)
+    Column("unit", gettext_lazy("责任单位"), ByUnitName("unit__")), Column("due", gettext_lazy("检讨期限"), "due"), size=PAGE)
 APOLOGIES = Table(size=PAGE)
 REPEAT = Table(  # counted per unit and person in SQL, then paged here
     Column("kind", gettext_lazy("对象"), "kind"), Column("name", gettext_lazy("名称"), "name", "code"),
     Column("n", gettext_lazy("线索数"), "n", first="desc", num=True),
     Column("causes", gettext_lazy("问题类型数"), "causes", first="desc", num=True), size=PAGE)
 COMMENDATIONS = Table(
-    Column("unit", gettext_lazy("单位"), "unit__name", "person__name"),
+    Column("unit", gettext_lazy("单位"), ByUnitName("unit__"), "person__name"),
     Column("created", gettext_lazy("提出日期"), "created_on", first="desc"),
     Column("status", gettext_lazy("状态"), ByLabel("status", Commendation._meta.get_field("status").choices)),
     size=PAGE)

@@ -21,6 +21,7 @@ from zeren.cockpit import actions, registry, rules, selectors
 from zeren.cockpit.models import UrgeLevel
 from zeren.core.boards import unit_label
 from zeren.core.tables import Table, page_of
+from zeren.org.models import displayed_name_key
 
 # The workbench's queue: merged from every app's items by deadline (zeren.cockpit.selectors), paged there.
 WORK = Table(size=rules.PAGE_SIZES[0], sizes=rules.PAGE_SIZES)
@@ -117,7 +118,8 @@ def urge(request: HttpRequest) -> HttpResponse:
         messages.error(request, "；".join(getattr(exc, "messages", None) or [str(exc)]))
     else:
         if level == UrgeLevel.ESCALATE:
-            to = sorted({unit_label(u.escalated_to.name, u.escalated_to.name_en) for u in created if u.escalated_to})
+            to = sorted({unit_label(u.escalated_to.name, u.escalated_to.name_en) for u in created if u.escalated_to},
+                        key=displayed_name_key)
             messages.success(request, ngettext("已提级督办 %(n)d 项，报%(to)s", "已提级督办 %(n)d 项，报%(to)s",
                                                len(created)) % {"n": len(created), "to": "、".join(to)})
         else:

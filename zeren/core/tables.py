@@ -34,7 +34,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, Protocol
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
@@ -62,13 +63,21 @@ class ByLabel:
                     default=Value(len(ranked)), output_field=IntegerField())
 
 
+class Ordering(Protocol):
+    """A column's ordering known only at request time, in the reader's language: :class:`ByLabel`, or an
+    app's own (``zeren.org.models.ByUnitName``: unit names in pinyin order in Chinese). ``row_key``, when
+    there, sorts a list built in Python the same way (``None`` last)."""
+
+    def expression(self) -> BaseExpression: ...
+
+
 class Column:
     """A sortable column: its query key, its label (the header's text) and the fields it orders by,
     ascending (``-field`` for a field that runs the other way within the column, :class:`ByLabel` for a
     field with choices, an expression for anything else). ``first="desc"`` for figures and dates whose largest or latest matter first;
     ``num`` aligns the header right, as its figures are."""
 
-    def __init__(self, key: str, label: Any, *fields: str | BaseExpression | ByLabel, first: str = "asc",
+    def __init__(self, key: str, label: Any, *fields: str | BaseExpression | Ordering, first: str = "asc",
                  num: bool = False) -> None:
         if first not in ("asc", "desc"):
             raise ValueError(f"first must be 'asc' or 'desc', not {first!r}")
@@ -80,13 +89,14 @@ class Column:
         return [_ordered(f, descending) for f in self.fields]
 
 
-def _ordered(spec: str | BaseExpression | ByLabel, descending: bool) -> OrderBy:
-    if isinstance(spec, ByLabel):
-        expression: Any = spec.expression()
-    elif isinstance(spec, str):
+def _ordered(spec: str | BaseExpression | Ordering, descending: bool) -> OrderBy:
+    expression: Any
+    if isinstance(spec, str):
         reverse = spec.startswith("-")
         expression = F(spec.lstrip("-"))
         descending = descending != reverse
+    elif callable(getattr(spec, "expression", None)):  # an Ordering (an OrderBy's .expression is no method)
+        expression = spec.expression()  # type: ignore[union-attr]  # mypy does not narrow by callable()
     else:
         expression = spec
     return expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
@@ -190,12 +200,19 @@ class Table:
         if not sort:
             return rows
         descending = sort.startswith("-")
-        specs = [f for f in self.columns[sort.lstrip("-")].fields if isinstance(f, str)]
-        for spec in reversed(specs):  # stable sorts, the least significant key first
-            name, reverse = spec.lstrip("-"), descending != spec.startswith("-")
-            present = [r for r in rows if _value(r, name) is not None]
-            missing = [r for r in rows if _value(r, name) is None]
-            rows = sorted(present, key=lambda r, n=name: _value(r, n), reverse=reverse) + missing
+        for spec in reversed(self.columns[sort.lstrip("-")].fields):  # stable sorts, the least significant key first
+            key: Callable[[Any], Any]
+            if isinstance(spec, str):
+                name, reverse = spec.lstrip("-"), descending != spec.startswith("-")
+                key = partial(_field_value, name=name)
+            elif hasattr(spec, "row_key"):
+                key, reverse = spec.row_key, descending
+            else:
+                continue
+            keys = [key(r) for r in rows]
+            present = [(k, r) for k, r in zip(keys, rows, strict=True) if k is not None]
+            missing = [r for k, r in zip(keys, rows, strict=True) if k is None]
+            rows = [r for _k, r in sorted(present, key=lambda kr: kr[0], reverse=reverse)] + missing
         return rows
 
     # --- one page ----------------------------------------------------------------------------------
@@ -266,6 +283,10 @@ def page_of(rows: Sequence[Any], number: int, total: int, size: int) -> Page:
 
 def _fields(params: QueryDict, drop: Sequence[str]) -> list[tuple[str, str]]:
     return [(k, v) for k, values in params.lists() if k not in drop for v in values]
+
+
+def _field_value(row: Any, *, name: str) -> Any:
+    return _value(row, name)
 
 
 def _value(row: Any, name: str) -> Any:

@@ -48,7 +48,7 @@ from zeren.duties.models import (
     ReformBatch,
 )
 from zeren.duties.rules import format_legal_basis, highlight, item_content, parse_codes, parse_list
-from zeren.org.models import Level, Unit, display_name_of
+from zeren.org.models import ByUnitName, Level, Unit, display_name_of
 from zeren.org.picker import unit_choice
 
 PAGE_SIZE = 50
@@ -73,7 +73,7 @@ FINDINGS = Table(
     Column("status", gettext_lazy("处理"), ByLabel("status", FindingStatus.choices)),
     size=PAGE_SIZE)
 COVERAGE = Table(  # figures per unit, computed in Python for the units in scope (hundreds at most)
-    Column("unit", gettext_lazy("单位"), "unit__name"), Column("items", gettext_lazy("牵头事项"), first="desc", num=True),
+    Column("unit", gettext_lazy("单位"), ByUnitName("unit__")), Column("items", gettext_lazy("牵头事项"), first="desc", num=True),
     Column("covered", gettext_lazy("已覆盖"), first="desc", num=True), Column("coverage", gettext_lazy("覆盖率")),
     Column("posts", gettext_lazy("职位"), first="desc", num=True),
     Column("described", gettext_lazy("有说明书"), first="desc", num=True), size=25)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from zeren.core.boards import Chart, Figure, Panel, PanelData, PanelScope, Series, unit_label
 from zeren.evaluation.models import Result, Round, RoundStatus
 from zeren.evaluation.selectors import results_for
+from zeren.org.models import displayed_name_key
 
 SHOWN = 12  # units per ranking chart: the best and the worst
 MOVERS = 5
@@ -63,7 +64,7 @@ def compute(scope: PanelScope) -> PanelData:
                     problems[code] = problems.get(code, 0) + 1
         figures.append(Figure(_("%(round)s 参评单位") % {"round": rnd.name}, len(results), url))
     if movers:
-        movers.sort(key=lambda m: (-abs(m[0]), m[1]))
+        movers.sort(key=lambda m: (-abs(m[0]), displayed_name_key(m[1])))  # ties by name, in pinyin order in Chinese
         top = [m for m in movers if m[0]][:MOVERS * 2]
         if top:
             charts.append(Chart(_("排名变化最大的单位（与上一轮相比的名次变化，正为上升）"), "hbar", [m[1] for m in top],

@@ -29,6 +29,7 @@ from zeren.evaluation.models import (
 )
 from zeren.evaluation.reading import read_values
 from zeren.evaluation.sources import selection_labels
+from zeren.org.models import ByUnitName
 
 # The lists' sortable columns (zeren.core.tables).
 ROUNDS = Table(
@@ -38,7 +39,7 @@ ROUNDS = Table(
     Column("completeness", gettext_lazy("数据完整度"), "completeness", first="desc", num=True),
     Column("status", gettext_lazy("状态"), ByLabel("status", RoundStatus.choices, declared=True)), size=30)
 RESULTS = Table(
-    Column("rank", gettext_lazy("排名"), "rank", num=True), Column("unit", gettext_lazy("单位"), "unit__name"),
+    Column("rank", gettext_lazy("排名"), "rank", num=True), Column("unit", gettext_lazy("单位"), ByUnitName("unit__")),
     Column("score", gettext_lazy("综合得分"), "score", first="desc", num=True), size=50)
 PROPOSALS = Table(
     Column("kind", gettext_lazy("类型"), ByLabel("kind", ProposalKind.choices)), Column("summary", gettext_lazy("摘要"), "summary"),

@@ -10,12 +10,13 @@ from django.utils.translation import gettext_lazy
 from zeren.core.tables import ByLabel, Column, Table
 from zeren.findings.models import FindingStatus
 from zeren.findings.selectors import cause_labels, cause_options, evidence_label, findings_for
+from zeren.org.models import ByUnitName
 from zeren.org.picker import unit_choice
 
 FINDINGS = Table(  # sortable columns (zeren.core.tables)
     Column("raised", gettext_lazy("发现时间"), "raised_at", first="desc"),
     Column("cause", gettext_lazy("问题类型"), ByLabel("cause", lambda: cause_labels().items())),
-    Column("title", gettext_lazy("标题"), "title"), Column("unit", gettext_lazy("责任单位"), "unit__name"),
+    Column("title", gettext_lazy("标题"), "title"), Column("unit", gettext_lazy("责任单位"), ByUnitName("unit__")),
     Column("status", gettext_lazy("状态"), ByLabel("status", FindingStatus.choices)), size=50)
 
 

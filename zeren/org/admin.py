@@ -8,10 +8,15 @@ from zeren.org.models import Membership, Person, Post, Unit
 
 @admin.register(Unit)
 class UnitAdmin(ReadOnlyAdmin):
-    list_display = ["code", "name", "kind", "level", "parent", "valid_from", "valid_until"]
+    list_display = ["code", "chinese_name", "kind", "level", "parent", "valid_from", "valid_until"]
     list_filter = ["kind", "level"]
     search_fields = ["code", "name", "name_en"]
     raw_id_fields = ["parent"]
+
+    @admin.display(description=Unit._meta.get_field("name").verbose_name, ordering="name_sort")
+    def chinese_name(self, unit: Unit) -> str:
+        """The name, its column sorted in pinyin order (拼音排序)."""
+        return unit.name
 
 
 @admin.register(Post)

@@ -7,6 +7,7 @@ other module and API refers to a unit. Validity dates keep history across reorga
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -76,13 +77,94 @@ def display_name_of(prefix: str = "") -> Any:
     return Coalesce(NullIf(F(f"{prefix}name_en"), Value("")), F(f"{prefix}name"))
 
 
+def name_order(prefix: str = "") -> Any:
+    """A query expression that orders units (at ``prefix``: ``"unit__"``, ``""`` for the unit itself) by
+    name as the reader expects: in Chinese by pinyin (:attr:`Unit.name_sort`, 拼音排序), in English by the
+    name shown (:attr:`Unit.display_name`) without regard to case — a unit without an English name takes
+    its place by its pinyin among the English names. Sorts in SQL, on SQLite and PostgreSQL alike."""
+    if not english_ui():
+        return F(f"{prefix}name_sort")
+    return Lower(Coalesce(NullIf(F(f"{prefix}name_en"), Value("")), F(f"{prefix}name_sort")))
+
+
+def unit_name_key(unit: Unit) -> str:
+    """:func:`name_order` of one unit, in Python (from its names: a unit read with ``only()`` may lack
+    ``name_sort``)."""
+    from zeren.org.rules import name_sort_key
+
+    return unit.name_en.lower() if english_ui() and unit.name_en else name_sort_key(unit.name)
+
+
+_HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]")
+
+
+def displayed_name_key(text: str) -> str:
+    """:func:`name_order` of a name as a page shows it (``display_name``), for the few lists built in
+    Python (figures per unit): pinyin for a Chinese name, lower case for an English one."""
+    from zeren.org.rules import name_sort_key
+
+    return name_sort_key(text) if not english_ui() or _HAN.search(text) else text.lower()
+
+
+class ByUnitName:
+    """A column of :mod:`zeren.core.tables` that sorts by a unit's name in the reader's order
+    (:func:`name_order`): ``Column("unit", _("单位"), ByUnitName("unit__"))``. A list of rows built in
+    Python is sorted by the unit at ``prefix`` (``row.unit``), or else by the row's ``<prefix>name``
+    (the name shown)."""
+
+    def __init__(self, prefix: str = "") -> None:
+        self.prefix = prefix
+
+    def expression(self) -> Any:
+        return name_order(self.prefix)
+
+    def row_key(self, row: Any) -> str | None:
+        target = row
+        for part in self.prefix.split("__")[:-1]:
+            target = target.get(part) if isinstance(target, dict) else getattr(target, part, None)
+        if isinstance(target, Unit):
+            return unit_name_key(target)
+        name = row.get(f"{self.prefix}name") if isinstance(row, dict) else getattr(row, f"{self.prefix}name", None)
+        return None if name is None else displayed_name_key(str(name))
+
+
 def _path_and_ancestors(path: str) -> list[str]:
     """``/SZ/SZ-FT/SZ-FT-SCJG/`` → itself, ``/SZ/SZ-FT/``, ``/SZ/`` (nearest first)."""
     codes = path.strip("/").split("/")
     return ["/" + "/".join(codes[:n]) + "/" for n in range(len(codes), 0, -1)]
 
 
+def _with_sort_keys(units: Iterable[Unit]) -> list[Unit]:
+    from zeren.org.rules import name_sort_key
+
+    units = list(units)
+    for unit in units:
+        unit.name_sort = name_sort_key(unit.name)
+    return units
+
+
 class UnitQuerySet(models.QuerySet):
+    # The writes that skip Unit.save() keep name_sort right too (the registry import creates and renames
+    # units in bulk): bulk_create and bulk_update compute it, update() of a name sets it.
+    def bulk_create(self, objs: Iterable[Unit], *args: Any, **kwargs: Any) -> list[Unit]:
+        return super().bulk_create(_with_sort_keys(objs), *args, **kwargs)
+
+    def bulk_update(self, objs: Iterable[Unit], fields: Iterable[str], *args: Any, **kwargs: Any) -> int:
+        fields = list(fields)
+        if "name" in fields:
+            objs = _with_sort_keys(objs)
+            fields = fields if "name_sort" in fields else [*fields, "name_sort"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs: Any) -> int:
+        if "name" in kwargs and "name_sort" not in kwargs:  # bulk_update gives both (as expressions)
+            from zeren.org.rules import name_sort_key
+
+            if not isinstance(kwargs["name"], str):
+                raise TypeError("a unit's name is updated with a text: name_sort is computed in Python")
+            kwargs["name_sort"] = name_sort_key(kwargs["name"])
+        return super().update(**kwargs)
+
     def valid_on(self, day: date) -> UnitQuerySet:
         return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
             Q(valid_until__isnull=True) | Q(valid_until__gte=day)
@@ -111,6 +193,9 @@ class Unit(NamedInBothLanguages, models.Model):
     code = models.CharField(max_length=64, unique=True, verbose_name=_("单位代码"))
     name = models.CharField(max_length=200, verbose_name=_("名称"))
     name_en = models.CharField(max_length=200, blank=True, verbose_name=_("英文名称"))
+    # The name's pinyin sort key (zeren.org.rules.name_sort_key, 12 characters a character), set by save()
+    # and by UnitQuerySet's bulk writes; lists sort by it in Chinese (name_order).
+    name_sort = models.CharField(max_length=200 * 12, editable=False, default="", verbose_name=_("拼音排序码"))
     short_name = models.CharField(max_length=64, blank=True, verbose_name=_("简称"))
     kind = models.CharField(max_length=32, choices=UnitKind.choices, verbose_name=_("类别"))
     level = models.CharField(max_length=16, choices=Level.choices, verbose_name=_("层级"))
@@ -145,6 +230,15 @@ class Unit(NamedInBothLanguages, models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from zeren.org.rules import name_sort_key  # rules imports this module
+
+        self.name_sort = name_sort_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields and "name_sort" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "name_sort"]
+        super().save(*args, **kwargs)
 
     @property
     def display_short_name(self) -> str:

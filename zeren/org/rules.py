@@ -10,6 +10,7 @@ and its internal divisions share their government's level).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.db.models import TextChoices
 from django.utils import translation
@@ -79,3 +80,52 @@ def infer_level(kind: str, ancestors: list[tuple[str, str]]) -> str:
         return Level.DISTRICT if governing else Level.CITY
     return governing[0] if governing else Level.CITY
 
+
+
+# A unit name's sort key (拼音排序): for every character, its pinyin without tone padded to SYLLABLE
+# letters, then its code point in CODE_POINT hex digits — 市 (shi4) and 是 (shi4) sound alike, and the
+# code point keeps them apart, so that all the names starting with 市 stay together. Only [0-9a-z] and a
+# fixed width per character, so that the key sorts the same under SQLite's binary comparison and under
+# any PostgreSQL collation (a locale's collation skips spaces and punctuation, which a separator would need).
+SYLLABLE = 6  # the longest pinyin syllables: zhuang, chuang, shuang
+CODE_POINT = 6  # hex digits of U+10FFFF
+KEY_WIDTH = SYLLABLE + CODE_POINT
+_NOT_PINYIN = "\0"
+_LETTERS = re.compile(r"[^a-z]")
+
+
+def _not_pinyin(chars: str) -> Any:
+    """pypinyin's ``errors`` callback: one marked item per character without pinyin (pypinyin documents a
+    list as a callback's answer; its type hints say a text)."""
+    return [_NOT_PINYIN + c for c in chars]
+
+
+def _readings(text: str) -> list[str]:
+    """The toneless pinyin of each character of ``text``, read by phrases; marked ones for the others."""
+    from pypinyin import Style, lazy_pinyin  # imported on first use: its dictionaries take ~0.3 s to load
+
+    return lazy_pinyin(text, style=Style.NORMAL, errors=_not_pinyin)
+
+
+def name_sort_key(name: str) -> str:
+    """The sort key of a unit's Chinese name (名称排序码) in pinyin order, as Chinese government directories
+    list units (按汉语拼音排序): character by character, by toneless pinyin, then by the character itself.
+
+    pypinyin reads the name by phrases, so a polyphonic character takes its reading in the phrase it is
+    in when pypinyin's phrase dictionary knows it (银行 yin hang, 行政 xing zheng, 长沙 chang sha,
+    重庆 chong qing), else its most common reading. A character without pinyin (a digit, a Latin
+    letter, a bracket) sorts before every Chinese character, by its (lower-case) code point — so
+    ``12345热线`` comes first and ``A区`` before ``B区``.
+    """
+    syllables = _readings(name)
+    if len(syllables) != len(name):  # not expected (one reading per character); never mis-pair them
+        syllables = [_readings(char)[0] for char in name]
+    parts = []
+    for char, syllable in zip(name, syllables, strict=True):
+        if syllable.startswith(_NOT_PINYIN):
+            lower = char.lower()
+            parts.append("0" * SYLLABLE + f"{ord(lower if len(lower) == 1 else char):0{CODE_POINT}x}")
+        else:
+            letters = _LETTERS.sub("", syllable.lower())[:SYLLABLE]
+            parts.append(letters.ljust(SYLLABLE, "0") + f"{ord(char):0{CODE_POINT}x}")
+    return "".join(parts)

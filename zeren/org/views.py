@@ -9,14 +9,14 @@ from django.utils.translation import gettext_lazy
 
 from zeren.core.tables import ByLabel, Column, Table
 from zeren.org import selectors
-from zeren.org.models import Level, Unit, UnitKind, display_name_of
+from zeren.org.models import ByUnitName, Level, Unit, UnitKind, display_name_of
 
 PAGE_SIZE = 25
 # The search's sortable columns (zeren.core.tables): units, or persons.
-UNITS = Table(Column("name", gettext_lazy("名称"), "name"), Column("code", gettext_lazy("单位代码"), "code"),
+UNITS = Table(Column("name", gettext_lazy("名称"), ByUnitName()), Column("code", gettext_lazy("单位代码"), "code"),
               Column("kind", gettext_lazy("类别"), ByLabel("kind", UnitKind.choices)),
               Column("level", gettext_lazy("层级"), ByLabel("level", Level.choices, declared=True)),
-              Column("parent", gettext_lazy("上级单位"), "parent__name"), size=PAGE_SIZE)
+              Column("parent", gettext_lazy("上级单位"), ByUnitName("parent__")), size=PAGE_SIZE)
 PERSONS = Table(Column("name", gettext_lazy("姓名"), "name"), Column("code", gettext_lazy("人员编号"), "code"),
                 size=PAGE_SIZE)
 

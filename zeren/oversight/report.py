@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from zeren.access.scope import scope_paths, scope_queryset
 from zeren.findings.models import Finding
 from zeren.findings.selectors import cause_labels
-from zeren.org.models import Level, Unit, UnitKind, display_name_of
+from zeren.org.models import Level, Unit, UnitKind, display_name_of, name_order
 from zeren.oversight.models import (
     ExternalEvaluation,
     InspectionIssue,
@@ -144,7 +144,7 @@ def build_report(user: Any, year: int) -> Report:
     total = sum(ratings.values())
     worst = list(evaluations.values(unit_label=display_name_of("unit__")).annotate(
         n=Count("id"), bad=Count("id", filter=Q(rating=Rating.DISSATISFIED))).filter(bad__gt=0)
-        .order_by("-bad", "unit_label").values_list("unit_label", "bad", "n")[:5])
+        .order_by("-bad", name_order("unit__")).values_list("unit_label", "bad", "n")[:5])
     report.external = {"n": total, "ratings": [(label, ratings.get(v, 0)) for v, label in Rating.choices],
                        "satisfied": _pct(on_time_rate(ratings.get(Rating.SATISFIED, 0), total)), "worst": worst}
     adoptions = scope_queryset(user, RuleAdoption.objects.filter(adopted_on__lte=end).select_related("unit"))

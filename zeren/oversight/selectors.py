@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from zeren.access.rules import SUPERVISE
 from zeren.access.scope import can, scope_paths, scope_queryset
 from zeren.findings.models import OPEN_STATUSES, Finding
-from zeren.org.models import display_name_of
+from zeren.org.models import display_name_of, name_order
 from zeren.oversight import rules
 from zeren.oversight.actions import belongs_to
 from zeren.oversight.models import (
@@ -291,7 +291,7 @@ def draft_agenda(convener: Body, today: date, top: int = 5) -> AgendaDraft:
         red_cards = red_cards.filter(raised_at__date__gt=since)
 
     def top_units(qs: QuerySet[Finding]) -> list[tuple[str, int]]:
-        return list(qs.values(unit_label=display_name_of("unit__")).annotate(n=Count("id")).order_by("-n", "unit_label")
+        return list(qs.values(unit_label=display_name_of("unit__")).annotate(n=Count("id")).order_by("-n", name_order("unit__"))
                     .values_list("unit_label", "n")[:top])
 
     referrals = Referral.objects.filter(to_body=convener).exclude(status=ReferralStatus.REPORTED)

@@ -24,7 +24,7 @@ from zeren.access.rules import APPROVE, EDIT, SUPERVISE
 from zeren.access.scope import can
 from zeren.core.exports import download, write_csv
 from zeren.core.tables import ByLabel, Column, Table
-from zeren.org.models import Level, Unit
+from zeren.org.models import ByUnitName, Level, Unit
 from zeren.oversight import actions, forms, report, selectors
 from zeren.oversight.models import (
     Attachment,
@@ -48,7 +48,7 @@ PAGE = 30
 
 def _columns_of_publications(when: Column) -> Table:
     return Table(when, Column("category", gettext_lazy("类别"), ByLabel("category", PublicationCategory.choices)),
-                 Column("title", gettext_lazy("标题"), "title"), Column("unit", gettext_lazy("单位"), "unit__name"),
+                 Column("title", gettext_lazy("标题"), "title"), Column("unit", gettext_lazy("单位"), ByUnitName("unit__")),
                  Column("status", gettext_lazy("状态"), ByLabel("status", PublicationStatus.choices)), size=PAGE)
 
 
@@ -56,29 +56,29 @@ def _columns_of_publications(when: Column) -> Table:
 SUNSHINE = _columns_of_publications(Column("published", gettext_lazy("公开日期"), "published_at", first="desc"))
 PUBLICATIONS = _columns_of_publications(Column("created", gettext_lazy("创建时间"), "created_at", first="desc"))
 REQUIREMENTS = Table(
-    Column("unit", gettext_lazy("单位"), "unit__name"),
+    Column("unit", gettext_lazy("单位"), ByUnitName("unit__")),
     Column("category", gettext_lazy("类别"), ByLabel("category", PublicationCategory.choices)),
     Column("title", gettext_lazy("应公开事项"), "title"), Column("due", gettext_lazy("公开期限"), "due_on"),
     Column("met", gettext_lazy("公开日期"), "met_on", first="desc"), size=PAGE)
 REFERRALS = Table(
     Column("number", gettext_lazy("编号"), "number"), Column("referred", gettext_lazy("移送日期"), "referred_on", first="desc"),
-    Column("from", gettext_lazy("移送机关"), "from_body__unit__name"), Column("to", gettext_lazy("受理机关"), "to_body__unit__name"),
-    Column("unit", gettext_lazy("被移送单位"), "unit__name"), Column("title", gettext_lazy("标题"), "title"),
+    Column("from", gettext_lazy("移送机关"), ByUnitName("from_body__unit__")), Column("to", gettext_lazy("受理机关"), ByUnitName("to_body__unit__")),
+    Column("unit", gettext_lazy("被移送单位"), ByUnitName("unit__")), Column("title", gettext_lazy("标题"), "title"),
     Column("status", gettext_lazy("状态"), ByLabel("status", ReferralStatus.choices)), size=PAGE)
 MEETINGS = Table(
     Column("held", gettext_lazy("会议日期"), "held_on", first="desc"), Column("title", gettext_lazy("会议名称"), "title"),
-    Column("convener", gettext_lazy("召集单位"), "convener__unit__name"), size=PAGE)
+    Column("convener", gettext_lazy("召集单位"), ByUnitName("convener__unit__")), size=PAGE)
 INSPECTIONS = Table(
-    Column("title", gettext_lazy("检查名称"), "title"), Column("lead", gettext_lazy("牵头单位"), "lead__unit__name"),
+    Column("title", gettext_lazy("检查名称"), "title"), Column("lead", gettext_lazy("牵头单位"), ByUnitName("lead__unit__")),
     Column("starts", gettext_lazy("时间"), "starts_on", "ends_on", first="desc"),
     Column("status", gettext_lazy("状态"), ByLabel("status", InspectionStatus.choices)), size=PAGE)
 ADOPTIONS = Table(
-    Column("unit", gettext_lazy("政府"), "unit__name"),
+    Column("unit", gettext_lazy("政府"), ByUnitName("unit__")),
     Column("level", gettext_lazy("层级"), ByLabel("unit__level", Level.choices, declared=True)),
     Column("title", gettext_lazy("制度名称"), "title"), Column("document", gettext_lazy("文号"), "document_no"),
     Column("adopted", gettext_lazy("印发日期"), "adopted_on", first="desc"), size=PAGE)
 EXTERNAL = Table(
-    Column("visited", gettext_lazy("视察日期"), "visited_on", first="desc"), Column("unit", gettext_lazy("被评议单位"), "unit__name"),
+    Column("visited", gettext_lazy("视察日期"), "visited_on", first="desc"), Column("unit", gettext_lazy("被评议单位"), ByUnitName("unit__")),
     Column("evaluator", gettext_lazy("评议人"), ByLabel("evaluator_kind", EvaluatorKind.choices), "evaluator"),
     Column("rating", gettext_lazy("评议结果"), ByLabel("rating", Rating.choices)), size=PAGE)
 
@@ -206,7 +206,7 @@ def _open_data_rows(request: HttpRequest) -> list[dict[str, Any]]:
     categories = dict(PublicationCategory.choices)
     base = request.build_absolute_uri(reverse("portal:sunshine"))
     rows = selectors.public_publications(**_public_filters(request)).values_list(
-        "id", "unit__code", "unit__name", "category", "title", "issued_on", "published_at", "status",
+        "id", "unit__code", ByUnitName("unit__"), "category", "title", "issued_on", "published_at", "status",
         "withdrawn_at", "withdrawal_reason", "body")
     return [{"id": pk, "unit_code": code, "unit_name": name, "category": cat, "category_label": str(categories[cat]),
              "title": title, "issued_on": issued.isoformat(), "published_at": published.isoformat(), "status": status,

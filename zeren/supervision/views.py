@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from zeren.core.exports import download, write_csv
 from zeren.core.ratelimit import ratelimit
 from zeren.core.tables import ByLabel, Column, Table
+from zeren.org.models import ByUnitName
 from zeren.supervision.actions import ALERT_MOVES, check_move_alert, do_move_alert
 from zeren.supervision.models import AlertStatus, AlertType, ScanRun
 from zeren.supervision.rules import LATENESS_BUCKETS, lateness, lateness_bucket, unhandled
@@ -53,7 +54,7 @@ SEVERITY = [AlertType.RED_CARD, AlertType.YELLOW_CARD, AlertType.FEE_OVER_STANDA
 ALERTS = Table(
     Column("case", gettext_lazy("办件编号"), "case__case_id"),
     Column("type", gettext_lazy("类型"), ByLabel("type", [(t, t) for t in SEVERITY], declared=True)),
-    Column("item", pgettext_lazy("approval item", "事项"), "item__name"), Column("unit", gettext_lazy("办理单位"), "unit__name"),
+    Column("item", pgettext_lazy("approval item", "事项"), "item__name"), Column("unit", gettext_lazy("办理单位"), ByUnitName("unit__")),
     Column("deadline", gettext_lazy("期限"), "deadline"),
     Column("decided", gettext_lazy("决定日期"), "case__decided_date", first="desc"),
     Column("unhandled", gettext_lazy("未签收（工作日）"), "-since", first="desc", num=True),  # the oldest, the longest
@@ -61,12 +62,13 @@ ALERTS = Table(
     prefix="a", anchor="alerts", size=50)
 
 
-def _statistics_table(first: str, *after_name: Column) -> Table:
+def _statistics_table(first: str, *after_name: Column, units: bool = True) -> Table:
     """On-time statistics per unit or item (computed for the last year, a row per unit or item): figures
-    largest first, names in order; rows without a value last either way; ties by code."""
+    largest first, names in order (a unit's in pinyin order in Chinese); rows without a value last either
+    way; ties by code."""
     def figure(key: str, label: str) -> Column:
         return Column(key, label, key, "code", first="desc", num=True)
-    return Table(Column("name", first, "name", "code"), *after_name, figure("volume", gettext_lazy("受理")),
+    return Table(Column("name", first, ByUnitName() if units else "name", "code"), *after_name, figure("volume", gettext_lazy("受理")),
                  figure("decided", gettext_lazy("办结")), figure("on_time_statutory", gettext_lazy("法定时限内办结率")),
                  figure("on_time_promised", gettext_lazy("承诺时限内办结率")),
                  figure("avg_days_used", gettext_lazy("平均用时/法定时限（工作日）")),
@@ -74,8 +76,9 @@ def _statistics_table(first: str, *after_name: Column) -> Table:
 
 
 UNIT_STATISTICS = _statistics_table(gettext_lazy("办理单位"))
-ITEM_STATISTICS = _statistics_table(gettext_lazy("审批事项"))
-PUBLIC_STATISTICS = _statistics_table(gettext_lazy("部门"), Column("government", gettext_lazy("所属政府"), "government_name", "name"))
+ITEM_STATISTICS = _statistics_table(gettext_lazy("审批事项"), units=False)
+PUBLIC_STATISTICS = _statistics_table(gettext_lazy("部门"), Column("government", gettext_lazy("所属政府"),
+                                                                   ByUnitName("government_"), ByUnitName()))
 
 
 def severity(alert_type: str) -> str:

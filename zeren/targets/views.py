@@ -30,7 +30,7 @@ from zeren.access.scope import can, scope_paths, scope_queryset
 from zeren.core.exports import download
 from zeren.core.tables import ByLabel, Column, Table
 from zeren.core.uploads import MB, UploadRejected, limits, read_upload
-from zeren.org.models import Person, Unit
+from zeren.org.models import ByUnitName, Person, Unit
 from zeren.org.picker import UnitChoice, unit_choice
 from zeren.targets import actions, exchange, rules, selectors, whitepaper
 from zeren.targets.models import (
@@ -50,11 +50,11 @@ from zeren.workcal.selectors import get_calendar
 # The lists' sortable columns (zeren.core.tables).
 TREE = Table(size=TREE_PAGE)  # a unit's own targets with their decomposition, in code order
 LETTERS = Table(
-    Column("unit", gettext_lazy("单位"), "unit__name"), Column("signatory", gettext_lazy("签署人"), "signatory__name"),
+    Column("unit", gettext_lazy("单位"), ByUnitName("unit__")), Column("signatory", gettext_lazy("签署人"), "signatory__name"),
     Column("signed", gettext_lazy("签署日期"), "signed_on", first="desc"), size=50)
 NOTICES = Table(
     Column("target", gettext_lazy("目标"), "target__code"),
-    Column("unit", gettext_lazy("受文单位/领导"), "unit__name", "addressee__name"),
+    Column("unit", gettext_lazy("受文单位/领导"), ByUnitName("unit__"), "addressee__name"),
     Column("reason", gettext_lazy("原因"), "reason"), Column("issued", gettext_lazy("下发"), "issued_on", first="desc"),
     Column("due", gettext_lazy("答复时限（5个工作日）"), "due_on"),
     Column("status", gettext_lazy("状态"), ByLabel("status", NoticeStatus.choices)), default="due", size=50)
@@ -67,13 +67,13 @@ ASSESSMENTS = Table(
     Column("grade", gettext_lazy("确定等次"), ByLabel("grade", Grade.choices, declared=True)), size=50)
 APPEALS = Table(
     Column("person", gettext_lazy("申请人"), "assessment__person__name"),
-    Column("unit", gettext_lazy("单位"), "assessment__unit__name"),
+    Column("unit", gettext_lazy("单位"), ByUnitName("assessment__unit__")),
     Column("year", gettext_lazy("年度"), "assessment__year", first="desc", num=True),
     Column("original", gettext_lazy("原等次"), ByLabel("original_grade", Grade.choices, declared=True)),
     Column("filed", gettext_lazy("申请日期"), "filed_on", first="desc"), Column("decide_by", gettext_lazy("复核时限"), "decide_by"),
     Column("status", gettext_lazy("状态"), ByLabel("status", AppealStatus.choices)), default="decide_by", size=50)
 PAPERS = Table(
-    Column("year", gettext_lazy("年度"), "year", first="desc", num=True), Column("unit", gettext_lazy("部门"), "unit__name"),
+    Column("year", gettext_lazy("年度"), "year", first="desc", num=True), Column("unit", gettext_lazy("部门"), ByUnitName("unit__")),
     Column("published", gettext_lazy("发布时间"), "published_at", first="desc"), size=50)
 
 ViewT = TypeVar("ViewT", bound=Callable[..., HttpResponse])

@@ -8,6 +8,8 @@ real requests through the test client against the small demo city, one case per 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -150,3 +152,40 @@ def test_a_round_of_assessments_sorts_by_weighted_progress_with_the_unknown_last
         known = [v for v in shown if v is not None]
         assert known and known == sorted(known, reverse=descending)
         assert shown[:len(known)] == known  # the unknown last either way
+
+
+# Lists whose column shows one unit's name and sorts by it: in pinyin order in Chinese, alphabetically
+# (case aside) by the English name shown in English.
+BY_UNIT = [(app, path, user, key) for app, path, user, key in LISTS if key == "unit"] + [
+    ("org", "/org/search/?q=局", "", "name"), ("org", "/org/search/?q=区", "", "parent"),
+    ("supervision", "/supervision/public/", "", "name"), ("duties", "/duties/positions/", "admin", "unit")]
+
+
+def column_texts(html: str, key: str, prefix: str = "") -> list[str]:
+    """The text of the cells under the header that sorts by ``key``, in the last table having that header."""
+    from html import unescape
+
+    tables = [t for t in html.split("<table")[1:] if re.search(rf'[?&;]{prefix}sort=-?{key}[&"]', t)]
+    table = tables[-1]
+    head, body = table.split("<tbody", 1)
+    column = [n for n, th in enumerate(re.findall(r"<th\b.*?</th>", head, re.S))
+              if re.search(rf'[?&;]{prefix}sort=-?{key}[&"]', th)][0]
+    rows = [re.findall(r"<t[dh]\b.*?</t[dh]>", tr, re.S) for tr in re.findall(r"<tr\b.*?</tr>", body.split("</tbody>")[0], re.S)]
+    return [" ".join(unescape(re.sub(r"<[^>]+>", " ", cells[column])).split()) for cells in rows if len(cells) > column]
+
+
+@pytest.mark.parametrize(("app", "path", "user", "key"), BY_UNIT, ids=[f"{a}:{p}:{k}" for a, p, _u, k in BY_UNIT])
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_unit_names_sort_as_the_reader_expects(demo_city, client, app, path, user, key, language):
+    from zeren.org.rules import name_sort_key
+
+    if user:
+        client.force_login(get_user_model().objects.get(username=user))
+    client.cookies["django_language"] = language
+    for sort, descending in ((key, False), (f"-{key}", True)):
+        url = f"{path}{'&' if '?' in path else '?'}sort={sort}&size=100"
+        names = [n for n in column_texts(client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode(), key)
+                 if n not in ("", "—")]
+        assert len(set(names)) > 1, f"{url}: too few units to sort"
+        order = name_sort_key if language == "zh-hans" else str.lower
+        assert names == sorted(names, key=order, reverse=descending), url
