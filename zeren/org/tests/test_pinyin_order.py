@@ -138,3 +138,21 @@ def test_a_list_sorted_by_parent_unit_sorts_by_its_pinyin(client, listed):
     make_unit("PY-Z", other, name="合肥市")
     html = client.get("/org/search/", {"q": "P", "sort": "parent"}).content.decode()
     assert html.index(">合肥市</a>") < html.index(">北京市</a>")  # 安徽省 (an) before 中华人民共和国 (zhong)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("collation", ["en-US-x-icu", "zh-Hans-x-icu", "und-x-icu"])
+def test_the_key_sorts_alike_under_a_locales_collation(collation):
+    """A database created with a locale's collation (not C) orders the key as Python does: it is only
+    letters and digits, at a fixed width per character."""
+    from django.db import connection
+    from django.db.models import F
+    from django.db.models.functions import Collate
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite compares text byte by byte")
+    names = [*IN_PINYIN_ORDER, "12345热线", "A区", "b区", "绿化处", "路政处", "西安办事处", "县政府"]
+    for n, name in enumerate(names):
+        make_unit(f"C{n}", name=name)
+    assert list(Unit.objects.order_by(Collate(F("name_sort"), collation)).values_list("name", flat=True)) == sorted(
+        names, key=name_sort_key)
