@@ -206,7 +206,7 @@ def _open_data_rows(request: HttpRequest) -> list[dict[str, Any]]:
     categories = dict(PublicationCategory.choices)
     base = request.build_absolute_uri(reverse("portal:sunshine"))
     rows = selectors.public_publications(**_public_filters(request)).values_list(
-        "id", "unit__code", ByUnitName("unit__"), "category", "title", "issued_on", "published_at", "status",
+        "id", "unit__code", "unit__name", "category", "title", "issued_on", "published_at", "status",
         "withdrawn_at", "withdrawal_reason", "body")
     return [{"id": pk, "unit_code": code, "unit_name": name, "category": cat, "category_label": str(categories[cat]),
              "title": title, "issued_on": issued.isoformat(), "published_at": published.isoformat(), "status": status,
