@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zeren.access.rules import EDIT, SUPERVISE
@@ -24,6 +24,7 @@ from zeren.accountability import rules
 from zeren.accountability.models import (
     Apology,
     ApologyMedium,
+    AppealOutcome,
     CaseSource,
     CaseStatus,
     Channel,
@@ -47,7 +48,7 @@ from zeren.accountability.models import (
 )
 from zeren.audit.actions import record_change, record_event, snapshot
 from zeren.core.jsoninput import read_json_file
-from zeren.core.messages import message
+from zeren.core.messages import STORED_LANGUAGE, message
 from zeren.evaluation import causes as evaluation_causes
 from zeren.findings.actions import do_follow_source, do_raise_finding, do_set_finding_status
 from zeren.findings.causes import names, titled
@@ -704,7 +705,7 @@ def do_appeal_case(*, actor: Any, case: FaultCase, appeal: str, on: date | None 
                           appealed_on=_today(on))
 
 
-APPEAL_OUTCOMES = {"upheld": "维持", "varied": "变更", "revoked": "撤销"}
+APPEAL_OUTCOMES = AppealOutcome.values
 
 
 def do_decide_case_appeal(*, actor: Any, case: FaultCase, outcome: str, decision: str,
@@ -722,7 +723,9 @@ def do_decide_case_appeal(*, actor: Any, case: FaultCase, outcome: str, decision
             changes["sanction"] = sanction
         elif outcome == "revoked":
             changes["sanction"] = None
-        return _move_case(actor, case, "decide_case_appeal", APPEAL_OUTCOMES[outcome], **changes)
+        with translation.override(STORED_LANGUAGE):  # the audit entry's reason, in Chinese like every other
+            reason = str(AppealOutcome(outcome).label)
+        return _move_case(actor, case, "decide_case_appeal", reason, **changes)
 
 
 def do_close_case(*, actor: Any, case: FaultCase) -> FaultCase:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zeren.org.models import NamedInBothLanguages
 
@@ -336,6 +337,14 @@ class CaseSource(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+class AppealOutcome(models.TextChoices):
+    """How an appeal against a decision ends (申诉复查结果)."""
+
+    UPHELD = "upheld", pgettext_lazy("申诉结果", "维持")
+    VARIED = "varied", pgettext_lazy("申诉结果", "变更")
+    REVOKED = "revoked", pgettext_lazy("申诉结果", "撤销")
+
+
 class CaseStatus(models.TextChoices):
     OPEN = "open", _("立案调查")
     STATEMENT = "statement", _("已陈述申辩")
@@ -402,7 +411,8 @@ class FaultCase(models.Model):
                                    verbose_name=_("备案机关"))
     appeal = models.TextField(blank=True, verbose_name=_("申诉理由"))
     appealed_on = models.DateField(null=True, blank=True, verbose_name=_("申诉日期"))
-    appeal_outcome = models.CharField(max_length=16, blank=True, verbose_name=_("申诉结果"))
+    appeal_outcome = models.CharField(max_length=16, blank=True, choices=AppealOutcome.choices,
+                                      verbose_name=_("申诉结果"))
     appeal_decision = models.TextField(blank=True, verbose_name=_("申诉复查意见"))
 
     class Meta:

@@ -24,6 +24,7 @@ from zeren.accountability import actions, selectors
 from zeren.accountability.forms import CaseForm, ComplaintForm, DecisionForm, StaffComplaintForm
 from zeren.accountability.models import (
     ApologyMedium,
+    AppealOutcome,
     CaseStatus,
     Channel,
     Commendation,
@@ -313,7 +314,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "decision_form": DecisionForm(), "aggravating": [AGGRAVATING.get(f, f) for f in case.aggravating],
         "mitigating": [MITIGATING.get(f, f) for f in case.mitigating],
         "late_filing": case.filing_due and (case.filed_on or timezone.localdate()) > case.filing_due,
-        "outcomes": actions.APPEAL_OUTCOMES, "fault_types": FaultType.choices,
+        "outcomes": AppealOutcome.choices, "fault_types": FaultType.choices,
     })
 
 

@@ -10,7 +10,9 @@ from datetime import date
 import pytest
 
 from zeren.accountability.actions import (
+    do_appeal_case,
     do_decide_case,
+    do_decide_case_appeal,
     do_escalate_overdue_reviews,
     do_open_case,
     do_record_statement,
@@ -129,3 +131,25 @@ def test_the_audit_pages_show_a_reason_code_wrote_in_the_readers_language(client
         assert f"Accountability case {case.number} opened" in html and "立案问责" not in html, page
     client.cookies["django_language"] = "zh-hans"
     assert f"立案问责 {case.number}" in client.get(history).content.decode()
+
+
+def test_an_appeals_outcome_is_labelled_in_the_readers_language(client, officer, tree, overdue):
+    """The case page showed the stored code (varied) as the appeal's outcome, and offered the outcomes in
+    Chinese in the English UI; the audit entry's reason stays Chinese (变更)."""
+    case = do_open_case(actor=officer, subject_kind="unit", unit=tree["housing"], fault_type="negligence",
+                        source="incident_review", summary="逾期未检讨", findings=[overdue], on=date(2026, 11, 2))
+    client.force_login(officer)
+    client.cookies["django_language"] = "en"
+    do_record_statement(actor=officer, case=case, statement="放弃陈述申辩")
+    ladder = {s.code: s for s in sanction_ladder()}
+    do_decide_case(actor=officer, case=case, sanction=ladder["circulated_criticism"], decision="情节较轻")
+    do_appeal_case(actor=officer, case=case, appeal="处理过重")
+    html = client.get(f"/accountability/cases/{case.pk}/").content.decode()
+    assert all(f">{label}</option>" in html for label in ("Upheld", "Varied", "Revoked"))
+    do_decide_case_appeal(actor=officer, case=case, outcome="varied", decision="改为书面检查",
+                          sanction=ladder["written_self_criticism"])
+    assert AuditEntry.objects.get(action="accountability.decide_case_appeal").reason == "变更"
+    html = client.get(f"/accountability/cases/{case.pk}/").content.decode()
+    assert "<strong>Varied</strong>" in html and ">varied<" not in html
+    client.cookies["django_language"] = "zh-hans"
+    assert "<strong>变更</strong>" in client.get(f"/accountability/cases/{case.pk}/").content.decode()
