@@ -254,7 +254,7 @@ def do_escalate_overdue_reviews(*, as_of: date | None = None, actor: Any = None)
             review.escalated_on, review.escalated_to = as_of, superior_of(review.unit)
             review.save(update_fields=["escalated_on", "escalated_to"])
             record_change(actor=actor, action="accountability.escalate_review", obj=review, before=before,
-                          after=snapshot(review, REVIEW_FIELDS), reason=f"逾期未检讨（期限 {review.due}）")
+                          after=snapshot(review, REVIEW_FIELDS), reason=str(message("accountability.review_escalated", due=str(review.due))))
             do_raise_finding(
                 actor=actor, dedupe_key=_finding_key("review_overdue", "accountability.incidentreview", review.pk),
                 cause=f"{APP}.review_overdue", source_app=APP, unit=review.unit,
@@ -434,7 +434,7 @@ def do_accept_complaint(*, actor: Any, complaint: Complaint, accept: bool, reaso
             return _move_complaint(actor, complaint, "accept_complaint", status=ComplaintStatus.ACCEPTED,
                                    accepted_on=day, investigation_due=due)
         _require(bool(reason.strip()), "reason", _("不予受理须写明理由"))
-        return _move_complaint(actor, complaint, "reject_complaint", "不予受理", status=ComplaintStatus.REJECTED,
+        return _move_complaint(actor, complaint, "reject_complaint", str(message("accountability.complaint_rejected")), status=ComplaintStatus.REJECTED,
                                rejection_reason=reason.strip(), concluded_on=day)
 
 
@@ -691,7 +691,7 @@ def do_file_case(*, actor: Any, case: FaultCase, on: date | None = None) -> Faul
         case = _locked_case(case, CaseStatus.DECIDED)
         day = _today(on)
         late = case.filing_due is not None and day > case.filing_due
-        return _move_case(actor, case, "file_case", "逾期备案" if late else "", status=CaseStatus.FILED, filed_on=day,
+        return _move_case(actor, case, "file_case", str(message("accountability.filed_late")) if late else "", status=CaseStatus.FILED, filed_on=day,
                           filed_with=superior_of(case.handling_body))
 
 

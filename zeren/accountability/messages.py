@@ -12,4 +12,8 @@ MESSAGES = {
     "accountability.case_decided": _("问责决定 %(case)s：%(sanction)s"),
     "accountability.commended": _("予以表彰"),
     "accountability.not_commended": _("不予表彰"),
+    # reasons of audit entries only (kept as text; the audit pages recognise them, zeren.core.messages.recognise)
+    "accountability.review_escalated": _("逾期未检讨（期限 %(due)s）"),
+    "accountability.filed_late": _("逾期备案"),
+    "accountability.complaint_rejected": _("不予受理"),
 }

@@ -714,4 +714,4 @@ def _raise_shared_findings(actor: Any, rows: list[DutyFinding]) -> None:
         evidence_url=f"/duties/findings/{r.pk}/", details={"items": r.item_codes, "units": r.unit_codes,
                                                            "score": r.score},
     ) for r in rows if r.unit_id]
-    do_raise_findings(actor=actor, specs=specs, reason="职责分析")
+    do_raise_findings(actor=actor, specs=specs, reason=str(message("duties.analysis")))

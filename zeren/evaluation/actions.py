@@ -612,7 +612,7 @@ def do_raise_round_findings(*, actor: Any, rnd: Round, bottom_share: float | Non
             details={"round": rnd.name, "score": round(r.score or 0, 4), "rank": r.rank, "of": count})
 
     specs = [spec(results[i], causes.LOW_SCORE) for i in low] + [spec(results[i], causes.COMMENDATION) for i in top]
-    do_raise_findings(actor=actor, specs=specs, reason=f"绩效评估结果 {rnd.name}")
+    do_raise_findings(actor=actor, specs=specs, reason=str(message("evaluation.round_findings", round=rnd.name)))
     return len(low), len(top)
 
 

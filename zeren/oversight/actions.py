@@ -18,6 +18,7 @@ from zeren.access.rules import APPROVE, EDIT, SUPERVISE
 from zeren.access.scope import can, check
 from zeren.audit.actions import record_change, record_event, snapshot
 from zeren.audit.rules import canonical_json
+from zeren.core.messages import message
 from zeren.core.uploads import UploadRejected, check_attachment
 from zeren.findings.actions import FindingSpec, do_follow_source, do_raise_finding, do_raise_findings
 from zeren.findings.causes import names, titled
@@ -174,7 +175,7 @@ def do_check_disclosures(*, actor: Any, today: date) -> int:
         unit_id=r.unit_id,
         evidence_type="oversight.disclosurerequirement", evidence_id=str(r.pk), evidence_url="/oversight/checklist/",
         occurred_on=r.due_on, details={"due_on": r.due_on.isoformat()}) for r in overdue]
-    return do_raise_findings(actor=actor, specs=specs, reason=f"信息公开清单检查（截至 {today:%Y-%m-%d}）")
+    return do_raise_findings(actor=actor, specs=specs, reason=str(message("oversight.disclosure_check", day=f"{today:%Y-%m-%d}")))
 
 
 # --- 移送处理: referrals ---------------------------------------------------------------------------
@@ -365,7 +366,7 @@ def do_escalate_overdue_tasks(*, actor: Any, today: date) -> int:
             return 0
         MeetingTask.objects.filter(pk__in=[t.pk for t in overdue]).update(escalated_on=today)
         cause = FindingCause.MEETING_TASK_OVERDUE.value
-        do_raise_findings(actor=actor, reason=f"联席会议议定事项逾期检查（{today:%Y-%m-%d}）", specs=[
+        do_raise_findings(actor=actor, reason=str(message("oversight.meeting_check", day=f"{today:%Y-%m-%d}")), specs=[
             FindingSpec(dedupe_key=dedupe_key(APP, cause, "oversight.meetingtask", str(t.pk)), cause=cause,
                         source_app=APP, **titled(cause, decision=t.decision[:80]), unit_id=t.owner.unit_id,
                         evidence_type="oversight.meetingtask", evidence_id=str(t.pk),

@@ -347,7 +347,7 @@ def do_load_item_rows(*, actor: Any, rows: list[Any], source: str, numbers: list
                     continue
             created, updated = created + (before is None), updated + (before is not None)
             record_change(actor=actor, action="supervision.load_item", obj=item, before=before, after=after,
-                          reason=f"导入审批事项：{source}")
+                          reason=str(message("supervision.items_imported", source=source)))
     return created, updated
 
 
@@ -393,7 +393,8 @@ def do_scan(*, as_of: date | None = None, actor: Any = None) -> ScanSummary:
         opened = [o for o in changes.opened if o[1] in FINDING_TYPES]
         specs = _finding_specs(opened, as_of)
         known: set[str] = set()
-        raised = do_raise_findings(actor=actor, specs=specs, reason=f"电子监察扫描（{as_of}）", known=known)
+        raised = do_raise_findings(actor=actor, specs=specs, reason=str(message("supervision.scan", day=str(as_of))),
+                                   known=known)
         settled, reopened = _follow_alerts(changes, [o for o, s in zip(opened, specs, strict=True)
                                                      if s.dedupe_key in known], as_of, actor)
         digest = hashlib.sha256(canonical_json(sorted(changes.opened)).encode("utf-8")).hexdigest()

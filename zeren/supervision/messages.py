@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zeren.supervision.models import AlertStatus, AlertType
 
@@ -32,4 +33,7 @@ def _alert(p: dict[str, Any]) -> str:
 MESSAGES = {
     "supervision.scan_moved": _scan,  # day, type (AlertType), outcome (resolved / reopened)
     "supervision.alert_moved": _alert,  # type, status and how (AlertStatus: what it was before), note (the user's)
+    # reasons of audit entries only (kept as text; the audit pages recognise them, zeren.core.messages.recognise)
+    "supervision.scan": gettext_lazy("电子监察扫描（%(day)s）"),
+    "supervision.items_imported": gettext_lazy("导入审批事项：%(source)s"),
 }
