@@ -29,7 +29,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation
 
-from zeren.core.registry import app_modules
+from zeren.core.registry import declared
 
 STORED_LANGUAGE = "zh-hans"
 
@@ -38,13 +38,7 @@ STORED_LANGUAGE = "zh-hans"
 def registry() -> dict[str, Any]:
     """``key → message`` over every installed app's ``messages.py`` ``MESSAGES``; a key declared twice is
     an error."""
-    found: dict[str, Any] = {}
-    for config, module in app_modules("messages"):
-        for key, text in getattr(module, "MESSAGES", {}).items():
-            if key in found:
-                raise ImproperlyConfigured(f"message {key!r} is declared twice ({config.label})")
-            found[key] = text
-    return found
+    return declared("messages", "MESSAGES", "message")
 
 
 def names(name: str, name_en: str = "") -> dict[str, str]:

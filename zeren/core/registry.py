@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from importlib import import_module
 from types import ModuleType
+from typing import Any
 
 from django.apps import AppConfig, apps
+from django.core.exceptions import ImproperlyConfigured
 
 
 def app_modules(name: str) -> Iterator[tuple[AppConfig, ModuleType]]:
@@ -27,3 +29,15 @@ def app_modules(name: str) -> Iterator[tuple[AppConfig, ModuleType]]:
                 raise
             continue
         yield config, module
+
+
+def declared(name: str, attribute: str, what: str) -> dict[str, Any]:
+    """``key → value`` over every installed app's ``<name>.py`` dict ``attribute`` (``MESSAGES`` in
+    ``messages.py``…); a key declared twice is an error naming ``what`` it is and the second app."""
+    found: dict[str, Any] = {}
+    for config, module in app_modules(name):
+        for key, value in getattr(module, attribute, {}).items():
+            if key in found:
+                raise ImproperlyConfigured(f"{what} {key!r} is declared twice ({config.label})")
+            found[key] = value
+    return found

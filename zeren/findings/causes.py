@@ -22,7 +22,7 @@ from django.utils import translation
 # names: a title parameter that is a name in both languages, re-exported for the producers
 from zeren.core.messages import names as names
 from zeren.core.messages import render_message
-from zeren.core.registry import app_modules
+from zeren.core.registry import app_modules, declared
 
 
 class UnknownCause(ValueError):
@@ -95,13 +95,7 @@ def titles() -> dict[str, Any]:
     """``title key → message`` over every installed app's ``TITLES``: a lazily translated format string
     (``gettext_lazy("目标逾期未完成：%(code)s %(title)s")``) or a function of the parameters returning the
     title in the active language."""
-    found: dict[str, Any] = {}
-    for config, module in app_modules("causes"):
-        for key, message in getattr(module, "TITLES", {}).items():
-            if key in found:
-                raise ImproperlyConfigured(f"finding title {key!r} is declared twice ({config.label})")
-            found[key] = message
-    return found
+    return declared("causes", "TITLES", "finding title")
 
 
 def render_title(key: str, params: dict[str, Any], fallback: str = "") -> str:
