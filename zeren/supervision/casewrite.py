@@ -75,12 +75,19 @@ def load_cases(column: str, values: Sequence[Any], source_pk: int | None = None)
         column, values, [source_pk] if source_pk else [])}
 
 
+def stored_event_rows(case_pks: Sequence[int]) -> list[tuple]:
+    """The events stored for these cases: ``(case pk, event_id, type, step, amount, outcome, reason, at,
+    recorded_at)``, the instants as microseconds since the epoch read by the database (None when not
+    recorded), the amount as the driver gives it."""
+    return bulk.select_in(f"SELECT case_id, event_id, type, step, amount, outcome, reason, {bulk.instant_number('at')}, "
+                          f"{bulk.instant_number('recorded_at')} FROM {EVENT_TABLE} WHERE", "case_id", case_pks)
+
+
 def _stored_columns(stored: dict[str, tuple[int, int, int]]) -> EventColumns:
     """The events already stored for the ``stored`` cases (from :func:`load_cases`) as columns, to be
-    folded again with their cases' new ones; instants read as numbers by the database."""
+    folded again with their cases' new ones."""
     case_of = {pk: case_id for case_id, (pk, _, _) in stored.items()}
-    rows = bulk.select_in(f"SELECT case_id, event_id, type, step, amount, outcome, reason, {bulk.instant_number('at')}, "
-                          f"{bulk.instant_number('recorded_at')} FROM {EVENT_TABLE} WHERE", "case_id", list(case_of))
+    rows = stored_event_rows(list(case_of))
     n = len(rows)
     pk, event_id, kind, step, amount, outcome, reason, at, rec = map(list, zip(*rows, strict=True)) if n else [[]] * 9
     at_us, rec_us = np.array(at, dtype=np.int64), np.array([NO_TIME if r is None else r for r in rec], dtype=np.int64)

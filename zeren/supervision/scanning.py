@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from itertools import repeat
 from typing import Any
@@ -27,6 +27,7 @@ from zeren.supervision.models import Alert
 from zeren.supervision.rules import (
     ALERT_TYPES,
     DEFAULT_YELLOW_DAYS,
+    EPOCH,
     EVENT_ALERTS,
     NO_DAY,
     CaseArrays,
@@ -181,21 +182,13 @@ def alert_cases(active: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
 
 
 def stored_events(case_pks: Sequence[int]) -> dict[int, list[Event]]:
-    """The events already stored for these cases, by case pk."""
+    """The events already stored for these cases, by case pk, as the rules take them."""
     by_case: dict[int, list[Event]] = {}
-    for case_pk, event_id, kind, at, step, amount, outcome, reason, recorded_at in bulk.select_in(
-            f"SELECT case_id, event_id, type, at, step, amount, outcome, reason, recorded_at FROM {casewrite.EVENT_TABLE} WHERE",
-            "case_id", case_pks):
-        by_case.setdefault(case_pk, []).append(Event(event_id, kind, _instant(at), step, None if amount is None else
-                                                     Decimal(str(amount)), outcome, reason, _instant(recorded_at)))
+    for case_pk, event_id, kind, step, amount, outcome, reason, at, recorded_at in casewrite.stored_event_rows(case_pks):
+        by_case.setdefault(case_pk, []).append(Event(
+            event_id, kind, EPOCH + timedelta(microseconds=at), step, None if amount is None else Decimal(str(amount)),
+            outcome, reason, None if recorded_at is None else EPOCH + timedelta(microseconds=recorded_at)))
     return by_case
-
-
-def _instant(value: Any) -> datetime | None:
-    """An aware instant from a raw column (SQLite gives naive UTC text, PostgreSQL aware datetimes)."""
-    if value is None or isinstance(value, datetime) and value.tzinfo is not None:
-        return value
-    return (value if isinstance(value, datetime) else datetime.fromisoformat(value)).replace(tzinfo=UTC)
 
 
 def replay_past(pop: Population, as_of: date, catalog: Catalog, cal: WorkCalendar) -> int:
