@@ -204,7 +204,7 @@ class Table:
             key: Callable[[Any], Any]
             if isinstance(spec, str):
                 name, reverse = spec.lstrip("-"), descending != spec.startswith("-")
-                key = partial(_field_value, name=name)
+                key = partial(_value, name=name)
             elif hasattr(spec, "row_key"):
                 key, reverse = spec.row_key, descending
             else:
@@ -283,10 +283,6 @@ def page_of(rows: Sequence[Any], number: int, total: int, size: int) -> Page:
 
 def _fields(params: QueryDict, drop: Sequence[str]) -> list[tuple[str, str]]:
     return [(k, v) for k, values in params.lists() if k not in drop for v in values]
-
-
-def _field_value(row: Any, *, name: str) -> Any:
-    return _value(row, name)
 
 
 def _value(row: Any, name: str) -> Any:
